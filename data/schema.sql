@@ -1,0 +1,186 @@
+-- shipdeck release database. Read by src/store.c only.
+-- Each "-- migration N" block moves a database from user_version N-1 to N;
+-- blocks are applied in order, each in one transaction, and never edited
+-- once released: a change to the schema is a new block at the end.
+-- Tables are STRICT so a wrong type is refused instead of stored.
+-- Release records are exported by `shipdeck export`; the git_* tables are a
+-- cache of what the history scan learned and are rebuilt by `shipdeck sync`.
+
+-- migration 1
+CREATE TABLE settings (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE features (
+	id          INTEGER PRIMARY KEY,
+	key         TEXT UNIQUE,
+	title       TEXT NOT NULL,
+	branch      TEXT,
+	size        TEXT NOT NULL DEFAULT 'medium'
+	            CONSTRAINT size CHECK (size IN ('small', 'medium', 'large')),
+	owner       TEXT,
+	created_at  INTEGER NOT NULL,
+	phase_manual TEXT
+	            CONSTRAINT phase_manual CHECK (phase_manual IS NULL OR phase_manual IN
+	            ('planning', 'development', 'build', 'testing', 'deployment', 'shipped')),
+	phase_reason TEXT,
+	phase_manual_at INTEGER
+) STRICT;
+
+-- Phase history: one row per phase change, with the evidence that caused it.
+CREATE TABLE feature_events (
+	id          INTEGER PRIMARY KEY,
+	feature_id  INTEGER NOT NULL REFERENCES features(id) ON DELETE CASCADE,
+	phase       TEXT NOT NULL,
+	at          INTEGER NOT NULL,
+	evidence_kind TEXT,          -- commit, merge, build, deployment, manual
+	evidence    TEXT,            -- a sha, build id, deployment id or reason
+	manual      INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX feature_events_by_feature ON feature_events(feature_id, at);
+
+-- Ticked checklist items; an item absent here is open.
+CREATE TABLE checklist_items (
+	feature_id  INTEGER NOT NULL REFERENCES features(id) ON DELETE CASCADE,
+	kind        TEXT NOT NULL,   -- planning, predeploy, sprint
+	item        TEXT NOT NULL,   -- stable id from data/checklists.json or config
+	done        INTEGER NOT NULL DEFAULT 1,
+	by          TEXT,
+	at          INTEGER,
+	note        TEXT,
+	PRIMARY KEY (feature_id, kind, item)
+) STRICT;
+
+CREATE TABLE builds (
+	id          INTEGER PRIMARY KEY,
+	provider    TEXT NOT NULL,   -- github, gitlab, jenkins, manual
+	run_id      TEXT NOT NULL,
+	attempt     INTEGER NOT NULL DEFAULT 1,
+	workflow    TEXT,
+	branch      TEXT,
+	commit_sha  TEXT,
+	status      TEXT NOT NULL
+	            CONSTRAINT status CHECK (status IN ('queued', 'running', 'completed')),
+	conclusion  TEXT
+	            CONSTRAINT conclusion CHECK (conclusion IS NULL OR conclusion IN
+	            ('success', 'failure', 'cancelled', 'skipped', 'neutral', 'action-required', 'timed-out')),
+	created_at  INTEGER,
+	started_at  INTEGER,
+	finished_at INTEGER,
+	failure_kind TEXT,
+	failure_kind_manual INTEGER NOT NULL DEFAULT 0,
+	failed_jobs TEXT,            -- names of failed jobs/steps, for classification
+	url         TEXT,
+	UNIQUE (provider, run_id, attempt)
+) STRICT;
+CREATE INDEX builds_by_commit ON builds(commit_sha);
+CREATE INDEX builds_by_time ON builds(started_at);
+
+CREATE TABLE deployments (
+	id          INTEGER PRIMARY KEY,
+	ref         TEXT NOT NULL,
+	commit_sha  TEXT NOT NULL,
+	env         TEXT NOT NULL
+	            CONSTRAINT env CHECK (env IN ('production', 'staging')),
+	strategy    TEXT
+	            CONSTRAINT strategy CHECK (strategy IS NULL OR strategy IN
+	            ('big-bang', 'rolling', 'canary', 'blue-green')),
+	rollout     INTEGER NOT NULL DEFAULT 100
+	            CONSTRAINT rollout CHECK (rollout BETWEEN 0 AND 100),
+	status      TEXT NOT NULL DEFAULT 'succeeded'
+	            CONSTRAINT status CHECK (status IN ('in-progress', 'succeeded', 'failed', 'rolled-back')),
+	kind        TEXT NOT NULL DEFAULT 'normal'
+	            CONSTRAINT kind CHECK (kind IN ('normal', 'hotfix')),
+	feature_id  INTEGER REFERENCES features(id) ON DELETE SET NULL,
+	at          INTEGER NOT NULL,
+	note        TEXT,
+	recorded_by TEXT,
+	UNIQUE (commit_sha, env)
+) STRICT;
+
+CREATE TABLE rollout_stages (
+	deployment_id INTEGER NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+	pct         INTEGER NOT NULL,
+	at          INTEGER NOT NULL,
+	PRIMARY KEY (deployment_id, pct)
+) STRICT;
+
+CREATE TABLE incidents (
+	id          INTEGER PRIMARY KEY,
+	title       TEXT NOT NULL,
+	severity    TEXT NOT NULL DEFAULT 'sev2'
+	            CONSTRAINT severity CHECK (severity IN ('sev1', 'sev2', 'sev3', 'sev4')),
+	deployment_id INTEGER REFERENCES deployments(id) ON DELETE SET NULL,
+	deploy_ref  TEXT,            -- a tag or commit when the deployment is not a record
+	linked_auto INTEGER NOT NULL DEFAULT 0,
+	started_at  INTEGER NOT NULL,
+	detected_at INTEGER,
+	paged_at    INTEGER,
+	root_cause_at INTEGER,
+	decision    TEXT
+	            CONSTRAINT decision CHECK (decision IS NULL OR decision IN ('rollback', 'fix-forward')),
+	decided_at  INTEGER,
+	restored_at INTEGER,
+	note        TEXT
+) STRICT;
+
+CREATE TABLE reviews (
+	subject     TEXT NOT NULL
+	            CONSTRAINT subject CHECK (subject IN ('deploy', 'incident')),
+	subject_id  INTEGER NOT NULL,
+	question    INTEGER NOT NULL,
+	answer      TEXT NOT NULL,
+	by          TEXT,
+	at          INTEGER NOT NULL,
+	PRIMARY KEY (subject, subject_id, question)
+) STRICT;
+
+-- ---- git cache (owned by src/store_git.c, filled by src/gitscan.c) ----
+-- A cache, never a record: any of it can be dropped and `sync --full`
+-- rebuilds it. Commit ids are raw 20-byte blobs (half the size of hex, and
+-- the scan compares them as bytes).
+-- key/value facts of the last scan: format, default_branch, deploy_tags.
+CREATE TABLE git_meta (
+	key         TEXT PRIMARY KEY,
+	value       TEXT NOT NULL
+) STRICT;
+-- Every history ref seen last time (refs/heads, refs/remotes, refs/tags),
+-- so a warm start only compares tips. For tags: the commit it peels to
+-- (NULL for a tag on a tree or blob) and its time (tagger date, or the
+-- commit's committer date for a lightweight tag), so unchanged tags are
+-- never looked up again.
+CREATE TABLE git_refs (
+	name        TEXT PRIMARY KEY,
+	target      TEXT NOT NULL,   -- 40 hex
+	peeled      TEXT,            -- 40 hex of the commit, NULL if none
+	at          INTEGER          -- tags only
+) STRICT;
+-- The deployment order the commit assignment below was computed for: seq is
+-- the deployment's index. A run whose order shares only the first L entries
+-- keeps the commits of seq < L and recomputes the rest.
+CREATE TABLE git_deploys (
+	seq         INTEGER PRIMARY KEY,
+	commit_sha  TEXT NOT NULL,   -- 40 hex
+	ref         TEXT NOT NULL,   -- for people reading the cache
+	at          INTEGER NOT NULL
+) STRICT;
+-- Every commit of the history: deploy_seq is the deployment that first
+-- shipped it, or -1 when no deployment contains it (yet).
+CREATE TABLE git_commits (
+	sha         BLOB PRIMARY KEY,
+	deploy_seq  INTEGER NOT NULL,
+	author_time INTEGER NOT NULL,
+	commit_time INTEGER NOT NULL,
+	parents     INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+-- "This reverts commit <target>" lines as written (target: 7-40 lowercase
+-- hex); resolved against the known commits on every run, because a new
+-- commit can make an abbreviation ambiguous.
+CREATE TABLE git_reverts (
+	revert_sha  BLOB NOT NULL,
+	deploy_seq  INTEGER NOT NULL, -- copy of the revert commit's, to forget it with it
+	target      TEXT NOT NULL,
+	author_time INTEGER NOT NULL,
+	PRIMARY KEY (revert_sha, target)
+) STRICT;

@@ -1,0 +1,367 @@
+/* cmd_feature — `shipdeck feature ...`: the features a team tracks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "context.h"
+#include "snapshot.h"
+#include "store.h"
+#include "text.h"
+#include "timeutil.h"
+
+static const char *const sizes[] = {"small", "medium", "large", NULL};
+static const char *const phase_ids[] = {
+	"planning", "development", "build", "testing", "deployment", "shipped", NULL,
+};
+
+static bool one_of(const char *v, const char *const *list)
+{
+	for (int i = 0; list[i]; i++)
+		if (strcmp(v, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Runs one write as its own transaction; prints the store's error on failure. */
+static int finish_write(struct store *st, int rc)
+{
+	if (rc == 0 && store_commit(st) == 0)
+		return EXIT_OK;
+	sd_error("%s", store_errmsg(st));
+	store_rollback(st);
+	return EXIT_USAGE;
+}
+
+/* Loads a feature by id or key; prints the error itself. */
+static int load_feature(struct store *st, const char *id, struct feature *f)
+{
+	int rc = store_feature_find(st, id, f);
+	if (rc == 0)
+		sd_error("no feature '%s' (see 'shipdeck feature list')", id);
+	else if (rc < 0)
+		sd_error("%s", store_errmsg(st));
+	return rc == 1 ? 0 : -1;
+}
+
+static int check_size(const char *size)
+{
+	if (size && !one_of(size, sizes)) {
+		sd_error("--size %s: must be small, medium or large", size);
+		return -1;
+	}
+	return 0;
+}
+
+static char *empty_to_null(const char *v)
+{
+	return v && *v ? xstrdup(v) : NULL;
+}
+
+static int feature_add(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] =
+		"feature add TITLE [--key K] [--branch B] [--size small|medium|large] [--owner NAME]";
+	struct cmd_flag flags[] = {{"key", 1, NULL}, {"branch", 1, NULL}, {"size", 1, NULL},
+				   {"owner", 1, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (npos != 1 || !*pos[0]) {
+		sd_error("feature add needs a TITLE");
+		fprintf(stderr, "usage: shipdeck %s\n", usage);
+		return EXIT_USAGE;
+	}
+	if (check_size(cmd_flag(flags, "size")) != 0)
+		return EXIT_USAGE;
+	struct store *st = ctx_store(c);
+	if (!st || store_begin(st) != 0)
+		return st ? (sd_error("%s", store_errmsg(st)), EXIT_USAGE) : EXIT_USAGE;
+	struct feature f = {
+		.key = empty_to_null(cmd_flag(flags, "key")),
+		.title = xstrdup(pos[0]),
+		.branch = empty_to_null(cmd_flag(flags, "branch")),
+		.size = xstrdup(cmd_flag(flags, "size") ? cmd_flag(flags, "size") : "medium"),
+		.owner = empty_to_null(cmd_flag(flags, "owner")),
+		.created_at = c->now,
+		.phase_manual_at = SD_NO_TIME,
+	};
+	int rc = finish_write(st, store_feature_add(st, &f));
+	if (rc == EXIT_OK) {
+		printf("added feature %lld", (long long)f.id);
+		if (f.key) {
+			printf(" (");
+			char *k = text_clean(f.key, TEXT_ONE_LINE);
+			printf("%s)", k);
+			free(k);
+		}
+		printf("\n");
+	}
+	feature_free(&f);
+	return rc;
+}
+
+static void feature_json(struct strbuf *out, const struct feature *f)
+{
+	char t1[24];
+	sb_addf(out, "{\"id\": %lld, \"key\": ", (long long)f->id);
+	json_add_string(out, f->key);
+	sb_add(out, ", \"title\": ");
+	json_add_string(out, f->title);
+	sb_add(out, ", \"branch\": ");
+	json_add_string(out, f->branch);
+	sb_add(out, ", \"size\": ");
+	json_add_string(out, f->size);
+	sb_add(out, ", \"owner\": ");
+	json_add_string(out, f->owner);
+	sb_addf(out, ", \"created_at\": \"%s\", \"phase_manual\": ", time_format_iso(f->created_at, t1));
+	json_add_string(out, f->phase_manual);
+	sb_add(out, ", \"phase_reason\": ");
+	json_add_string(out, f->phase_reason);
+	sb_add(out, "}");
+}
+
+static void print_field(const char *label, const char *value)
+{
+	char *v = text_clean(value ? value : "-", TEXT_ONE_LINE);
+	printf("%-8s %s\n", label, v);
+	free(v);
+}
+
+static int feature_list(struct ctx *c, int argc, char **argv)
+{
+	struct cmd_flag flags[] = {{"json", 0, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, "feature list [--json]") != 0)
+		return EXIT_USAGE;
+	struct store *st = ctx_store(c);
+	struct feature *fs;
+	size_t n;
+	if (!st)
+		return EXIT_USAGE;
+	if (store_feature_list(st, &fs, &n) != 0) {
+		sd_error("%s", store_errmsg(st));
+		return EXIT_USAGE;
+	}
+	struct strbuf out = STRBUF_INIT;
+	if (cmd_flag(flags, "json")) {
+		sb_add(&out, "[");
+		for (size_t i = 0; i < n; i++) {
+			sb_add(&out, i ? ",\n  " : "\n  ");
+			feature_json(&out, &fs[i]);
+		}
+		sb_add(&out, n ? "\n]\n" : "]\n");
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			sb_addf(&out, "%4lld  ", (long long)fs[i].id);
+			text_fit(&out, fs[i].key ? fs[i].key : "-", 10, false, false);
+			sb_add(&out, "  ");
+			text_fit(&out, fs[i].size, 6, false, false);
+			sb_add(&out, "  ");
+			sb_add_clean(&out, fs[i].title);
+			sb_addc(&out, '\n');
+		}
+		if (n == 0)
+			sb_add(&out, "no features yet: add one with 'shipdeck feature add TITLE'\n");
+	}
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+	features_free(fs, n);
+	return EXIT_OK;
+}
+
+static int feature_show(struct ctx *c, int argc, char **argv)
+{
+	struct cmd_flag flags[] = {{"json", 0, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	static const char usage[] = "feature show ID [--json]";
+	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (npos != 1) {
+		fprintf(stderr, "usage: shipdeck %s\n", usage);
+		return EXIT_USAGE;
+	}
+	struct store *st = ctx_store(c);
+	struct feature f = {0};
+	if (!st || load_feature(st, pos[0], &f) != 0)
+		return EXIT_USAGE;
+	if (cmd_flag(flags, "json")) {
+		struct strbuf out = STRBUF_INIT;
+		feature_json(&out, &f);
+		printf("%s\n", sb_str(&out));
+		sb_free(&out);
+	} else {
+		char idbuf[24], when[24];
+		snprintf(idbuf, sizeof idbuf, "%lld", (long long)f.id);
+		print_field("id", idbuf);
+		print_field("key", f.key);
+		print_field("title", f.title);
+		print_field("branch", f.branch);
+		print_field("size", f.size);
+		print_field("owner", f.owner);
+		print_field("created", time_format_iso(f.created_at, when));
+		if (f.phase_manual) {
+			print_field("phase", f.phase_manual);
+			print_field("reason", f.phase_reason);
+		}
+	}
+	feature_free(&f);
+	return EXIT_OK;
+}
+
+/* Replaces *field with value ("" clears an optional field). */
+static void set_field(char **field, const char *value, bool optional)
+{
+	if (!value)
+		return;
+	free(*field);
+	*field = optional ? empty_to_null(value) : xstrdup(value);
+}
+
+static int feature_set(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] =
+		"feature set ID [--title T] [--key K] [--branch B] [--size S] [--owner NAME]";
+	struct cmd_flag flags[] = {{"title", 1, NULL}, {"key", 1, NULL}, {"branch", 1, NULL},
+				   {"size", 1, NULL}, {"owner", 1, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
+		return EXIT_USAGE;
+	bool any = false;
+	for (struct cmd_flag *fl = flags; fl->name; fl++)
+		any = any || fl->value;
+	if (npos != 1 || !any) {
+		sd_error(npos != 1 ? "feature set needs an ID" : "feature set needs a field to change");
+		fprintf(stderr, "usage: shipdeck %s\n", usage);
+		return EXIT_USAGE;
+	}
+	if (check_size(cmd_flag(flags, "size")) != 0)
+		return EXIT_USAGE;
+	const char *title = cmd_flag(flags, "title");
+	if (title && !*title) {
+		sd_error("--title cannot be empty");
+		return EXIT_USAGE;
+	}
+	struct store *st = ctx_store(c);
+	struct feature f = {0};
+	if (!st || store_begin(st) != 0)
+		return st ? (sd_error("%s", store_errmsg(st)), EXIT_USAGE) : EXIT_USAGE;
+	if (load_feature(st, pos[0], &f) != 0) {
+		store_rollback(st);
+		return EXIT_USAGE;
+	}
+	set_field(&f.title, title, false);
+	set_field(&f.key, cmd_flag(flags, "key"), true);
+	set_field(&f.branch, cmd_flag(flags, "branch"), true);
+	set_field(&f.size, cmd_flag(flags, "size"), false);
+	set_field(&f.owner, cmd_flag(flags, "owner"), true);
+	int rc = finish_write(st, store_feature_update(st, &f));
+	if (rc == EXIT_OK)
+		printf("updated feature %lld\n", (long long)f.id);
+	feature_free(&f);
+	return rc;
+}
+
+static int feature_rm(struct ctx *c, int argc, char **argv)
+{
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, NULL, pos, 1, &npos, "feature rm ID") != 0)
+		return EXIT_USAGE;
+	if (npos != 1) {
+		fprintf(stderr, "usage: shipdeck feature rm ID\n");
+		return EXIT_USAGE;
+	}
+	struct store *st = ctx_store(c);
+	struct feature f = {0};
+	if (!st || store_begin(st) != 0)
+		return st ? (sd_error("%s", store_errmsg(st)), EXIT_USAGE) : EXIT_USAGE;
+	if (load_feature(st, pos[0], &f) != 0) {
+		store_rollback(st);
+		return EXIT_USAGE;
+	}
+	int rc = store_feature_delete(st, f.id);
+	rc = finish_write(st, rc < 0 ? -1 : 0);
+	if (rc == EXIT_OK)
+		printf("removed feature %lld\n", (long long)f.id);
+	feature_free(&f);
+	return rc;
+}
+
+/* Sets or clears a hand-set phase; the change is kept in the phase history. */
+static int apply_phase(struct ctx *c, struct store *st, struct feature *f, const char *phase,
+		       const char *reason)
+{
+	free(f->phase_manual);
+	free(f->phase_reason);
+	f->phase_manual = xstrdup_or_null(phase);
+	f->phase_reason = xstrdup_or_null(reason);
+	f->phase_manual_at = phase ? c->now : SD_NO_TIME;
+	if (store_feature_update(st, f) != 0)
+		return -1;
+	if (!phase)
+		return 0;
+	struct feature_event e = {f->id, (char *)phase, c->now, "manual", (char *)reason, true};
+	return store_event_add(st, &e);
+}
+
+static int feature_phase(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] = "feature phase ID PHASE --reason TEXT | feature phase ID --auto";
+	struct cmd_flag flags[] = {{"reason", 1, NULL}, {"auto", 0, NULL}, {NULL, 0, NULL}};
+	const char *pos[2] = {0};
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 2, &npos, usage) != 0)
+		return EXIT_USAGE;
+	bool autop = cmd_flag(flags, "auto") != NULL;
+	const char *reason = cmd_flag(flags, "reason");
+	if (npos < 1 || (autop ? npos != 1 : npos != 2 || !reason || !*reason)) {
+		sd_error(autop || npos < 2 ? "feature phase needs an ID and a PHASE with --reason, or --auto"
+					   : "a phase set by hand needs --reason TEXT");
+		fprintf(stderr, "usage: shipdeck %s\n", usage);
+		return EXIT_USAGE;
+	}
+	if (!autop && !one_of(pos[1], phase_ids)) {
+		sd_error("unknown phase '%s': use planning, development, build, testing, deployment or shipped",
+			 pos[1]);
+		return EXIT_USAGE;
+	}
+	struct store *st = ctx_store(c);
+	struct feature f = {0};
+	if (!st || store_begin(st) != 0)
+		return st ? (sd_error("%s", store_errmsg(st)), EXIT_USAGE) : EXIT_USAGE;
+	if (load_feature(st, pos[0], &f) != 0) {
+		store_rollback(st);
+		return EXIT_USAGE;
+	}
+	int rc = finish_write(st, apply_phase(c, st, &f, autop ? NULL : pos[1], reason));
+	if (rc == EXIT_OK)
+		printf(autop ? "feature %lld: phase inferred again\n" : "feature %lld: phase set to %s\n",
+		       (long long)f.id, pos[1]);
+	feature_free(&f);
+	return rc;
+}
+
+int cmd_feature(struct ctx *c, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(struct ctx *, int, char **);
+	} subs[] = {
+		{"add", feature_add}, {"list", feature_list}, {"show", feature_show},
+		{"set", feature_set}, {"rm", feature_rm}, {"phase", feature_phase},
+	};
+	if (argc < 2) {
+		sd_error("feature needs a subcommand: add, list, show, set, rm or phase");
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].run(c, argc - 1, argv + 1);
+	sd_error("unknown feature subcommand '%s' (add, list, show, set, rm, phase)", argv[1]);
+	return EXIT_USAGE;
+}

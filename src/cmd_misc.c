@@ -1,0 +1,239 @@
+/* cmd_misc — info, snapshot, export, import and demo. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "build-config.h"
+#include "commands.h"
+#include "context.h"
+#include "datafiles.h"
+#include "dump.h"
+#include "model.h"
+#include "paths.h"
+#include "snapshot.h"
+#include "store.h"
+#include "text.h"
+#include "timeutil.h"
+
+static bool file_exists(const char *path)
+{
+	struct stat sb;
+	return path && stat(path, &sb) == 0;
+}
+
+static void info_path(const char *label, const char *path, bool show_state)
+{
+	char *p = text_clean(path ? path : "(none)", TEXT_ONE_LINE);
+	printf("%-14s %s%s\n", label, p,
+	       show_state && path ? (file_exists(path) ? "" : "  (not present)") : "");
+	free(p);
+}
+
+static void info_options(const struct ctx *c)
+{
+	printf("\nsettings (value and where it came from):\n");
+	for (int i = 0; i < OPT_COUNT; i++) {
+		const struct opt_decl *d = &opt_decls[i];
+		if (!d->key || d->type == OPT_JSON)
+			continue;
+		char *v = text_clean(c->opt.v[i].text ? c->opt.v[i].text : "(unset)", TEXT_ONE_LINE);
+		char *s = text_clean(c->opt.v[i].source, TEXT_ONE_LINE);
+		printf("  %-30s %-20s %s\n", d->key, v, s);
+		free(v);
+		free(s);
+	}
+}
+
+int cmd_info(struct ctx *c, int argc, char **argv)
+{
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, NULL, pos, 0, &npos, "info") != 0)
+		return EXIT_USAGE;
+	const char *datadir = getenv("SHIPDECK_DATA_DIR");
+	char now[24];
+	printf("shipdeck %s\n", PACKAGE_VERSION);
+	info_path("repository", c->repo_path, false);
+	info_path("database", c->db_path, true);
+	info_path("user config", c->user_config, true);
+	info_path("repo config", c->repo_config, true);
+	info_path("data", datadir && *datadir ? datadir : "(built in; installed copy in " SD_PKGDATADIR ")", false);
+	printf("%-14s %d\n", "schema", store_schema_version());
+	printf("%-14s %s\n", "now", time_format_iso(c->now, now));
+	info_options(c);
+	return EXIT_OK;
+}
+
+static enum snap_format parse_format(const char *f)
+{
+	return streq(f, "json") ? SNAP_JSON : streq(f, "markdown") ? SNAP_MARKDOWN : SNAP_TEXT;
+}
+
+int cmd_snapshot(struct ctx *c, int argc, char **argv)
+{
+	const char *pos[1];
+	int npos;
+	if (argv && cmd_parse(c, argc, argv, NULL, pos, 0, &npos,
+			      "snapshot [--format text|markdown|json] [--width N]") != 0)
+		return EXIT_USAGE;
+	if (!c->repo_path && !opt_str(&c->opt, OPT_DB)) {
+		ctx_need_repo(c);
+		return EXIT_USAGE;
+	}
+	struct dash d;
+	if (model_build(c, &d) != 0) {
+		model_free(&d);
+		return EXIT_USAGE;
+	}
+	struct render r = {
+		.format = parse_format(opt_str(&c->opt, OPT_FORMAT)),
+		.width = (int)opt_int(&c->opt, OPT_WIDTH),
+		.ascii = opt_bool(&c->opt, OPT_ASCII),
+	};
+	struct strbuf out = STRBUF_INIT;
+	snapshot_render(&out, &d, &r);
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+	model_free(&d);
+	return EXIT_OK;
+}
+
+int cmd_export(struct ctx *c, int argc, char **argv)
+{
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, NULL, pos, 0, &npos, "export") != 0)
+		return EXIT_USAGE;
+	struct store *st = ctx_store(c);
+	if (!st)
+		return EXIT_USAGE;
+	struct strbuf out = STRBUF_INIT;
+	int rc = dump_export(st, &out);
+	if (rc == 0)
+		fputs(sb_str(&out), stdout);
+	else
+		sd_error("export: %s", store_errmsg(st));
+	sb_free(&out);
+	return rc == 0 ? EXIT_OK : EXIT_USAGE;
+}
+
+int cmd_import(struct ctx *c, int argc, char **argv)
+{
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, NULL, pos, 1, &npos, "import FILE") != 0)
+		return EXIT_USAGE;
+	if (npos != 1) {
+		fprintf(stderr, "usage: shipdeck import FILE\n");
+		return EXIT_USAGE;
+	}
+	char *json = read_file(pos[0], NULL);
+	if (!json) {
+		sd_error("%s: %s", pos[0], strerror(errno));
+		return EXIT_USAGE;
+	}
+	struct store *st = ctx_store(c);
+	char err[1024];
+	int rc = st ? dump_import(st, json, err, sizeof err) : -1;
+	if (st && rc != 0) {
+		char *e = text_clean(err, TEXT_ONE_LINE);
+		sd_error("%s: %s (nothing was imported)", pos[0], e);
+		free(e);
+	} else if (st) {
+		printf("imported %s into %s\n", pos[0], store_path(st));
+	}
+	free(json);
+	return rc == 0 ? EXIT_OK : EXIT_USAGE;
+}
+
+/* ---- demo ---------------------------------------------------------------------- */
+
+/* Runs the built-in demo script with sh, feeding it on stdin so that it
+ * works from the build tree and after install alike. */
+static int run_demo_script(const char *self, const char *dir, bool reset)
+{
+	size_t len;
+	const char *script = data_file("make-demo.sh", &len);
+	if (!script) {
+		sd_error("the demo script is missing from this build");
+		return -1;
+	}
+	int fds[2];
+	if (pipe(fds) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(fds[0], STDIN_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		dup2(STDERR_FILENO, STDOUT_FILENO); /* progress goes to stderr */
+		execlp("sh", "sh", "-s", "--", self, dir, reset ? "reset" : "keep", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fds[1], script + off, len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fds[1]);
+	int status;
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static char *self_path(const char *argv0)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		return xstrdup(buf);
+	}
+	return xstrdup(argv0);
+}
+
+int cmd_demo(struct ctx *c, int argc, char **argv)
+{
+	struct cmd_flag flags[] = {{"reset", 0, NULL}, {"no-open", 0, NULL}, {"dir", 1, NULL},
+				   {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, "demo [--reset] [--no-open] [--dir DIR]") != 0)
+		return EXIT_USAGE;
+	char *data = paths_data_dir();
+	char *dir = cmd_flag(flags, "dir") ? xstrdup(cmd_flag(flags, "dir")) : xasprintf("%s/demo", data);
+	free(data);
+	char *self = self_path(c->argv0);
+	int rc = EXIT_OK;
+	if (paths_mkdir_p(dir, 0700) != 0) {
+		sd_error("%s: cannot create the demo directory: %s", dir, strerror(errno));
+		rc = EXIT_USAGE;
+	} else if (run_demo_script(self, dir, cmd_flag(flags, "reset") != NULL) != 0) {
+		sd_error("building the demo in %s failed (is git installed?)", dir);
+		rc = EXIT_USAGE;
+	}
+	if (rc == EXIT_OK && !cmd_flag(flags, "no-open")) {
+		char *repo = xasprintf("%s/storefront", dir);
+		char *db = xasprintf("%s/demo.db", dir);
+		fflush(NULL);
+		execl(self, self, "--repo", repo, "--db", db, (char *)NULL);
+		sd_error("cannot start %s: %s", self, strerror(errno));
+		free(repo);
+		free(db);
+		rc = EXIT_USAGE;
+	}
+	if (rc == EXIT_OK)
+		printf("demo ready: shipdeck --repo %s/storefront --db %s/demo.db\n", dir, dir);
+	free(self);
+	free(dir);
+	return rc;
+}

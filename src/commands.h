@@ -1,0 +1,27 @@
+/* commands — the command table: every subcommand is one line here. */
+#ifndef SD_COMMANDS_H
+#define SD_COMMANDS_H
+
+struct ctx;
+
+typedef int (*cmd_fn)(struct ctx *c, int argc, char **argv);
+
+struct command {
+	const char *name;
+	cmd_fn run;
+	const char *usage;      /* "feature add TITLE [--key K] ..." */
+	const char *help;       /* one line */
+};
+
+extern const struct command commands[];
+
+int cmd_info(struct ctx *c, int argc, char **argv);
+int cmd_feature(struct ctx *c, int argc, char **argv);
+int cmd_export(struct ctx *c, int argc, char **argv);
+int cmd_import(struct ctx *c, int argc, char **argv);
+int cmd_demo(struct ctx *c, int argc, char **argv);
+int cmd_snapshot(struct ctx *c, int argc, char **argv);
+int cmd_sync(struct ctx *c, int argc, char **argv);
+int cmd_build(struct ctx *c, int argc, char **argv);
+
+#endif

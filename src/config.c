@@ -1,0 +1,134 @@
+/* config — the user's config.json and the repository's .shipdeck.json.
+ * Mistakes in either are warnings, never fatal (tmux's rule): a typo in a
+ * shared .shipdeck.json must not lock the whole team out of the dashboard. */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+static void warn(struct strbuf *w, const char *source, const char *key, const char *why)
+{
+	sb_addf(w, "%s: ", source);
+	if (key) {
+		sb_add_clean(w, key);
+		sb_add(w, ": ");
+	}
+	sb_addf(w, "%s\n", why);
+}
+
+/* Joins an array of strings with commas (deploy_tags, holidays). */
+static char *join_string_array(const cJSON *arr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const cJSON *el;
+	cJSON_ArrayForEach(el, arr) {
+		if (!cJSON_IsString(el)) {
+			sb_free(&sb);
+			return NULL;
+		}
+		sb_addf(&sb, "%s%s", sb.len ? "," : "", el->valuestring);
+	}
+	return sb_detach(&sb);
+}
+
+/* Text of a JSON value for an option of type t, or NULL when the type is wrong. */
+static char *value_text(const cJSON *v, enum opt_type t)
+{
+	switch (t) {
+	case OPT_BOOL:
+		return cJSON_IsBool(v) ? xstrdup(cJSON_IsTrue(v) ? "true" : "false") : NULL;
+	case OPT_INT:
+	case OPT_NUM:
+		if (!cJSON_IsNumber(v))
+			return NULL;
+		return xasprintf("%.17g", v->valuedouble);
+	case OPT_STR:
+		if (cJSON_IsArray(v))
+			return join_string_array(v);
+		/* fallthrough */
+	case OPT_ENUM:
+		return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
+	case OPT_JSON:
+		return cJSON_IsObject(v) ? cJSON_PrintUnformatted(v) : NULL;
+	}
+	return NULL;
+}
+
+static const char *type_word(enum opt_type t)
+{
+	switch (t) {
+	case OPT_BOOL: return "true or false";
+	case OPT_INT: return "a whole number";
+	case OPT_NUM: return "a number";
+	case OPT_STR: return "a string";
+	case OPT_ENUM: return "a string";
+	case OPT_JSON: return "an object";
+	}
+	return "?";
+}
+
+static void apply_key(struct options *o, const cJSON *item, const char *source, struct strbuf *w)
+{
+	int id = options_by_key(item->string);
+	if (id < 0) {
+		warn(w, source, item->string, "unknown key, ignored");
+		return;
+	}
+	const struct opt_decl *d = &opt_decls[id];
+	char *text = value_text(item, d->type);
+	if (!text) {
+		char why[96];
+		snprintf(why, sizeof why, "must be %s, ignored", type_word(d->type));
+		warn(w, source, item->string, why);
+		return;
+	}
+	char why[160];
+	if (!options_set(o, (enum opt_id)id, text, source, why, sizeof why)) {
+		char full[200];
+		snprintf(full, sizeof full, "%s, ignored", why);
+		warn(w, source, item->string, full);
+	}
+	free(text);
+}
+
+void config_apply_text(struct options *o, const char *text, const char *source, struct strbuf *w)
+{
+	const char *src = options_source(o, source);
+	cJSON *root = cJSON_ParseWithOpts(text, NULL, 1);
+	if (!root) {
+		const char *at = cJSON_GetErrorPtr();
+		char why[96];
+		snprintf(why, sizeof why, "not valid JSON (near byte %ld), file ignored",
+			 at && at >= text ? (long)(at - text) : 0L);
+		warn(w, source, NULL, why);
+		return;
+	}
+	if (!cJSON_IsObject(root)) {
+		warn(w, source, NULL, "must hold a JSON object, file ignored");
+		cJSON_Delete(root);
+		return;
+	}
+	const cJSON *item;
+	cJSON_ArrayForEach(item, root)
+		apply_key(o, item, src, w);
+	cJSON_Delete(root);
+}
+
+int config_load(struct options *o, const char *path, bool must_exist, struct strbuf *w)
+{
+	char *text = read_file(path, NULL);
+	if (!text) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		sb_addf(w, "%s: cannot read config: %s\n", path, strerror(errno));
+		return must_exist ? -1 : 0;
+	}
+	config_apply_text(o, text, path, w);
+	free(text);
+	return 0;
+}

@@ -1,0 +1,18 @@
+/* config — reads a JSON config file into the options table. */
+#ifndef SD_CONFIG_H
+#define SD_CONFIG_H
+
+#include <stdbool.h>
+
+#include "options.h"
+#include "util.h"
+
+/* Applies the keys of the JSON config at path to o. A missing file is fine
+ * unless must_exist. Unknown keys, wrong types and malformed JSON become
+ * one-line warnings appended to warnings ("file: key: why"); returns -1 only
+ * when a file that must exist cannot be read (with the reason in warnings). */
+int config_load(struct options *o, const char *path, bool must_exist, struct strbuf *warnings);
+/* Same, from JSON text already in memory (used by the fuzz target and tests). */
+void config_apply_text(struct options *o, const char *text, const char *source, struct strbuf *warnings);
+
+#endif

@@ -1,0 +1,385 @@
+/* context — turns argv, the environment and the config files into one
+ * resolved set of options, the repository and the database path. Global
+ * options come before the command, like git's. */
+#include "context.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "gitrepo.h"
+#include "paths.h"
+#include "store.h"
+#include "timeutil.h"
+
+void sd_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("shipdeck: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void sd_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("shipdeck: warning: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+struct flag_arg {
+	int id;
+	const char *value;
+};
+
+/* Splits "--name=value" / "--name value"; returns the option id or -1. */
+static int read_global_flag(int argc, char **argv, int *i, const char **value)
+{
+	const char *a = argv[*i] + 2;
+	const char *eq = strchr(a, '=');
+	char name[64];
+	size_t n = eq ? (size_t)(eq - a) : strlen(a);
+	if (n >= sizeof name)
+		return -1;
+	memcpy(name, a, n);
+	name[n] = '\0';
+	int id = options_by_flag(name);
+	if (id < 0)
+		return -1;
+	if (opt_decls[id].type == OPT_BOOL) {
+		*value = eq ? eq + 1 : "true";
+		return id;
+	}
+	if (eq) {
+		*value = eq + 1;
+	} else if (*i + 1 < argc) {
+		*value = argv[++*i];
+	} else {
+		*value = NULL;
+	}
+	return id;
+}
+
+static void print_usage_hint(void)
+{
+	fputs("usage: shipdeck [global options] [command [args]]  (see 'shipdeck --help')\n", stderr);
+}
+
+/* Collects the global flags before the command. Returns the command index
+ * or -1 after an error. */
+static int parse_globals(int argc, char **argv, struct flag_arg *flags, int *nflags)
+{
+	int i;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return i + 1;
+		if (strcmp(a, "-h") == 0)
+			a = argv[i] = "--help";
+		else if (strcmp(a, "-V") == 0)
+			a = argv[i] = "--version";
+		if (a[0] != '-' || a[1] == '\0')
+			return i;
+		if (a[1] != '-') {
+			sd_error("unknown option '%s'", a);
+			print_usage_hint();
+			return -1;
+		}
+		const char *value;
+		int id = read_global_flag(argc, argv, &i, &value);
+		if (id < 0) {
+			sd_error("unknown option '%s'", a);
+			print_usage_hint();
+			return -1;
+		}
+		if (!value) {
+			sd_error("option '--%s' needs an argument (%s)", opt_decls[id].flag, opt_decls[id].arg);
+			print_usage_hint();
+			return -1;
+		}
+		flags[(*nflags)++] = (struct flag_arg){id, value};
+	}
+	return i;
+}
+
+static const char *find_flag(const struct flag_arg *flags, int n, int id)
+{
+	const char *v = NULL;
+	for (int i = 0; i < n; i++)
+		if (flags[i].id == id)
+			v = flags[i].value;
+	return v;
+}
+
+static int resolve_repo(struct ctx *c, const char *repo_flag)
+{
+	char err[512];
+	char *start = NULL;
+	if (repo_flag) {
+		struct stat sb;
+		if (stat(repo_flag, &sb) != 0) {
+			sd_error("%s: no such repository (%s)", repo_flag, strerror(errno));
+			return -1;
+		}
+		start = xstrdup(repo_flag);
+	} else {
+		start = getcwd(NULL, 0);
+		if (!start)
+			return 0;
+	}
+	int rc = gitrepo_discover(start, &c->repo_path, &c->repo_name, err, sizeof err);
+	if (rc == 1 && repo_flag) {
+		sd_error("%s: not a git repository", repo_flag);
+		rc = -1;
+	} else if (rc < 0) {
+		sd_error("%s", err);
+	}
+	free(start);
+	return rc < 0 ? -1 : 0;
+}
+
+static int load_configs(struct ctx *c, const char *config_flag)
+{
+	c->user_config = config_flag ? xstrdup(config_flag) : paths_user_config();
+	if (config_load(&c->opt, c->user_config, config_flag != NULL, &c->warnings) != 0) {
+		fprintf(stderr, "shipdeck: %s", sb_str(&c->warnings));
+		return -1;
+	}
+	if (c->repo_path) {
+		c->repo_config = xasprintf("%s/.shipdeck.json", c->repo_path);
+		config_load(&c->opt, c->repo_config, false, &c->warnings);
+	}
+	return 0;
+}
+
+static int apply_flags(struct ctx *c, const struct flag_arg *flags, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char why[160];
+		if (!options_set(&c->opt, (enum opt_id)flags[i].id, flags[i].value, "command line",
+				 why, sizeof why)) {
+			sd_error("--%s %s: %s", opt_decls[flags[i].id].flag, flags[i].value, why);
+			print_usage_hint();
+			return -1;
+		}
+	}
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc) /* no-color.org: present and not empty */
+		options_set(&c->opt, OPT_NO_COLOR, "true", "NO_COLOR", NULL, 0);
+	return 0;
+}
+
+static int resolve_now(struct ctx *c)
+{
+	const char *now = opt_str(&c->opt, OPT_NOW);
+	if (!now) {
+		c->now = (int64_t)time(NULL);
+		return 0;
+	}
+	if (!time_parse_iso(now, &c->now)) {
+		sd_error("--now %s: not an ISO 8601 time (e.g. 2026-11-27T09:00:00Z)", now);
+		return -1;
+	}
+	return 0;
+}
+
+int ctx_init(struct ctx *c, int argc, char **argv)
+{
+	memset(c, 0, sizeof *c);
+	c->argv0 = argv[0];
+	options_init(&c->opt);
+	struct flag_arg *flags = xcalloc((size_t)argc + 1, sizeof *flags);
+	int nflags = 0;
+	int cmd = parse_globals(argc, argv, flags, &nflags);
+	bool early_exit = find_flag(flags, nflags, OPT_HELP) || find_flag(flags, nflags, OPT_VERSION);
+	if (cmd >= 0 && !early_exit) {
+		if (resolve_repo(c, find_flag(flags, nflags, OPT_REPO)) != 0 ||
+		    load_configs(c, find_flag(flags, nflags, OPT_CONFIG)) != 0)
+			cmd = -1;
+	}
+	if (cmd >= 0 && (apply_flags(c, flags, nflags) != 0 || resolve_now(c) != 0))
+		cmd = -1;
+	free(flags);
+	if (cmd >= 0 && !c->db_path) {
+		const char *db = opt_str(&c->opt, OPT_DB);
+		if (db)
+			c->db_path = xstrdup(db);
+		else if (c->repo_name)
+			c->db_path = paths_default_db(c->repo_name);
+	}
+	return cmd;
+}
+
+void ctx_free(struct ctx *c)
+{
+	store_close(c->store);
+	options_free(&c->opt);
+	free(c->repo_path);
+	free(c->repo_name);
+	free(c->db_path);
+	free(c->user_config);
+	free(c->repo_config);
+	sb_free(&c->warnings);
+	memset(c, 0, sizeof *c);
+}
+
+bool ctx_need_repo(struct ctx *c)
+{
+	if (c->repo_path)
+		return true;
+	sd_error("not inside a git repository: use --repo PATH, or try 'shipdeck demo' for a tour");
+	return false;
+}
+
+/* The default location is ours to create; a --db path is the user's, and
+ * creating directories they did not ask for would be a surprise. */
+static int prepare_db_dir(struct ctx *c)
+{
+	if (opt_str(&c->opt, OPT_DB) || opt_bool(&c->opt, OPT_READ_ONLY))
+		return 0;
+	char *dir = paths_dirname(c->db_path);
+	int rc = paths_mkdir_p(dir, 0700);
+	if (rc != 0)
+		sd_error("%s: cannot create directory: %s", dir, strerror(errno));
+	free(dir);
+	return rc;
+}
+
+struct store *ctx_store(struct ctx *c)
+{
+	if (c->store)
+		return c->store;
+	if (!c->db_path) {
+		sd_error("no database: not inside a git repository and no --db given "
+			 "(use --repo PATH or --db PATH, or try 'shipdeck demo')");
+		return NULL;
+	}
+	if (prepare_db_dir(c) != 0)
+		return NULL;
+	int flags = opt_bool(&c->opt, OPT_READ_ONLY) ? STORE_READONLY : STORE_CREATE;
+	char err[1024];
+	c->store = store_open(c->db_path, flags, err, sizeof err);
+	if (!c->store)
+		sd_error("%s", err);
+	return c->store;
+}
+
+const char *ctx_user(struct ctx *c)
+{
+	static char name[128];
+	const char *u = getenv("USER");
+	if (u && *u)
+		return u;
+	char *g = gitrepo_user_name(c->repo_path);
+	snprintf(name, sizeof name, "%s", g ? g : "unknown");
+	free(g);
+	return name;
+}
+
+/* ---- command flags ----------------------------------------------------------- */
+
+static struct cmd_flag *find_cmd_flag(struct cmd_flag *flags, const char *name, size_t n)
+{
+	for (struct cmd_flag *f = flags; f && f->name; f++)
+		if (strlen(f->name) == n && strncmp(f->name, name, n) == 0)
+			return f;
+	return NULL;
+}
+
+/* Global options that only change how figures are computed or shown may
+ * also follow the command; the ones that pick the repository or database
+ * were resolved already and must come first. */
+static int apply_late_global(struct ctx *c, int id, const char *value, const char *usage)
+{
+	if (id == OPT_REPO || id == OPT_DB || id == OPT_CONFIG) {
+		sd_error("--%s must come before the command", opt_decls[id].flag);
+		fprintf(stderr, "usage: shipdeck [global options] %s\n", usage);
+		return -1;
+	}
+	char why[160];
+	if (!options_set(&c->opt, (enum opt_id)id, value, "command line", why, sizeof why)) {
+		sd_error("--%s %s: %s", opt_decls[id].flag, value, why);
+		return -1;
+	}
+	return id == OPT_NOW ? resolve_now(c) : 0;
+}
+
+static int parse_one_flag(struct ctx *c, int argc, char **argv, int *i, struct cmd_flag *flags,
+			  const char *usage)
+{
+	const char *a = argv[*i] + 2;
+	const char *eq = strchr(a, '=');
+	size_t n = eq ? (size_t)(eq - a) : strlen(a);
+	struct cmd_flag *f = find_cmd_flag(flags, a, n);
+	if (f) {
+		if (!f->has_arg) {
+			f->value = "1";
+			return 0;
+		}
+		if (!eq && *i + 1 >= argc) {
+			sd_error("option '--%s' needs an argument", f->name);
+			fprintf(stderr, "usage: shipdeck %s\n", usage);
+			return -1;
+		}
+		f->value = eq ? eq + 1 : argv[++*i];
+		return 0;
+	}
+	const char *value;
+	int id = read_global_flag(argc, argv, i, &value);
+	if (id < 0 || !value) {
+		sd_error(id < 0 ? "unknown option '%s'" : "option '%s' needs an argument", argv[*i]);
+		fprintf(stderr, "usage: shipdeck %s\n", usage);
+		return -1;
+	}
+	return apply_late_global(c, id, value, usage);
+}
+
+int cmd_parse(struct ctx *c, int argc, char **argv, struct cmd_flag *flags,
+	      const char **pos, int maxpos, int *npos, const char *usage)
+{
+	*npos = 0;
+	bool only_pos = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!only_pos && strcmp(a, "--") == 0) {
+			only_pos = true;
+			continue;
+		}
+		if (!only_pos && a[0] == '-' && a[1] == '-') {
+			if (parse_one_flag(c, argc, argv, &i, flags, usage) != 0)
+				return -1;
+			continue;
+		}
+		if (!only_pos && a[0] == '-' && a[1] != '\0') {
+			sd_error("unknown option '%s'", a);
+			fprintf(stderr, "usage: shipdeck %s\n", usage);
+			return -1;
+		}
+		if (*npos >= maxpos) {
+			sd_error("unexpected argument '%s'", a);
+			fprintf(stderr, "usage: shipdeck %s\n", usage);
+			return -1;
+		}
+		pos[(*npos)++] = a;
+	}
+	return 0;
+}
+
+const char *cmd_flag(const struct cmd_flag *flags, const char *name)
+{
+	for (const struct cmd_flag *f = flags; f && f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f->value;
+	return NULL;
+}

@@ -1,0 +1,204 @@
+/* dump — export/import. The export is deterministic (tables in a fixed
+ * order, rows by primary key, columns in schema order), so export → import
+ * → export is byte-identical and two exports can be diffed. The git cache
+ * is not exported: it is derived from the repository and rebuilt on sync. */
+#include "dump.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+
+struct export_state {
+	cJSON *tables;
+};
+
+static int export_row(void *arg, const char *table, int ncols, const char *const *names,
+		      const struct sd_value *vals)
+{
+	struct export_state *es = arg;
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(es->tables, table);
+	cJSON *row = cJSON_CreateObject();
+	for (int i = 0; i < ncols; i++) {
+		if (vals[i].type == SDV_NULL)
+			cJSON_AddNullToObject(row, names[i]);
+		else if (vals[i].type == SDV_INT)
+			cJSON_AddNumberToObject(row, names[i], (double)vals[i].i);
+		else
+			cJSON_AddStringToObject(row, names[i], vals[i].s);
+	}
+	cJSON_AddItemToArray(arr, row);
+	return 0;
+}
+
+int dump_export(struct store *st, struct strbuf *out)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddStringToObject(root, "schema", EXPORT_SCHEMA);
+	cJSON_AddNumberToObject(root, "version", store_schema_version());
+	struct export_state es = {cJSON_AddObjectToObject(root, "tables")};
+	for (int i = 0; store_record_tables[i]; i++)
+		cJSON_AddArrayToObject(es.tables, store_record_tables[i]);
+	int rc = store_dump(st, export_row, &es);
+	if (rc == 0) {
+		char *text = cJSON_Print(root);
+		sb_add(out, text);
+		sb_addc(out, '\n');
+		cJSON_free(text);
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* ---- import ------------------------------------------------------------------ */
+
+static bool known_table(const char *name)
+{
+	for (int i = 0; store_record_tables[i]; i++)
+		if (strcmp(store_record_tables[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Converts one JSON member to a value; false with err set on a wrong type. */
+static bool to_value(const cJSON *v, struct sd_value *out, const char *path, char *err, size_t errlen)
+{
+	if (cJSON_IsNull(v)) {
+		out->type = SDV_NULL;
+	} else if (cJSON_IsString(v)) {
+		out->type = SDV_TEXT;
+		out->s = v->valuestring;
+	} else if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
+		   fabs(v->valuedouble) < 9007199254740992.0) {
+		out->type = SDV_INT;
+		out->i = (int64_t)v->valuedouble;
+	} else if (cJSON_IsBool(v)) {
+		out->type = SDV_INT;
+		out->i = cJSON_IsTrue(v);
+	} else {
+		snprintf(err, errlen, "%s: must be a string, a whole number or null", path);
+		return false;
+	}
+	return true;
+}
+
+static int import_row(struct store *st, const char *table, int index, const cJSON *row,
+		      char *err, size_t errlen)
+{
+	char path[160];
+	snprintf(path, sizeof path, "%s[%d]", table, index);
+	if (!cJSON_IsObject(row)) {
+		snprintf(err, errlen, "%s: must be an object", path);
+		return -1;
+	}
+	int n = cJSON_GetArraySize(row), i = 0;
+	const char **names = xcalloc((size_t)n + 1, sizeof *names);
+	struct sd_value *vals = xcalloc((size_t)n + 1, sizeof *vals);
+	const cJSON *m;
+	int rc = 0;
+	cJSON_ArrayForEach(m, row) {
+		char mpath[256];
+		snprintf(mpath, sizeof mpath, "%s.%.80s", path, m->string);
+		for (int j = 0; j < i && rc == 0; j++)
+			if (strcmp(names[j], m->string) == 0) {
+				snprintf(err, errlen, "%s: duplicate key", mpath);
+				rc = -1;
+			}
+		if (rc == 0 && !to_value(m, &vals[i], mpath, err, errlen))
+			rc = -1;
+		if (rc != 0)
+			break;
+		names[i++] = m->string;
+	}
+	if (rc == 0 && store_restore_row(st, table, i, names, vals) != 0) {
+		snprintf(err, errlen, "%s.%s", path, store_errmsg(st));
+		rc = -1;
+	}
+	free(names);
+	free(vals);
+	return rc;
+}
+
+static int import_tables(struct store *st, const cJSON *tables, char *err, size_t errlen)
+{
+	/* Parents before children, whatever order the document uses. */
+	for (int t = 0; store_record_tables[t]; t++) {
+		const cJSON *arr = cJSON_GetObjectItemCaseSensitive(tables, store_record_tables[t]);
+		if (!arr)
+			continue;
+		if (!cJSON_IsArray(arr)) {
+			snprintf(err, errlen, "tables.%s: must be an array", store_record_tables[t]);
+			return -1;
+		}
+		int i = 0;
+		const cJSON *row;
+		cJSON_ArrayForEach(row, arr)
+			if (import_row(st, store_record_tables[t], i++, row, err, errlen) != 0)
+				return -1;
+	}
+	return 0;
+}
+
+static int check_document(const cJSON *root, char *err, size_t errlen)
+{
+	if (!cJSON_IsObject(root)) {
+		snprintf(err, errlen, "(document): must be a JSON object");
+		return -1;
+	}
+	const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+	if (!cJSON_IsString(schema) || strcmp(schema->valuestring, EXPORT_SCHEMA) != 0) {
+		snprintf(err, errlen, "schema: must be \"%s\" (is this a shipdeck export?)", EXPORT_SCHEMA);
+		return -1;
+	}
+	const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "version");
+	if (!cJSON_IsNumber(version) || version->valuedouble != store_schema_version()) {
+		snprintf(err, errlen, "version: must be %d (this shipdeck's database version)",
+			 store_schema_version());
+		return -1;
+	}
+	const cJSON *tables = cJSON_GetObjectItemCaseSensitive(root, "tables");
+	if (!cJSON_IsObject(tables)) {
+		snprintf(err, errlen, "tables: must be an object");
+		return -1;
+	}
+	const cJSON *t;
+	cJSON_ArrayForEach(t, tables)
+		if (!known_table(t->string)) {
+			snprintf(err, errlen, "tables.%.80s: unknown table", t->string);
+			return -1;
+		}
+	return 0;
+}
+
+int dump_import(struct store *st, const char *json, char *err, size_t errlen)
+{
+	cJSON *root = cJSON_ParseWithOpts(json, NULL, 1);
+	if (!root) {
+		const char *at = cJSON_GetErrorPtr();
+		snprintf(err, errlen, "not valid JSON (near byte %ld)",
+			 at && at >= json ? (long)(at - json) : 0L);
+		return -1;
+	}
+	int rc = check_document(root, err, errlen);
+	if (rc == 0 && store_begin(st) != 0) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		rc = -1;
+	} else if (rc == 0) {
+		rc = store_restore_clear(st);
+		if (rc != 0)
+			snprintf(err, errlen, "%s", store_errmsg(st));
+		if (rc == 0)
+			rc = import_tables(st, cJSON_GetObjectItemCaseSensitive(root, "tables"), err, errlen);
+		if (rc == 0 && store_commit(st) != 0) {
+			snprintf(err, errlen, "%s", store_errmsg(st));
+			rc = -1;
+		}
+		if (rc != 0)
+			store_rollback(st);
+	}
+	cJSON_Delete(root);
+	return rc;
+}

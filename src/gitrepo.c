@@ -1,0 +1,78 @@
+/* gitrepo — one of the libgit2 door's files: discovery and config only;
+ * reading history is gitscan.c's job. */
+#include "gitrepo.h"
+
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paths.h"
+#include "util.h"
+
+static char *repo_display_name(git_repository *repo)
+{
+	const char *wd = git_repository_workdir(repo);
+	char *name = paths_basename(wd ? wd : git_repository_path(repo));
+	size_t n = strlen(name);
+	if (!wd && n > 4 && strcmp(name + n - 4, ".git") == 0)
+		name[n - 4] = '\0';
+	if (!wd && strcmp(name, ".git") == 0) {
+		/* a bare path ending in /.git: use its parent's name */
+		char *dir = paths_dirname(git_repository_path(repo));
+		char *parent = paths_dirname(dir);
+		free(name);
+		name = paths_basename(parent);
+		free(dir);
+		free(parent);
+	}
+	return name;
+}
+
+int gitrepo_discover(const char *start, char **path, char **name, char *err, size_t errlen)
+{
+	git_libgit2_init();
+	git_buf found = {0};
+	int rc = git_repository_discover(&found, start, 0, NULL);
+	if (rc == GIT_ENOTFOUND) {
+		git_libgit2_shutdown();
+		return 1;
+	}
+	git_repository *repo = NULL;
+	if (rc == 0)
+		rc = git_repository_open(&repo, found.ptr);
+	git_buf_dispose(&found);
+	if (rc != 0) {
+		const git_error *e = git_error_last();
+		snprintf(err, errlen, "%s: %s", start, e ? e->message : "cannot open repository");
+		git_libgit2_shutdown();
+		return -1;
+	}
+	const char *wd = git_repository_workdir(repo);
+	*path = xstrdup(wd ? wd : git_repository_path(repo));
+	size_t n = strlen(*path);
+	if (n > 1 && (*path)[n - 1] == '/')
+		(*path)[n - 1] = '\0';
+	*name = repo_display_name(repo);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return 0;
+}
+
+char *gitrepo_user_name(const char *repo_path)
+{
+	git_libgit2_init();
+	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	char *result = NULL;
+	int rc = repo_path ? git_repository_open(&repo, repo_path) : -1;
+	rc = rc == 0 ? git_repository_config_snapshot(&cfg, repo) : git_config_open_default(&cfg);
+	git_buf v = {0};
+	if (rc == 0 && git_config_get_string_buf(&v, cfg, "user.name") == 0 && v.ptr)
+		result = xstrdup(v.ptr);
+	git_buf_dispose(&v);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return result;
+}

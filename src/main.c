@@ -1,0 +1,114 @@
+/* main — the command table and dispatch. Every subcommand is one line in
+ * `commands`; --help and the man page check (tests/test_cli.c) read it. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build-config.h"
+#include "commands.h"
+#include "context.h"
+#include "ui.h"
+
+const struct command commands[] = {
+	{"info", cmd_info, "info", "print the config, database, repository and data paths in use"},
+	{"feature", cmd_feature, "feature add|list|show|set|rm|phase ...", "manage features (see below)"},
+	{"snapshot", cmd_snapshot, "snapshot [--format text|markdown|json] [--width N]",
+	 "print the dashboard as text (same as --snapshot)"},
+	{"export", cmd_export, "export", "print the whole release database as one JSON document"},
+	{"import", cmd_import, "import FILE", "replace the release database with an export document"},
+	{"demo", cmd_demo, "demo [--reset] [--no-open]", "build a demo repository and database, and open it"},
+	{NULL, NULL, NULL, NULL},
+};
+
+static const char *const feature_usage[] = {
+	"feature add TITLE [--key K] [--branch B] [--size small|medium|large] [--owner NAME]",
+	"feature list [--json]",
+	"feature show ID [--json]",
+	"feature set ID [--title T] [--key K] [--branch B] [--size S] [--owner NAME]",
+	"feature rm ID",
+	"feature phase ID PHASE --reason TEXT | feature phase ID --auto",
+	NULL,
+};
+
+static void print_help(void)
+{
+	printf("usage: shipdeck [global options] [command [args]]\n\n"
+	       "A release dashboard for the terminal: feature phases, build health, the\n"
+	       "pre-deployment gate and DORA metrics, from git history and a release database.\n"
+	       "With no command it opens the dashboard (or prints the snapshot when not on a terminal).\n\n"
+	       "Commands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		printf("  %-52s %s\n", c->usage, c->help);
+	printf("\nFeature commands:\n");
+	for (int i = 0; feature_usage[i]; i++)
+		printf("  %s\n", feature_usage[i]);
+	printf("\nGlobal options (before the command):\n");
+	options_print_help(stdout);
+	printf("\nConfig: $XDG_CONFIG_HOME/shipdeck/config.json, then the repository's .shipdeck.json,\n"
+	       "then the command line. See shipdeck(1).\n");
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/* With no command: the TUI on a terminal, the snapshot anywhere else, so
+ * `shipdeck | mail` and cron jobs never get escape codes. */
+static int run_default(struct ctx *c)
+{
+	if (opt_bool(&c->opt, OPT_SNAPSHOT) || !isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))
+		return cmd_snapshot(c, 0, NULL);
+	if (!c->repo_path && !opt_str(&c->opt, OPT_DB)) {
+		ctx_need_repo(c);
+		return EXIT_USAGE;
+	}
+	return ui_run(c);
+}
+
+/* Config mistakes are warnings, one line each, and never stop the command. */
+static void print_config_warnings(const struct ctx *c)
+{
+	const char *p = sb_str(&c->warnings);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+		fprintf(stderr, "shipdeck: warning: %.*s\n", n, p);
+		p += n + (nl != NULL);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct ctx c;
+	int cmd = ctx_init(&c, argc, argv);
+	int rc;
+	if (cmd < 0) {
+		rc = EXIT_USAGE;
+	} else if (opt_bool(&c.opt, OPT_HELP)) {
+		print_help();
+		rc = EXIT_OK;
+	} else if (opt_bool(&c.opt, OPT_VERSION)) {
+		printf("shipdeck %s\n", PACKAGE_VERSION);
+		rc = EXIT_OK;
+	} else {
+		print_config_warnings(&c);
+		if (cmd >= argc) {
+			rc = run_default(&c);
+		} else {
+			const struct command *command = find_command(argv[cmd]);
+			if (!command) {
+				sd_error("unknown command '%s'", argv[cmd]);
+				fputs("usage: shipdeck [global options] [command [args]]  (see 'shipdeck --help')\n", stderr);
+				rc = EXIT_USAGE;
+			} else {
+				rc = command->run(&c, argc - cmd, argv + cmd);
+			}
+		}
+	}
+	ctx_free(&c);
+	return rc;
+}

@@ -1,0 +1,311 @@
+/* snapshot — the standup dump. Text never carries escape codes (it is for
+ * pipes, chat and e-mail) and fits the width asked for; markdown is for
+ * pasting into a wiki; JSON is for scripts and has a schema name. */
+#include "snapshot.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "text.h"
+#include "timeutil.h"
+
+#define SNAPSHOT_SCHEMA "shipdeck.snapshot/1"
+
+static const struct {
+	const char *id, *name;
+} phases[] = {
+	{"planning", "Planning"},
+	{"development", "Development"},
+	{"build", "Build & Package"},
+	{"testing", "Testing & Staging"},
+	{"deployment", "Deployment"},
+	{"shipped", "Shipped"},
+};
+
+/* ---- JSON helpers -------------------------------------------------------------- */
+
+void json_add_string(struct strbuf *out, const char *s)
+{
+	if (!s) {
+		sb_add(out, "null");
+		return;
+	}
+	sb_addc(out, '"');
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		uint32_t cp;
+		int n = utf8_decode(p, &cp);
+		if (cp == '"' || cp == '\\')
+			sb_addf(out, "\\%c", (char)cp);
+		else if (cp == '\n')
+			sb_add(out, "\\n");
+		else if (cp == '\t')
+			sb_add(out, "\\t");
+		else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
+			 (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+			sb_addf(out, "\\u%04x", (unsigned)cp); /* never raw: a pager would obey it */
+		else if (cp == 0xFFFD && n == 1)
+			sb_add(out, "\\ufffd"); /* invalid UTF-8 in, valid JSON out */
+		else
+			sb_addn(out, (const char *)p, (size_t)n);
+		p += n;
+	}
+	sb_addc(out, '"');
+}
+
+static void json_num_or_null(struct strbuf *out, double v)
+{
+	if (isnan(v))
+		sb_add(out, "null");
+	else
+		sb_addf(out, "%.4g", v);
+}
+
+static void json_time_or_null(struct strbuf *out, int64_t t)
+{
+	char buf[24];
+	if (t == SD_NO_TIME)
+		sb_add(out, "null");
+	else
+		sb_addf(out, "\"%s\"", time_format_iso(t, buf));
+}
+
+/* ---- headings ------------------------------------------------------------------ */
+
+void snap_heading(struct strbuf *out, const char *title, const struct render *r)
+{
+	if (r->format == SNAP_MARKDOWN) {
+		sb_addf(out, "\n## %s\n\n", title);
+		return;
+	}
+	const char *rule = r->ascii ? "-" : "\xe2\x94\x80";
+	sb_addf(out, "\n%s%s %s ", rule, rule, title);
+	int used = 4 + text_width(title);
+	sb_addrep(out, rule, r->width - used > 0 ? r->width - used : 0);
+	sb_addc(out, '\n');
+}
+
+/* ---- header -------------------------------------------------------------------- */
+
+static void header_text(struct strbuf *out, const struct dash *d, const struct render *r)
+{
+	char when[24];
+	struct strbuf left = STRBUF_INIT;
+	sb_add(&left, "shipdeck ");
+	sb_add(&left, r->ascii ? "- " : "\xe2\x80\x94 ");
+	sb_add_clean(&left, d->repo_name ? d->repo_name : "(no repository)");
+	char right[48];
+	snprintf(right, sizeof right, "as of %s UTC", time_format_short(d->now, when));
+	int gap = r->width - text_width(sb_str(&left)) - (int)strlen(right);
+	sb_add(out, sb_str(&left));
+	sb_addrep(out, " ", gap > 1 ? gap : 1);
+	sb_addf(out, "%s\n", right);
+	sb_addf(out, "window %d days\n", d->window_days);
+	sb_free(&left);
+	for (size_t i = 0; i < d->nnotes; i++) {
+		sb_add(out, r->ascii ? "! " : "\xe2\x96\xb8 ");
+		sb_add_clean(out, d->notes[i]);
+		sb_addc(out, '\n');
+	}
+}
+
+static void header_markdown(struct strbuf *out, const struct dash *d)
+{
+	char when[24];
+	sb_add(out, "# shipdeck — ");
+	sb_add_clean(out, d->repo_name ? d->repo_name : "(no repository)");
+	sb_addf(out, "\n\nAs of %s UTC, window %d days.\n", time_format_short(d->now, when),
+		d->window_days);
+	for (size_t i = 0; i < d->nnotes; i++) {
+		sb_add(out, i == 0 ? "\n- " : "- ");
+		sb_add_clean(out, d->notes[i]);
+		sb_addc(out, '\n');
+	}
+}
+
+/* ---- features ------------------------------------------------------------------ */
+
+static bool needs_attention(const struct dash_feature *f)
+{
+	return f->overdue || f->not_ready || (!f->gate_go && streq(f->phase, "deployment"));
+}
+
+/* "day 12 of 7–10" or "day 3" */
+static void days_label(struct strbuf *out, const struct dash_feature *f, bool ascii)
+{
+	if (isnan(f->days_in_phase))
+		return;
+	sb_addf(out, "day %d", (int)floor(f->days_in_phase) + 1);
+	if (!isnan(f->expected_lo) && !isnan(f->expected_hi))
+		sb_addf(out, " of %g%s%g", f->expected_lo, ascii ? "-" : "\xe2\x80\x93", f->expected_hi);
+}
+
+static void feature_line_text(struct strbuf *out, const struct dash_feature *f, const struct render *r)
+{
+	struct strbuf cell = STRBUF_INIT;
+	char *key = f->key ? text_clean(f->key, TEXT_ONE_LINE) : xasprintf("#%lld", (long long)f->id);
+	char *title = text_clean(f->title, TEXT_ONE_LINE);
+	sb_add(out, "  ");
+	text_fit(out, key, 10, false, r->ascii);
+	sb_addc(out, ' ');
+	int title_w = r->width - 2 - 11 - 34;
+	text_fit(out, title, title_w > 10 ? title_w : 10, false, r->ascii);
+	days_label(&cell, f, r->ascii);
+	sb_addc(out, ' ');
+	text_fit(out, sb_str(&cell), 16, false, r->ascii);
+	sb_reset(&cell);
+	if (f->overdue)
+		sb_add(&cell, "overdue ");
+	if (f->not_ready)
+		sb_add(&cell, "not-ready ");
+	if (f->phase_manual)
+		sb_add(&cell, "manual ");
+	text_fit(out, sb_str(&cell), 17, false, r->ascii);
+	/* trailing spaces are noise in a pasted standup */
+	while (out->len && out->buf[out->len - 1] == ' ')
+		out->buf[--out->len] = '\0';
+	sb_addc(out, '\n');
+	sb_free(&cell);
+	free(key);
+	free(title);
+}
+
+static void features_text(struct strbuf *out, const struct dash *d, const struct render *r)
+{
+	snap_heading(out, "Features", r);
+	if (d->nfeatures == 0) {
+		sb_add(out, "  (none)\n");
+		return;
+	}
+	for (size_t p = 0; p < ARRAY_SIZE(phases); p++) {
+		size_t count = 0;
+		for (size_t i = 0; i < d->nfeatures; i++)
+			count += streq(d->features[i].phase, phases[p].id);
+		if (!count)
+			continue;
+		sb_addf(out, "%s (%zu)\n", phases[p].name, count);
+		/* attention items first, then the rest, each in id order */
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < d->nfeatures; i++) {
+				const struct dash_feature *f = &d->features[i];
+				if (streq(f->phase, phases[p].id) && needs_attention(f) == (pass == 0))
+					feature_line_text(out, f, r);
+			}
+	}
+}
+
+static void md_cell(struct strbuf *out, const char *s)
+{
+	/* a '|' inside a cell would split the table */
+	char *c = text_clean(s, TEXT_ONE_LINE);
+	for (const char *p = c; *p; p++) {
+		if (*p == '|')
+			sb_add(out, "\\|");
+		else
+			sb_addc(out, *p);
+	}
+	free(c);
+}
+
+static void features_markdown(struct strbuf *out, const struct dash *d, const struct render *r)
+{
+	snap_heading(out, "Features", r);
+	if (d->nfeatures == 0) {
+		sb_add(out, "No features yet.\n");
+		return;
+	}
+	sb_add(out, "| Phase | Key | Title | Days | Flags |\n|---|---|---|---|---|\n");
+	for (size_t p = 0; p < ARRAY_SIZE(phases); p++)
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < d->nfeatures; i++) {
+				const struct dash_feature *f = &d->features[i];
+				if (!streq(f->phase, phases[p].id) || needs_attention(f) != (pass == 0))
+					continue;
+				struct strbuf days = STRBUF_INIT;
+				days_label(&days, f, false);
+				sb_addf(out, "| %s | ", phases[p].name);
+				md_cell(out, f->key ? f->key : "");
+				sb_add(out, " | ");
+				md_cell(out, f->title);
+				sb_addf(out, " | %s | %s%s%s |\n", sb_str(&days), f->overdue ? "overdue " : "",
+					f->not_ready ? "not ready " : "", f->phase_manual ? "manual" : "");
+				sb_free(&days);
+			}
+}
+
+static void feature_json(struct strbuf *out, const struct dash_feature *f)
+{
+	sb_addf(out, "{\"id\": %lld, \"key\": ", (long long)f->id);
+	json_add_string(out, f->key);
+	sb_add(out, ", \"title\": ");
+	json_add_string(out, f->title);
+	sb_add(out, ", \"size\": ");
+	json_add_string(out, f->size);
+	sb_add(out, ", \"owner\": ");
+	json_add_string(out, f->owner);
+	sb_addf(out, ", \"phase\": \"%s\", \"phase_manual\": %s, \"phase_since\": ", f->phase,
+		f->phase_manual ? "true" : "false");
+	json_time_or_null(out, f->phase_since);
+	sb_add(out, ", \"days_in_phase\": ");
+	json_num_or_null(out, isnan(f->days_in_phase) ? NAN : floor(f->days_in_phase * 10) / 10);
+	sb_add(out, ", \"expected_days\": ");
+	if (isnan(f->expected_lo)) {
+		sb_add(out, "null");
+	} else {
+		sb_add(out, "[");
+		json_num_or_null(out, f->expected_lo);
+		sb_add(out, ", ");
+		json_num_or_null(out, f->expected_hi);
+		sb_add(out, "]");
+	}
+	sb_addf(out, ", \"overdue\": %s, \"not_ready\": %s", f->overdue ? "true" : "false",
+		f->not_ready ? "true" : "false");
+	sb_addf(out, ", \"planning\": {\"done\": %d, \"total\": %d}", f->planning_done, f->planning_total);
+	sb_addf(out, ", \"predeploy\": {\"done\": %d, \"total\": %d, \"open\": [", f->predeploy_done,
+		f->predeploy_total);
+	for (size_t i = 0; i < f->npredeploy_open; i++) {
+		sb_add(out, i ? ", " : "");
+		json_add_string(out, f->predeploy_open[i]);
+	}
+	sb_addf(out, "]}, \"gate\": \"%s\"}", f->gate_go ? "go" : "no-go");
+}
+
+static void snapshot_json(struct strbuf *out, const struct dash *d)
+{
+	char when[24];
+	sb_addf(out, "{\n  \"schema\": \"%s\",\n  \"now\": \"%s\",\n  \"repository\": ", SNAPSHOT_SCHEMA,
+		time_format_iso(d->now, when));
+	json_add_string(out, d->repo_name);
+	sb_addf(out, ",\n  \"window_days\": %d,\n  \"notes\": [", d->window_days);
+	for (size_t i = 0; i < d->nnotes; i++) {
+		sb_add(out, i ? ", " : "");
+		json_add_string(out, d->notes[i]);
+	}
+	sb_add(out, "],\n  \"features\": [");
+	for (size_t i = 0; i < d->nfeatures; i++) {
+		sb_add(out, i ? ",\n    " : "\n    ");
+		feature_json(out, &d->features[i]);
+	}
+	sb_add(out, d->nfeatures ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+void snapshot_render(struct strbuf *out, const struct dash *d, const struct render *r)
+{
+	switch (r->format) {
+	case SNAP_JSON:
+		snapshot_json(out, d);
+		return;
+	case SNAP_MARKDOWN:
+		header_markdown(out, d);
+		features_markdown(out, d, r);
+		return;
+	case SNAP_TEXT:
+		header_text(out, d, r);
+		features_text(out, d, r);
+		return;
+	}
+}

@@ -1,0 +1,117 @@
+/* store — the release database; the only module that speaks SQL. */
+#ifndef SD_STORE_H
+#define SD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+enum {
+	STORE_CREATE = 1,    /* create the file (0600, or 0660 with STORE_SHARED) */
+	STORE_READONLY = 2,  /* open read-only; never migrate */
+	STORE_SHARED = 4,    /* a team database: group-writable */
+};
+
+/* Opens (and creates/migrates) the database at path. On failure returns NULL
+ * and writes one line saying what and where into err. */
+struct store *store_open(const char *path, int flags, char *err, size_t errlen);
+void store_close(struct store *st);
+/* The message of the last failure ("database is locked", "features[3]: ..."). */
+const char *store_errmsg(const struct store *st);
+/* The schema version this build writes. */
+int store_schema_version(void);
+const char *store_path(const struct store *st);
+
+/* One transaction per command: begin (IMMEDIATE, so writers queue on the busy
+ * timeout instead of failing mid-way), then commit or rollback. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* ---- settings ---------------------------------------------------------- */
+/* Returns a malloc'd value or NULL. */
+char *store_setting_get(struct store *st, const char *key);
+int store_setting_set(struct store *st, const char *key, const char *value);
+
+/* ---- features ---------------------------------------------------------- */
+struct feature {
+	int64_t id;
+	char *key;           /* FEAT-12, or NULL */
+	char *title;
+	char *branch;        /* or NULL */
+	char *size;          /* small | medium | large */
+	char *owner;         /* or NULL */
+	int64_t created_at;
+	char *phase_manual;  /* a phase set by hand, or NULL for inferred */
+	char *phase_reason;
+	int64_t phase_manual_at;
+};
+void feature_free(struct feature *f);
+void features_free(struct feature *f, size_t n);
+/* Inserts f and sets f->id. */
+int store_feature_add(struct store *st, struct feature *f);
+/* All features by id. */
+int store_feature_list(struct store *st, struct feature **out, size_t *n);
+/* Finds a feature by numeric id or by key; 1 found, 0 not found, -1 error. */
+int store_feature_find(struct store *st, const char *id_or_key, struct feature *out);
+int store_feature_update(struct store *st, const struct feature *f);
+/* 1 deleted, 0 no such feature, -1 error. */
+int store_feature_delete(struct store *st, int64_t id);
+
+/* ---- checklist ticks ---------------------------------------------------- */
+struct check_tick {
+	int64_t feature_id;
+	char *kind;
+	char *item;
+	char *by;
+	int64_t at;
+	char *note;
+};
+void check_ticks_free(struct check_tick *t, size_t n);
+/* Ticks of one feature (feature_id > 0) or of all (0). */
+int store_ticks_list(struct store *st, int64_t feature_id, struct check_tick **out, size_t *n);
+int store_tick_set(struct store *st, const struct check_tick *t);
+/* 1 removed, 0 was not ticked. */
+int store_tick_clear(struct store *st, int64_t feature_id, const char *kind, const char *item);
+
+/* ---- feature events ---------------------------------------------------- */
+struct feature_event {
+	int64_t feature_id;
+	char *phase;
+	int64_t at;
+	char *evidence_kind;
+	char *evidence;
+	bool manual;
+};
+void feature_events_free(struct feature_event *e, size_t n);
+int store_events_list(struct store *st, int64_t feature_id, struct feature_event **out, size_t *n);
+int store_event_add(struct store *st, const struct feature_event *e);
+
+/* ---- generic rows, for export and import ------------------------------ */
+enum sd_vtype { SDV_NULL, SDV_INT, SDV_TEXT };
+struct sd_value {
+	enum sd_vtype type;
+	int64_t i;
+	const char *s;
+};
+/* The release-record tables, parents before children (export order). */
+extern const char *const store_record_tables[];
+typedef int (*store_row_fn)(void *arg, const char *table, int ncols,
+			    const char *const *names, const struct sd_value *vals);
+/* Calls fn for every row of every record table, in primary-key order. */
+int store_dump(struct store *st, store_row_fn fn, void *arg);
+/* Column names of a record table (NULL-terminated, static for the store's life). */
+const char *const *store_table_columns(struct store *st, const char *table);
+/* Inside a transaction: empties every record table and the git cache. */
+int store_restore_clear(struct store *st);
+/* Inside a transaction: inserts one row. On a constraint or type failure the
+ * error message names the column when SQLite does ("size: ..."). */
+int store_restore_row(struct store *st, const char *table, int ncols,
+		      const char *const *names, const struct sd_value *vals);
+
+/* Runs SQLite's integrity check; returns 0 when "ok", else -1 with the report in errmsg. */
+int store_integrity_check(struct store *st);
+
+#endif

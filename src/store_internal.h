@@ -1,0 +1,34 @@
+/* store_internal — shared by src/store*.c only: the SQLite handle and the
+ * small statement helpers every table's file uses. */
+#ifndef SD_STORE_INTERNAL_H
+#define SD_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	bool readonly;
+	int tx_depth;
+	char err[1024];
+	const char **columns[16]; /* cached column lists of record tables */
+};
+
+/* Records sqlite's message (prefixed by what) as the store's error; returns -1. */
+int store_fail(struct store *st, const char *what);
+/* Prepares sql or records the error; NULL on failure. */
+sqlite3_stmt *store_prepare(struct store *st, const char *sql);
+/* Executes SQL with no results; 0 or -1. */
+int store_exec(struct store *st, const char *sql);
+/* Binds text or NULL. */
+void store_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Binds an int64, or NULL for SD_NO_TIME. */
+void store_bind_time(sqlite3_stmt *s, int i, int64_t v);
+/* Column as a malloc'd string, or NULL. */
+char *store_col_text(sqlite3_stmt *s, int i);
+/* Column as int64, or SD_NO_TIME when NULL. */
+int64_t store_col_time(sqlite3_stmt *s, int i);
+
+#endif

@@ -1,0 +1,167 @@
+/* helpers — shared by every test file: real directories, real git, the real binary. */
+#include "helpers.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+char *th_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *tmpl = xasprintf("%s/shipdeck-test-XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(tmpl)) {
+		perror("mkdtemp");
+		abort();
+	}
+	return tmpl;
+}
+
+void th_rmtree(const char *dir)
+{
+	if (dir && strstr(dir, "shipdeck-test-"))
+		th_sh("/", "rm -rf '%s'", dir);
+}
+
+int th_sh(const char *dir, const char *fmt, ...)
+{
+	struct strbuf cmd = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_addf(&cmd, "cd '%s' && ", dir);
+	sb_vaddf(&cmd, fmt, ap);
+	va_end(ap);
+	int st = system(sb_str(&cmd));
+	sb_free(&cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+void th_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f) {
+		perror(path);
+		abort();
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *slurp_fd(int fd)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		sb_addn(&sb, buf, (size_t)n);
+	return sb_detach(&sb);
+}
+
+static void child_env(const char *home)
+{
+	char *cfg = xasprintf("%s/.config", home);
+	char *data = xasprintf("%s/.local/share", home);
+	setenv("HOME", home, 1);
+	setenv("XDG_CONFIG_HOME", cfg, 1);
+	setenv("XDG_DATA_HOME", data, 1);
+	unsetenv("NO_COLOR");
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+}
+
+struct th_run th_shipdeck(const char *home, const char *stdin_file, const char *const *args)
+{
+	struct th_run r = {-1, NULL, NULL};
+	const char *bin = getenv("SD_BIN");
+	if (!bin)
+		bin = "./shipdeck";
+	char *outp = xasprintf("%s/.out.XXXXXX", home), *errp = xasprintf("%s/.err.XXXXXX", home);
+	int ofd = mkstemp(outp), efd = mkstemp(errp);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int in = open(stdin_file ? stdin_file : "/dev/null", O_RDONLY);
+		dup2(in, 0);
+		dup2(ofd, 1);
+		dup2(efd, 2);
+		child_env(home);
+		if (chdir(home) != 0)
+			_exit(126);
+		int n = 0;
+		while (args[n])
+			n++;
+		char **argv = xcalloc((size_t)n + 2, sizeof *argv);
+		argv[0] = (char *)bin;
+		for (int i = 0; i < n; i++)
+			argv[i + 1] = (char *)args[i];
+		execv(bin, argv);
+		_exit(127);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	lseek(ofd, 0, SEEK_SET);
+	lseek(efd, 0, SEEK_SET);
+	r.out = slurp_fd(ofd);
+	r.err = slurp_fd(efd);
+	close(ofd);
+	close(efd);
+	unlink(outp);
+	unlink(errp);
+	free(outp);
+	free(errp);
+	return r;
+}
+
+void th_run_free(struct th_run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+int th_git(const char *repo, const char *date, const char *fmt, ...)
+{
+	struct strbuf cmd = STRBUF_INIT;
+	sb_addf(&cmd, "GIT_CONFIG_NOSYSTEM=1 HOME='%s' GIT_AUTHOR_DATE='%s' GIT_COMMITTER_DATE='%s' "
+		"git -c user.name=Tester -c user.email=t@example.com -c init.defaultBranch=main "
+		"-c commit.gpgsign=false -c tag.gpgsign=false ", repo, date, date);
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(&cmd, fmt, ap);
+	va_end(ap);
+	sb_add(&cmd, " >/dev/null 2>&1");
+	int rc = th_sh(repo, "%s", sb_str(&cmd));
+	sb_free(&cmd);
+	return rc;
+}
+
+char *th_make_repo(const char *dir, const char *name)
+{
+	char *repo = xasprintf("%s/%s", dir, name);
+	th_sh(dir, "mkdir -p '%s'", name);
+	th_git(repo, "2026-01-01T10:00:00+0000", "init -q");
+	th_sh(repo, "echo hello > README");
+	th_git(repo, "2026-01-01T10:00:00+0000", "add README");
+	th_git(repo, "2026-01-01T10:00:00+0000", "commit -q -m 'Initial commit'");
+	return repo;
+}
+
+char *th_rev(const char *repo, const char *rev)
+{
+	char *cmd = xasprintf("git -C '%s' rev-parse '%s'", repo, rev);
+	FILE *p = popen(cmd, "r");
+	free(cmd);
+	char buf[64] = "";
+	if (p) {
+		if (!fgets(buf, sizeof buf, p))
+			buf[0] = '\0';
+		pclose(p);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return xstrdup(buf);
+}

@@ -1,0 +1,35 @@
+/* helpers — temporary directories, git repositories and the shipdeck
+ * binary, for tests that use real parts. */
+#ifndef SD_TEST_HELPERS_H
+#define SD_TEST_HELPERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A fresh directory under $TMPDIR, removed by th_rmtree. */
+char *th_tmpdir(void);
+void th_rmtree(const char *dir);
+/* Runs a shell command (sh -c) in dir; returns its exit status. */
+int th_sh(const char *dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes a file. */
+void th_write(const char *path, const char *text);
+
+/* The result of running the shipdeck binary. */
+struct th_run {
+	int status;     /* exit status, or -1 */
+	char *out;      /* stdout */
+	char *err;      /* stderr */
+};
+/* Runs $SD_BIN with the arguments (a NULL-terminated list), stdin from
+ * /dev/null (or stdin_file), HOME and XDG dirs pointed into home. */
+struct th_run th_shipdeck(const char *home, const char *stdin_file, const char *const *args);
+void th_run_free(struct th_run *r);
+
+/* git with a fixed identity and dates: `th_git(repo, "2026-01-02T10:00:00+0000", "commit ...")`. */
+int th_git(const char *repo, const char *date, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Makes a repository with one commit on main; returns its path (in dir). */
+char *th_make_repo(const char *dir, const char *name);
+/* The full sha of a revision. */
+char *th_rev(const char *repo, const char *rev);
+
+#endif
