@@ -38,7 +38,7 @@ static void print_help(void)
 	       "With no command it opens the dashboard (or prints the snapshot when not on a terminal).\n\n"
 	       "Commands:\n");
 	for (const struct command *c = commands; c->name; c++)
-		printf("  %-52s %s\n", c->usage, c->help);
+		printf("  %s\n      %s\n", c->usage, c->help);
 	printf("\nFeature commands:\n");
 	for (int i = 0; feature_usage[i]; i++)
 		printf("  %s\n", feature_usage[i]);

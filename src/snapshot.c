@@ -144,6 +144,18 @@ static void days_label(struct strbuf *out, const struct dash_feature *f, bool as
 		sb_addf(out, " of %g%s%g", f->expected_lo, ascii ? "-" : "\xe2\x80\x93", f->expected_hi);
 }
 
+/* "overdue, not ready, manual": what a reader must notice about a feature. */
+static void flags_label(struct strbuf *out, const struct dash_feature *f)
+{
+	const char *sep = "";
+	if (f->overdue)
+		sb_add(out, "overdue"), sep = ", ";
+	if (f->not_ready)
+		sb_addf(out, "%snot ready", sep), sep = ", ";
+	if (f->phase_manual)
+		sb_addf(out, "%smanual", sep);
+}
+
 static void feature_line_text(struct strbuf *out, const struct dash_feature *f, const struct render *r)
 {
 	struct strbuf cell = STRBUF_INIT;
@@ -158,12 +170,7 @@ static void feature_line_text(struct strbuf *out, const struct dash_feature *f, 
 	sb_addc(out, ' ');
 	text_fit(out, sb_str(&cell), 16, false, r->ascii);
 	sb_reset(&cell);
-	if (f->overdue)
-		sb_add(&cell, "overdue ");
-	if (f->not_ready)
-		sb_add(&cell, "not-ready ");
-	if (f->phase_manual)
-		sb_add(&cell, "manual ");
+	flags_label(&cell, f);
 	text_fit(out, sb_str(&cell), 17, false, r->ascii);
 	/* trailing spaces are noise in a pasted standup */
 	while (out->len && out->buf[out->len - 1] == ' ')
@@ -231,8 +238,9 @@ static void features_markdown(struct strbuf *out, const struct dash *d, const st
 				md_cell(out, f->key ? f->key : "");
 				sb_add(out, " | ");
 				md_cell(out, f->title);
-				sb_addf(out, " | %s | %s%s%s |\n", sb_str(&days), f->overdue ? "overdue " : "",
-					f->not_ready ? "not ready " : "", f->phase_manual ? "manual" : "");
+				sb_addf(out, " | %s | ", sb_str(&days));
+				flags_label(out, f);
+				sb_add(out, " |\n");
 				sb_free(&days);
 			}
 }

@@ -149,6 +149,23 @@ static int user_version(struct store *st)
 	return v;
 }
 
+/* Refuses a database from a newer shipdeck before anything (even the switch
+ * to WAL, which rewrites the header) touches the file. */
+static int check_version(struct store *st)
+{
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	int have = user_version(st);
+	if (have < 0)
+		return -1;
+	if (have > store_schema_version()) {
+		set_err(st, "%s: database schema version %d is newer than this shipdeck understands (%d); "
+			"use a newer shipdeck \xe2\x80\x94 the file was not changed", st->path, have,
+			store_schema_version());
+		return -1;
+	}
+	return 0;
+}
+
 /* Applies each missing migration in its own transaction, so a failure
  * leaves the database at the last complete version. */
 static int migrate(struct store *st)
@@ -281,7 +298,7 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 		store_close(st);
 		return NULL;
 	}
-	if (configure_connection(st) != 0 || migrate(st) != 0) {
+	if (check_version(st) != 0 || configure_connection(st) != 0 || migrate(st) != 0) {
 		if (!strstr(st->err, path)) {
 			char why[sizeof st->err];
 			snprintf(why, sizeof why, "%s", st->err);

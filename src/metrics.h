@@ -1,0 +1,203 @@
+/* metrics — DORA figures (spec §1–§6) from plain arrays: no I/O, no clock. */
+#ifndef SD_METRICS_H
+#define SD_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- input: filled by the model from gitscan's result and the store ---- */
+
+/* One production deployment (tag and/or record, merged per spec §1). The
+ * array is in deployment order: by time, ties by ref. */
+struct dora_deploy {
+	int64_t time;
+	const char *ref;        /* tag name(s) or the recorded ref, for display */
+	const char *commit;     /* 40 hex */
+	bool from_tag;
+	bool from_record;
+	bool failed_record;     /* recorded status failed or rolled-back */
+	bool hotfix;            /* recorded kind hotfix */
+};
+
+/* A shipped commit with at most one parent: `deploy` is the index of the
+ * deployment that first shipped it. Commits of the first deployment are
+ * included here; the metrics leave them out (spec §2). */
+struct dora_change {
+	int deploy;
+	int64_t author_time;
+	int64_t commit_time;
+};
+
+/* "This reverts commit X": the deployment that first shipped X and the one
+ * that first shipped the revert (-1 when either never shipped). */
+struct dora_revert {
+	int reverted_deploy;
+	int revert_deploy;
+	int64_t revert_author_time;
+};
+
+/* A recorded incident linked to a deployment (index, or -1 if none). */
+struct dora_incident {
+	int deploy;
+	int64_t started;
+	int64_t restored;       /* SD_NO_TIME while open */
+};
+
+
+/* ---- thresholds (data/thresholds.json, loaded by thresholds.c) ---------- */
+
+/* Tier cut-offs of one DORA report (spec §6). Kept as data so that a new
+ * report year is a JSON edit, not a code change. */
+struct dora_thresholds {
+	char name[32];                  /* "dora-2023" */
+	int year;                       /* the report's year, shown on screen */
+	double df_elite_days;           /* median deploy days per week >= this */
+	double df_high_days;
+	double df_medium_per_30d;       /* deployments per 30 days >= this */
+	double lt_elite_h, lt_high_h, lt_medium_h;      /* median lead time < */
+	double cfr_elite, cfr_high, cfr_medium;         /* percent, <= */
+	double ttr_elite_h, ttr_high_h, ttr_medium_h;   /* median restore < */
+};
+
+/* Fills out from the JSON text of data/thresholds.json: the set called name
+ * (NULL: the file's default). Returns 0, or -1 with a message in err. */
+int thresholds_load(const char *json_text, const char *name,
+		    struct dora_thresholds *out, char *err, size_t errlen);
+/* thresholds_load over data_file("thresholds.json"). */
+int thresholds_load_default(const char *name, struct dora_thresholds *out,
+			    char *err, size_t errlen);
+
+/* ---- analysis ------------------------------------------------------------ */
+
+enum dora_tier { TIER_NA, TIER_LOW, TIER_MEDIUM, TIER_HIGH, TIER_ELITE };
+
+/* Whether a current value meets the team's target (n/a without data). */
+enum dora_target_state { TARGET_NA, TARGET_MET, TARGET_MISSED };
+
+/* The team's own targets (config target_*; defaults of the seed scorecard). */
+struct dora_targets {
+	double deploys_per_week;        /* at least */
+	double lead_time_hours;         /* median under */
+	double cfr_percent;             /* under */
+	double restore_hours;           /* median under */
+};
+#define DORA_TARGETS_DEFAULT {1.0, 168.0, 15.0, 1.0}
+
+/* Everything the DORA figures are computed from; `now` is an argument like
+ * everywhere in the analysis, so tests and snapshots are reproducible. */
+struct dora_input {
+	const struct dora_deploy *deploys;      /* in deployment order */
+	size_t ndeploys;
+	const struct dora_change *changes;
+	size_t nchanges;
+	const struct dora_revert *reverts;
+	size_t nreverts;
+	const struct dora_incident *incidents;  /* deploy -1: linked by time */
+	size_t nincidents;
+	int64_t now;
+	int window_days;                /* window (now - window_days, now] */
+	int revert_window_days;         /* later reverts are not failures */
+	bool lead_from_committer;
+	const struct dora_thresholds *th;       /* NULL: no tiers */
+	struct dora_targets targets;
+	const char *deploy_tags;        /* pattern in effect, for the hint; may be NULL */
+};
+
+/* Why a deployment counts as failed (the first that applies, in this order
+ * of precedence for its restore time: incident, revert, record). */
+enum dora_fail_source { FAIL_NONE, FAIL_REVERT, FAIL_RECORD, FAIL_INCIDENT };
+
+/* What the analysis says about one deployment. */
+struct dora_deploy_result {
+	int index;                      /* into dora_input.deploys */
+	int changes;                    /* 0 for the first deployment (spec §2) */
+	bool failed;
+	enum dora_fail_source fail_source;
+	int restored_by;                /* earliest restoring deployment, or -1 */
+	double restore_hours;           /* NaN: not restored (or not failed) */
+	bool rework;                    /* restores an earlier one, or a hotfix */
+	bool incident_linked_by_time;   /* its incident named no deployment */
+	bool in_window;
+};
+
+#define DORA_WEEKS 12
+
+/* One ISO week of the trend; NaN where the week has no sample. */
+struct dora_week {
+	char label[12];                 /* "2026-W47" */
+	int64_t start;                  /* Monday 00:00 UTC */
+	int deploys;
+	double lead_time_median_hours;
+	double change_failure_rate;     /* percent */
+	double time_to_restore_median_hours;
+};
+
+/* The figures of spec §1–§6 as of in->now. NaN means "no data" (n/a). */
+struct dora_report {
+	char thresholds[32];            /* thresholds set name, "" when none */
+	int year;                       /* its report year, 0 when none */
+	int64_t now;
+	int window_days;
+	int64_t window_start;           /* exclusive */
+	int existing_deploys;           /* deployments at or before now, all time */
+	int latest_deploy;              /* index of the newest of them, or -1 */
+	struct {
+		int deploys;
+		double per_week;        /* NaN when no deployment exists at all */
+		int deploy_days;        /* distinct UTC days with a deployment */
+		int weeks;              /* full weeks inside the window */
+		double median_deploy_days_per_week;
+		enum dora_tier tier;
+	} frequency;
+	struct {
+		int changes;
+		double median_hours, p90_hours;
+		int clamped;
+		enum dora_tier tier;
+	} lead_time;
+	struct {
+		int failed, deploys;
+		double rate;            /* percent */
+		enum dora_tier tier;
+	} cfr;
+	struct {
+		int restores;
+		double median_hours;
+		enum dora_tier tier;
+	} restore;
+	struct {
+		int rework, deploys;
+		double rate;            /* percent; DORA publishes no tiers */
+	} rework;
+	struct dora_targets targets;
+	enum dora_target_state df_met, lt_met, cfr_met, ttr_met;
+	int incidents_linked_by_time;
+	struct dora_week weekly[DORA_WEEKS];    /* oldest first, the last holds now */
+	struct dora_deploy_result *deploys;     /* the window's, newest first */
+	size_t ndeploys;
+};
+
+/* Computes every DORA figure of spec §1–§6; free with dora_report_free. */
+void metrics_dora(const struct dora_input *in, struct dora_report *out);
+void dora_report_free(struct dora_report *r);
+/* "elite", "high", "medium", "low" or "n/a". */
+const char *dora_tier_name(enum dora_tier t);
+
+/* ---- rendering (snapshot_dora.c) ---------------------------------------- */
+
+struct strbuf;
+struct render;
+
+/* The DORA section as text: scorecard (current | tier | target | elite),
+ * a sparkline per metric and the latest deployments, within ro->width. */
+void snapshot_dora_text(struct strbuf *out, const struct dora_report *r,
+			const struct dora_input *in, const struct render *ro);
+/* The same as GitHub-flavoured markdown tables. */
+void snapshot_dora_markdown(struct strbuf *out, const struct dora_report *r,
+			    const struct dora_input *in, const struct render *ro);
+/* Appends `"dora": {...}, "deployments": [...]` (no braces around them). */
+void snapshot_dora_json(struct strbuf *out, const struct dora_report *r,
+			const struct dora_input *in);
+
+#endif

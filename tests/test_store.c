@@ -1,0 +1,266 @@
+/* test_store — pins the release database: the schema is created at the
+ * current version, every earlier version migrates forward with its data
+ * kept, a newer database is refused and left byte-for-byte alone, a failed
+ * write rolls back completely, STRICT tables refuse wrong types, and bad
+ * paths (missing directory, a directory, not a database) are one-line errors. */
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "datafiles.h"
+#include "helpers.h"
+#include "store.h"
+#include "timeutil.h"
+#include "util.h"
+
+static char *dir;
+
+static void setup(void)
+{
+	dir = th_tmpdir();
+}
+
+static void teardown(void)
+{
+	th_rmtree(dir);
+	free(dir);
+}
+
+static struct store *open_new(const char *name)
+{
+	char err[512] = "";
+	char *path = xasprintf("%s/%s", dir, name);
+	struct store *st = store_open(path, STORE_CREATE, err, sizeof err);
+	cr_assert_not_null(st, "open failed: %s", err);
+	free(path);
+	return st;
+}
+
+static int sqlite_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_open(path, &db);
+	sqlite3_stmt *s;
+	int v = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	return v;
+}
+
+TestSuite(store, .init = setup, .fini = teardown);
+
+Test(store, creates_schema_private_and_in_wal)
+{
+	struct store *st = open_new("a.db");
+	store_close(st);
+	char *path = xasprintf("%s/a.db", dir);
+	struct stat sb;
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_assert_eq(sb.st_mode & 0777, 0600, "mode is %o", sb.st_mode & 0777);
+	cr_assert_eq(sqlite_int(path, "PRAGMA user_version"), store_schema_version());
+	cr_assert_gt(store_schema_version(), 0);
+	cr_assert_eq(sqlite_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'features'"), 1);
+	sqlite3 *db;
+	sqlite3_open(path, &db);
+	sqlite3_stmt *s;
+	sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL);
+	sqlite3_step(s);
+	cr_assert_str_eq((const char *)sqlite3_column_text(s, 0), "wal");
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	free(path);
+}
+
+/* Applies migrations 1..v by hand, as an older shipdeck would have. */
+static void make_db_at_version(const char *path, int v)
+{
+	const char *schema = data_file("schema.sql", NULL);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	for (int i = 1; i <= v; i++) {
+		char marker[32];
+		snprintf(marker, sizeof marker, "-- migration %d\n", i);
+		const char *start = strstr(schema, marker);
+		cr_assert_not_null(start);
+		start += strlen(marker);
+		const char *end = strstr(start, "-- migration ");
+		char *sql = xstrndup(start, end ? (size_t)(end - start) : strlen(start));
+		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		free(sql);
+	}
+	char pragma[48];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
+	sqlite3_exec(db, pragma, NULL, NULL, NULL);
+	if (v >= 1)
+		sqlite3_exec(db, "INSERT INTO features(title, created_at) VALUES ('kept', 1)", NULL, NULL, NULL);
+	sqlite3_close(db);
+}
+
+Test(store, migrates_from_every_earlier_version)
+{
+	for (int v = 0; v < store_schema_version(); v++) {
+		char *path = xasprintf("%s/v%d.db", dir, v);
+		make_db_at_version(path, v);
+		char err[512] = "";
+		struct store *st = store_open(path, STORE_CREATE, err, sizeof err);
+		cr_assert_not_null(st, "from version %d: %s", v, err);
+		store_close(st);
+		cr_assert_eq(sqlite_int(path, "PRAGMA user_version"), store_schema_version());
+		if (v >= 1)
+			cr_assert_eq(sqlite_int(path, "SELECT count(*) FROM features WHERE title = 'kept'"), 1);
+		free(path);
+	}
+}
+
+Test(store, refuses_newer_database_untouched)
+{
+	char *path = xasprintf("%s/new.db", dir);
+	make_db_at_version(path, store_schema_version());
+	sqlite3 *db;
+	sqlite3_open(path, &db);
+	sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL);
+	sqlite3_close(db);
+	size_t before_len, after_len;
+	char *before = read_file(path, &before_len);
+	char err[512] = "";
+	cr_assert_null(store_open(path, STORE_CREATE, err, sizeof err));
+	cr_assert(strstr(err, "newer"), "message: %s", err);
+	cr_assert(strstr(err, path), "names the file: %s", err);
+	char *after = read_file(path, &after_len);
+	cr_assert_eq(before_len, after_len);
+	cr_assert_eq(memcmp(before, after, before_len), 0, "file changed");
+	cr_assert_eq(sqlite_int(path, "PRAGMA user_version"), 999);
+	free(before);
+	free(after);
+	free(path);
+}
+
+Test(store, rollback_leaves_nothing)
+{
+	struct store *st = open_new("tx.db");
+	cr_assert_eq(store_begin(st), 0);
+	struct feature f = {.title = "one", .size = "small", .created_at = 10,
+			    .phase_manual_at = SD_NO_TIME};
+	cr_assert_eq(store_feature_add(st, &f), 0);
+	struct feature bad = {.title = "two", .size = "huge", .created_at = 10,
+			      .phase_manual_at = SD_NO_TIME};
+	cr_assert_eq(store_feature_add(st, &bad), -1, "CHECK(size) must refuse 'huge'");
+	store_rollback(st);
+	struct feature *fs;
+	size_t n;
+	cr_assert_eq(store_feature_list(st, &fs, &n), 0);
+	cr_assert_eq(n, 0, "the first insert must be rolled back too");
+	features_free(fs, n);
+	store_close(st);
+}
+
+Test(store, features_crud_and_lookup_by_key)
+{
+	struct store *st = open_new("crud.db");
+	struct feature f = {.key = "FEAT-1", .title = "Checkout", .size = "large", .owner = "dana",
+			    .created_at = 100, .phase_manual_at = SD_NO_TIME};
+	cr_assert_eq(store_feature_add(st, &f), 0);
+	cr_assert_eq(f.id, 1);
+	struct feature got = {0};
+	cr_assert_eq(store_feature_find(st, "feat-1", &got), 1, "keys match without case");
+	cr_assert_str_eq(got.title, "Checkout");
+	cr_assert_str_eq(got.size, "large");
+	free(got.title);
+	got.title = xstrdup("Checkout v2");
+	cr_assert_eq(store_feature_update(st, &got), 0);
+	feature_free(&got);
+	cr_assert_eq(store_feature_find(st, "1", &got), 1);
+	cr_assert_str_eq(got.title, "Checkout v2");
+	feature_free(&got);
+	cr_assert_eq(store_feature_find(st, "FEAT-9", &got), 0);
+	struct feature dup = {.key = "FEAT-1", .title = "x", .created_at = 1, .phase_manual_at = SD_NO_TIME};
+	cr_assert_eq(store_feature_add(st, &dup), -1, "keys are unique");
+	cr_assert_eq(store_feature_delete(st, 1), 1);
+	cr_assert_eq(store_feature_delete(st, 1), 0);
+	store_close(st);
+}
+
+Test(store, ticks_and_events)
+{
+	struct store *st = open_new("ticks.db");
+	struct feature f = {.title = "t", .created_at = 1, .phase_manual_at = SD_NO_TIME};
+	store_feature_add(st, &f);
+	struct check_tick t = {f.id, "predeploy", "staging-tests", "dana", 50, "green"};
+	cr_assert_eq(store_tick_set(st, &t), 0);
+	cr_assert_eq(store_tick_set(st, &t), 0, "ticking twice updates");
+	struct check_tick *ts;
+	size_t n;
+	store_ticks_list(st, f.id, &ts, &n);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(ts[0].by, "dana");
+	check_ticks_free(ts, n);
+	cr_assert_eq(store_tick_clear(st, f.id, "predeploy", "staging-tests"), 1);
+	cr_assert_eq(store_tick_clear(st, f.id, "predeploy", "staging-tests"), 0);
+	struct feature_event e = {f.id, "development", 60, "commit", "abc", false};
+	cr_assert_eq(store_event_add(st, &e), 0);
+	struct feature_event *es;
+	store_events_list(st, f.id, &es, &n);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(es[0].phase, "development");
+	feature_events_free(es, n);
+	/* deleting the feature cascades */
+	store_feature_delete(st, f.id);
+	store_events_list(st, 0, &es, &n);
+	cr_assert_eq(n, 0);
+	feature_events_free(es, n);
+	store_close(st);
+}
+
+Test(store, bad_paths_are_one_line_errors)
+{
+	char err[512];
+	char *missing = xasprintf("%s/no/such/dir/x.db", dir);
+	cr_assert_null(store_open(missing, STORE_CREATE, err, sizeof err));
+	cr_assert(strstr(err, missing) && !strchr(err, '\n'), "%s", err);
+	free(missing);
+	cr_assert_null(store_open(dir, STORE_CREATE, err, sizeof err));
+	cr_assert(strstr(err, "is a directory"), "%s", err);
+	char *junk = xasprintf("%s/junk.db", dir);
+	th_write(junk, "this is not an sqlite database, just text long enough to have a header........");
+	cr_assert_null(store_open(junk, STORE_CREATE, err, sizeof err));
+	cr_assert(strstr(err, "not a shipdeck database") || strstr(err, "not a database"), "%s", err);
+	char *ro_missing = xasprintf("%s/absent.db", dir);
+	cr_assert_null(store_open(ro_missing, STORE_READONLY, err, sizeof err));
+	struct stat sb;
+	cr_assert_neq(stat(ro_missing, &sb), 0, "read-only open must not create");
+	free(junk);
+	free(ro_missing);
+}
+
+Test(store, strict_tables_refuse_wrong_types)
+{
+	struct store *st = open_new("strict.db");
+	cr_assert_eq(store_begin(st), 0);
+	const char *names[] = {"title", "created_at"};
+	struct sd_value vals[] = {{SDV_TEXT, 0, "t"}, {SDV_TEXT, 0, "yesterday"}};
+	cr_assert_eq(store_restore_row(st, "features", 2, names, vals), -1);
+	cr_assert(str_starts(store_errmsg(st), "created_at:"), "%s", store_errmsg(st));
+	store_rollback(st);
+	store_close(st);
+}
+
+Test(store, readonly_refuses_writes)
+{
+	struct store *st = open_new("ro.db");
+	store_close(st);
+	char *path = xasprintf("%s/ro.db", dir);
+	char err[512];
+	st = store_open(path, STORE_READONLY, err, sizeof err);
+	cr_assert_not_null(st, "%s", err);
+	cr_assert_eq(store_begin(st), -1);
+	cr_assert(strstr(store_errmsg(st), "read-only"));
+	store_close(st);
+	free(path);
+}

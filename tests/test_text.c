@@ -1,0 +1,85 @@
+/* test_text — pins terminal safety and column fitting: control characters
+ * (ESC, CSI, OSC, BEL, BS, CR, DEL, C1), bidi overrides and isolates are
+ * removed, invalid UTF-8 becomes U+FFFD, wide characters take two columns,
+ * and a cut string ends in an ellipsis at exactly the width asked for. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snapshot.h"
+#include "text.h"
+
+static void clean_is(const char *in, const char *want)
+{
+	char *got = text_clean(in, TEXT_ONE_LINE);
+	cr_assert_str_eq(got, want, "clean(%s)", in);
+	free(got);
+}
+
+Test(text, strips_controls)
+{
+	clean_is("plain", "plain");
+	clean_is("\x1b[31mred\x1b[0m", "[31mred[0m");
+	clean_is("\x1b]0;pwned\x07title", "]0;pwnedtitle");
+	clean_is("a\rb\bc\x7f", "abc");
+	clean_is("two\nlines\tand tab", "two lines and tab");
+	clean_is("c1:\xc2\x9b" "2J", "c1:2J"); /* U+009B is CSI in C1 form */
+}
+
+Test(text, strips_bidi)
+{
+	clean_is("abc\xe2\x80\xae" "fed", "abcfed");      /* U+202E RIGHT-TO-LEFT OVERRIDE */
+	clean_is("x\xe2\x81\xa6y\xe2\x81\xa9z", "xyz");   /* U+2066 .. U+2069 isolates */
+}
+
+Test(text, replaces_invalid_utf8)
+{
+	clean_is("bad\xff" "byte", "bad\xef\xbf\xbd" "byte");
+	clean_is("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");           /* overlong '/' */
+	clean_is("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* a surrogate */
+	clean_is("caf\xc3\xa9", "caf\xc3\xa9");                    /* valid stays */
+}
+
+Test(text, keeps_newlines_when_asked)
+{
+	char *got = text_clean("a\nb\x1b", TEXT_KEEP_NEWLINES);
+	cr_assert_str_eq(got, "a\nb");
+	free(got);
+}
+
+Test(text, widths)
+{
+	cr_assert_eq(text_width("abc"), 3);
+	cr_assert_eq(text_width("caf\xc3\xa9"), 4);
+	cr_assert_eq(text_width("\xe6\x97\xa5\xe6\x9c\xac"), 4); /* two CJK characters */
+}
+
+Test(text, fit_pads_and_cuts)
+{
+	struct strbuf sb = STRBUF_INIT;
+	text_fit(&sb, "abc", 5, false, false);
+	cr_assert_str_eq(sb_str(&sb), "abc  ");
+	sb_reset(&sb);
+	text_fit(&sb, "abc", 5, true, false);
+	cr_assert_str_eq(sb_str(&sb), "  abc");
+	sb_reset(&sb);
+	text_fit(&sb, "abcdefgh", 5, false, false);
+	cr_assert_str_eq(sb_str(&sb), "abcd\xe2\x80\xa6");
+	sb_reset(&sb);
+	text_fit(&sb, "abcdefgh", 5, false, true);
+	cr_assert_str_eq(sb_str(&sb), "abcd~");
+	sb_reset(&sb);
+	/* a wide character that would straddle the edge is left out, and padded */
+	text_fit(&sb, "ab\xe6\x97\xa5\xe6\x9c\xac", 4, false, false);
+	cr_assert_str_eq(sb_str(&sb), "ab\xe2\x80\xa6 ");
+	cr_assert_eq(text_width(sb_str(&sb)), 4);
+	sb_free(&sb);
+}
+
+Test(text, json_escapes_everything_dangerous)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_add_string(&sb, "q\"b\\\x1b[1m\xe2\x80\xae\xff\n");
+	cr_assert_str_eq(sb_str(&sb), "\"q\\\"b\\\\\\u001b[1m\\u202e\\ufffd\\n\"");
+	sb_free(&sb);
+}
