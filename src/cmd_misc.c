@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build-config.h"
@@ -12,6 +13,8 @@
 #include "context.h"
 #include "datafiles.h"
 #include "dump.h"
+#include "gitscan.h"
+#include "metrics.h"
 #include "model.h"
 #include "paths.h"
 #include "snapshot.h"
@@ -99,6 +102,63 @@ int cmd_snapshot(struct ctx *c, int argc, char **argv)
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);
 	model_free(&d);
+	return EXIT_OK;
+}
+
+static void print_sync_summary(const struct gitscan_result *g, double seconds)
+{
+	printf("default branch   %s\n", g->default_branch ? g->default_branch : "(none)");
+	printf("commits          %zu known, %zu read now%s\n", g->commits_known, g->commits_walked,
+	       g->from_cache ? " (nothing new)" : "");
+	printf("deployments      %zu\n", g->ndeploys);
+	if (g->ndeploys) {
+		const struct dora_deploy *first = &g->deploys[0], *last = &g->deploys[g->ndeploys - 1];
+		char a[24], b[24];
+		char *fr = text_clean(first->ref, TEXT_ONE_LINE), *lr = text_clean(last->ref, TEXT_ONE_LINE);
+		printf("                 first %s (%s), latest %s (%s)\n", fr, time_format_short(first->time, a),
+		       lr, time_format_short(last->time, b));
+		free(fr);
+		free(lr);
+	}
+	printf("changes          %zu shipped commits with at most one parent\n", g->nchanges);
+	printf("reverts          %zu\n", g->nreverts);
+	for (size_t i = 0; i < g->nwarnings; i++) {
+		char *w = text_clean(g->warnings[i], TEXT_ONE_LINE);
+		printf("warning          %s\n", w);
+		free(w);
+	}
+	printf("took             %.2f s\n", seconds);
+}
+
+int cmd_sync(struct ctx *c, int argc, char **argv)
+{
+	struct cmd_flag flags[] = {{"full", 0, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, "sync [--full]") != 0)
+		return EXIT_USAGE;
+	if (!ctx_need_repo(c))
+		return EXIT_USAGE;
+	struct store *st = ctx_store(c);
+	if (!st)
+		return EXIT_USAGE;
+	struct gitscan_opts o = {
+		.deploy_tags = opt_str(&c->opt, OPT_DEPLOY_TAGS),
+		.default_branch = opt_str(&c->opt, OPT_DEFAULT_BRANCH),
+		.full = cmd_flag(flags, "full") != NULL,
+	};
+	struct gitscan_result g = {0};
+	char err[1024];
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = gitscan_sync(st, c->repo_path, &o, &g, err, sizeof err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc != 0) {
+		sd_error("%s", err);
+		return EXIT_USAGE;
+	}
+	print_sync_summary(&g, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	gitscan_result_free(&g);
 	return EXIT_OK;
 }
 

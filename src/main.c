@@ -12,6 +12,8 @@
 const struct command commands[] = {
 	{"info", cmd_info, "info", "print the config, database, repository and data paths in use"},
 	{"feature", cmd_feature, "feature add|list|show|set|rm|phase ...", "manage features (see below)"},
+	{"sync", cmd_sync, "sync [--full]",
+	 "read the repository's new history now (--full: from scratch) and summarize it"},
 	{"snapshot", cmd_snapshot, "snapshot [--format text|markdown|json] [--width N]",
 	 "print the dashboard as text (same as --snapshot)"},
 	{"export", cmd_export, "export", "print the whole release database as one JSON document"},

@@ -67,6 +67,52 @@ static int load_features(struct ctx *c, struct store *st, struct dash *d)
 	return 0;
 }
 
+static struct dora_targets targets_from(const struct ctx *c)
+{
+	return (struct dora_targets){
+		opt_num(&c->opt, OPT_TARGET_DEPLOYS_PER_WEEK),
+		opt_num(&c->opt, OPT_TARGET_LEAD_TIME_HOURS),
+		opt_num(&c->opt, OPT_TARGET_CFR_PERCENT),
+		opt_num(&c->opt, OPT_TARGET_RESTORE_HOURS),
+	};
+}
+
+/* Reads the history (incrementally: the git cache in the store makes a
+ * warm start walk nothing) and computes the DORA figures. */
+static int load_history(struct ctx *c, struct store *st, struct dash *d)
+{
+	struct gitscan_opts o = {
+		.deploy_tags = opt_str(&c->opt, OPT_DEPLOY_TAGS),
+		.default_branch = opt_str(&c->opt, OPT_DEFAULT_BRANCH),
+	};
+	char err[1024];
+	if (gitscan_sync(st, c->repo_path, &o, &d->git, err, sizeof err) != 0) {
+		sd_error("%s", err);
+		return -1;
+	}
+	d->has_history = true;
+	for (size_t i = 0; i < d->git.nwarnings; i++)
+		add_note(d, xstrdup(d->git.warnings[i]));
+	bool have_th = thresholds_load_default(opt_str(&c->opt, OPT_THRESHOLDS), &d->thresholds,
+					       err, sizeof err) == 0;
+	if (!have_th)
+		add_note(d, xasprintf("thresholds: %s", err));
+	d->dora_in = (struct dora_input){
+		.deploys = d->git.deploys, .ndeploys = d->git.ndeploys,
+		.changes = d->git.changes, .nchanges = d->git.nchanges,
+		.reverts = d->git.reverts, .nreverts = d->git.nreverts,
+		.now = c->now,
+		.window_days = (int)opt_int(&c->opt, OPT_WINDOW_DAYS),
+		.revert_window_days = (int)opt_int(&c->opt, OPT_REVERT_WINDOW_DAYS),
+		.lead_from_committer = streq(opt_str(&c->opt, OPT_LEAD_FROM), "committer"),
+		.th = have_th ? &d->thresholds : NULL,
+		.targets = targets_from(c),
+		.deploy_tags = opt_str(&c->opt, OPT_DEPLOY_TAGS),
+	};
+	metrics_dora(&d->dora_in, &d->dora);
+	return 0;
+}
+
 int model_build(struct ctx *c, struct dash *d)
 {
 	memset(d, 0, sizeof *d);
@@ -79,6 +125,8 @@ int model_build(struct ctx *c, struct dash *d)
 	if (!st)
 		return -1;
 	if (load_features(c, st, d) != 0)
+		return -1;
+	if (c->repo_path && !opt_bool(&c->opt, OPT_NO_SYNC) && load_history(c, st, d) != 0)
 		return -1;
 	if (d->nfeatures == 0)
 		add_note(d, xstrdup("no features yet: add one with 'shipdeck feature add TITLE'"));
@@ -106,6 +154,10 @@ void model_free(struct dash *d)
 	for (size_t i = 0; i < d->nnotes; i++)
 		free(d->notes[i]);
 	free(d->notes);
+	if (d->has_history) {
+		dora_report_free(&d->dora);
+		gitscan_result_free(&d->git);
+	}
 	free(d->repo_name);
 	free(d->repo_path);
 	free(d->db_path);

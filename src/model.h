@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gitscan.h"
+#include "metrics.h"
+
 struct ctx;
 
 /* One feature as every view shows it. */
@@ -37,6 +40,13 @@ struct dash {
 	size_t nfeatures;
 	char **notes;             /* what needs attention / why data is missing */
 	size_t nnotes;
+
+	/* History and DORA (spec §0-§6). dora_in points into git's arrays. */
+	bool has_history;         /* a repository was scanned */
+	struct gitscan_result git;
+	struct dora_thresholds thresholds;
+	struct dora_input dora_in;
+	struct dora_report dora;
 };
 
 /* Builds the dashboard from the store (and, where present, the repository).

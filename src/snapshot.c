@@ -298,7 +298,12 @@ static void snapshot_json(struct strbuf *out, const struct dash *d)
 		sb_add(out, i ? ",\n    " : "\n    ");
 		feature_json(out, &d->features[i]);
 	}
-	sb_add(out, d->nfeatures ? "\n  ]\n}\n" : "]\n}\n");
+	sb_add(out, d->nfeatures ? "\n  ]" : "]");
+	if (d->has_history) {
+		sb_add(out, ",\n  ");
+		snapshot_dora_json(out, &d->dora, &d->dora_in);
+	}
+	sb_add(out, "\n}\n");
 }
 
 void snapshot_render(struct strbuf *out, const struct dash *d, const struct render *r)
@@ -310,10 +315,14 @@ void snapshot_render(struct strbuf *out, const struct dash *d, const struct rend
 	case SNAP_MARKDOWN:
 		header_markdown(out, d);
 		features_markdown(out, d, r);
+		if (d->has_history)
+			snapshot_dora_markdown(out, &d->dora, &d->dora_in, r);
 		return;
 	case SNAP_TEXT:
 		header_text(out, d, r);
 		features_text(out, d, r);
+		if (d->has_history)
+			snapshot_dora_text(out, &d->dora, &d->dora_in, r);
 		return;
 	}
 }
