@@ -13,6 +13,7 @@
 #include "context.h"
 #include "datafiles.h"
 #include "dump.h"
+#include "gitrepo.h"
 #include "gitscan.h"
 #include "metrics.h"
 #include "model.h"
@@ -160,6 +161,80 @@ int cmd_sync(struct ctx *c, int argc, char **argv)
 	print_sync_summary(&g, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	gitscan_result_free(&g);
 	return EXIT_OK;
+}
+
+/* What to do about a database that fails its checks. */
+static void doctor_advice(const char *db)
+{
+	printf("  what to do: keep the file (cp '%s' '%s.broken'), then either restore your last\n"
+	       "  export (shipdeck --db NEW.db import backup.json) or salvage what is readable\n"
+	       "  (sqlite3 '%s' .recover | sqlite3 NEW.db) and point --db at the new file.\n", db, db, db);
+}
+
+static int doctor_database(struct ctx *c)
+{
+	char err[1024];
+	printf("database    %s\n", c->db_path ? c->db_path : "(none)");
+	if (!c->db_path)
+		return 0;
+	struct store *st = store_open(c->db_path, STORE_READONLY, err, sizeof err);
+	if (!st) {
+		char *e = text_clean(err, TEXT_ONE_LINE);
+		printf("  cannot open: %s\n", e);
+		free(e);
+		doctor_advice(c->db_path);
+		return 1;
+	}
+	int problems = 0;
+	if (store_integrity_check(st) == 0) {
+		printf("  integrity   ok\n");
+	} else {
+		char *e = text_clean(store_errmsg(st), TEXT_ONE_LINE);
+		printf("  integrity   FAILED: %s\n", e);
+		free(e);
+		problems++;
+	}
+	struct strbuf report = STRBUF_INIT;
+	int diffs = store_schema_check(st, &report);
+	if (diffs == 0)
+		printf("  schema      ok (version %d)\n", store_schema_version());
+	else
+		printf("  schema      %d difference(s):\n%s", diffs, sb_str(&report));
+	sb_free(&report);
+	store_close(st);
+	if (problems || diffs)
+		doctor_advice(c->db_path);
+	return problems + diffs;
+}
+
+static int doctor_repository(struct ctx *c)
+{
+	printf("repository  %s\n", c->repo_path ? c->repo_path : "(none)");
+	if (!c->repo_path)
+		return 0;
+	size_t n;
+	char err[1024];
+	if (gitrepo_check(c->repo_path, &n, err, sizeof err) != 0) {
+		char *e = text_clean(err, TEXT_ONE_LINE);
+		printf("  history     FAILED after %zu commits: %s\n", n, e);
+		printf("  what to do: 'git fsck' shows what is missing; 'git fetch' from the team's\n"
+		       "  remote usually brings it back. shipdeck's database is not affected.\n");
+		free(e);
+		return 1;
+	}
+	printf("  history     ok (%zu commits readable)\n", n);
+	return 0;
+}
+
+int cmd_doctor(struct ctx *c, int argc, char **argv)
+{
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, NULL, pos, 0, &npos, "doctor") != 0)
+		return EXIT_USAGE;
+	int problems = doctor_database(c) + doctor_repository(c);
+	printf(problems ? "%d problem(s) found\n" : "all good\n", problems);
+	return problems ? EXIT_NOGO : EXIT_OK;
 }
 
 int cmd_export(struct ctx *c, int argc, char **argv)

@@ -268,6 +268,8 @@ struct store *ctx_store(struct ctx *c)
 	if (prepare_db_dir(c) != 0)
 		return NULL;
 	int flags = opt_bool(&c->opt, OPT_READ_ONLY) ? STORE_READONLY : STORE_CREATE;
+	if (opt_bool(&c->opt, OPT_SHARED))
+		flags |= STORE_SHARED;
 	char err[1024];
 	c->store = store_open(c->db_path, flags, err, sizeof err);
 	if (!c->store)

@@ -76,3 +76,49 @@ char *gitrepo_user_name(const char *repo_path)
 	git_libgit2_shutdown();
 	return result;
 }
+
+static int check_fail(char *err, size_t errlen, const char *what)
+{
+	const git_error *e = git_error_last();
+	snprintf(err, errlen, "%s: %s", what, e ? e->message : "failed");
+	return -1;
+}
+
+int gitrepo_check(const char *repo_path, size_t *ncommits, char *err, size_t errlen)
+{
+	git_libgit2_init();
+	git_repository *repo = NULL;
+	git_revwalk *walk = NULL;
+	int rc = 0;
+	*ncommits = 0;
+	if (git_repository_open(&repo, repo_path) != 0 || git_revwalk_new(&walk, repo) != 0) {
+		rc = check_fail(err, errlen, repo_path);
+		goto out;
+	}
+	git_revwalk_sorting(walk, GIT_SORT_NONE);
+	if (git_revwalk_push_glob(walk, "refs/heads/*") != 0 || git_revwalk_push_glob(walk, "refs/tags/*") != 0 ||
+	    git_revwalk_push_glob(walk, "refs/remotes/*") != 0) {
+		rc = check_fail(err, errlen, "reading refs");
+		goto out;
+	}
+	git_oid oid;
+	int next;
+	while ((next = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *commit;
+		if (git_commit_lookup(&commit, repo, &oid) != 0) {
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(hex, sizeof hex, &oid);
+			rc = check_fail(err, errlen, hex);
+			goto out;
+		}
+		git_commit_free(commit);
+		(*ncommits)++;
+	}
+	if (next != GIT_ITEROVER)
+		rc = check_fail(err, errlen, "walking history");
+out:
+	git_revwalk_free(walk);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}

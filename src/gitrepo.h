@@ -12,4 +12,8 @@ int gitrepo_discover(const char *start, char **path, char **name, char *err, siz
 /* git config user.name of the repository (or global), malloc'd, or NULL. */
 char *gitrepo_user_name(const char *repo_path);
 
+/* Reads every commit reachable from the branches and tags, so a missing
+ * object or a corrupt pack is found; 0 ok, -1 with what and where in err. */
+int gitrepo_check(const char *repo_path, size_t *ncommits, char *err, size_t errlen);
+
 #endif

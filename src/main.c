@@ -18,6 +18,8 @@ const struct command commands[] = {
 	 "print the dashboard as text (same as --snapshot)"},
 	{"export", cmd_export, "export", "print the whole release database as one JSON document"},
 	{"import", cmd_import, "import FILE", "replace the release database with an export document"},
+	{"doctor", cmd_doctor, "doctor",
+	 "check the database (integrity, schema) and the repository, and say what to do"},
 	{"demo", cmd_demo, "demo [--reset] [--no-open]", "build a demo repository and database, and open it"},
 	{NULL, NULL, NULL, NULL},
 };

@@ -144,7 +144,7 @@ static int user_version(struct store *st)
 	sqlite3_stmt *s = store_prepare(st, "PRAGMA user_version");
 	if (!s)
 		return -1;
-	int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+	int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : store_fail(st, NULL);
 	sqlite3_finalize(s);
 	return v;
 }
@@ -852,4 +852,69 @@ int store_integrity_check(struct store *st)
 		set_err(st, "%s", rc == SQLITE_DONE ? sb_str(&report) : sqlite3_errmsg(st->db));
 	sb_free(&report);
 	return ok ? 0 : -1;
+}
+
+/* ---- schema check (doctor) -------------------------------------------------------- */
+
+/* "name:type,name:type,..." of a table's columns, or "" when it is absent. */
+static char *table_shape(sqlite3 *db, const char *table)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT name, type FROM pragma_table_info(?) ORDER BY cid", -1, &s,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, table, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			sb_addf(&sb, "%s%s:%s", sb.len ? "," : "", sqlite3_column_text(s, 0),
+				sqlite3_column_text(s, 1));
+	}
+	sqlite3_finalize(s);
+	return sb_detach(&sb);
+}
+
+/* Builds the expected schema in memory by running every migration. */
+static sqlite3 *reference_schema(void)
+{
+	sqlite3 *ref = NULL;
+	if (sqlite3_open(":memory:", &ref) != SQLITE_OK)
+		return NULL;
+	const char *schema = data_file("schema.sql", NULL);
+	for (int v = 1; schema && v <= count_migrations(schema); v++) {
+		char *sql = migration_sql(schema, v);
+		sqlite3_exec(ref, sql, NULL, NULL, NULL);
+		free(sql);
+	}
+	return ref;
+}
+
+int store_schema_check(struct store *st, struct strbuf *report)
+{
+	sqlite3 *ref = reference_schema();
+	if (!ref) {
+		sb_add(report, "cannot build the reference schema in memory\n");
+		return 1;
+	}
+	int problems = 0, have = user_version(st);
+	if (have != store_schema_version()) {
+		sb_addf(report, "schema version is %d, this shipdeck writes %d\n", have, store_schema_version());
+		problems++;
+	}
+	sqlite3_stmt *s = NULL;
+	sqlite3_prepare_v2(ref, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", -1, &s, NULL);
+	while (s && sqlite3_step(s) == SQLITE_ROW) {
+		const char *table = (const char *)sqlite3_column_text(s, 0);
+		char *want = table_shape(ref, table), *got = table_shape(st->db, table);
+		if (!*got) {
+			sb_addf(report, "table %s is missing\n", table);
+			problems++;
+		} else if (strcmp(want, got) != 0) {
+			sb_addf(report, "table %s has columns %s; expected %s\n", table, got, want);
+			problems++;
+		}
+		free(want);
+		free(got);
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(ref);
+	return problems;
 }

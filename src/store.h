@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 struct store;
 
 enum {
@@ -113,5 +115,8 @@ int store_restore_row(struct store *st, const char *table, int ncols,
 
 /* Runs SQLite's integrity check; returns 0 when "ok", else -1 with the report in errmsg. */
 int store_integrity_check(struct store *st);
+/* Compares the tables and columns with the schema this build creates;
+ * returns the number of differences, each described on a line of report. */
+int store_schema_check(struct store *st, struct strbuf *report);
 
 #endif
