@@ -22,6 +22,8 @@ int cmd_import(struct ctx *c, int argc, char **argv);
 int cmd_demo(struct ctx *c, int argc, char **argv);
 int cmd_snapshot(struct ctx *c, int argc, char **argv);
 int cmd_sync(struct ctx *c, int argc, char **argv);
+int cmd_advise(struct ctx *c, int argc, char **argv);
+int cmd_window(struct ctx *c, int argc, char **argv);
 int cmd_doctor(struct ctx *c, int argc, char **argv);
 int cmd_build(struct ctx *c, int argc, char **argv);
 

@@ -16,6 +16,9 @@ const struct command commands[] = {
 	 "read the repository's new history now (--full: from scratch) and summarize it"},
 	{"snapshot", cmd_snapshot, "snapshot [--format text|markdown|json] [--width N]",
 	 "print the dashboard as text (same as --snapshot)"},
+	{"window", cmd_window, "window [--at TIME] [--json]",
+	 "is this a good time to deploy? the verdict and why, in the team's time zone"},
+	{"advise", cmd_advise, "advise strategy|rollback ...", "which deployment strategy; roll back or fix forward (see below)"},
 	{"export", cmd_export, "export", "print the whole release database as one JSON document"},
 	{"import", cmd_import, "import FILE", "replace the release database with an export document"},
 	{"doctor", cmd_doctor, "doctor",
@@ -34,6 +37,12 @@ static const char *const feature_usage[] = {
 	NULL,
 };
 
+static const char *const advise_usage[] = {
+	"advise strategy --users all|some|few --rollback-minutes N --impact revenue|inconvenience|minor [--json]",
+	"advise rollback --severity critical|major|minor --root-cause known|unknown --fix-minutes N [--json]",
+	NULL,
+};
+
 static void print_help(void)
 {
 	printf("usage: shipdeck [global options] [command [args]]\n\n"
@@ -46,6 +55,9 @@ static void print_help(void)
 	printf("\nFeature commands:\n");
 	for (int i = 0; feature_usage[i]; i++)
 		printf("  %s\n", feature_usage[i]);
+	printf("\nAdvisor commands:\n");
+	for (int i = 0; advise_usage[i]; i++)
+		printf("  %s\n", advise_usage[i]);
 	printf("\nGlobal options (before the command):\n");
 	options_print_help(stdout);
 	printf("\nConfig: $XDG_CONFIG_HOME/shipdeck/config.json, then the repository's .shipdeck.json,\n"
