@@ -16,6 +16,7 @@ const struct command commands[] = {
 	 "read the repository's new history now (--full: from scratch) and summarize it"},
 	{"snapshot", cmd_snapshot, "snapshot [--format text|markdown|json] [--width N]",
 	 "print the dashboard as text (same as --snapshot)"},
+	{"build", cmd_build, "build import|add|list|set|stats ...", "import CI runs, record builds, show build health (see below)"},
 	{"window", cmd_window, "window [--at TIME] [--json]",
 	 "is this a good time to deploy? the verdict and why, in the team's time zone"},
 	{"advise", cmd_advise, "advise strategy|rollback ...", "which deployment strategy; roll back or fix forward (see below)"},
@@ -37,6 +38,15 @@ static const char *const feature_usage[] = {
 	NULL,
 };
 
+static const char *const build_usage[] = {
+	"build import FILE... [--format github-runs|github-jobs|gh|gitlab|jenkins] [--skip-bad]",
+	"build add --commit SHA --started T --finished T --conclusion C [--workflow W] [--branch B] [--failure-kind K]",
+	"build list [--json] [--since DAYS]",
+	"build set ID --failure-kind tests|quality|security|config|other",
+	"build stats [--format text|markdown|json]",
+	NULL,
+};
+
 static const char *const advise_usage[] = {
 	"advise strategy --users all|some|few --rollback-minutes N --impact revenue|inconvenience|minor [--json]",
 	"advise rollback --severity critical|major|minor --root-cause known|unknown --fix-minutes N [--json]",
@@ -55,6 +65,9 @@ static void print_help(void)
 	printf("\nFeature commands:\n");
 	for (int i = 0; feature_usage[i]; i++)
 		printf("  %s\n", feature_usage[i]);
+	printf("\nBuild commands:\n");
+	for (int i = 0; build_usage[i]; i++)
+		printf("  %s\n", build_usage[i]);
 	printf("\nAdvisor commands:\n");
 	for (int i = 0; advise_usage[i]; i++)
 		printf("  %s\n", advise_usage[i]);

@@ -8,6 +8,7 @@
 
 #include "context.h"
 #include "store.h"
+#include "store_builds.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -17,53 +18,25 @@ static void add_note(struct dash *d, char *note)
 	d->notes[d->nnotes++] = note;
 }
 
-static void fill_feature(struct dash_feature *df, struct feature *f)
+/* Builds since the earliest instant any figure needs: the build-health
+ * window and trend, and far enough back for the oldest feature's merge. */
+static int load_builds(struct ctx *c, struct store *st, struct dash *d)
 {
-	df->id = f->id;
-	df->key = f->key, f->key = NULL;
-	df->title = f->title, f->title = NULL;
-	df->size = f->size, f->size = NULL;
-	df->owner = f->owner, f->owner = NULL;
-	df->branch = f->branch, f->branch = NULL;
-	df->phase_manual = f->phase_manual != NULL;
-	df->phase = f->phase_manual ? f->phase_manual : "planning";
-	df->phase_reason = f->phase_reason, f->phase_reason = NULL;
-	df->phase_since = f->phase_manual ? f->phase_manual_at : f->created_at;
-	df->days_in_phase = NAN;
-	df->expected_lo = df->expected_hi = NAN;
-}
-
-static const char *const phase_ids[] = {
-	"planning", "development", "build", "testing", "deployment", "shipped",
-};
-
-/* Phase ids point into this static table, so the strings outlive the feature rows. */
-static const char *stable_phase(const char *id)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(phase_ids); i++)
-		if (streq(phase_ids[i], id))
-			return phase_ids[i];
-	return phase_ids[0];
-}
-
-static int load_features(struct ctx *c, struct store *st, struct dash *d)
-{
+	int64_t since = buildstats_since(c->now, d->window_days);
 	struct feature *fs;
 	size_t n;
-	if (store_feature_list(st, &fs, &n) != 0) {
-		sd_error("%s", store_errmsg(st));
+	if (store_feature_list(st, &fs, &n) != 0)
 		return -1;
-	}
-	d->features = xcalloc(n, sizeof *d->features);
-	d->nfeatures = n;
-	for (size_t i = 0; i < n; i++) {
-		struct dash_feature *df = &d->features[i];
-		fill_feature(df, &fs[i]);
-		df->phase = stable_phase(df->phase);
-		if (df->phase_since != SD_NO_TIME)
-			df->days_in_phase = (double)(c->now - df->phase_since) / 86400.0;
-	}
+	for (size_t i = 0; i < n; i++)
+		if (fs[i].created_at - 180 * 86400LL < since)
+			since = fs[i].created_at - 180 * 86400LL;
 	features_free(fs, n);
+	if (store_builds_count(st, &d->nbuilds_all) != 0 ||
+	    store_builds_list(st, since, &d->builds, &d->nbuilds) != 0)
+		return -1;
+	buildstats_compute(d->builds, d->nbuilds, c->now, d->window_days,
+			   opt_num(&c->opt, OPT_HOURLY_COST), &d->health);
+	d->has_health = true;
 	return 0;
 }
 
@@ -124,33 +97,25 @@ int model_build(struct ctx *c, struct dash *d)
 	struct store *st = ctx_store(c);
 	if (!st)
 		return -1;
-	if (load_features(c, st, d) != 0)
+	if (load_builds(c, st, d) != 0) {
+		sd_error("%s", store_errmsg(st));
 		return -1;
+	}
 	if (c->repo_path && !opt_bool(&c->opt, OPT_NO_SYNC) && load_history(c, st, d) != 0)
+		return -1;
+	if (model_features(c, st, d) != 0)
 		return -1;
 	if (d->nfeatures == 0)
 		add_note(d, xstrdup("no features yet: add one with 'shipdeck feature add TITLE'"));
 	return 0;
 }
 
-static void dash_feature_free(struct dash_feature *f)
-{
-	free(f->key);
-	free(f->title);
-	free(f->size);
-	free(f->owner);
-	free(f->branch);
-	free(f->phase_reason);
-	for (size_t i = 0; i < f->npredeploy_open; i++)
-		free(f->predeploy_open[i]);
-	free(f->predeploy_open);
-}
-
 void model_free(struct dash *d)
 {
-	for (size_t i = 0; i < d->nfeatures; i++)
-		dash_feature_free(&d->features[i]);
-	free(d->features);
+	model_features_free(d);
+	if (d->has_health)
+		build_health_free(&d->health);
+	builds_free(d->builds, d->nbuilds);
 	for (size_t i = 0; i < d->nnotes; i++)
 		free(d->notes[i]);
 	free(d->notes);

@@ -6,10 +6,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "advice.h"
+#include "buildstats.h"
+#include "checklists.h"
 #include "gitscan.h"
 #include "metrics.h"
 
 struct ctx;
+
+/* One phase change of a feature, with what caused it. */
+struct dash_event {
+	const char *phase;        /* phase id */
+	int64_t at;
+	const char *kind;         /* commit, merge, build, deployment, rollout, review, manual ... */
+	char *evidence;           /* a sha, build, ref or reason; may be NULL */
+};
+
+/* One checklist item of a feature, ticked or open. */
+struct dash_check {
+	enum checklist_kind kind;
+	const char *id, *text;    /* point into dash.checklists */
+	bool done;
+	char *by;
+	int64_t at;
+	char *note;
+};
+
+struct dash_gate_reason {
+	enum gate_level level;
+	char *text;
+};
 
 /* One feature as every view shows it. */
 struct dash_feature {
@@ -28,6 +54,21 @@ struct dash_feature {
 	char **predeploy_open;    /* ids of open pre-deployment items */
 	size_t npredeploy_open;
 	bool gate_go;
+
+	char expected_label[128]; /* "Development: day 12 of 7–10" */
+	bool manual_stale;        /* a hand-set phase older than newer evidence */
+	bool rolling_out;
+	int64_t staging_time;
+	char *first_commit, *merge_commit;
+	const char *merge_how;
+	int deploy;               /* index into git.deploys that shipped it, or -1 */
+	bool key_shared;
+	struct dash_event *events;
+	size_t nevents;
+	struct dash_check *checks; /* planning then pre-deployment items */
+	size_t nchecks;
+	struct dash_gate_reason *gate;
+	size_t ngate;
 };
 
 struct dash {
@@ -41,6 +82,19 @@ struct dash {
 	char **notes;             /* what needs attention / why data is missing */
 	size_t nnotes;
 
+	/* The deployment window now (spec §9). */
+	bool has_window;
+	struct window_result window;
+	bool has_checklists;
+	struct checklists checklists;
+
+	/* Builds (spec §7), oldest first, and their health. */
+	struct build *builds;
+	size_t nbuilds;
+	int64_t nbuilds_all;      /* in the whole database (0: no CI data) */
+	struct build_health health;
+	bool has_health;
+
 	/* History and DORA (spec §0-§6). dora_in points into git's arrays. */
 	bool has_history;         /* a repository was scanned */
 	struct gitscan_result git;
@@ -52,6 +106,9 @@ struct dash {
 /* Builds the dashboard from the store (and, where present, the repository).
  * Returns 0, or -1 after printing one line of error. */
 int model_build(struct ctx *c, struct dash *d);
+/* Infers each feature's phase, checklist state and gate (model_features.c). */
+int model_features(struct ctx *c, struct store *st, struct dash *d);
+void model_features_free(struct dash *d);
 void model_free(struct dash *d);
 
 #endif

@@ -299,6 +299,10 @@ static void snapshot_json(struct strbuf *out, const struct dash *d)
 		feature_json(out, &d->features[i]);
 	}
 	sb_add(out, d->nfeatures ? "\n  ]" : "]");
+	if (d->has_health) {
+		sb_add(out, ",\n  ");
+		snapshot_builds_json(out, &d->health);
+	}
 	if (d->has_history) {
 		sb_add(out, ",\n  ");
 		snapshot_dora_json(out, &d->dora, &d->dora_in);
@@ -315,12 +319,16 @@ void snapshot_render(struct strbuf *out, const struct dash *d, const struct rend
 	case SNAP_MARKDOWN:
 		header_markdown(out, d);
 		features_markdown(out, d, r);
+		if (d->has_health)
+			snapshot_builds_markdown(out, &d->health, r);
 		if (d->has_history)
 			snapshot_dora_markdown(out, &d->dora, &d->dora_in, r);
 		return;
 	case SNAP_TEXT:
 		header_text(out, d, r);
 		features_text(out, d, r);
+		if (d->has_health)
+			snapshot_builds_text(out, &d->health, r);
 		if (d->has_history)
 			snapshot_dora_text(out, &d->dora, &d->dora_in, r);
 		return;

@@ -1,0 +1,582 @@
+/* cmd_build — `shipdeck build import|add|list|set|stats`: CI runs in, build
+ * health out. Every write is one transaction, so a failed import leaves the
+ * database exactly as it was. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buildstats.h"
+#include "commands.h"
+#include "context.h"
+#include "datafiles.h"
+#include "import.h"
+#include "snapshot.h"
+#include "store.h"
+#include "store_builds.h"
+#include "text.h"
+#include "timeutil.h"
+
+#define DAY 86400
+
+static void usage_line(const char *usage)
+{
+	fprintf(stderr, "usage: shipdeck %s\n", usage);
+}
+
+/* The config's "keywords" table, else data/keywords.json. */
+static struct keywords *load_keywords(struct ctx *c)
+{
+	char err[256];
+	const char *over = opt_str(&c->opt, OPT_KEYWORDS);
+	const char *json = over ? over : data_file("keywords.json", NULL);
+	struct keywords *kw = keywords_load(json, err, sizeof err);
+	if (!kw)
+		sd_error("%s%s", over ? "config " : "data/", err);
+	return kw;
+}
+
+/* ---- build import ------------------------------------------------------- */
+
+struct import_file {
+	const char *path;
+	struct import_batch batch;
+	struct import_counts counts;
+};
+
+static void print_bad(const char *path, const struct import_batch *b)
+{
+	char *name = text_clean(path, TEXT_ONE_LINE);
+	sd_warn("%s: skipped %zu bad record%s:", name, b->nbad, b->nbad == 1 ? "" : "s");
+	for (const char *p = sb_str(&b->bad); *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+		char *clean = text_clean(line, TEXT_ONE_LINE);
+		fprintf(stderr, "  %s\n", clean);
+		free(clean);
+		free(line);
+		p += n + (nl ? 1 : 0);
+	}
+	free(name);
+}
+
+static int parse_files(struct import_file *files, int nfiles, int format, bool skip_bad)
+{
+	for (int i = 0; i < nfiles; i++) {
+		size_t len;
+		char err[512];
+		char *text = read_file(files[i].path, &len);
+		char *name = text_clean(files[i].path, TEXT_ONE_LINE);
+		int rc = 0;
+		if (!text) {
+			sd_error("%s: %s", name, strerror(errno));
+			rc = -1;
+		} else if (import_parse(text, len, (enum import_format)format, skip_bad,
+					&files[i].batch, err, sizeof err) != 0) {
+			char *why = text_clean(err, TEXT_ONE_LINE);
+			sd_error("%s: %s; nothing imported", name, why);
+			free(why);
+			rc = -1;
+		}
+		free(text);
+		free(name);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static int store_files(struct store *st, struct import_file *files, int nfiles,
+		       const struct keywords *kw)
+{
+	if (store_begin(st) != 0)
+		return -1;
+	/* Jobs pages only add failed job names to runs: store them last. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < nfiles; i++) {
+			if ((files[i].batch.format == IMPORT_GITHUB_JOBS) != (pass == 1))
+				continue;
+			if (import_store(st, &files[i].batch, kw, &files[i].counts) != 0) {
+				store_rollback(st);
+				return -1;
+			}
+		}
+	if (store_commit(st) != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_summary(const struct import_file *f)
+{
+	const struct import_counts *k = &f->counts;
+	size_t total = k->added + k->updated + k->unchanged;
+	char *name = text_clean(streq(f->path, "-") ? "stdin" : f->path, TEXT_ONE_LINE);
+	printf("imported %zu build%s", total, total == 1 ? "" : "s");
+	if (total) {
+		printf(" (%zu new, %zu updated", k->added, k->updated);
+		if (k->unchanged)
+			printf(", %zu unchanged", k->unchanged);
+		printf(")");
+	}
+	printf(" from %s [%s]\n", name,
+	       f->batch.format == IMPORT_AUTO ? "empty" : import_format_names[f->batch.format]);
+	free(name);
+}
+
+static int build_import(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] =
+		"build import FILE... [--format github-runs|github-jobs|gh|gitlab|jenkins] [--skip-bad]";
+	struct cmd_flag flags[] = {{"format", 1, NULL}, {"skip-bad", 0, NULL}, {NULL, 0, NULL}};
+	const char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos, ret = EXIT_USAGE;
+	struct import_file *files = NULL;
+	struct keywords *kw = NULL;
+	if (cmd_parse(c, argc, argv, flags, pos, argc, &npos, usage) != 0)
+		goto out;
+	if (npos == 0) {
+		sd_error("build import needs a FILE (\"-\" reads stdin)");
+		usage_line(usage);
+		goto out;
+	}
+	const char *fname = cmd_flag(flags, "format");
+	int format = fname ? import_format_by_name(fname) : IMPORT_AUTO;
+	if (format < 0) {
+		sd_error("--format %s: must be github-runs, github-jobs, gh, gitlab or jenkins", fname);
+		goto out;
+	}
+	bool skip_bad = cmd_flag(flags, "skip-bad") != NULL;
+	files = xcalloc((size_t)npos, sizeof(*files));
+	for (int i = 0; i < npos; i++)
+		files[i].path = pos[i];
+	if (parse_files(files, npos, format, skip_bad) != 0 || !(kw = load_keywords(c)))
+		goto out;
+	struct store *st = ctx_store(c);
+	if (!st)
+		goto out;
+	if (store_files(st, files, npos, kw) != 0) {
+		sd_error("%s; nothing imported", store_errmsg(st));
+		goto out;
+	}
+	for (int i = 0; i < npos; i++) {
+		if (files[i].batch.nbad)
+			print_bad(files[i].path, &files[i].batch);
+		print_summary(&files[i]);
+	}
+	ret = EXIT_OK;
+out:
+	for (int i = 0; files && i < npos; i++)
+		import_batch_free(&files[i].batch);
+	free(files);
+	keywords_free(kw);
+	free(pos);
+	return ret;
+}
+
+/* ---- build add ------------------------------------------------------------ */
+
+static bool is_sha(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 7 || n > 40)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static int parse_time_flag(const char *name, const char *v, int64_t *out)
+{
+	if (!time_parse_iso(v, out)) {
+		sd_error("--%s %s: not an ISO 8601 time (e.g. 2026-11-27T09:00:00Z)", name, v);
+		return -1;
+	}
+	return 0;
+}
+
+static bool check_kind(const char *kind)
+{
+	if (build_failure_kind_index(kind) < 0) {
+		sd_error("--failure-kind %s: must be tests, quality, security, config or other", kind);
+		return false;
+	}
+	return true;
+}
+
+/* Checks the flags of build add and fills b; prints the error itself. */
+static int add_fill(struct cmd_flag *flags, struct build *b)
+{
+	const char *sha = cmd_flag(flags, "commit"), *con = cmd_flag(flags, "conclusion");
+	const char *kind = cmd_flag(flags, "failure-kind");
+	const char *wf = cmd_flag(flags, "workflow");
+	if (!sha || !cmd_flag(flags, "started") || !cmd_flag(flags, "finished") || !con) {
+		sd_error("build add needs --commit, --started, --finished and --conclusion");
+		return -1;
+	}
+	if (!is_sha(sha)) {
+		sd_error("--commit %s: not a commit id (7 to 40 hex digits)", sha);
+		return -1;
+	}
+	if (parse_time_flag("started", cmd_flag(flags, "started"), &b->started) != 0 ||
+	    parse_time_flag("finished", cmd_flag(flags, "finished"), &b->finished) != 0)
+		return -1;
+	if (b->finished < b->started) {
+		sd_error("--finished is before --started");
+		return -1;
+	}
+	if (build_conclusion_index(con) < 0) {
+		sd_error("--conclusion %s: must be success, failure, cancelled, skipped, neutral,"
+			 " action-required or timed-out", con);
+		return -1;
+	}
+	if (kind && !check_kind(kind))
+		return -1;
+	if (kind && !build_is_failure(con)) {
+		sd_error("--failure-kind applies to a failed build only");
+		return -1;
+	}
+	char when[24];
+	b->provider = xstrdup("manual");
+	/* The same commit, start and workflow recorded twice is one build. */
+	b->run_id = xasprintf("%s@%s%s%s", sha, time_format_iso(b->started, when), wf ? "/" : "",
+			      wf ? wf : "");
+	b->attempt = 1;
+	b->commit = xstrdup(sha);
+	b->workflow = xstrdup_or_null(wf);
+	b->branch = xstrdup_or_null(cmd_flag(flags, "branch"));
+	b->status = xstrdup("completed");
+	b->conclusion = xstrdup(con);
+	b->created = b->started;
+	b->failure_kind = xstrdup_or_null(kind);
+	b->failure_kind_manual = kind != NULL;
+	build_fill_durations(b);
+	return 0;
+}
+
+static int build_add(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] = "build add --commit SHA --started T --finished T --conclusion C"
+				    " [--workflow W] [--branch B] [--failure-kind K]";
+	struct cmd_flag flags[] = {{"commit", 1, NULL}, {"started", 1, NULL}, {"finished", 1, NULL},
+				   {"conclusion", 1, NULL}, {"workflow", 1, NULL}, {"branch", 1, NULL},
+				   {"failure-kind", 1, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	struct build b = {0};
+	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (add_fill(flags, &b) != 0) {
+		usage_line(usage);
+		build_free(&b);
+		return EXIT_USAGE;
+	}
+	struct keywords *kw = load_keywords(c);
+	struct store *st = kw ? ctx_store(c) : NULL;
+	int ret = EXIT_USAGE;
+	if (st) {
+		struct import_batch batch = {0};
+		struct import_counts counts;
+		VEC_PUSH(batch.builds, batch.n, batch.cap, b);
+		memset(&b, 0, sizeof(b));
+		if (store_begin(st) != 0 || import_store(st, &batch, kw, &counts) != 0 ||
+		    store_commit(st) != 0) {
+			sd_error("%s", store_errmsg(st));
+			store_rollback(st);
+		} else {
+			struct build *x = &batch.builds[0];
+			struct build saved;
+			if (store_build_find(st, x->provider, x->run_id, 1, &saved) == 1) {
+				printf("%s build %lld: %s, %lld min, commit %.7s\n",
+				       counts.added ? "recorded" : "updated", (long long)saved.id,
+				       saved.conclusion, (long long)(saved.duration_s / 60), saved.commit);
+				build_free(&saved);
+			}
+			ret = EXIT_OK;
+		}
+		import_batch_free(&batch);
+	}
+	build_free(&b);
+	keywords_free(kw);
+	return ret;
+}
+
+/* ---- build list ----------------------------------------------------------- */
+
+static void add_duration(struct strbuf *out, int64_t s)
+{
+	if (s == SD_NO_TIME)
+		sb_add(out, "-");
+	else if (s < 3600)
+		sb_addf(out, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
+	else
+		sb_addf(out, "%lldh%02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+}
+
+static void json_time(struct strbuf *out, int64_t t)
+{
+	char buf[24];
+	if (t == SD_NO_TIME)
+		sb_add(out, "null");
+	else
+		sb_addf(out, "\"%s\"", time_format_iso(t, buf));
+}
+
+static void json_int(struct strbuf *out, int64_t v)
+{
+	if (v == SD_NO_TIME)
+		sb_add(out, "null");
+	else
+		sb_addf(out, "%lld", (long long)v);
+}
+
+static void build_json(struct strbuf *out, const struct build *b)
+{
+	sb_addf(out, "{\"id\": %lld, \"provider\": ", (long long)b->id);
+	json_add_string(out, b->provider);
+	sb_add(out, ", \"run_id\": ");
+	json_add_string(out, b->run_id);
+	sb_addf(out, ", \"attempt\": %d, \"workflow\": ", b->attempt);
+	json_add_string(out, b->workflow);
+	sb_add(out, ", \"branch\": ");
+	json_add_string(out, b->branch);
+	sb_add(out, ", \"commit\": ");
+	json_add_string(out, b->commit);
+	sb_add(out, ", \"status\": ");
+	json_add_string(out, b->status);
+	sb_add(out, ", \"conclusion\": ");
+	json_add_string(out, b->conclusion);
+	sb_add(out, ", \"created\": ");
+	json_time(out, b->created);
+	sb_add(out, ", \"started\": ");
+	json_time(out, b->started);
+	sb_add(out, ", \"finished\": ");
+	json_time(out, b->finished);
+	sb_add(out, ", \"duration_s\": ");
+	json_int(out, b->duration_s);
+	sb_add(out, ", \"queue_s\": ");
+	json_int(out, b->queue_s);
+	sb_add(out, ", \"failure_kind\": ");
+	json_add_string(out, b->failure_kind);
+	sb_addf(out, ", \"failure_kind_manual\": %s, \"failed_jobs\": [",
+		b->failure_kind_manual ? "true" : "false");
+	int k = 0;
+	for (const char *p = b->failed_jobs; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+		sb_add(out, k++ ? ", " : "");
+		json_add_string(out, line);
+		free(line);
+		p += n + (nl ? 1 : 0);
+	}
+	sb_add(out, "], \"url\": ");
+	json_add_string(out, b->url);
+	sb_add(out, "}");
+}
+
+static void build_line(struct strbuf *out, const struct build *b, bool ascii)
+{
+	char when[24];
+	int64_t t = b->started != SD_NO_TIME ? b->started : b->created;
+	char *wf = text_clean(b->workflow ? b->workflow : "-", TEXT_ONE_LINE);
+	char *br = text_clean(b->branch ? b->branch : "-", TEXT_ONE_LINE);
+	char *sha = text_clean(b->commit ? b->commit : "-", TEXT_ONE_LINE);
+	struct strbuf cell = STRBUF_INIT;
+	sb_addf(out, "%5lld  %s  ", (long long)b->id,
+		t == SD_NO_TIME ? "                " : time_format_short(t, when));
+	text_fit(out, wf, 18, false, ascii);
+	sb_add(out, "  ");
+	text_fit(out, br, 14, false, ascii);
+	sb_add(out, "  ");
+	/* seven characters of the sha, git's own short form, never "…" */
+	sb_addf(out, "%-7.7s", sha);
+	sb_add(out, "  ");
+	if (b->attempt > 1)
+		sb_addf(&cell, "%s #%d", b->conclusion ? b->conclusion : b->status, b->attempt);
+	else
+		sb_add(&cell, b->conclusion ? b->conclusion : b->status);
+	text_fit(out, sb_str(&cell), 15, false, ascii);
+	sb_add(out, "  ");
+	sb_reset(&cell);
+	add_duration(&cell, b->duration_s);
+	text_fit(out, sb_str(&cell), 7, true, ascii);
+	if (b->failure_kind)
+		sb_addf(out, "  %s%s", b->failure_kind, b->failure_kind_manual ? " (set)" : "");
+	while (out->len && out->buf[out->len - 1] == ' ')
+		out->buf[--out->len] = '\0';
+	sb_addc(out, '\n');
+	sb_free(&cell);
+	free(wf);
+	free(br);
+	free(sha);
+}
+
+static int build_list(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] = "build list [--json] [--since DAYS]";
+	struct cmd_flag flags[] = {{"json", 0, NULL}, {"since", 1, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
+		return EXIT_USAGE;
+	long long days = opt_int(&c->opt, OPT_WINDOW_DAYS);
+	const char *since = cmd_flag(flags, "since");
+	if (since && !parse_long(since, 1, 36500, &days)) {
+		sd_error("--since %s: must be a whole number of days from 1 to 36500", since);
+		return EXIT_USAGE;
+	}
+	struct store *st = ctx_store(c);
+	struct build *b;
+	size_t n;
+	if (!st)
+		return EXIT_USAGE;
+	if (store_builds_list(st, c->now - days * DAY, &b, &n) != 0) {
+		sd_error("%s", store_errmsg(st));
+		return EXIT_USAGE;
+	}
+	bool json = cmd_flag(flags, "json") != NULL, ascii = opt_bool(&c->opt, OPT_ASCII);
+	struct strbuf out = STRBUF_INIT;
+	size_t shown = 0;
+	sb_add(&out, json ? "[" : "");
+	for (size_t i = 0; i < n; i++) {
+		/* As of now: a build that starts later does not exist yet. */
+		int64_t t = b[i].started != SD_NO_TIME ? b[i].started : b[i].created;
+		if (t > c->now)
+			continue;
+		if (json) {
+			sb_add(&out, shown ? ",\n  " : "\n  ");
+			build_json(&out, &b[i]);
+		} else {
+			build_line(&out, &b[i], ascii);
+		}
+		shown++;
+	}
+	if (json)
+		sb_add(&out, shown ? "\n]\n" : "]\n");
+	else if (!shown)
+		sb_addf(&out, "no builds in the last %lld days: import some with"
+			" 'shipdeck build import FILE'\n", days);
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+	builds_free(b, n);
+	return EXIT_OK;
+}
+
+/* ---- build set ------------------------------------------------------------ */
+
+static int build_set(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] = "build set ID --failure-kind tests|quality|security|config|other";
+	struct cmd_flag flags[] = {{"failure-kind", 1, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	long long id;
+	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
+		return EXIT_USAGE;
+	const char *kind = cmd_flag(flags, "failure-kind");
+	if (npos != 1 || !kind) {
+		usage_line(usage);
+		return EXIT_USAGE;
+	}
+	if (!parse_long(pos[0], 1, INT64_MAX, &id)) {
+		sd_error("build set: '%s' is not a build id (see 'shipdeck build list')", pos[0]);
+		return EXIT_USAGE;
+	}
+	if (!check_kind(kind))
+		return EXIT_USAGE;
+	struct store *st = ctx_store(c);
+	if (!st)
+		return EXIT_USAGE;
+	struct build b;
+	int rc = store_begin(st) == 0 ? store_build_get(st, id, &b) : -1;
+	if (rc == 1) {
+		bool failed = build_is_failure(b.conclusion);
+		char *con = text_clean(b.conclusion ? b.conclusion : b.status, TEXT_ONE_LINE);
+		build_free(&b);
+		if (!failed) {
+			sd_error("build %lld did not fail (%s): a failure kind is for failed builds", id, con);
+			free(con);
+			store_rollback(st);
+			return EXIT_USAGE;
+		}
+		free(con);
+		rc = store_build_set_failure_kind(st, id, kind);
+	}
+	if (rc == 1 && store_commit(st) == 0) {
+		printf("build %lld: failure kind %s (set by hand)\n", id, kind);
+		return EXIT_OK;
+	}
+	if (rc == 0)
+		sd_error("no build %lld (see 'shipdeck build list')", id);
+	else
+		sd_error("%s", store_errmsg(st));
+	store_rollback(st);
+	return EXIT_USAGE;
+}
+
+/* ---- build stats ---------------------------------------------------------- */
+
+static int build_stats(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] = "build stats [--format text|markdown|json]";
+	struct cmd_flag flags[] = {{NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
+		return EXIT_USAGE;
+	struct store *st = ctx_store(c);
+	struct build *b;
+	size_t n;
+	int wd = (int)opt_int(&c->opt, OPT_WINDOW_DAYS);
+	if (!st)
+		return EXIT_USAGE;
+	if (store_builds_list(st, buildstats_since(c->now, wd), &b, &n) != 0) {
+		sd_error("%s", store_errmsg(st));
+		return EXIT_USAGE;
+	}
+	struct build_health h;
+	buildstats_compute(b, n, c->now, wd, opt_num(&c->opt, OPT_HOURLY_COST), &h);
+	struct render ro = {SNAP_TEXT, (int)opt_int(&c->opt, OPT_WIDTH), opt_bool(&c->opt, OPT_ASCII)};
+	const char *f = opt_str(&c->opt, OPT_FORMAT);
+	struct strbuf out = STRBUF_INIT;
+	if (streq(f, "json")) {
+		sb_add(&out, "{");
+		snapshot_builds_json(&out, &h);
+		sb_add(&out, "}\n");
+	} else if (streq(f, "markdown")) {
+		ro.format = SNAP_MARKDOWN;
+		snapshot_builds_markdown(&out, &h, &ro);
+	} else {
+		snapshot_builds_text(&out, &h, &ro);
+	}
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+	build_health_free(&h);
+	builds_free(b, n);
+	return EXIT_OK;
+}
+
+int cmd_build(struct ctx *c, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(struct ctx *, int, char **);
+	} subs[] = {
+		{"import", build_import}, {"add", build_add}, {"list", build_list},
+		{"set", build_set}, {"stats", build_stats},
+	};
+	if (argc < 2) {
+		sd_error("build needs a subcommand: import, add, list, set or stats");
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(subs); i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].run(c, argc - 1, argv + 1);
+	sd_error("unknown build subcommand '%s' (import, add, list, set, stats)", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,394 @@
+/* gitfeature — links features to history. One walk of the default branch's
+ * first-parent chain (bounded in time by the oldest feature, so a large
+ * repository costs what its recent history costs) gives the merges and the
+ * subjects; branch tips give the work not merged yet.
+ *
+ * A feature's branch may be gone after the merge: the merge commit's message
+ * ("Merge branch 'x'", "Merge pull request #1 from me/x") still names it. A
+ * squash merge leaves only the key in a subject. */
+#include "gitfeature.h"
+
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Walk this far before the oldest feature: a branch is usually cut after the
+ * feature is recorded, but not always. */
+#define LOOKBACK_SECONDS (180 * 86400LL)
+
+struct chain_commit {
+	git_oid oid;
+	git_oid parent2;        /* zero when not a merge */
+	int64_t time;           /* committer time */
+	char *subject;
+};
+
+struct chain {
+	struct chain_commit *c; /* oldest first */
+	size_t n, cap;
+};
+
+static int fail(char *err, size_t errlen, const char *what)
+{
+	const git_error *e = git_error_last();
+	snprintf(err, errlen, "%s: %s", what, e ? e->message : "failed");
+	return -1;
+}
+
+static int resolve_branch(git_repository *repo, const char *name, git_oid *out)
+{
+	static const char *const forms[] = {"refs/heads/%s", "refs/remotes/origin/%s", "refs/remotes/%s"};
+	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+		char ref[1024];
+		snprintf(ref, sizeof ref, forms[i], name);
+		if (git_reference_name_to_id(out, repo, ref) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* Any remote's branch of that name, for clones whose remote is not origin. */
+static int resolve_any_remote(git_repository *repo, const char *name, git_oid *out)
+{
+	if (resolve_branch(repo, name, out) == 0)
+		return 0;
+	git_reference_iterator *it;
+	if (git_reference_iterator_glob_new(&it, repo, "refs/remotes/*") != 0)
+		return -1;
+	git_reference *ref;
+	int rc = -1;
+	size_t nlen = strlen(name);
+	while (rc != 0 && git_reference_next(&ref, it) == 0) {
+		const char *full = git_reference_name(ref);
+		size_t flen = strlen(full);
+		if (flen > nlen + 1 && strcmp(full + flen - nlen, name) == 0 && full[flen - nlen - 1] == '/' &&
+		    git_reference_name_to_id(out, repo, full) == 0)
+			rc = 0;
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	return rc;
+}
+
+static void chain_free(struct chain *ch)
+{
+	for (size_t i = 0; i < ch->n; i++)
+		free(ch->c[i].subject);
+	free(ch->c);
+}
+
+/* Walks the first-parent chain from tip back to `since`, oldest first. */
+static int walk_chain(git_repository *repo, const git_oid *tip, int64_t since, struct chain *ch,
+		      char *err, size_t errlen)
+{
+	git_revwalk *walk;
+	if (git_revwalk_new(&walk, repo) != 0)
+		return fail(err, errlen, "revwalk");
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL);
+	git_revwalk_simplify_first_parent(walk);
+	git_revwalk_push(walk, tip);
+	git_oid oid;
+	while (git_revwalk_next(&oid, walk) == 0) {
+		git_commit *commit;
+		if (git_commit_lookup(&commit, repo, &oid) != 0)
+			break; /* a shallow clone ends here */
+		int64_t t = (int64_t)git_commit_time(commit);
+		struct chain_commit cc = {.oid = oid, .time = t};
+		if (git_commit_parentcount(commit) > 1)
+			git_oid_cpy(&cc.parent2, git_commit_parent_id(commit, 1));
+		const char *summary = git_commit_summary(commit);
+		cc.subject = xstrdup(summary ? summary : "");
+		git_commit_free(commit);
+		VEC_PUSH(ch->c, ch->n, ch->cap, cc);
+		if (t < since)
+			break;
+	}
+	git_revwalk_free(walk);
+	/* newest first from the walk: reverse to oldest first */
+	for (size_t i = 0; i < ch->n / 2; i++) {
+		struct chain_commit tmp = ch->c[i];
+		ch->c[i] = ch->c[ch->n - 1 - i];
+		ch->c[ch->n - 1 - i] = tmp;
+	}
+	return 0;
+}
+
+/* Does subject name branch as a merge source? */
+static bool merge_subject_names(const char *subject, const char *branch)
+{
+	char a[1100], b[1100], c[1100];
+	snprintf(a, sizeof a, "Merge branch '%s'", branch);
+	snprintf(b, sizeof b, "Merge remote-tracking branch 'origin/%s'", branch);
+	snprintf(c, sizeof c, "/%s", branch);
+	if (str_starts(subject, a) || str_starts(subject, b))
+		return true;
+	/* "Merge pull request #12 from owner/feature/x" */
+	if (str_starts(subject, "Merge pull request #")) {
+		const char *from = strstr(subject, " from ");
+		const char *hit = from ? strstr(from, c) : NULL;
+		return hit && hit[strlen(c)] == '\0';
+	}
+	return false;
+}
+
+/* The key as a word: "FEAT-12" matches "FEAT-12: x" but not "FEAT-123". */
+static bool mentions_key(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = strstr(text, key); p; p = strstr(p + 1, key)) {
+		bool left = p == text || !(p[-1] == '-' || (p[-1] >= '0' && p[-1] <= '9') ||
+					  (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= 'a' && p[-1] <= 'z'));
+		char r = p[n];
+		bool right = !(r == '-' || (r >= '0' && r <= '9') || (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z'));
+		if (left && right)
+			return true;
+	}
+	return false;
+}
+
+static void set_hex(char out[41], const git_oid *oid)
+{
+	git_oid_tostr(out, 41, oid);
+}
+
+/* Oldest commit of `from` not reachable from `hide` (hide may be NULL). */
+static bool oldest_unique(git_repository *repo, const git_oid *from, const git_oid *hide,
+			  int64_t *time, char sha[41])
+{
+	git_revwalk *walk;
+	if (git_revwalk_new(&walk, repo) != 0)
+		return false;
+	git_revwalk_sorting(walk, GIT_SORT_NONE);
+	git_revwalk_push(walk, from);
+	if (hide)
+		git_revwalk_hide(walk, hide);
+	git_oid oid;
+	bool any = false;
+	while (git_revwalk_next(&oid, walk) == 0) {
+		git_commit *commit;
+		if (git_commit_lookup(&commit, repo, &oid) != 0)
+			continue;
+		int64_t t = (int64_t)git_commit_author(commit)->when.time;
+		if (!any || t < *time) {
+			*time = t;
+			set_hex(sha, &oid);
+		}
+		any = true;
+		git_commit_free(commit);
+	}
+	git_revwalk_free(walk);
+	return any;
+}
+
+/* The first chain commit (oldest) that contains tip: tip itself (fast
+ * forward) or a merge whose second parent reaches it. */
+static int find_merge_of(git_repository *repo, const struct chain *ch, const git_oid *tip, const char **how)
+{
+	for (size_t i = 0; i < ch->n; i++) {
+		const struct chain_commit *c = &ch->c[i];
+		if (git_oid_equal(&c->oid, tip)) {
+			*how = "fast-forward";
+			return (int)i;
+		}
+		if (!git_oid_is_zero(&c->parent2) &&
+		    (git_oid_equal(&c->parent2, tip) || git_graph_descendant_of(repo, &c->parent2, tip) == 1)) {
+			*how = "merge";
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static int find_merge_by_subject(const struct chain *ch, const char *branch)
+{
+	for (size_t i = 0; i < ch->n; i++)
+		if (!git_oid_is_zero(&ch->c[i].parent2) && merge_subject_names(ch->c[i].subject, branch))
+			return (int)i;
+	return -1;
+}
+
+static int find_key_on_chain(const struct chain *ch, const char *key)
+{
+	for (size_t i = 0; i < ch->n; i++)
+		if (mentions_key(ch->c[i].subject, key))
+			return (int)i;
+	return -1;
+}
+
+static void record_merge(git_repository *repo, const struct chain *ch, int pos, const char *how,
+			 struct feature_git *fg)
+{
+	const struct chain_commit *c = &ch->c[pos];
+	fg->merged = true;
+	fg->merge_how = how;
+	fg->merge_time = c->time;
+	fg->chain_pos = pos;
+	set_hex(fg->merge_commit, &c->oid);
+	fg->has_commits = true;
+	/* the branch's own commits: the merge's second parent minus the mainline */
+	git_commit *commit;
+	bool found = false;
+	if (!git_oid_is_zero(&c->parent2) && git_commit_lookup(&commit, repo, &c->oid) == 0) {
+		found = oldest_unique(repo, &c->parent2, git_commit_parent_id(commit, 0),
+				      &fg->first_commit_time, fg->first_commit);
+		git_commit_free(commit);
+	}
+	if (!found) {
+		int64_t t = 0;
+		git_commit *self;
+		if (git_commit_lookup(&self, repo, &c->oid) == 0) {
+			t = (int64_t)git_commit_author(self)->when.time;
+			git_commit_free(self);
+		}
+		fg->first_commit_time = t;
+		set_hex(fg->first_commit, &c->oid);
+	}
+}
+
+/* The branch to use: the feature's own, else one whose name holds the key. */
+static bool branch_tip(git_repository *repo, const struct feature_link *l, git_oid *tip)
+{
+	if (l->branch && resolve_any_remote(repo, l->branch, tip) == 0)
+		return true;
+	if (!l->key)
+		return false;
+	git_branch_iterator *it;
+	if (git_branch_iterator_new(&it, repo, GIT_BRANCH_ALL) != 0)
+		return false;
+	git_reference *ref;
+	git_branch_t type;
+	bool found = false;
+	while (!found && git_branch_next(&ref, &type, it) == 0) {
+		const char *name;
+		if (git_branch_name(&name, ref) == 0 && mentions_key(name, l->key) &&
+		    git_reference_name_to_id(tip, repo, git_reference_name(ref)) == 0)
+			found = true;
+		git_reference_free(ref);
+	}
+	git_branch_iterator_free(it);
+	return found;
+}
+
+static void link_one(git_repository *repo, const struct chain *ch, const git_oid *main_tip,
+		     const struct feature_link *l, struct feature_git *fg)
+{
+	git_oid tip;
+	bool have_tip = branch_tip(repo, l, &tip);
+	fg->branch_found = have_tip && l->branch;
+	int pos = -1;
+	const char *how = NULL;
+	if (have_tip && (git_oid_equal(&tip, main_tip) || git_graph_descendant_of(repo, main_tip, &tip) == 1))
+		pos = find_merge_of(repo, ch, &tip, &how);
+	if (pos < 0 && l->branch && (pos = find_merge_by_subject(ch, l->branch)) >= 0)
+		how = "merge message";
+	if (pos < 0 && l->key && (pos = find_key_on_chain(ch, l->key)) >= 0)
+		how = "key in subject";
+	if (pos >= 0) {
+		record_merge(repo, ch, pos, how, fg);
+		return;
+	}
+	if (have_tip) {
+		fg->has_commits = oldest_unique(repo, &tip, main_tip, &fg->first_commit_time, fg->first_commit);
+		/* not on the default branch, but maybe tagged on a maintenance branch */
+		set_hex(fg->merge_commit, &tip);
+	}
+}
+
+/* First deployment (in order) whose commit contains the merge. */
+static int first_deploy_of(git_repository *repo, const char *merge, const struct dora_deploy *d, size_t n)
+{
+	git_oid m;
+	if (git_oid_fromstr(&m, merge) != 0)
+		return -1;
+	git_commit *mc;
+	int64_t mtime = INT64_MIN;
+	if (git_commit_lookup(&mc, repo, &m) == 0) {
+		mtime = (int64_t)git_commit_time(mc);
+		git_commit_free(mc);
+	}
+	for (size_t i = 0; i < n; i++) {
+		git_oid dep;
+		/* a deployment a day or more older than the commit cannot hold it
+		 * (a day of slack for skewed clocks); skipping them keeps this cheap */
+		if (mtime != INT64_MIN && d[i].time < mtime - 86400)
+			continue;
+		if (git_oid_fromstr(&dep, d[i].commit) != 0)
+			continue;
+		if (git_oid_equal(&dep, &m) || git_graph_descendant_of(repo, &dep, &m) == 1)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void answer_chain_query(const struct chain *ch, struct chain_query *q)
+{
+	for (size_t i = 0; i < q->n; i++) {
+		q->pos[i] = -1;
+		git_oid oid;
+		if (!q->commits[i] || git_oid_fromstr(&oid, q->commits[i]) != 0)
+			continue;
+		for (size_t k = 0; k < ch->n; k++)
+			if (git_oid_equal(&ch->c[k].oid, &oid)) {
+				q->pos[i] = (int)k;
+				break;
+			}
+	}
+}
+
+static void flag_shared_keys(const struct feature_link *links, size_t n, struct feature_git *out)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+			if (i != j && out[i].merged && out[j].merged && links[i].key && links[j].key &&
+			    strcmp(out[i].merge_commit, out[j].merge_commit) == 0)
+				out[i].key_shared = true;
+}
+
+int gitfeature_evidence(const char *repo_path, const char *default_branch,
+			const struct dora_deploy *deploys, size_t ndeploys,
+			const struct feature_link *links, size_t n, struct feature_git *out,
+			struct chain_query *chain_q, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = (struct feature_git){.chain_pos = -1, .deploy = -1};
+	if (chain_q)
+		for (size_t i = 0; i < chain_q->n; i++)
+			chain_q->pos[i] = -1;
+	if (n == 0 || !default_branch)
+		return 0;
+	git_libgit2_init();
+	git_repository *repo = NULL;
+	struct chain ch = {0};
+	int rc = 0;
+	git_oid main_tip;
+	if (git_repository_open(&repo, repo_path) != 0) {
+		rc = fail(err, errlen, repo_path);
+		goto out;
+	}
+	if (resolve_branch(repo, default_branch, &main_tip) != 0)
+		goto out; /* an empty repository: nothing is merged anywhere */
+	int64_t since = INT64_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (links[i].created < since)
+			since = links[i].created;
+	if ((rc = walk_chain(repo, &main_tip, since - LOOKBACK_SECONDS, &ch, err, errlen)) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		link_one(repo, &ch, &main_tip, &links[i], &out[i]);
+		if (out[i].merged || out[i].has_commits)
+			out[i].deploy = first_deploy_of(repo, out[i].merge_commit, deploys, ndeploys);
+		if (!out[i].merged)
+			out[i].merge_commit[0] = '\0';
+	}
+	flag_shared_keys(links, n, out);
+	if (chain_q)
+		answer_chain_query(&ch, chain_q);
+out:
+	chain_free(&ch);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}

@@ -1,0 +1,548 @@
+/* import_common — what every importer shares: format detection, the field
+ * readers that know the traps (64-bit ids, null vs absent, Go's zero time),
+ * failure-kind keywords, and the merge of a batch into the store. */
+#include "import.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "store_builds.h"
+#include "timeutil.h"
+#include "util.h"
+
+const char *const import_format_names[IMPORT_FORMAT_COUNT] = {
+	"auto", "github-runs", "github-jobs", "gh", "gitlab", "jenkins",
+};
+
+int import_format_by_name(const char *name)
+{
+	for (int i = 0; i < IMPORT_FORMAT_COUNT; i++)
+		if (streq(name, import_format_names[i]))
+			return i;
+	return -1;
+}
+
+/* ---- field readers ------------------------------------------------------ */
+
+int imp_fail(struct import_rec *r, const char *key, const char *fmt, ...)
+{
+	char why[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	snprintf(r->msg, sizeof(r->msg), "%s[%zu]%s%s: %s", r->array, r->index,
+		 key ? "." : "", key ? key : "", why);
+	return -1;
+}
+
+/* The member, or NULL when absent or JSON null (the APIs use both). */
+static const cJSON *member(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return v && !cJSON_IsNull(v) ? v : NULL;
+}
+
+/* cJSON keeps numbers as doubles and valueint saturates at 2^31: ids and
+ * Jenkins milliseconds are read from valuedouble, which is exact up to 2^53. */
+static bool number_to_int64(double d, int64_t *out)
+{
+	if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0)
+		return false;
+	*out = (int64_t)d;
+	return true;
+}
+
+int imp_int(struct import_rec *r, const cJSON *o, const char *key, int64_t *out, bool *present)
+{
+	const cJSON *v = member(o, key);
+	*present = false;
+	if (!v)
+		return 0;
+	if (cJSON_IsNumber(v)) {
+		if (!number_to_int64(v->valuedouble, out))
+			return imp_fail(r, key, "not a whole number");
+	} else if (cJSON_IsString(v)) {
+		long long ll;
+		if (!parse_long(v->valuestring, INT64_MIN, INT64_MAX, &ll))
+			return imp_fail(r, key, "not a whole number");
+		*out = ll;
+	} else {
+		return imp_fail(r, key, "not a number");
+	}
+	*present = true;
+	return 0;
+}
+
+int imp_text(struct import_rec *r, const cJSON *o, const char *key, char **out)
+{
+	const cJSON *v = member(o, key);
+	*out = NULL;
+	if (!v)
+		return 0;
+	if (cJSON_IsString(v)) {
+		*out = xstrdup(v->valuestring);
+		return 0;
+	}
+	int64_t i;
+	if (cJSON_IsNumber(v) && number_to_int64(v->valuedouble, &i)) {
+		*out = xasprintf("%lld", (long long)i);
+		return 0;
+	}
+	return imp_fail(r, key, "not a string");
+}
+
+int imp_time(struct import_rec *r, const cJSON *o, const char *key, int64_t *out)
+{
+	const cJSON *v = member(o, key);
+	*out = SD_NO_TIME;
+	if (!v)
+		return 0;
+	if (!cJSON_IsString(v))
+		return imp_fail(r, key, "not an ISO 8601 time");
+	const char *s = v->valuestring;
+	/* gh prints an unset time as Go's zero time rather than leaving it out. */
+	if (!*s || str_starts(s, "0001-01-01"))
+		return 0;
+	if (!time_parse_iso(s, out))
+		return imp_fail(r, key, "not an ISO 8601 time");
+	return 0;
+}
+
+int imp_finish(struct import_batch *batch, bool skip_bad, struct import_rec *r, int rc,
+	       struct build *b, char *err, size_t errlen)
+{
+	if (rc < 0) {
+		build_free(b);
+		if (!skip_bad) {
+			snprintf(err, errlen, "%s", r->msg);
+			return -1;
+		}
+		sb_addf(&batch->bad, "%s\n", r->msg);
+		batch->nbad++;
+		return 0;
+	}
+	if (b->attempt < 1)
+		b->attempt = 1;
+	build_fill_durations(b);
+	VEC_PUSH(batch->builds, batch->n, batch->cap, *b);
+	return 0;
+}
+
+/* ---- detection and parsing ---------------------------------------------- */
+
+static bool has(const cJSON *o, const char *key)
+{
+	return cJSON_IsObject(o) && cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+/* Returns the format of a document, or IMPORT_AUTO for an empty array and
+ * -1 for none known. */
+static int detect(const cJSON *root)
+{
+	if (cJSON_IsObject(root)) {
+		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "workflow_runs")) ||
+		    (has(root, "run_attempt") && has(root, "head_sha")))
+			return IMPORT_GITHUB_RUNS;
+		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "jobs")))
+			return IMPORT_GITHUB_JOBS;
+		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "builds")))
+			return IMPORT_JENKINS;
+		if (has(root, "sha") && has(root, "ref") && has(root, "status"))
+			return IMPORT_GITLAB;
+		return -1;
+	}
+	if (!cJSON_IsArray(root))
+		return -1;
+	const cJSON *first = root->child;
+	if (!first)
+		return IMPORT_AUTO;
+	if (has(first, "databaseId") || has(first, "workflowName") || has(first, "headSha"))
+		return IMPORT_GH;
+	if (has(first, "sha") && has(first, "ref") && has(first, "status"))
+		return IMPORT_GITLAB;
+	return -1;
+}
+
+/* "line 3, column 14" of a byte offset, for a person with an editor. */
+static void line_col(const char *text, size_t off, size_t *line, size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+/* True when the text stops inside a string or with a bracket open: the
+ * usual shape of a download cut short. */
+static bool ends_early(const char *text, size_t len)
+{
+	int depth = 0;
+	bool in_string = false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = text[i];
+		if (in_string) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_string = false;
+		} else if (ch == '"') {
+			in_string = true;
+		} else if (ch == '{' || ch == '[') {
+			depth++;
+		} else if (ch == '}' || ch == ']') {
+			depth--;
+		}
+	}
+	return in_string || depth > 0;
+}
+
+int import_parse(const char *text, size_t len, enum import_format format, bool skip_bad,
+		 struct import_batch *batch, char *err, size_t errlen)
+{
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	if (!root) {
+		size_t off = end && end >= text ? (size_t)(end - text) : len;
+		if (off > len)
+			off = len;
+		size_t line, col;
+		line_col(text, off, &line, &col);
+		snprintf(err, errlen, "not valid JSON at byte %zu (line %zu, column %zu)%s", off,
+			 line, col, ends_early(text, len) ? "; the file ends before the JSON does"
+			 " (truncated?)" : "");
+		return -1;
+	}
+	int detected = detect(root);
+	if (format == IMPORT_AUTO) {
+		if (detected < 0) {
+			snprintf(err, errlen, "not a known CI export (formats: github-runs, github-jobs,"
+				 " gh, gitlab, jenkins); use --format to name one");
+			cJSON_Delete(root);
+			return -1;
+		}
+		format = (enum import_format)detected;
+	}
+	size_t n0 = batch->n, bad0 = batch->bad.len, nbad0 = batch->nbad;
+	int rc = 0;
+	if (cJSON_IsArray(root) && !root->child) {
+		rc = 0;         /* "[]": nothing to import in any format */
+	} else {
+		switch (format) {
+		case IMPORT_GITHUB_RUNS: rc = import_github_runs(root, skip_bad, batch, err, errlen); break;
+		case IMPORT_GITHUB_JOBS: rc = import_github_jobs(root, skip_bad, batch, err, errlen); break;
+		case IMPORT_GH: rc = import_gh(root, skip_bad, batch, err, errlen); break;
+		case IMPORT_GITLAB: rc = import_gitlab(root, skip_bad, batch, err, errlen); break;
+		case IMPORT_JENKINS: rc = import_jenkins(root, skip_bad, batch, err, errlen); break;
+		default: rc = -1; snprintf(err, errlen, "unknown format"); break;
+		}
+	}
+	cJSON_Delete(root);
+	if (rc < 0) {
+		for (size_t i = n0; i < batch->n; i++)
+			build_free(&batch->builds[i]);
+		batch->n = n0;
+		batch->bad.len = bad0;
+		if (batch->bad.buf)
+			batch->bad.buf[bad0] = '\0';
+		batch->nbad = nbad0;
+		return -1;
+	}
+	batch->format = format;
+	return 0;
+}
+
+void import_batch_free(struct import_batch *batch)
+{
+	builds_free(batch->builds, batch->n);
+	sb_free(&batch->bad);
+	memset(batch, 0, sizeof(*batch));
+}
+
+/* ---- failure-kind keywords ---------------------------------------------- */
+
+struct kw_kind {
+	int kind;               /* index in build_failure_kinds */
+	char **words;           /* lower case */
+	size_t nwords;
+};
+
+struct keywords {
+	struct kw_kind kinds[FK_COUNT];
+	size_t nkinds;          /* in priority order: the file's key order */
+};
+
+void keywords_free(struct keywords *kw)
+{
+	if (!kw)
+		return;
+	for (size_t i = 0; i < kw->nkinds; i++) {
+		for (size_t j = 0; j < kw->kinds[i].nwords; j++)
+			free(kw->kinds[i].words[j]);
+		free(kw->kinds[i].words);
+	}
+	free(kw);
+}
+
+static char *lower_dup(const char *s)
+{
+	char *d = xstrdup(s);
+	for (char *p = d; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return d;
+}
+
+struct keywords *keywords_load(const char *json, char *err, size_t errlen)
+{
+	cJSON *root = json ? cJSON_Parse(json) : NULL;
+	if (!cJSON_IsObject(root)) {
+		snprintf(err, errlen, "keywords: not a JSON object");
+		cJSON_Delete(root);
+		return NULL;
+	}
+	struct keywords *kw = xcalloc(1, sizeof(*kw));
+	const cJSON *item;
+	cJSON_ArrayForEach(item, root) {
+		if (item->string[0] == '_')     /* "_comment" and the like */
+			continue;
+		int k = build_failure_kind_index(item->string);
+		if (k < 0 || k == FK_OTHER || !cJSON_IsArray(item)) {
+			snprintf(err, errlen, "keywords: \"%s\" is not one of tests, quality, security,"
+				 " config with a list of words", item->string);
+			goto fail;
+		}
+		struct kw_kind *kk = &kw->kinds[kw->nkinds++];
+		kk->kind = k;
+		size_t cap = 0;
+		const cJSON *w;
+		cJSON_ArrayForEach(w, item) {
+			if (!cJSON_IsString(w) || !*w->valuestring) {
+				snprintf(err, errlen, "keywords: \"%s\" holds something other than words",
+					 item->string);
+				goto fail;
+			}
+			char *lw = lower_dup(w->valuestring);
+			VEC_PUSH(kk->words, kk->nwords, cap, lw);
+		}
+		if (kw->nkinds == FK_COUNT - 1)
+			break;
+	}
+	cJSON_Delete(root);
+	return kw;
+fail:
+	cJSON_Delete(root);
+	keywords_free(kw);
+	return NULL;
+}
+
+/* Word ends: the string's end, a non-alphanumeric, or a camelCase hump. */
+static bool word_end(const char *s, size_t n, size_t p)
+{
+	if (p >= n || !isalnum((unsigned char)s[p]))
+		return true;
+	return p > 0 && islower((unsigned char)s[p - 1]) && isupper((unsigned char)s[p]);
+}
+
+/* A keyword matches a whole word, case-insensitively, also with a plural or
+ * verb ending ("test" in "Run tests", "unitTest" and "testing", not in
+ * "latest"; "pip" not in "pipeline"). */
+static bool word_match(const char *s, size_t n, const char *word)
+{
+	static const char *const endings[] = {"", "s", "es", "ing", "ed", "er", "ers"};
+	size_t wl = strlen(word);
+	for (size_t p = 0; p + wl <= n; p++) {
+		if (p > 0 && !word_end(s, n, p) && isalnum((unsigned char)s[p - 1]))
+			continue;
+		if (strncasecmp(s + p, word, wl) != 0)
+			continue;
+		for (size_t e = 0; e < ARRAY_SIZE(endings); e++) {
+			size_t el = strlen(endings[e]);
+			if (p + wl + el <= n && strncasecmp(s + p + wl, endings[e], el) == 0 &&
+			    word_end(s, n, p + wl + el))
+				return true;
+		}
+	}
+	return false;
+}
+
+static int classify_text(const struct keywords *kw, const char *s, size_t n)
+{
+	for (size_t i = 0; i < kw->nkinds; i++)
+		for (size_t j = 0; j < kw->kinds[i].nwords; j++)
+			if (word_match(s, n, kw->kinds[i].words[j]))
+				return kw->kinds[i].kind;
+	return -1;
+}
+
+/* One failed_jobs line is "job / step" or "job": the step that failed says
+ * more than the job around it, so it is tried first. */
+static int classify_line(const struct keywords *kw, const char *line, size_t n)
+{
+	for (size_t p = n; p >= 3; p--) {
+		if (strncmp(line + p - 3, " / ", 3) == 0) {
+			int k = classify_text(kw, line + p, n - p);
+			if (k >= 0)
+				return k;
+			return classify_text(kw, line, p - 3);
+		}
+	}
+	return classify_text(kw, line, n);
+}
+
+const char *keywords_classify(const struct keywords *kw, const char *failed_jobs,
+			      const char *workflow)
+{
+	if (!kw)
+		return build_failure_kinds[FK_OTHER];
+	for (const char *p = failed_jobs; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		int k = classify_line(kw, p, n);
+		if (k >= 0)
+			return build_failure_kinds[k];
+		p = nl ? nl + 1 : p + n;
+	}
+	if (workflow) {
+		int k = classify_text(kw, workflow, strlen(workflow));
+		if (k >= 0)
+			return build_failure_kinds[k];
+	}
+	return build_failure_kinds[FK_OTHER];
+}
+
+void import_classify(struct build *b, const struct keywords *kw)
+{
+	if (b->failure_kind_manual)
+		return;
+	free(b->failure_kind);
+	b->failure_kind = build_is_failure(b->conclusion)
+		? xstrdup(keywords_classify(kw, b->failed_jobs, b->workflow)) : NULL;
+}
+
+/* ---- storing a batch ---------------------------------------------------- */
+
+static bool has_line(const char *lines, const char *line, size_t n)
+{
+	for (const char *p = lines; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t m = nl ? (size_t)(nl - p) : strlen(p);
+		if (m == n && strncmp(p, line, n) == 0)
+			return true;
+		p = nl ? nl + 1 : p + m;
+	}
+	return false;
+}
+
+/* The union of two failed_jobs lists (a jobs page may come in several pages). */
+static char *union_lines(const char *a, const char *b)
+{
+	if (!a || !*a)
+		return xstrdup_or_null(b);
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, a);
+	for (const char *p = b; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t m = nl ? (size_t)(nl - p) : strlen(p);
+		if (m && !has_line(a, p, m)) {
+			sb_addc(&sb, '\n');
+			sb_addn(&sb, p, m);
+		}
+		p = nl ? nl + 1 : p + m;
+	}
+	return sb_detach(&sb);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || streq(a, b);
+}
+
+static bool build_same(const struct build *a, const struct build *b)
+{
+	return same_str(a->workflow, b->workflow) && same_str(a->branch, b->branch) &&
+	       same_str(a->commit, b->commit) && same_str(a->status, b->status) &&
+	       same_str(a->conclusion, b->conclusion) && a->created == b->created &&
+	       a->started == b->started && a->finished == b->finished &&
+	       same_str(a->failure_kind, b->failure_kind) &&
+	       a->failure_kind_manual == b->failure_kind_manual &&
+	       same_str(a->failed_jobs, b->failed_jobs) && same_str(a->url, b->url);
+}
+
+/* Builds the row to store from the stored one (old) and the incoming one. */
+static void merge(struct build *out, const struct build *old, const struct build *in)
+{
+	if (in->partial || (streq(old->status, "completed") && !streq(in->status, "completed"))) {
+		/* A jobs page knows only which jobs failed; an older export of a
+		 * run (still running then) must not undo its completion. */
+		build_copy(out, old);
+	} else {
+		build_copy(out, in);
+		out->failure_kind_manual = old->failure_kind_manual;
+		free(out->failure_kind);
+		out->failure_kind = xstrdup_or_null(old->failure_kind);
+	}
+	char *jobs = union_lines(old->failed_jobs, in->failed_jobs);
+	free(out->failed_jobs);
+	out->failed_jobs = jobs;
+	out->id = old->id;
+	out->partial = false;
+}
+
+static int store_one(struct store *st, const struct build *in, const struct keywords *kw,
+		     struct import_counts *counts)
+{
+	struct build old, row;
+	int found = store_build_find(st, in->provider, in->run_id, in->attempt, &old);
+	if (found < 0)
+		return -1;
+	if (!found) {
+		build_copy(&row, in);
+		row.partial = false;
+		import_classify(&row, kw);
+		int rc = store_build_insert(st, &row);
+		build_free(&row);
+		if (rc == 0)
+			counts->added++;
+		return rc;
+	}
+	merge(&row, &old, in);
+	import_classify(&row, kw);
+	int rc = 0;
+	if (build_same(&row, &old)) {
+		counts->unchanged++;
+	} else if ((rc = store_build_update(st, &row)) == 0) {
+		counts->updated++;
+	}
+	build_free(&row);
+	build_free(&old);
+	return rc;
+}
+
+int import_store(struct store *st, struct import_batch *batch, const struct keywords *kw,
+		 struct import_counts *counts)
+{
+	memset(counts, 0, sizeof(*counts));
+	/* Runs before jobs pages, so "runs.json jobs.json" and "jobs.json
+	 * runs.json" store the same thing. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < batch->n; i++) {
+			struct build *b = &batch->builds[i];
+			if (b->partial != (pass == 1))
+				continue;
+			if (store_one(st, b, kw, counts) < 0)
+				return -1;
+		}
+	return 0;
+}

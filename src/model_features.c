@@ -1,0 +1,383 @@
+/* model_features — each feature's place on the journey (spec §8), its
+ * checklists (§10) and its gate (§9–§10), from the store, the history and
+ * the builds. The phase is read from evidence, never typed by hand (unless
+ * someone set it with `feature phase`, which is shown as manual). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "context.h"
+#include "datafiles.h"
+#include "gitfeature.h"
+#include "model.h"
+#include "phase.h"
+#include "store.h"
+#include "text.h"
+#include "timeutil.h"
+#include "util.h"
+
+/* ---- evidence ------------------------------------------------------------------ */
+
+static bool build_succeeded(const struct build *b)
+{
+	return streq(b->status, "completed") && streq(b->conclusion, "success") &&
+	       b->finished != SD_NO_TIME;
+}
+
+/* The first successful build of the merge or a later default-branch commit. */
+static const struct build *first_success_after(const struct dash *d, const int *pos, int merge_pos,
+					       int64_t now)
+{
+	const struct build *best = NULL;
+	for (size_t i = 0; i < d->nbuilds; i++) {
+		const struct build *b = &d->builds[i];
+		if (pos[i] < 0 || pos[i] < merge_pos || !build_succeeded(b) || b->finished > now)
+			continue;
+		if (!best || b->finished < best->finished)
+			best = b;
+	}
+	return best;
+}
+
+struct evidence_strings {
+	char build[64];
+	char deploy[128];
+};
+
+static void fill_evidence(const struct dash *d, const struct feature *f, const struct feature_git *g,
+			  const int *pos, struct phase_evidence *ev, struct evidence_strings *es)
+{
+	*ev = (struct phase_evidence){
+		.created_time = f->created_at, .has_commits = g->has_commits,
+		.first_commit_time = g->has_commits ? g->first_commit_time : SD_NO_TIME,
+		.first_commit = g->has_commits ? g->first_commit : NULL,
+		.in_default_branch = g->merged, .merge_time = g->merged ? g->merge_time : SD_NO_TIME,
+		.merge_commit = g->merged ? g->merge_commit : NULL, .build_success_time = SD_NO_TIME,
+		.has_any_ci_data = d->nbuilds_all > 0, .staging_time = SD_NO_TIME,
+		.deploy_time = SD_NO_TIME, .rollout_pct = 100, .rollout_complete_time = SD_NO_TIME,
+		.review_done_time = SD_NO_TIME, .manual_time = SD_NO_TIME,
+	};
+	if (g->merged) {
+		const struct build *b = first_success_after(d, pos, g->chain_pos, d->now);
+		if (b) {
+			ev->build_success_time = b->finished;
+			snprintf(es->build, sizeof es->build, "%s run %s", b->provider, b->run_id);
+			ev->build = es->build;
+		}
+	}
+	if (g->deploy >= 0 && (size_t)g->deploy < d->git.ndeploys) {
+		const struct dora_deploy *dep = &d->git.deploys[g->deploy];
+		ev->deploy_time = dep->time;
+		snprintf(es->deploy, sizeof es->deploy, "%s", dep->ref);
+		ev->deploy = es->deploy;
+	}
+	enum phase mp;
+	if (f->phase_manual && phase_parse(f->phase_manual, &mp)) {
+		ev->manual = true;
+		ev->manual_phase = mp;
+		ev->manual_time = f->phase_manual_at;
+		ev->manual_reason = f->phase_reason;
+	}
+}
+
+/* ---- checklists ------------------------------------------------------------------ */
+
+static const struct check_tick *find_tick(const struct check_tick *t, size_t n, int64_t fid,
+					  const char *kind, const char *item)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].feature_id == fid && streq(t[i].kind, kind) && streq(t[i].item, item))
+			return &t[i];
+	return NULL;
+}
+
+static void add_checks(struct dash *d, struct dash_feature *df, enum checklist_kind kind,
+		       const struct check_tick *ticks, size_t nticks, int *done, int *total)
+{
+	const struct checklist *cl = checklist_of(&d->checklists, kind);
+	*done = *total = 0;
+	for (size_t i = 0; cl && i < cl->n; i++) {
+		const struct check_tick *t = find_tick(ticks, nticks, df->id, checklist_kind_id(kind),
+						       cl->items[i].id);
+		struct dash_check ch = {
+			kind, cl->items[i].id, cl->items[i].text, t != NULL,
+			t ? xstrdup_or_null(t->by) : NULL, t ? t->at : SD_NO_TIME,
+			t ? xstrdup_or_null(t->note) : NULL,
+		};
+		df->checks = xrealloc(df->checks, (df->nchecks + 1) * sizeof *df->checks);
+		df->checks[df->nchecks++] = ch;
+		(*total)++;
+		*done += t != NULL;
+		if (!t && kind == CHECKLIST_PREDEPLOY) {
+			df->predeploy_open = xrealloc(df->predeploy_open,
+						      (df->npredeploy_open + 1) * sizeof *df->predeploy_open);
+			df->predeploy_open[df->npredeploy_open++] = xstrdup(cl->items[i].id);
+		}
+	}
+}
+
+/* ---- gate ---------------------------------------------------------------------- */
+
+static enum gate_build build_state_of(const struct dash *d, const char *commit, char *what, size_t len)
+{
+	if (d->nbuilds_all == 0)
+		return GATE_BUILD_NO_CI;
+	const struct build *latest = NULL;
+	for (size_t i = 0; commit && *commit && i < d->nbuilds; i++) {
+		const struct build *b = &d->builds[i];
+		if (b->commit && (str_starts(commit, b->commit) || str_starts(b->commit, commit)))
+			latest = b; /* oldest first: the last match is the latest */
+	}
+	if (!latest)
+		return GATE_BUILD_NONE;
+	snprintf(what, len, "%s run %s of %.7s", latest->provider, latest->run_id, commit);
+	if (!streq(latest->status, "completed"))
+		return GATE_BUILD_RUNNING;
+	return build_succeeded(latest) ? GATE_BUILD_SUCCESS : GATE_BUILD_FAILURE;
+}
+
+static void decide_gate(struct dash *d, struct dash_feature *df, const char *commit)
+{
+	const struct checklist *pre = checklist_of(&d->checklists, CHECKLIST_PREDEPLOY);
+	struct checklist_item *open = xcalloc(df->npredeploy_open + 1, sizeof *open);
+	size_t nopen = 0;
+	for (size_t i = 0; pre && i < pre->n; i++)
+		for (size_t k = 0; k < df->npredeploy_open; k++)
+			if (streq(pre->items[i].id, df->predeploy_open[k]))
+				open[nopen++] = pre->items[i];
+	char what[128] = "";
+	struct gate_input in = {
+		.open_items = open, .nopen = nopen, .ntotal = pre ? pre->n : 0,
+		.window = d->has_window ? &d->window : NULL,
+		.build = build_state_of(d, commit, what, sizeof what),
+		.build_what = what[0] ? what : NULL,
+	};
+	struct gate_result r = {0};
+	gate_decide(&in, &r);
+	df->gate_go = r.go;
+	df->gate = xcalloc(r.n + 1, sizeof *df->gate);
+	for (size_t i = 0; i < r.n; i++)
+		df->gate[df->ngate++] = (struct dash_gate_reason){r.reasons[i].level, xstrdup(r.reasons[i].text)};
+	gate_result_free(&r);
+	free(open);
+}
+
+/* ---- one feature ------------------------------------------------------------------ */
+
+static void copy_events(struct dash_feature *df, const struct phase_state *ps)
+{
+	df->events = xcalloc(ps->nevents + 1, sizeof *df->events);
+	for (size_t i = 0; i < ps->nevents; i++)
+		df->events[df->nevents++] = (struct dash_event){
+			phase_id(ps->events[i].phase), ps->events[i].at, ps->events[i].kind,
+			xstrdup_or_null(ps->events[i].evidence),
+		};
+}
+
+static void apply_phase(struct dash *d, struct dash_feature *df, const struct feature *f,
+			const struct phase_state *ps, const struct phase_durations *dur)
+{
+	df->phase = phase_id(ps->phase);
+	df->phase_manual = ps->manual;
+	df->phase_since = ps->since;
+	df->manual_stale = ps->manual_stale;
+	df->rolling_out = ps->rolling_out;
+	df->staging_time = ps->staging_time;
+	enum feature_size size = SIZE_MEDIUM;
+	size_parse(f->size, &size);
+	struct phase_expect pe;
+	phase_expect(dur, size, ps->phase, ps->since, d->now, &pe);
+	df->days_in_phase = pe.known || ps->since != SD_NO_TIME ? pe.days_in_phase : NAN;
+	df->expected_lo = pe.known ? pe.lo_days : NAN;
+	df->expected_hi = pe.known ? pe.hi_days : NAN;
+	df->overdue = pe.overdue;
+	snprintf(df->expected_label, sizeof df->expected_label, "%s", pe.label);
+	copy_events(df, ps);
+}
+
+static void link_feature(const struct feature *f, struct feature_link *l)
+{
+	l->branch = f->branch;
+	l->key = f->key;
+	l->created = f->created_at;
+}
+
+/* ---- persisting phase changes ------------------------------------------------------ */
+
+static bool event_known(const struct feature_event *ev, size_t n, int64_t fid, const struct dash_event *e)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].feature_id == fid && streq(ev[i].phase, e->phase) && ev[i].at == e->at)
+			return true;
+	return false;
+}
+
+/* Stores each inferred phase change not stored yet (one transaction), so
+ * the phase history survives a rewritten branch. Read-only: nothing. */
+static void store_new_events(struct ctx *c, struct store *st, const struct dash *d)
+{
+	if (opt_bool(&c->opt, OPT_READ_ONLY))
+		return;
+	struct feature_event *known;
+	size_t nknown;
+	if (store_events_list(st, 0, &known, &nknown) != 0)
+		return;
+	bool began = false;
+	for (size_t i = 0; i < d->nfeatures; i++) {
+		const struct dash_feature *df = &d->features[i];
+		for (size_t k = 0; k < df->nevents; k++) {
+			const struct dash_event *e = &df->events[k];
+			if (streq(e->kind, "manual") || event_known(known, nknown, df->id, e))
+				continue;
+			if (!began && store_begin(st) != 0)
+				goto out;
+			began = true;
+			struct feature_event fe = {df->id, (char *)e->phase, e->at, (char *)e->kind, e->evidence, false};
+			if (store_event_add(st, &fe) != 0) {
+				store_rollback(st);
+				goto out;
+			}
+		}
+	}
+	if (began && store_commit(st) != 0)
+		store_rollback(st);
+out:
+	feature_events_free(known, nknown);
+}
+
+/* ---- all features -------------------------------------------------------------------- */
+
+static int load_tables(struct ctx *c, struct dash *d, struct phase_durations *dur)
+{
+	char why[256];
+	if (!checklists_setup(c, &d->checklists))
+		return -1;
+	d->has_checklists = true;
+	if (!phase_durations_parse(data_file("phases.json", NULL), dur, why, sizeof why)) {
+		sd_error("data/phases.json: %s", why);
+		return -1;
+	}
+	struct window_setup ws;
+	if (window_setup_load(c, &ws)) {
+		window_judge(&ws.table, &ws.zone, &ws.holidays, d->now, &d->window);
+		d->has_window = true;
+		window_setup_free(&ws);
+	}
+	return 0;
+}
+
+static void evidence_for_all(struct ctx *c, struct dash *d, const struct feature *fs,
+			     struct feature_git *git, int *pos)
+{
+	size_t n = d->nfeatures;
+	struct feature_link *links = xcalloc(n + 1, sizeof *links);
+	for (size_t i = 0; i < n; i++)
+		link_feature(&fs[i], &links[i]);
+	const char **commits = xcalloc(d->nbuilds + 1, sizeof *commits);
+	for (size_t i = 0; i < d->nbuilds; i++)
+		commits[i] = d->builds[i].commit;
+	struct chain_query q = {commits, d->nbuilds, pos};
+	for (size_t i = 0; i < n; i++)
+		git[i] = (struct feature_git){.chain_pos = -1, .deploy = -1};
+	for (size_t i = 0; i < d->nbuilds; i++)
+		pos[i] = -1;
+	char err[512];
+	if (d->has_history && d->git.default_branch &&
+	    gitfeature_evidence(c->repo_path, d->git.default_branch, d->git.deploys, d->git.ndeploys,
+				links, n, git, &q, err, sizeof err) != 0) {
+		d->notes = xrealloc(d->notes, (d->nnotes + 1) * sizeof *d->notes);
+		d->notes[d->nnotes++] = xasprintf("feature history: %s", err);
+	}
+	free(links);
+	free(commits);
+}
+
+int model_features(struct ctx *c, struct store *st, struct dash *d)
+{
+	struct phase_durations dur;
+	if (load_tables(c, d, &dur) != 0)
+		return -1;
+	struct feature *fs;
+	size_t n;
+	struct check_tick *ticks;
+	size_t nticks;
+	if (store_feature_list(st, &fs, &n) != 0 || store_ticks_list(st, 0, &ticks, &nticks) != 0) {
+		sd_error("%s", store_errmsg(st));
+		return -1;
+	}
+	struct feature_git *git = xcalloc(n + 1, sizeof *git);
+	int *pos = xcalloc(d->nbuilds + 1, sizeof *pos);
+	d->features = xcalloc(n + 1, sizeof *d->features);
+	d->nfeatures = n;
+	evidence_for_all(c, d, fs, git, pos);
+	for (size_t i = 0; i < n; i++) {
+		struct dash_feature *df = &d->features[i];
+		const struct feature *f = &fs[i];
+		df->id = f->id;
+		df->key = xstrdup_or_null(f->key);
+		df->title = xstrdup(f->title);
+		df->size = xstrdup(f->size);
+		df->owner = xstrdup_or_null(f->owner);
+		df->branch = xstrdup_or_null(f->branch);
+		df->phase_reason = xstrdup_or_null(f->phase_reason);
+		df->first_commit = git[i].has_commits ? xstrdup(git[i].first_commit) : NULL;
+		df->merge_commit = git[i].merged ? xstrdup(git[i].merge_commit) : NULL;
+		df->merge_how = git[i].merge_how;
+		df->deploy = git[i].deploy;
+		df->key_shared = git[i].key_shared;
+		struct phase_evidence ev;
+		struct evidence_strings es;
+		fill_evidence(d, f, &git[i], pos, &ev, &es);
+		struct phase_state ps;
+		phase_infer(&ev, d->now, &ps);
+		apply_phase(d, df, f, &ps, &dur);
+		add_checks(d, df, CHECKLIST_PLANNING, ticks, nticks, &df->planning_done, &df->planning_total);
+		add_checks(d, df, CHECKLIST_PREDEPLOY, ticks, nticks, &df->predeploy_done, &df->predeploy_total);
+		df->not_ready = ps.phase != PHASE_PLANNING && df->planning_done < df->planning_total;
+		decide_gate(d, df, df->merge_commit);
+	}
+	free(git);
+	free(pos);
+	features_free(fs, n);
+	check_ticks_free(ticks, nticks);
+	store_new_events(c, st, d);
+	return 0;
+}
+
+static void dash_feature_free(struct dash_feature *f)
+{
+	free(f->key);
+	free(f->title);
+	free(f->size);
+	free(f->owner);
+	free(f->branch);
+	free(f->phase_reason);
+	free(f->first_commit);
+	free(f->merge_commit);
+	for (size_t i = 0; i < f->npredeploy_open; i++)
+		free(f->predeploy_open[i]);
+	free(f->predeploy_open);
+	for (size_t i = 0; i < f->nevents; i++)
+		free(f->events[i].evidence);
+	free(f->events);
+	for (size_t i = 0; i < f->nchecks; i++) {
+		free(f->checks[i].by);
+		free(f->checks[i].note);
+	}
+	free(f->checks);
+	for (size_t i = 0; i < f->ngate; i++)
+		free(f->gate[i].text);
+	free(f->gate);
+}
+
+void model_features_free(struct dash *d)
+{
+	for (size_t i = 0; i < d->nfeatures; i++)
+		dash_feature_free(&d->features[i]);
+	free(d->features);
+	d->features = NULL;
+	d->nfeatures = 0;
+	if (d->has_checklists)
+		checklists_free(&d->checklists);
+	d->has_checklists = false;
+}
