@@ -176,35 +176,46 @@ static const struct checklist_item *find_item(const struct checklists *cl, const
 	return NULL;
 }
 
-static int write_tick(struct ctx *c, const struct feature *f, enum checklist_kind kind,
-		      const char *item, bool undo, const char *note)
+/* Ticks (or unticks) every item in one transaction: all or nothing. */
+static int write_ticks(struct ctx *c, const struct feature *f, const enum checklist_kind *kinds,
+		       const char *const *items, int n, bool undo, const char *note)
 {
 	struct store *st = ctx_store(c);
 	if (store_begin(st) != 0) {
 		sd_error("%s", store_errmsg(st));
 		return EXIT_USAGE;
 	}
-	struct check_tick t = {f->id, (char *)checklist_kind_id(kind), (char *)item,
-			       (char *)ctx_user(c), c->now, (char *)note};
-	int rc = undo ? store_tick_clear(st, f->id, t.kind, item) : store_tick_set(st, &t);
-	if (rc < 0 || store_commit(st) != 0) {
-		sd_error("%s", store_errmsg(st));
+	int *changed = xcalloc((size_t)n, sizeof *changed);
+	bool failed = false;
+	for (int i = 0; i < n && !failed; i++) {
+		struct check_tick t = {f->id, (char *)checklist_kind_id(kinds[i]), (char *)items[i],
+				       (char *)ctx_user(c), c->now, (char *)note};
+		changed[i] = undo ? store_tick_clear(st, f->id, t.kind, items[i]) : store_tick_set(st, &t);
+		failed = changed[i] < 0;
+	}
+	if (failed || store_commit(st) != 0) {
+		sd_error("%s (nothing was ticked)", store_errmsg(st));
 		store_rollback(st);
+		free(changed);
 		return EXIT_USAGE;
 	}
-	printf(undo ? (rc ? "unticked %s\n" : "%s was not ticked\n") : "ticked %s\n", item);
+	for (int i = 0; i < n; i++)
+		printf(undo ? (changed[i] ? "unticked %s\n" : "%s was not ticked\n") : "ticked %s\n", items[i]);
+	free(changed);
 	return EXIT_OK;
 }
 
+#define MAX_ITEMS 64
+
 int cmd_check(struct ctx *c, int argc, char **argv)
 {
-	static const char usage[] = "check FEATURE ITEM [--undo] [--note TEXT] [--kind KIND]";
+	static const char usage[] = "check FEATURE ITEM... [--undo] [--note TEXT] [--kind KIND]";
 	struct cmd_flag flags[] = {{"undo", 0, NULL}, {"note", 1, NULL}, {"kind", 1, NULL}, {NULL, 0, NULL}};
-	const char *pos[2];
+	const char *pos[MAX_ITEMS + 1];
 	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 2, &npos, usage) != 0)
+	if (cmd_parse(c, argc, argv, flags, pos, MAX_ITEMS + 1, &npos, usage) != 0)
 		return EXIT_USAGE;
-	if (npos != 2) {
+	if (npos < 2) {
 		sd_error("check needs a FEATURE and an ITEM (see 'shipdeck checklist FEATURE')");
 		fprintf(stderr, "usage: shipdeck %s\n", usage);
 		return EXIT_USAGE;
@@ -215,9 +226,13 @@ int cmd_check(struct ctx *c, int argc, char **argv)
 	struct checklists cl;
 	int rc = EXIT_USAGE;
 	if (checklists_setup(c, &cl)) {
-		enum checklist_kind kind;
-		if (find_item(&cl, cmd_flag(flags, "kind"), pos[1], &kind))
-			rc = write_tick(c, &f, kind, pos[1], cmd_flag(flags, "undo") != NULL, cmd_flag(flags, "note"));
+		enum checklist_kind kinds[MAX_ITEMS];
+		int found = 0;
+		while (found < npos - 1 && find_item(&cl, cmd_flag(flags, "kind"), pos[found + 1], &kinds[found]))
+			found++;
+		if (found == npos - 1)
+			rc = write_ticks(c, &f, kinds, pos + 1, npos - 1, cmd_flag(flags, "undo") != NULL,
+					 cmd_flag(flags, "note"));
 		checklists_free(&cl);
 	}
 	feature_free(&f);

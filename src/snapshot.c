@@ -134,14 +134,25 @@ static bool needs_attention(const struct dash_feature *f)
 	return f->overdue || f->not_ready || (!f->gate_go && streq(f->phase, "deployment"));
 }
 
-/* "day 12 of 7–10" or "day 3" */
+/* "day 12 of 7–10", "day 2 of 20–30 min" or "day 3": the phase module's
+ * label without its "Phase: " prefix (the heading says the phase). */
 static void days_label(struct strbuf *out, const struct dash_feature *f, bool ascii)
 {
 	if (isnan(f->days_in_phase))
 		return;
-	sb_addf(out, "day %d", (int)floor(f->days_in_phase) + 1);
-	if (!isnan(f->expected_lo) && !isnan(f->expected_hi))
-		sb_addf(out, " of %g%s%g", f->expected_lo, ascii ? "-" : "\xe2\x80\x93", f->expected_hi);
+	const char *label = strstr(f->expected_label, ": ");
+	if (!label) {
+		sb_addf(out, "day %d", (int)floor(f->days_in_phase) + 1);
+		return;
+	}
+	for (const char *p = label + 2; *p; p++) {
+		if (ascii && str_starts(p, "\xe2\x80\x93")) { /* en dash */
+			sb_addc(out, '-');
+			p += 2;
+		} else {
+			sb_addc(out, *p);
+		}
+	}
 }
 
 /* "overdue, not ready, manual": what a reader must notice about a feature. */
@@ -164,14 +175,17 @@ static void feature_line_text(struct strbuf *out, const struct dash_feature *f, 
 	sb_add(out, "  ");
 	text_fit(out, key, 10, false, r->ascii);
 	sb_addc(out, ' ');
-	int title_w = r->width - 2 - 11 - 34;
-	text_fit(out, title, title_w > 10 ? title_w : 10, false, r->ascii);
+	/* key 10 | title | days 20 | flags: the title gets half of what is left */
+	int rest = r->width - 2 - 11 - 21 - 1;
+	int title_w = rest / 2 > 16 ? rest / 2 : 16;
+	text_fit(out, title, title_w, false, r->ascii);
 	days_label(&cell, f, r->ascii);
 	sb_addc(out, ' ');
-	text_fit(out, sb_str(&cell), 16, false, r->ascii);
+	text_fit(out, sb_str(&cell), 20, false, r->ascii);
 	sb_reset(&cell);
 	flags_label(&cell, f);
-	text_fit(out, sb_str(&cell), 17, false, r->ascii);
+	sb_addc(out, ' ');
+	text_fit(out, sb_str(&cell), rest - title_w > 8 ? rest - title_w : 8, false, r->ascii);
 	/* trailing spaces are noise in a pasted standup */
 	while (out->len && out->buf[out->len - 1] == ' ')
 		out->buf[--out->len] = '\0';

@@ -26,6 +26,7 @@ static struct dash make_dash(void)
 		.size = "medium", .phase = "development", .phase_since = d.now - 11 * 86400 - 3600,
 		.days_in_phase = 11.04, .expected_lo = 7, .expected_hi = 10, .overdue = true,
 		.planning_total = 7, .planning_done = 7, .predeploy_total = 8,
+		.expected_label = "Development: day 12 of 7\xe2\x80\x93" "10",
 	};
 	fs[1] = (struct dash_feature){
 		.id = 2, .title = "Dark mode", .size = "small", .phase = "planning",

@@ -85,7 +85,7 @@ tag 32 9 -0700 v1.8.0-rc1
 commit 31 11 -0700 "FEAT-8: fix cart expiry found in rc1"
 tag 30 9 -0700 v1.8.0
 
-for ago in 24 17 10; do
+for ago in 24 17; do
 	week=$((week + 3))
 	key="FEAT-$week"
 	branch_work "feature/$key" "$ago" 2 "$key" "search improvements $week"
@@ -93,21 +93,56 @@ for ago in 24 17 10; do
 	tag $((ago - 3)) 10 +0530 "v1.$week.0"
 done
 
-# Merged but not yet released, and work in progress on branches.
+# Merged, built, waiting for a release (Testing & Staging); merged with a
+# failing build (Build & Package); work in progress on branches.
+branch_work feature/FEAT-15 12 3 FEAT-15 "product reviews"
+merge 8 15 feature/FEAT-15
 branch_work feature/FEAT-20 9 3 FEAT-20 "gift cards"
 merge 5 15 feature/FEAT-20
 branch_work feature/FEAT-21 6 4 FEAT-21 "order tracking page"
-branch_work feature/FEAT-22 3 2 FEAT-22 "dark mode"
+branch_work feature/FEAT-22 5 2 FEAT-22 "dark mode"
 
 # ---- the release database -----------------------------------------------------
 run() { "$sd" --repo "$repo" --db "$db" "$@" >/dev/null; }
+run feature add "Faster payment retries" --key FEAT-7 --branch feature/FEAT-7 --size small --owner dana
+run feature add "Saved carts" --key FEAT-8 --branch feature/FEAT-8 --size medium --owner priya
+run feature add "Search suggestions" --key FEAT-12 --branch feature/FEAT-12 --size medium --owner sam
+run feature add "Product reviews" --key FEAT-15 --branch feature/FEAT-15 --size medium --owner priya
 run feature add "Gift cards" --key FEAT-20 --branch feature/FEAT-20 --size medium --owner dana
 run feature add "Order tracking page" --key FEAT-21 --branch feature/FEAT-21 --size large --owner sam
 run feature add "Dark mode" --key FEAT-22 --branch feature/FEAT-22 --size small --owner priya
 run feature add "Loyalty points" --key FEAT-23 --size large --owner dana
-run feature add "Search improvements" --key FEAT-16 --branch feature/FEAT-16 --size medium --owner sam
-run feature add "Saved carts" --key FEAT-8 --branch feature/FEAT-8 --size medium --owner priya
-run feature add "Faster payment retries" --key FEAT-7 --branch feature/FEAT-7 --size small --owner dana
+
+planning="problem-data success-measurable edge-cases failure-behaviour technical-constraints out-of-scope reviewed-together"
+predeploy="staging-tests migrations-reversible monitoring-dashboards rollback-plan team-available incident-standby communication-plan feature-flags"
+for f in FEAT-7 FEAT-8 FEAT-12 FEAT-15 FEAT-20 FEAT-22; do run check "$f" $planning; done
+run check FEAT-21 problem-data success-measurable edge-cases out-of-scope reviewed-together
+for f in FEAT-7 FEAT-8 FEAT-12; do run check "$f" $predeploy; done
+run check FEAT-15 staging-tests migrations-reversible monitoring-dashboards rollback-plan \
+	team-available feature-flags --note "checked in the release meeting"
+
+# A CI run for every commit of main, as `gh run list --json` prints them:
+# mostly green, some slow, a few red (the gift-cards merge fails its tests).
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+runs=$dir/ci-runs.json
+i=0
+{
+	echo "["
+	git -C "$repo" log --first-parent --format='%H %ct %s' main | while read -r sha ct subject; do
+		i=$((i + 1))
+		minutes=$(( 6 + (i * 7) % 19 ))
+		conclusion=success
+		name=ci
+		case $subject in *FEAT-20*) conclusion=failure; name="ci / unit tests" ;; esac
+		[ $((i % 9)) -eq 0 ] && { conclusion=failure; name="ci / lint"; }
+		[ "$i" -gt 1 ] && echo ","
+		printf '{"attempt":1,"conclusion":"%s","createdAt":"%s","databaseId":%d,"displayTitle":"%s","event":"push","headBranch":"main","headSha":"%s","name":"%s","number":%d,"startedAt":"%s","status":"completed","updatedAt":"%s","url":"https://ci.example.com/runs/%d","workflowName":"ci"}' \
+			"$conclusion" "$(iso $((ct + 60)))" $((7000000000 + i)) "$(printf '%s' "$subject" | tr -d '"\\')" \
+			"$sha" "$name" "$i" "$(iso $((ct + 120)))" "$(iso $((ct + 120 + minutes * 60)))" "$i"
+	done
+	echo "]"
+} > "$runs"
+run build import "$runs"
 
 touch "$dir/.complete"
 echo "demo built in $dir" >&2
