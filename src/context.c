@@ -4,6 +4,7 @@
 #include "context.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,7 +285,8 @@ const char *ctx_user(struct ctx *c)
 	if (u && *u)
 		return u;
 	char *g = gitrepo_user_name(c->repo_path);
-	snprintf(name, sizeof name, "%s", g ? g : "unknown");
+	struct passwd *pw = g ? NULL : getpwuid(getuid());
+	snprintf(name, sizeof name, "%s", g ? g : pw && pw->pw_name ? pw->pw_name : "unknown");
 	free(g);
 	return name;
 }

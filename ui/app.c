@@ -155,6 +155,7 @@ void app_rebuild(struct app *a)
 			panes[p]->build(a, l);
 		list_apply_sort(l);
 		l->cursor = cursor < l->n ? cursor : 0;
+		list_settle(a, l);
 	}
 }
 
@@ -267,10 +268,15 @@ static void draw(struct app *a)
 {
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
 		erase();
+		a->drawn_pane = -1;
 		mvprintw(0, 0, "terminal too small: %dx%d; shipdeck needs at least %dx%d", COLS, LINES,
 			 MIN_COLS, MIN_LINES);
 		refresh();
 		return;
+	}
+	if (a->drawn_pane != a->pane) {
+		erase(); /* a new pane paints everything; otherwise only changes go out */
+		a->drawn_pane = a->pane;
 	}
 	draw_tabs(a);
 	const struct pane_ops *p = panes[a->pane];

@@ -124,7 +124,7 @@ static void move_cursor(struct app *a, struct ui_list *l, int dir, int steps)
 }
 
 /* Puts the cursor on a selectable line if it is not on one. */
-static void settle_cursor(struct app *a, struct ui_list *l)
+void list_settle(struct app *a, struct ui_list *l)
 {
 	if (l->cursor < l->n && l->lines[l->cursor].selectable && visible(a, &l->lines[l->cursor]))
 		return;
@@ -196,13 +196,13 @@ static void cycle_sort(struct app *a, struct ui_list *l)
 
 bool list_key(struct app *a, struct ui_list *l, enum action act, int height)
 {
-	settle_cursor(a, l);
+	list_settle(a, l);
 	switch (act) {
 	case ACT_UP: move_cursor(a, l, -1, 1); break;
 	case ACT_DOWN: move_cursor(a, l, 1, 1); break;
 	case ACT_PAGE_UP: move_cursor(a, l, -1, height > 1 ? height - 1 : 1); break;
 	case ACT_PAGE_DOWN: move_cursor(a, l, 1, height > 1 ? height - 1 : 1); break;
-	case ACT_TOP: l->cursor = 0; l->top = 0; settle_cursor(a, l); break;
+	case ACT_TOP: l->cursor = 0; l->top = 0; list_settle(a, l); break;
 	case ACT_BOTTOM: move_cursor(a, l, 1, (int)l->n); l->top = l->n; break;
 	case ACT_SEARCH:
 		if (app_prompt(a, "search: ", a->search, sizeof a->search))
@@ -213,7 +213,7 @@ bool list_key(struct app *a, struct ui_list *l, enum action act, int height)
 	case ACT_FILTER:
 		if (app_prompt(a, "filter: ", a->filter, sizeof a->filter))
 			app_status(a, false, a->filter[0] ? "filter: %s" : "%sfilter cleared", a->filter);
-		settle_cursor(a, l);
+		list_settle(a, l);
 		break;
 	case ACT_SORT:
 		if (!l->sort_names[0]) {

@@ -1,4 +1,232 @@
-/* pane_board — being written. */
+/* pane_board — the journey as columns (Planning … Shipped), a card per
+ * feature: key, title, days in phase (overdue in the warning colour),
+ * checklist progress and the no-go marker, with what needs attention on top.
+ * h/l move between columns, j/k within one, Enter opens the feature. */
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "phase.h"
+#include "text.h"
 #include "tui.h"
 
-const struct pane_ops pane_board = {"board", "Board", NULL, NULL, NULL, NULL};
+#define CARD_LINES 3
+
+static int by_days(const void *x, const void *y)
+{
+	const struct dash_feature *a = *(const struct dash_feature *const *)x;
+	const struct dash_feature *b = *(const struct dash_feature *const *)y;
+	double da = isnan(a->days_in_phase) ? -1 : a->days_in_phase;
+	double db = isnan(b->days_in_phase) ? -1 : b->days_in_phase;
+	return (da < db) - (da > db);
+}
+
+static int by_title(const void *x, const void *y)
+{
+	const struct dash_feature *a = *(const struct dash_feature *const *)x;
+	const struct dash_feature *b = *(const struct dash_feature *const *)y;
+	return strcasecmp(a->title, b->title);
+}
+
+static void sort_column(int mode, const struct dash_feature **f, size_t n)
+{
+	if (mode == 1)
+		qsort(f, n, sizeof *f, by_days);
+	else if (mode == 2)
+		qsort(f, n, sizeof *f, by_title);
+}
+
+/* The features of one phase column, in board order (filtered, sorted). */
+static size_t column(const struct app *a, int col, const struct dash_feature **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->d.nfeatures && n < max; i++) {
+		const struct dash_feature *f = &a->d.features[i];
+		if (!streq(f->phase, phase_id((enum phase)col)))
+			continue;
+		if (a->filter[0] && !strcasestr(f->title, a->filter) && !(f->key && strcasestr(f->key, a->filter)))
+			continue;
+		out[n++] = f;
+	}
+	sort_column(a->board_sort, out, n);
+	return n;
+}
+
+static bool needs_attention(const struct dash_feature *f)
+{
+	return f->overdue || f->not_ready || f->manual_stale ||
+	       (!f->gate_go && (streq(f->phase, "testing") || streq(f->phase, "deployment")));
+}
+
+static void attention_line(struct app *a, int y)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int n = 0;
+	for (size_t i = 0; i < a->d.nfeatures; i++) {
+		const struct dash_feature *f = &a->d.features[i];
+		if (!needs_attention(f))
+			continue;
+		sb_add(&sb, n++ ? ", " : "");
+		sb_add_clean(&sb, f->key ? f->key : f->title);
+		sb_add(&sb, f->overdue ? " overdue" : f->not_ready ? " not ready" : f->manual_stale ? " stale phase" : " no-go");
+	}
+	struct strbuf line = STRBUF_INIT;
+	if (n)
+		sb_addf(&line, "Needs attention (%d): %s", n, sb_str(&sb));
+	else
+		sb_add(&line, a->d.nfeatures ? "Nothing needs attention." : "No features yet: shipdeck feature add TITLE --key K --branch B");
+	if (a->d.has_window)
+		sb_addf(&line, "   Window: %s", window_verdict_id(a->d.window.verdict));
+	draw_text(a, y, 0, COLS, n ? ROLE_WARN : ROLE_GOOD, sb_str(&line));
+	sb_free(&sb);
+	sb_free(&line);
+}
+
+static void progress(struct strbuf *sb, const struct dash_feature *f, bool ascii)
+{
+	if (!isnan(f->days_in_phase)) {
+		sb_addf(sb, "d%d", (int)floor(f->days_in_phase) + 1);
+		if (!isnan(f->expected_hi) && f->expected_hi >= 1)
+			sb_addf(sb, "/%g", f->expected_hi);
+	}
+	sb_addf(sb, " P%d/%d D%d/%d", f->planning_done, f->planning_total, f->predeploy_done,
+		f->predeploy_total);
+	(void)ascii;
+}
+
+static void draw_card(struct app *a, int y, int x, int w, const struct dash_feature *f, bool selected)
+{
+	struct strbuf head = STRBUF_INIT, tail = STRBUF_INIT;
+	sb_add_clean(&head, f->key ? f->key : "");
+	if (!f->gate_go && (streq(f->phase, "testing") || streq(f->phase, "deployment")))
+		sb_add(&head, a->ascii ? " [no-go]" : " \xe2\x9c\x97no-go");
+	if (f->phase_manual)
+		sb_add(&head, " (manual)");
+	progress(&tail, f, a->ascii);
+	enum role base = selected ? ROLE_SELECTED : ROLE_NORMAL;
+	draw_text(a, y, x, w, selected ? ROLE_SELECTED : ROLE_ACCENT, sb_str(&head));
+	draw_text(a, y + 1, x, w, base, f->title);
+	draw_text(a, y + 2, x, w, selected ? ROLE_SELECTED : f->overdue ? ROLE_WARN : ROLE_DIM, sb_str(&tail));
+	sb_free(&head);
+	sb_free(&tail);
+}
+
+static void clamp_cursor(struct app *a)
+{
+	if (a->board_col < 0)
+		a->board_col = 0;
+	if (a->board_col >= PHASE_COUNT)
+		a->board_col = PHASE_COUNT - 1;
+	const struct dash_feature *col[512];
+	int n = (int)column(a, a->board_col, col, 512);
+	if (a->board_row >= n)
+		a->board_row = n - 1;
+	if (a->board_row < 0)
+		a->board_row = 0;
+}
+
+static void draw_column(struct app *a, int c, int y, int height, int x, int w)
+{
+	const struct dash_feature *col[512];
+	size_t n = column(a, c, col, 512);
+	char title[64];
+	snprintf(title, sizeof title, "%s (%zu)", phase_name((enum phase)c), n);
+	draw_text(a, y, x, w, ROLE_HEADING, title);
+	int fit = (height - 1) / (CARD_LINES + 1);
+	int first = c == a->board_col && a->board_row >= fit ? a->board_row - fit + 1 : 0;
+	for (int row = 1; row < height; row++) {
+		move(y + row, x);
+		for (int k = 0; k < w; k++)
+			addch(' ');
+	}
+	for (int i = 0; i < fit && (size_t)(first + i) < n; i++)
+		draw_card(a, y + 1 + i * (CARD_LINES + 1), x, w, col[first + i],
+			  c == a->board_col && first + i == a->board_row);
+	if ((size_t)(first + fit) < n)
+		draw_text(a, y + height - 1, x, w, ROLE_DIM, a->ascii ? "  v more" : "  \xe2\x86\x93 more");
+}
+
+static void draw_body(struct app *a, int y, int height)
+{
+	clamp_cursor(a);
+	attention_line(a, y);
+	int w = COLS / PHASE_COUNT;
+	for (int c = 0; c < PHASE_COUNT; c++)
+		draw_column(a, c, y + 1, height - 1, c * w, w - 1);
+}
+
+static const struct dash_feature *selected(const struct app *a)
+{
+	const struct dash_feature *col[512];
+	size_t n = column(a, a->board_col, col, 512);
+	return a->board_row >= 0 && (size_t)a->board_row < n ? col[a->board_row] : NULL;
+}
+
+/* Moves to the next feature (in board order) whose key or title matches. */
+static void search(struct app *a, int dir)
+{
+	if (!a->search[0])
+		return;
+	int total = PHASE_COUNT * 512;
+	int at = a->board_col * 512 + a->board_row;
+	for (int k = 1; k <= total; k++) {
+		int p = ((at + dir * k) % total + total) % total;
+		const struct dash_feature *col[512];
+		size_t n = column(a, p / 512, col, 512);
+		if ((size_t)(p % 512) >= n)
+			continue;
+		const struct dash_feature *f = col[p % 512];
+		if (strcasestr(f->title, a->search) || (f->key && strcasestr(f->key, a->search))) {
+			a->board_col = p / 512;
+			a->board_row = p % 512;
+			return;
+		}
+	}
+	app_status(a, true, "not found: %s", a->search);
+}
+
+static bool key(struct app *a, enum action act)
+{
+	const struct dash_feature *f;
+	switch (act) {
+	case ACT_LEFT: a->board_col--; break;
+	case ACT_RIGHT: a->board_col++; break;
+	case ACT_UP: a->board_row--; break;
+	case ACT_DOWN: a->board_row++; break;
+	case ACT_TOP: a->board_row = 0; break;
+	case ACT_BOTTOM: a->board_row = 511; break;
+	case ACT_PAGE_UP: a->board_row -= 4; break;
+	case ACT_PAGE_DOWN: a->board_row += 4; break;
+	case ACT_ENTER:
+		if ((f = selected(a))) {
+			a->feature_id = f->id;
+			app_rebuild(a);
+			app_switch(a, PANE_FEATURE);
+		}
+		break;
+	case ACT_SEARCH:
+		if (app_prompt(a, "search: ", a->search, sizeof a->search))
+			search(a, 1);
+		break;
+	case ACT_SEARCH_NEXT: search(a, 1); break;
+	case ACT_SEARCH_PREV: search(a, -1); break;
+	case ACT_FILTER:
+		app_prompt(a, "filter: ", a->filter, sizeof a->filter);
+		break;
+	case ACT_SORT: {
+		static const char *const names[] = {"as recorded", "longest in phase first", "title"};
+		a->board_sort = (a->board_sort + 1) % 3;
+		app_status(a, false, "cards sorted %s%s", a->board_sort ? "by " : "", names[a->board_sort]);
+		break;
+	}
+	default:
+		return false;
+	}
+	clamp_cursor(a);
+	return true;
+}
+
+const struct pane_ops pane_board = {"board", "Board", NULL, NULL, key, draw_body};

@@ -1,4 +1,164 @@
-/* pane_feature — being written. */
+/* pane_feature — one feature (Enter on a board card): its journey as a
+ * timeline of phase events with their evidence, its checklists (Space ticks
+ * or unticks an item, written at once to the database, in one transaction),
+ * and its gate verdict with every reason. */
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advice.h"
+#include "context.h"
+#include "phase.h"
+#include "store.h"
+#include "text.h"
+#include "timeutil.h"
 #include "tui.h"
 
-const struct pane_ops pane_feature = {"feature", "Feature", NULL, NULL, NULL, NULL};
+/* Line ids: checklist items are encoded so Space can find them again. */
+#define CHECK_ID(i) (1000 + (int64_t)(i))
+
+static int draw_head(struct app *a, int y, int height)
+{
+	(void)height;
+	const struct dash_feature *f = app_feature(a);
+	if (!f) {
+		draw_text(a, y, 1, COLS - 2, ROLE_DIM, "No feature selected: pick one on the board (1) and press Enter.");
+		return 2;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	sb_add_clean(&sb, f->key ? f->key : "");
+	sb_add(&sb, f->key ? "  " : "");
+	sb_add_clean(&sb, f->title);
+	draw_text(a, y, 1, COLS - 2, ROLE_TITLE, sb_str(&sb));
+	sb_reset(&sb);
+	enum phase p = PHASE_PLANNING;
+	phase_parse(f->phase, &p);
+	sb_addf(&sb, "%s%s   size %s", phase_name(p), f->phase_manual ? " (set by hand)" : "", f->size);
+	if (f->owner) {
+		sb_add(&sb, "   owner ");
+		sb_add_clean(&sb, f->owner);
+	}
+	if (f->branch) {
+		sb_add(&sb, "   branch ");
+		sb_add_clean(&sb, f->branch);
+	}
+	draw_text(a, y + 1, 1, COLS - 2, ROLE_NORMAL, sb_str(&sb));
+	sb_reset(&sb);
+	sb_add(&sb, f->expected_label[0] ? f->expected_label : "days in phase unknown");
+	if (f->overdue)
+		sb_add(&sb, "   OVERDUE");
+	if (f->not_ready)
+		sb_add(&sb, "   story isn't ready (planning items open)");
+	if (f->manual_stale)
+		sb_add(&sb, "   newer evidence than the hand-set phase");
+	if (f->key_shared)
+		sb_add(&sb, "   key shared with another feature's commits");
+	draw_text(a, y + 2, 1, COLS - 2, f->overdue || f->not_ready ? ROLE_WARN : ROLE_DIM, sb_str(&sb));
+	sb_free(&sb);
+	draw_text(a, y + 3, 1, COLS - 2, f->gate_go ? ROLE_GOOD : ROLE_BAD,
+		  f->gate_go ? "Gate: GO" : "Gate: NO-GO (see the reasons below)");
+	move(y + 4, 0);
+	clrtoeol();
+	return 5;
+}
+
+static void build_journey(struct ui_list *l, const struct dash_feature *f)
+{
+	list_add(l, ROLE_HEADING, false, 0, "Journey");
+	for (size_t i = 0; i < f->nevents; i++) {
+		const struct dash_event *e = &f->events[i];
+		enum phase p = PHASE_PLANNING;
+		phase_parse(e->phase, &p);
+		char when[24];
+		char *ev = text_clean(e->evidence ? e->evidence : "", TEXT_ONE_LINE);
+		list_add(l, ROLE_NORMAL, false, 0, "  %s  %-18s %s %.40s",
+			 e->at == SD_NO_TIME ? "                " : time_format_short(e->at, when),
+			 phase_name(p), e->kind, ev);
+		free(ev);
+	}
+}
+
+static void build_checks(struct app *a, struct ui_list *l, const struct dash_feature *f)
+{
+	enum checklist_kind last = CHECKLIST_KIND_COUNT;
+	for (size_t i = 0; i < f->nchecks; i++) {
+		const struct dash_check *ch = &f->checks[i];
+		if (ch->kind != last) {
+			list_add(l, ROLE_NORMAL, false, 0, "%s", "");
+			list_add(l, ROLE_HEADING, false, 0, "%s  (Space ticks)",
+				 checklist_of(&a->d.checklists, ch->kind)->title);
+			last = ch->kind;
+		}
+		char *text = text_clean(ch->text, TEXT_ONE_LINE);
+		char *by = text_clean(ch->by ? ch->by : "", TEXT_ONE_LINE);
+		list_add(l, ch->done ? ROLE_GOOD : ROLE_NORMAL, true, CHECK_ID(i), "  [%s] %s%s%s",
+			 ch->done ? "x" : " ", text, ch->done ? "   - " : "", by);
+		free(text);
+		free(by);
+	}
+}
+
+static void build_gate(struct ui_list *l, const struct dash_feature *f)
+{
+	list_add(l, ROLE_NORMAL, false, 0, "%s", "");
+	list_add(l, ROLE_HEADING, false, 0, "Gate: %s", f->gate_go ? "go" : "no-go");
+	for (size_t i = 0; i < f->ngate; i++) {
+		enum role r = f->gate[i].level == GATE_BLOCK ? ROLE_BAD : f->gate[i].level == GATE_WARN ? ROLE_WARN : ROLE_GOOD;
+		list_add(l, r, false, 0, "  %-5s %s", gate_level_id(f->gate[i].level), f->gate[i].text);
+	}
+}
+
+static void build(struct app *a, struct ui_list *l)
+{
+	const struct dash_feature *f = app_feature(a);
+	if (!f)
+		return;
+	build_journey(l, f);
+	build_checks(a, l, f);
+	build_gate(l, f);
+}
+
+/* Ticks or unticks the item under the cursor, in one transaction. */
+static void toggle(struct app *a)
+{
+	const struct dash_feature *f = app_feature(a);
+	const struct ui_line *line = list_current(&a->lists[PANE_FEATURE]);
+	if (!f || !line || line->id < CHECK_ID(0) || (size_t)(line->id - CHECK_ID(0)) >= f->nchecks)
+		return;
+	if (opt_bool(&a->c->opt, OPT_READ_ONLY)) {
+		app_status(a, true, "read-only: nothing can be ticked");
+		return;
+	}
+	const struct dash_check *ch = &f->checks[line->id - CHECK_ID(0)];
+	struct store *st = a->c->store;
+	char id[64];
+	snprintf(id, sizeof id, "%s", ch->id);
+	bool was = ch->done;
+	struct check_tick t = {f->id, (char *)checklist_kind_id(ch->kind), id, (char *)ctx_user(a->c),
+			       a->c->now, NULL};
+	int rc = store_begin(st);
+	if (rc == 0)
+		rc = was ? (store_tick_clear(st, f->id, t.kind, id) < 0 ? -1 : 0) : store_tick_set(st, &t);
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc != 0) {
+		store_rollback(st);
+		app_status(a, true, "%s", store_errmsg(st));
+		return;
+	}
+	app_reload(a);
+	app_status(a, false, "%s %s", was ? "unticked" : "ticked", id);
+}
+
+static bool key(struct app *a, enum action act)
+{
+	if (act == ACT_TOGGLE) {
+		toggle(a);
+		return true;
+	}
+	return false;
+}
+
+const struct pane_ops pane_feature = {"feature", "Feature", build, draw_head, key, NULL};

@@ -70,6 +70,7 @@ struct app {
 	struct dash d;
 	bool loaded;
 	int pane, back_pane;
+	int drawn_pane;         /* the pane on screen: a switch repaints all */
 	struct ui_list lists[NPANES];
 	bool ascii, color;
 	char status[256];
@@ -78,6 +79,7 @@ struct app {
 	int64_t load_now;       /* the ctx's now at the last load */
 	int64_t feature_id;     /* the feature the Feature pane shows */
 	int board_col, board_row;
+	int board_sort;         /* 0: as recorded, 1: longest in phase, 2: title */
 	char search[128];
 	char filter[128];
 	int keys[ACT_COUNT][4]; /* bound key codes per action, 0-terminated */
@@ -97,6 +99,8 @@ void list_draw(struct app *a, struct ui_list *l, int y, int height);
 bool list_key(struct app *a, struct ui_list *l, enum action act, int height);
 const struct ui_line *list_current(const struct ui_list *l);
 void list_keep_cursor_visible(struct ui_list *l, int height);
+/* Puts the cursor on a visible selectable line when it is not on one. */
+void list_settle(struct app *a, struct ui_list *l);
 /* Sorts the list's tables by its current sort key (after a rebuild). */
 void list_apply_sort(struct ui_list *l);
 
