@@ -165,22 +165,27 @@ CREATE TABLE git_deploys (
 	ref         TEXT NOT NULL,   -- for people reading the cache
 	at          INTEGER NOT NULL
 ) STRICT;
--- Every commit of the history: deploy_seq is the deployment that first
--- shipped it, or -1 when no deployment contains it (yet).
+-- Every commit of the history, packed per deployment: one row holds all the
+-- commits deployment seq shipped first (seq -1: commits no deployment
+-- contains yet). data is n records of 38 bytes: the 20-byte id, author and
+-- committer time (int64, little-endian) and the parent count (uint16, LE).
+-- One row per deployment instead of one per commit makes a cold scan write
+-- and a warm start read 100 000 commits in milliseconds.
 CREATE TABLE git_commits (
-	sha         BLOB PRIMARY KEY,
-	deploy_seq  INTEGER NOT NULL,
-	author_time INTEGER NOT NULL,
-	commit_time INTEGER NOT NULL,
-	parents     INTEGER NOT NULL
-) STRICT, WITHOUT ROWID;
+	seq         INTEGER PRIMARY KEY,
+	n           INTEGER NOT NULL,
+	data        BLOB NOT NULL
+) STRICT;
 -- "This reverts commit <target>" lines as written (target: 7-40 lowercase
--- hex); resolved against the known commits on every run, because a new
--- commit can make an abbreviation ambiguous.
+-- hex), with the commit it resolved to among the known commits (NULL:
+-- unknown or ambiguous). Re-resolved whenever new commits are known, as a
+-- new commit can make an abbreviation ambiguous.
 CREATE TABLE git_reverts (
 	revert_sha  BLOB NOT NULL,
-	deploy_seq  INTEGER NOT NULL, -- copy of the revert commit's, to forget it with it
+	deploy_seq  INTEGER NOT NULL, -- the revert commit's deployment, or -1
 	target      TEXT NOT NULL,
+	resolved    BLOB,
+	resolved_seq INTEGER,        -- the resolved commit's deployment, or -1
 	author_time INTEGER NOT NULL,
 	PRIMARY KEY (revert_sha, target)
 ) STRICT;

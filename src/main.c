@@ -7,6 +7,7 @@
 #include "build-config.h"
 #include "commands.h"
 #include "context.h"
+#include "store_deploys.h"
 #include "ui.h"
 
 const struct command commands[] = {
@@ -23,6 +24,12 @@ const struct command commands[] = {
 	{"gate", cmd_gate, "gate FEATURE [--at TIME] [--json]",
 	 "go or no-go for deploying a feature, with every reason (exit 0 go, 1 no-go)"},
 	{"build", cmd_build, "build import|add|list|set|stats ...", "import CI runs, record builds, show build health (see below)"},
+	{"deploy", cmd_deploy, "deploy record|advance|set|list ...",
+	 "record how releases went out: environment, strategy, rollout stages, status (see below)"},
+	{"incident", cmd_incident, "incident open|update|list ...",
+	 "record incidents, their timeline, time to detect, to decide and outage"},
+	{"review", cmd_review, "review deploy|incident ID [--answer N=TEXT]... | review list",
+	 "answer the post-deployment and post-incident reviews; list due and overdue ones"},
 	{"window", cmd_window, "window [--at TIME] [--json]",
 	 "is this a good time to deploy? the verdict and why, in the team's time zone"},
 	{"advise", cmd_advise, "advise strategy|rollback ...", "which deployment strategy; roll back or fix forward (see below)"},
@@ -53,6 +60,20 @@ static const char *const build_usage[] = {
 	NULL,
 };
 
+static const char *const deploy_usage[] = {
+	"deploy record REF --env production|staging [--strategy big-bang|rolling|canary|blue-green] [--rollout PCT] [--status in-progress|succeeded|failed|rolled-back] [--kind normal|hotfix] [--feature ID] [--at TIME] [--note TEXT] [--allow-future] [--json]",
+	"deploy advance ID --rollout PCT [--at TIME] [--allow-future] [--json]",
+	"deploy set ID [--status S] [--kind normal|hotfix] [--strategy S] [--note TEXT]",
+	"deploy list [--env production|staging] [--json]",
+	"incident open TITLE [--severity sev1|sev2|sev3|sev4] [--deploy ID|REF] [--at TIME] [--note TEXT] [--allow-future] [--json]",
+	"incident update ID [--detected T] [--paged T] [--root-cause T] [--decision rollback|fix-forward [--at T]] [--restored T] [--started T] [--severity S] [--title TEXT] [--note TEXT] [--allow-future]",
+	"incident list [--open] [--json]",
+	"review deploy ID [--answer N=TEXT]...",
+	"review incident ID [--answer N=TEXT]...",
+	"review list [--all] [--json]",
+	NULL,
+};
+
 static const char *const advise_usage[] = {
 	"advise strategy --users all|some|few --rollback-minutes N --impact revenue|inconvenience|minor [--json]",
 	"advise rollback --severity critical|major|minor --root-cause known|unknown --fix-minutes N [--json]",
@@ -74,6 +95,9 @@ static void print_help(void)
 	printf("\nBuild commands:\n");
 	for (int i = 0; build_usage[i]; i++)
 		printf("  %s\n", build_usage[i]);
+	printf("\nDeployment, incident and review commands:\n");
+	for (int i = 0; deploy_usage[i]; i++)
+		printf("  %s\n", deploy_usage[i]);
 	printf("\nAdvisor commands:\n");
 	for (int i = 0; advise_usage[i]; i++)
 		printf("  %s\n", advise_usage[i]);

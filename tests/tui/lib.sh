@@ -19,7 +19,7 @@ tui_start() {
 
 tui_stop() { tui_tmux kill-server 2>/dev/null || true; }
 
-tui_screen() { tui_tmux capture-pane -p -t t; }
+tui_screen() { tui_tmux capture-pane -p -t t 2>/dev/null; }
 
 # tui_wait TEXT [SECONDS]: waits until the screen shows TEXT.
 tui_wait() {

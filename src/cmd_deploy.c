@@ -1,0 +1,1293 @@
+/* cmd_deploy — `shipdeck deploy`, `incident` and `review`: how releases
+ * went out, what went wrong, and what the team learned (spec §1, §3, §10).
+ * Each write is one short transaction; the rules live in deploylog.c. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "advice.h"
+#include "checklists.h"
+#include "context.h"
+#include "deploylog.h"
+#include "gitscan.h"
+#include "snapshot.h"
+#include "store.h"
+#include "store_deploys.h"
+#include "text.h"
+#include "timeutil.h"
+
+#define BAR_CELLS 10
+
+/* ---- shared helpers ------------------------------------------------------- */
+
+static int usage_error(const char *usage, const char *fmt, const char *arg)
+{
+	sd_error(fmt, arg);
+	fprintf(stderr, "usage: shipdeck %s\n", usage);
+	return EXIT_USAGE;
+}
+
+/* Opens the store and starts the command's one transaction. */
+static struct store *begin_write(struct ctx *c)
+{
+	struct store *st = ctx_store(c);
+	if (!st)
+		return NULL;
+	if (store_begin(st) != 0) {
+		sd_error("%s", store_errmsg(st));
+		return NULL;
+	}
+	return st;
+}
+
+/* Commits when rc is 0; otherwise (or when the commit fails) rolls back and
+ * prints the store's error unless the caller printed one already. */
+static int finish_write(struct store *st, int rc, bool printed)
+{
+	if (rc == 0 && store_commit(st) == 0)
+		return EXIT_OK;
+	if (!printed || rc == 0)
+		sd_error("%s", store_errmsg(st));
+	store_rollback(st);
+	return EXIT_USAGE;
+}
+
+static bool parse_id(const char *s, int64_t *id)
+{
+	long long v;
+	if (!s || !parse_long(s, 1, INT64_MAX, &v))
+		return false;
+	*id = v;
+	return true;
+}
+
+/* A time flag: ISO 8601 in any zone, or "now". A time after now is refused
+ * unless allowed, because a typo in the year would otherwise quietly hide a
+ * deployment from every figure (spec: a deployment after now does not exist). */
+static int parse_time_flag(struct ctx *c, const char *flag, const char *value, bool allow_future,
+			   int64_t *out)
+{
+	if (strcmp(value, "now") == 0) {
+		*out = c->now;
+		return 0;
+	}
+	if (!time_parse_iso(value, out)) {
+		char *v = text_clean(value, TEXT_ONE_LINE);
+		sd_error("--%s '%s': not an ISO 8601 time (like 2026-11-27T09:00-07:00, or now)", flag, v);
+		free(v);
+		return -1;
+	}
+	if (*out > c->now && !allow_future) {
+		char t1[24], t2[24];
+		sd_error("--%s %s is in the future (now is %s): use --allow-future if you mean it", flag,
+			 time_format_iso(*out, t1), time_format_iso(c->now, t2));
+		return -1;
+	}
+	return 0;
+}
+
+/* Like parse_time_flag for an optional flag: leaves *out alone when absent. */
+static int opt_time(struct ctx *c, struct cmd_flag *flags, const char *name, int64_t *out)
+{
+	const char *v = cmd_flag(flags, name);
+	if (!v)
+		return 0;
+	return parse_time_flag(c, name, v, cmd_flag(flags, "allow-future") != NULL, out);
+}
+
+static bool check_choice(const char *flag, const char *v, bool (*ok)(const char *), const char *valid)
+{
+	if (!v || ok(v))
+		return true;
+	char *shown = text_clean(v, TEXT_ONE_LINE);
+	sd_error("--%s %s: must be %s", flag, shown, valid);
+	free(shown);
+	return false;
+}
+
+/* Replaces *field with a copy of value ("" clears it); value may be *field. */
+static void replace(char **field, const char *value)
+{
+	if (!value)
+		return;
+	char *copy = *value ? xstrdup(value) : NULL;
+	free(*field);
+	*field = copy;
+}
+
+static void print_clean(const char *prefix, const char *s, const char *suffix)
+{
+	char *t = text_clean(s, TEXT_ONE_LINE);
+	printf("%s%s%s", prefix, t, suffix);
+	free(t);
+}
+
+static void json_time(struct strbuf *out, const char *key, int64_t t)
+{
+	char buf[24];
+	if (t == SD_NO_TIME)
+		sb_addf(out, ", \"%s\": null", key);
+	else
+		sb_addf(out, ", \"%s\": \"%s\"", key, time_format_iso(t, buf));
+}
+
+static void json_str(struct strbuf *out, const char *key, const char *v)
+{
+	sb_addf(out, ", \"%s\": ", key);
+	json_add_string(out, v);
+}
+
+static void json_secs(struct strbuf *out, const char *key, int64_t v)
+{
+	if (v == SD_NO_TIME)
+		sb_addf(out, ", \"%s\": null", key);
+	else
+		sb_addf(out, ", \"%s\": %lld", key, (long long)v);
+}
+
+/* ---- deploy ------------------------------------------------------------------ */
+
+static const char record_usage[] =
+	"deploy record REF --env production|staging [--strategy big-bang|rolling|canary|blue-green]"
+	" [--rollout PCT] [--status in-progress|succeeded|failed|rolled-back] [--kind normal|hotfix]"
+	" [--feature ID] [--at TIME] [--note TEXT] [--allow-future] [--json]";
+
+static bool parse_pct(const char *v, int *out)
+{
+	long long p;
+	if (!parse_long(v, 0, 100, &p)) {
+		char *shown = text_clean(v, TEXT_ONE_LINE);
+		sd_error("--rollout %s: must be a percentage from 0 to 100", shown);
+		free(shown);
+		return false;
+	}
+	*out = (int)p;
+	return true;
+}
+
+static void deploy_json(struct strbuf *out, const struct deploy_rec *d, const struct rollout_stage *stg,
+			size_t nstg)
+{
+	sb_addf(out, "{\"id\": %lld", (long long)d->id);
+	json_time(out, "at", d->at);
+	json_str(out, "env", d->env);
+	json_str(out, "ref", d->ref);
+	json_str(out, "commit", d->commit);
+	json_str(out, "strategy", d->strategy);
+	sb_addf(out, ", \"rollout\": %d", d->rollout);
+	json_str(out, "status", d->status);
+	json_str(out, "kind", d->kind);
+	if (d->feature_id > 0)
+		sb_addf(out, ", \"feature_id\": %lld", (long long)d->feature_id);
+	else
+		sb_add(out, ", \"feature_id\": null");
+	json_str(out, "note", d->note);
+	json_str(out, "recorded_by", d->recorded_by);
+	sb_add(out, ", \"stages\": [");
+	bool first = true;
+	for (size_t i = 0; i < nstg; i++) {
+		if (stg[i].deployment_id != d->id)
+			continue;
+		char t[24];
+		sb_addf(out, "%s{\"pct\": %d, \"at\": \"%s\"}", first ? "" : ", ", stg[i].pct,
+			time_format_iso(stg[i].at, t));
+		first = false;
+	}
+	sb_add(out, "]}");
+}
+
+/* Prints one deployment as JSON with its stages (for record/advance --json). */
+static int print_deploy_json(struct store *st, const struct deploy_rec *d, bool created)
+{
+	struct rollout_stage *stg;
+	size_t n;
+	if (store_stages_list(st, d->id, &stg, &n) != 0) {
+		sd_error("%s", store_errmsg(st));
+		return EXIT_USAGE;
+	}
+	struct strbuf out = STRBUF_INIT;
+	sb_addf(&out, "{\"created\": %s, \"deployment\": ", created ? "true" : "false");
+	deploy_json(&out, d, stg, n);
+	sb_add(&out, "}\n");
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+	free(stg);
+	return EXIT_OK;
+}
+
+static void short_commit(const char *commit, char buf[8])
+{
+	snprintf(buf, 8, "%.7s", commit ? commit : "");
+}
+
+/* Resolves --feature ID|KEY inside the transaction; 0 when absent. */
+static int resolve_feature(struct store *st, const char *v, int64_t *id)
+{
+	if (!v)
+		return 0;
+	struct feature f = {0};
+	int rc = store_feature_find(st, v, &f);
+	if (rc < 0) {
+		sd_error("%s", store_errmsg(st));
+		return -1;
+	}
+	if (rc == 0) {
+		char *shown = text_clean(v, TEXT_ONE_LINE);
+		sd_error("--feature %s: no such feature (see 'shipdeck feature list')", shown);
+		free(shown);
+		return -1;
+	}
+	*id = f.id;
+	feature_free(&f);
+	return 0;
+}
+
+/* Applies the flags of `deploy record` to d (new or existing); pct is
+ * --rollout, or -1 when not given. */
+static void apply_record_flags(struct ctx *c, struct cmd_flag *flags, struct deploy_rec *d, bool created,
+			       int pct)
+{
+	const char *v;
+	bool have_rollout = pct >= 0;
+	if (have_rollout)
+		d->rollout = pct;
+	replace(&d->strategy, cmd_flag(flags, "strategy"));
+	replace(&d->note, cmd_flag(flags, "note"));
+	if ((v = cmd_flag(flags, "kind")) || created)
+		replace(&d->kind, v ? v : "normal");
+	if ((v = cmd_flag(flags, "status"))) {
+		replace(&d->status, v);
+	} else if (created) {
+		replace(&d->status, deploylog_default_status(d->rollout));
+	} else if (have_rollout) {
+		/* A corrected rollout moves the status with it, except a failure. */
+		const char *s = deploylog_status_after(d->status, d->rollout);
+		replace(&d->status, d->rollout < 100 && strcmp(s, "succeeded") == 0 ? "in-progress" : s);
+	}
+	replace(&d->recorded_by, ctx_user(c));
+}
+
+static int deploy_record(struct ctx *c, int argc, char **argv)
+{
+	struct cmd_flag flags[] = {{"env", 1, NULL}, {"strategy", 1, NULL}, {"rollout", 1, NULL},
+				   {"status", 1, NULL}, {"kind", 1, NULL}, {"feature", 1, NULL},
+				   {"at", 1, NULL}, {"note", 1, NULL}, {"allow-future", 0, NULL},
+				   {"json", 0, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, record_usage) != 0)
+		return EXIT_USAGE;
+	if (npos != 1 || !*pos[0])
+		return usage_error(record_usage, "%s", "deploy record needs a REF (tag, branch or commit)");
+	const char *env = cmd_flag(flags, "env");
+	if (!env)
+		return usage_error(record_usage, "%s", "deploy record needs --env production or staging");
+	if (!check_choice("env", env, deploylog_env_ok, "production or staging") ||
+	    !check_choice("strategy", cmd_flag(flags, "strategy"), deploylog_strategy_ok,
+			  "big-bang, rolling, canary or blue-green") ||
+	    !check_choice("status", cmd_flag(flags, "status"), deploylog_status_ok,
+			  "in-progress, succeeded, failed or rolled-back") ||
+	    !check_choice("kind", cmd_flag(flags, "kind"), deploylog_kind_ok, "normal or hotfix"))
+		return EXIT_USAGE;
+	int pct = -1;
+	if (cmd_flag(flags, "rollout") && !parse_pct(cmd_flag(flags, "rollout"), &pct))
+		return EXIT_USAGE;
+	int64_t at = SD_NO_TIME;
+	if (opt_time(c, flags, "at", &at) != 0)
+		return EXIT_USAGE;
+	if (!ctx_need_repo(c))
+		return EXIT_USAGE;
+	char commit[41], err[512];
+	if (gitscan_resolve(c->repo_path, pos[0], commit, err, sizeof err) != 0) {
+		char *shown = text_clean(err, TEXT_ONE_LINE);
+		sd_error("%s", shown);
+		free(shown);
+		return EXIT_USAGE;
+	}
+	struct store *st = begin_write(c);
+	if (!st)
+		return EXIT_USAGE;
+	struct deploy_rec d = {0};
+	int found = store_deploy_find(st, commit, env, &d);
+	int64_t feature_id = 0;
+	int rc = found < 0 ? -1 : resolve_feature(st, cmd_flag(flags, "feature"), &feature_id);
+	bool printed = found >= 0;
+	if (rc == 0) {
+		if (!found) {
+			d.commit = xstrdup(commit);
+			d.env = xstrdup(env);
+			d.rollout = 100;
+			d.at = at != SD_NO_TIME ? at : c->now;
+		} else if (at != SD_NO_TIME) {
+			d.at = at;
+		}
+		replace(&d.ref, pos[0]);
+		if (feature_id)
+			d.feature_id = feature_id;
+		apply_record_flags(c, flags, &d, !found, pct);
+	}
+	if (rc == 0) {
+		printed = false;
+		rc = found ? store_deploy_update(st, &d) : store_deploy_insert(st, &d);
+		/* The first stage is the deployment itself; a re-record with a new
+		 * --rollout is a stage reached now (or at --at). */
+		if (rc == 0 && (!found || pct >= 0))
+			rc = store_stage_add(st, d.id, d.rollout, at != SD_NO_TIME ? at : found ? c->now : d.at);
+	}
+	int ret = finish_write(st, rc, printed);
+	if (ret == EXIT_OK) {
+		if (cmd_flag(flags, "json")) {
+			ret = print_deploy_json(st, &d, !found);
+		} else {
+			char sc[8], bar[32];
+			short_commit(d.commit, sc);
+			deploylog_rollout_bar(d.rollout, BAR_CELLS, bar, sizeof bar);
+			printf("%s deployment %lld: ", found ? "updated" : "recorded", (long long)d.id);
+			print_clean("", d.ref, "");
+			printf(" (%s) to %s, %s %s\n", sc, d.env, d.status, bar);
+		}
+	}
+	deploy_rec_free(&d);
+	return ret;
+}
+
+/* Loads a deployment by the ID argument; prints the error itself. */
+static int load_deploy(struct store *st, const char *arg, struct deploy_rec *d)
+{
+	int64_t id;
+	if (!parse_id(arg, &id)) {
+		char *shown = text_clean(arg, TEXT_ONE_LINE);
+		sd_error("'%s' is not a deployment id (see 'shipdeck deploy list')", shown);
+		free(shown);
+		return -1;
+	}
+	int rc = store_deploy_get(st, id, d);
+	if (rc == 0)
+		sd_error("no deployment %lld (see 'shipdeck deploy list')", (long long)id);
+	else if (rc < 0)
+		sd_error("%s", store_errmsg(st));
+	return rc == 1 ? 0 : -1;
+}
+
+/* The time of the last stage of deployment id, or SD_NO_TIME. */
+static int last_stage_time(struct store *st, int64_t id, int64_t *out)
+{
+	struct rollout_stage *stg;
+	size_t n;
+	if (store_stages_list(st, id, &stg, &n) != 0)
+		return -1;
+	*out = SD_NO_TIME;
+	for (size_t i = 0; i < n; i++)
+		if (*out == SD_NO_TIME || stg[i].at > *out)
+			*out = stg[i].at;
+	free(stg);
+	return 0;
+}
+
+static int deploy_advance(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] = "deploy advance ID --rollout PCT [--at TIME] [--allow-future] [--json]";
+	struct cmd_flag flags[] = {{"rollout", 1, NULL}, {"at", 1, NULL}, {"allow-future", 0, NULL},
+				   {"json", 0, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos, pct;
+	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (npos != 1 || !cmd_flag(flags, "rollout"))
+		return usage_error(usage, "%s", "deploy advance needs an ID and --rollout PCT");
+	if (!parse_pct(cmd_flag(flags, "rollout"), &pct))
+		return EXIT_USAGE;
+	int64_t at = c->now;
+	if (opt_time(c, flags, "at", &at) != 0)
+		return EXIT_USAGE;
+	struct store *st = begin_write(c);
+	if (!st)
+		return EXIT_USAGE;
+	struct deploy_rec d = {0};
+	int64_t last;
+	int rc = load_deploy(st, pos[0], &d);
+	bool printed = true;
+	if (rc == 0 && last_stage_time(st, d.id, &last) != 0)
+		rc = -1, printed = false;
+	char why[240];
+	if (rc == 0 && deploylog_advance_check(&d, last, pct, at, why, sizeof why)) {
+		sd_error("%s", why);
+		rc = -1;
+	}
+	if (rc == 0) {
+		printed = false;
+		d.rollout = pct;
+		replace(&d.status, deploylog_status_after(d.status, pct));
+		rc = store_deploy_update(st, &d);
+		if (rc == 0)
+			rc = store_stage_add(st, d.id, pct, at);
+	}
+	int ret = finish_write(st, rc, printed);
+	if (ret == EXIT_OK) {
+		if (cmd_flag(flags, "json")) {
+			ret = print_deploy_json(st, &d, false);
+		} else {
+			char bar[32];
+			deploylog_rollout_bar(d.rollout, BAR_CELLS, bar, sizeof bar);
+			printf("deployment %lld: %s %s\n", (long long)d.id, bar, d.status);
+		}
+	}
+	deploy_rec_free(&d);
+	return ret;
+}
+
+static int deploy_set(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] =
+		"deploy set ID [--status S] [--kind normal|hotfix] [--strategy S] [--note TEXT]";
+	struct cmd_flag flags[] = {{"status", 1, NULL}, {"kind", 1, NULL}, {"strategy", 1, NULL},
+				   {"note", 1, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
+		return EXIT_USAGE;
+	bool any = false;
+	for (struct cmd_flag *f = flags; f->name; f++)
+		any = any || f->value;
+	if (npos != 1 || !any)
+		return usage_error(usage, "%s", npos != 1 ? "deploy set needs an ID"
+							 : "deploy set needs something to change");
+	if (!check_choice("status", cmd_flag(flags, "status"), deploylog_status_ok,
+			  "in-progress, succeeded, failed or rolled-back") ||
+	    !check_choice("kind", cmd_flag(flags, "kind"), deploylog_kind_ok, "normal or hotfix") ||
+	    !check_choice("strategy", cmd_flag(flags, "strategy"), deploylog_strategy_ok,
+			  "big-bang, rolling, canary or blue-green"))
+		return EXIT_USAGE;
+	struct store *st = begin_write(c);
+	if (!st)
+		return EXIT_USAGE;
+	struct deploy_rec d = {0};
+	int rc = load_deploy(st, pos[0], &d);
+	bool printed = true;
+	if (rc == 0) {
+		printed = false;
+		replace(&d.status, cmd_flag(flags, "status"));
+		replace(&d.kind, cmd_flag(flags, "kind"));
+		replace(&d.strategy, cmd_flag(flags, "strategy"));
+		replace(&d.note, cmd_flag(flags, "note"));
+		rc = store_deploy_update(st, &d);
+	}
+	int ret = finish_write(st, rc, printed);
+	if (ret == EXIT_OK)
+		printf("deployment %lld: %s, %s\n", (long long)d.id, d.status, d.kind);
+	deploy_rec_free(&d);
+	return ret;
+}
+
+static void deploy_row(struct strbuf *out, const struct deploy_rec *d)
+{
+	char t[24], sc[8], bar[32];
+	short_commit(d->commit, sc);
+	deploylog_rollout_bar(d->rollout, BAR_CELLS, bar, sizeof bar);
+	sb_addf(out, "%4lld  %s  ", (long long)d->id, time_format_short(d->at, t));
+	text_fit(out, d->env, 10, false, true);
+	sb_add(out, "  ");
+	char *ref = text_clean(d->ref, TEXT_ONE_LINE);
+	text_fit(out, ref, 14, false, true);
+	free(ref);
+	sb_addf(out, "  %-7s  ", sc);
+	text_fit(out, d->strategy ? d->strategy : "-", 10, false, true);
+	sb_add(out, "  ");
+	text_fit(out, bar, 17, false, true);
+	sb_addf(out, "  %-11s  %s\n", d->status, d->kind);
+}
+
+static int deploy_list(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] = "deploy list [--env production|staging] [--json]";
+	struct cmd_flag flags[] = {{"env", 1, NULL}, {"json", 0, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
+		return EXIT_USAGE;
+	const char *env = cmd_flag(flags, "env");
+	if (!check_choice("env", env, deploylog_env_ok, "production or staging"))
+		return EXIT_USAGE;
+	struct store *st = ctx_store(c);
+	if (!st)
+		return EXIT_USAGE;
+	struct deploy_rec *d = NULL;
+	struct rollout_stage *stg = NULL;
+	size_t n = 0, nstg = 0;
+	if (store_deploys_list(st, env, &d, &n) != 0 || store_stages_list(st, 0, &stg, &nstg) != 0) {
+		sd_error("%s", store_errmsg(st));
+		deploy_recs_free(d, n);
+		return EXIT_USAGE;
+	}
+	struct strbuf out = STRBUF_INIT;
+	if (cmd_flag(flags, "json")) {
+		sb_add(&out, "[");
+		for (size_t i = 0; i < n; i++) {
+			sb_add(&out, i ? ",\n  " : "\n  ");
+			deploy_json(&out, &d[i], stg, nstg);
+		}
+		sb_add(&out, n ? "\n]\n" : "]\n");
+	} else if (n == 0) {
+		sb_add(&out, "no deployments recorded: record one with 'shipdeck deploy record REF --env production'\n");
+	} else {
+		sb_add(&out, "  ID  TIME (UTC)        ENV         REF             COMMIT   STRATEGY    "
+			     "ROLLOUT            STATUS       KIND\n");
+		for (size_t i = 0; i < n; i++)
+			deploy_row(&out, &d[i]);
+	}
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+	deploy_recs_free(d, n);
+	free(stg);
+	return EXIT_OK;
+}
+
+int cmd_deploy(struct ctx *c, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(struct ctx *, int, char **);
+	} subs[] = {
+		{"record", deploy_record}, {"advance", deploy_advance}, {"set", deploy_set},
+		{"list", deploy_list},
+	};
+	if (argc < 2) {
+		sd_error("deploy needs a subcommand: record, advance, set or list");
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(subs); i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].run(c, argc - 1, argv + 1);
+	char *shown = text_clean(argv[1], TEXT_ONE_LINE);
+	sd_error("unknown deploy subcommand '%s' (record, advance, set, list)", shown);
+	free(shown);
+	return EXIT_USAGE;
+}
+
+/* ---- incident ------------------------------------------------------------------ */
+
+/* Links an incident named with --deploy ID|REF: a recorded production
+ * deployment by id or by the commit REF resolves to; otherwise the commit
+ * goes to deploy_ref (a tag deployment the history scan knows). */
+static int link_named(struct ctx *c, struct store *st, const char *v, struct incident_rec *inc)
+{
+	int64_t id;
+	struct deploy_rec d = {0};
+	int rc = 0;
+	if (parse_id(v, &id) && (rc = store_deploy_get(st, id, &d)) == 1) {
+		/* an id of a recorded deployment */
+	} else if (rc < 0) {
+		sd_error("%s", store_errmsg(st));
+		return -1;
+	} else {
+		char commit[41], err[512];
+		if (!c->repo_path || gitscan_resolve(c->repo_path, v, commit, err, sizeof err) != 0) {
+			char *shown = text_clean(v, TEXT_ONE_LINE);
+			sd_error("--deploy %s: neither a recorded deployment id nor a commit of the repository",
+				 shown);
+			free(shown);
+			return -1;
+		}
+		rc = store_deploy_find(st, commit, "production", &d);
+		if (rc < 0) {
+			sd_error("%s", store_errmsg(st));
+			return -1;
+		}
+		if (rc == 0) {
+			inc->deploy_ref = xstrdup(commit);
+			return 0;
+		}
+	}
+	if (strcmp(d.env, "production") != 0) {
+		sd_error("deployment %lld went to %s: incidents are linked to production deployments",
+			 (long long)d.id, d.env);
+		deploy_rec_free(&d);
+		return -1;
+	}
+	inc->deployment_id = d.id;
+	deploy_rec_free(&d);
+	return 0;
+}
+
+/* Spec §3: an incident that names no deployment belongs to the latest
+ * production deployment before its start. */
+static int link_auto(struct store *st, struct incident_rec *inc)
+{
+	struct deploy_rec *d;
+	size_t n;
+	if (store_deploys_list(st, "production", &d, &n) != 0) {
+		sd_error("%s", store_errmsg(st));
+		return -1;
+	}
+	int k = deploylog_link_incident(d, n, inc->started);
+	if (k >= 0) {
+		inc->deployment_id = d[k].id;
+		inc->linked_auto = true;
+	}
+	deploy_recs_free(d, n);
+	return 0;
+}
+
+static void print_link(struct store *st, const struct incident_rec *inc)
+{
+	if (inc->deployment_id > 0) {
+		struct deploy_rec d = {0};
+		if (store_deploy_get(st, inc->deployment_id, &d) != 1)
+			return;
+		printf("linked %sto deployment %lld (", inc->linked_auto ? "automatically " : "",
+		       (long long)d.id);
+		print_clean("", d.ref, ")\n");
+		deploy_rec_free(&d);
+	} else if (inc->deploy_ref) {
+		printf("linked to commit %.7s (not a recorded deployment)\n", inc->deploy_ref);
+	} else {
+		char t[24];
+		printf("not linked: no production deployment recorded at or before %s\n",
+		       time_format_iso(inc->started, t));
+	}
+}
+
+static int incident_open(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] = "incident open TITLE [--severity sev1|sev2|sev3|sev4] [--deploy ID|REF]"
+				    " [--at TIME] [--note TEXT] [--allow-future] [--json]";
+	struct cmd_flag flags[] = {{"severity", 1, NULL}, {"deploy", 1, NULL}, {"at", 1, NULL},
+				   {"note", 1, NULL}, {"allow-future", 0, NULL}, {"json", 0, NULL},
+				   {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (npos != 1 || !*pos[0])
+		return usage_error(usage, "%s", "incident open needs a TITLE");
+	if (!check_choice("severity", cmd_flag(flags, "severity"), deploylog_severity_ok,
+			  "sev1, sev2, sev3 or sev4"))
+		return EXIT_USAGE;
+	struct incident_rec inc = {
+		.title = xstrdup(pos[0]),
+		.severity = xstrdup(cmd_flag(flags, "severity") ? cmd_flag(flags, "severity") : "sev2"),
+		.note = xstrdup_or_null(cmd_flag(flags, "note")),
+		.started = c->now, .detected = SD_NO_TIME, .paged = SD_NO_TIME,
+		.root_cause = SD_NO_TIME, .decided = SD_NO_TIME, .restored = SD_NO_TIME,
+	};
+	struct store *st = NULL;
+	if (opt_time(c, flags, "at", &inc.started) != 0 || !(st = begin_write(c))) {
+		incident_rec_free(&inc);
+		return EXIT_USAGE;
+	}
+	const char *named = cmd_flag(flags, "deploy");
+	int rc = named ? link_named(c, st, named, &inc) : link_auto(st, &inc);
+	bool printed = rc != 0;
+	if (rc == 0)
+		rc = store_incident_insert(st, &inc);
+	int ret = finish_write(st, rc, printed);
+	if (ret == EXIT_OK) {
+		if (cmd_flag(flags, "json")) {
+			struct strbuf out = STRBUF_INIT;
+			sb_addf(&out, "{\"id\": %lld, \"deployment_id\": ", (long long)inc.id);
+			if (inc.deployment_id > 0)
+				sb_addf(&out, "%lld", (long long)inc.deployment_id);
+			else
+				sb_add(&out, "null");
+			json_str(&out, "deploy_ref", inc.deploy_ref);
+			sb_addf(&out, ", \"linked_auto\": %s}\n", inc.linked_auto ? "true" : "false");
+			fputs(sb_str(&out), stdout);
+			sb_free(&out);
+		} else {
+			printf("opened incident %lld: ", (long long)inc.id);
+			print_clean("", inc.title, "\n");
+			print_link(st, &inc);
+		}
+	}
+	incident_rec_free(&inc);
+	return ret;
+}
+
+static int load_incident(struct store *st, const char *arg, struct incident_rec *inc)
+{
+	int64_t id;
+	if (!parse_id(arg, &id)) {
+		char *shown = text_clean(arg, TEXT_ONE_LINE);
+		sd_error("'%s' is not an incident id (see 'shipdeck incident list')", shown);
+		free(shown);
+		return -1;
+	}
+	int rc = store_incident_get(st, id, inc);
+	if (rc == 0)
+		sd_error("no incident %lld (see 'shipdeck incident list')", (long long)id);
+	else if (rc < 0)
+		sd_error("%s", store_errmsg(st));
+	return rc == 1 ? 0 : -1;
+}
+
+/* Reads the timeline flags of `incident update` into inc; -1 after an error. */
+static int apply_update_flags(struct ctx *c, struct cmd_flag *flags, struct incident_rec *inc)
+{
+	static const struct {
+		const char *flag;
+		size_t off;
+	} times[] = {
+		{"started", offsetof(struct incident_rec, started)},
+		{"detected", offsetof(struct incident_rec, detected)},
+		{"paged", offsetof(struct incident_rec, paged)},
+		{"root-cause", offsetof(struct incident_rec, root_cause)},
+		{"restored", offsetof(struct incident_rec, restored)},
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(times); k++)
+		if (opt_time(c, flags, times[k].flag, (int64_t *)((char *)inc + times[k].off)) != 0)
+			return -1;
+	const char *decision = cmd_flag(flags, "decision");
+	if (decision) {
+		/* The decision's time is when it is recorded, or --at when typed up later. */
+		int64_t at = c->now;
+		if (opt_time(c, flags, "at", &at) != 0)
+			return -1;
+		replace(&inc->decision, decision);
+		inc->decided = at;
+	}
+	replace(&inc->title, cmd_flag(flags, "title"));
+	replace(&inc->severity, cmd_flag(flags, "severity"));
+	replace(&inc->note, cmd_flag(flags, "note"));
+	return 0;
+}
+
+static void print_durations(const struct incident_rec *inc)
+{
+	struct incident_durations du;
+	char b1[32], b2[32], b3[32];
+	deploylog_durations(inc, &du);
+	printf("time to detect %s, to decide %s, outage %s\n",
+	       deploylog_format_duration(du.detect, b1, sizeof b1),
+	       deploylog_format_duration(du.decide, b2, sizeof b2),
+	       deploylog_format_duration(du.outage, b3, sizeof b3));
+}
+
+static int incident_update(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] =
+		"incident update ID [--detected T] [--paged T] [--root-cause T] [--decision rollback|fix-forward]"
+		" [--at T] [--restored T] [--started T] [--severity S] [--title TEXT] [--note TEXT] [--allow-future]";
+	struct cmd_flag flags[] = {{"detected", 1, NULL}, {"paged", 1, NULL}, {"root-cause", 1, NULL},
+				   {"decision", 1, NULL}, {"at", 1, NULL}, {"restored", 1, NULL},
+				   {"started", 1, NULL}, {"severity", 1, NULL}, {"title", 1, NULL},
+				   {"note", 1, NULL}, {"allow-future", 0, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
+		return EXIT_USAGE;
+	bool any = false;
+	for (struct cmd_flag *f = flags; f->name; f++)
+		any = any || (f->value && strcmp(f->name, "allow-future") != 0 && strcmp(f->name, "at") != 0);
+	if (npos != 1 || !any)
+		return usage_error(usage, "%s", npos != 1 ? "incident update needs an ID"
+							 : "incident update needs something to change");
+	if (cmd_flag(flags, "at") && !cmd_flag(flags, "decision"))
+		return usage_error(usage, "%s", "--at is the time of the decision: give it with --decision");
+	if (!check_choice("decision", cmd_flag(flags, "decision"), deploylog_decision_ok,
+			  "rollback or fix-forward") ||
+	    !check_choice("severity", cmd_flag(flags, "severity"), deploylog_severity_ok,
+			  "sev1, sev2, sev3 or sev4"))
+		return EXIT_USAGE;
+	const char *title = cmd_flag(flags, "title");
+	if (title && !*title)
+		return usage_error(usage, "%s", "--title cannot be empty");
+	struct store *st = begin_write(c);
+	if (!st)
+		return EXIT_USAGE;
+	struct incident_rec inc = {0};
+	int rc = load_incident(st, pos[0], &inc);
+	if (rc == 0)
+		rc = apply_update_flags(c, flags, &inc);
+	if (rc == 0 && inc.linked_auto && cmd_flag(flags, "started")) {
+		/* A link chosen by time follows a corrected start time. */
+		inc.deployment_id = 0;
+		inc.linked_auto = false;
+		rc = link_auto(st, &inc);
+	}
+	char why[240];
+	if (rc == 0 && deploylog_timeline_check(&inc, why, sizeof why)) {
+		sd_error("incident %lld not updated: %s", (long long)inc.id, why);
+		rc = -1;
+	}
+	bool printed = rc != 0;
+	if (rc == 0)
+		rc = store_incident_update(st, &inc);
+	int ret = finish_write(st, rc, printed);
+	if (ret == EXIT_OK) {
+		printf("updated incident %lld (%s)\n", (long long)inc.id,
+		       inc.restored == SD_NO_TIME ? "open" : "restored");
+		if (inc.linked_auto && cmd_flag(flags, "started"))
+			print_link(st, &inc);
+		print_durations(&inc);
+	}
+	incident_rec_free(&inc);
+	return ret;
+}
+
+/* "08:56" when on the day the incident started, else "2026-11-28 08:56". */
+static void add_step(struct strbuf *out, const char *label, int64_t t, int64_t started)
+{
+	char buf[24];
+	if (t == SD_NO_TIME)
+		return;
+	time_format_short(t, buf);
+	bool same_day = time_day(t) == time_day(started);
+	sb_addf(out, ", %s %s", label, same_day ? buf + 11 : buf);
+}
+
+static void incident_text(struct strbuf *out, const struct incident_rec *inc,
+			  const struct deploy_rec *d, size_t nd, int64_t now)
+{
+	char t[24], age[32];
+	bool open = inc->restored == SD_NO_TIME;
+	if (open)
+		sb_addf(out, "#%lld  %s  OPEN for %s  ", (long long)inc->id, inc->severity,
+			deploylog_format_duration(now - inc->started, age, sizeof age));
+	else
+		sb_addf(out, "#%lld  %s  restored %s  ", (long long)inc->id, inc->severity,
+			time_age(now, inc->restored, age));
+	sb_add_clean(out, inc->title);
+	sb_addc(out, '\n');
+	if (inc->deployment_id > 0) {
+		sb_addf(out, "    deployment %lld", (long long)inc->deployment_id);
+		for (size_t k = 0; k < nd; k++)
+			if (d[k].id == inc->deployment_id) {
+				sb_add(out, " ");
+				sb_add_clean(out, d[k].ref);
+			}
+		sb_add(out, inc->linked_auto ? " (linked automatically)\n" : "\n");
+	} else if (inc->deploy_ref) {
+		sb_addf(out, "    commit %.7s\n", inc->deploy_ref);
+	}
+	sb_addf(out, "    timeline: started %s", time_format_short(inc->started, t));
+	add_step(out, "detected", inc->detected, inc->started);
+	add_step(out, "paged", inc->paged, inc->started);
+	add_step(out, "root cause", inc->root_cause, inc->started);
+	if (inc->decision) {
+		char *label = xasprintf("decided %s", inc->decision);
+		add_step(out, label, inc->decided, inc->started);
+		free(label);
+	}
+	add_step(out, "restored", inc->restored, inc->started);
+	struct incident_durations du;
+	char b1[32], b2[32], b3[32];
+	deploylog_durations(inc, &du);
+	sb_addf(out, "\n    time to detect %s, to decide %s, outage %s\n",
+		deploylog_format_duration(du.detect, b1, sizeof b1),
+		deploylog_format_duration(du.decide, b2, sizeof b2),
+		deploylog_format_duration(du.outage, b3, sizeof b3));
+	if (inc->note) {
+		sb_add(out, "    note: ");
+		sb_add_clean(out, inc->note);
+		sb_addc(out, '\n');
+	}
+}
+
+static void incident_json(struct strbuf *out, const struct incident_rec *inc)
+{
+	struct incident_durations du;
+	deploylog_durations(inc, &du);
+	sb_addf(out, "{\"id\": %lld", (long long)inc->id);
+	json_str(out, "title", inc->title);
+	json_str(out, "severity", inc->severity);
+	sb_addf(out, ", \"open\": %s", inc->restored == SD_NO_TIME ? "true" : "false");
+	if (inc->deployment_id > 0)
+		sb_addf(out, ", \"deployment_id\": %lld", (long long)inc->deployment_id);
+	else
+		sb_add(out, ", \"deployment_id\": null");
+	json_str(out, "deploy_ref", inc->deploy_ref);
+	sb_addf(out, ", \"linked_auto\": %s", inc->linked_auto ? "true" : "false");
+	json_time(out, "started_at", inc->started);
+	json_time(out, "detected_at", inc->detected);
+	json_time(out, "paged_at", inc->paged);
+	json_time(out, "root_cause_at", inc->root_cause);
+	json_str(out, "decision", inc->decision);
+	json_time(out, "decided_at", inc->decided);
+	json_time(out, "restored_at", inc->restored);
+	json_secs(out, "time_to_detect_seconds", du.detect);
+	json_secs(out, "time_to_decide_seconds", du.decide);
+	json_secs(out, "outage_seconds", du.outage);
+	json_str(out, "note", inc->note);
+	sb_add(out, "}");
+}
+
+static int incident_list(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] = "incident list [--open] [--json]";
+	struct cmd_flag flags[] = {{"open", 0, NULL}, {"json", 0, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
+		return EXIT_USAGE;
+	struct store *st = ctx_store(c);
+	if (!st)
+		return EXIT_USAGE;
+	struct incident_rec *inc = NULL;
+	struct deploy_rec *d = NULL;
+	size_t n = 0, nd = 0;
+	if (store_incidents_list(st, &inc, &n) != 0 || store_deploys_list(st, NULL, &d, &nd) != 0) {
+		sd_error("%s", store_errmsg(st));
+		incident_recs_free(inc, n);
+		return EXIT_USAGE;
+	}
+	bool only_open = cmd_flag(flags, "open") != NULL, json = cmd_flag(flags, "json") != NULL;
+	struct strbuf out = STRBUF_INIT;
+	size_t shown = 0;
+	sb_add(&out, json ? "[" : "");
+	for (size_t i = 0; i < n; i++) {
+		/* An incident "started" after now does not exist yet (spec: as of now). */
+		if ((only_open && inc[i].restored != SD_NO_TIME) || inc[i].started > c->now)
+			continue;
+		if (json) {
+			sb_add(&out, shown ? ",\n  " : "\n  ");
+			incident_json(&out, &inc[i]);
+		} else {
+			incident_text(&out, &inc[i], d, nd, c->now);
+		}
+		shown++;
+	}
+	if (json)
+		sb_add(&out, shown ? "\n]\n" : "]\n");
+	else if (!shown)
+		sb_add(&out, only_open ? "no open incidents\n" : "no incidents recorded\n");
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+	incident_recs_free(inc, n);
+	deploy_recs_free(d, nd);
+	return EXIT_OK;
+}
+
+int cmd_incident(struct ctx *c, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(struct ctx *, int, char **);
+	} subs[] = {
+		{"open", incident_open}, {"update", incident_update}, {"list", incident_list},
+	};
+	if (argc < 2) {
+		sd_error("incident needs a subcommand: open, update or list");
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(subs); i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].run(c, argc - 1, argv + 1);
+	char *shown = text_clean(argv[1], TEXT_ONE_LINE);
+	sd_error("unknown incident subcommand '%s' (open, update, list)", shown);
+	free(shown);
+	return EXIT_USAGE;
+}
+
+/* ---- review -------------------------------------------------------------------- */
+
+struct pending_answer {
+	int question;
+	const char *text;
+};
+
+/* Takes every --answer N=TEXT (or --answer=N=TEXT) out of argv, since
+ * cmd_parse keeps only the last value of a repeated flag. The rest goes
+ * into rest (argv[0] first). -1 after printing a usage error. */
+static int take_answers(int argc, char **argv, int nq, struct pending_answer **ans, size_t *na,
+			char **rest, int *nrest, const char *usage)
+{
+	size_t cap = 0;
+	*nrest = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *v = NULL;
+		if (i > 0 && strcmp(argv[i], "--answer") == 0) {
+			if (i + 1 >= argc)
+				return usage_error(usage, "%s", "option '--answer' needs N=TEXT"), -1;
+			v = argv[++i];
+		} else if (i > 0 && str_starts(argv[i], "--answer=")) {
+			v = argv[i] + strlen("--answer=");
+		} else {
+			rest[(*nrest)++] = argv[i];
+			continue;
+		}
+		const char *eq = strchr(v, '=');
+		long long q = 0;
+		char *num = eq ? xstrndup(v, (size_t)(eq - v)) : NULL;
+		bool ok = num && parse_long(num, 1, nq, &q) && eq[1];
+		free(num);
+		if (!ok) {
+			char *shown = text_clean(v, TEXT_ONE_LINE);
+			sd_error("--answer %s: give N=TEXT with N from 1 to %d and a non-empty TEXT", shown, nq);
+			free(shown);
+			return -1;
+		}
+		struct pending_answer a = {(int)q, eq + 1};
+		VEC_PUSH(*ans, *na, cap, a);
+	}
+	return 0;
+}
+
+/* Asks each question on the terminal (or reads one line per question from
+ * a pipe); an empty line keeps the current answer. Returns the lines read. */
+static size_t ask_questions(const struct checklist *cl, const struct review_answer *have, size_t nhave,
+			    char ***lines)
+{
+	bool tty = isatty(STDIN_FILENO);
+	char *line = NULL;
+	size_t cap = 0;
+	*lines = xcalloc(cl->n ? cl->n : 1, sizeof(char *));
+	size_t got = 0;
+	for (size_t q = 0; q < cl->n; q++) {
+		if (tty) {
+			if (q == 0)
+				print_clean("", cl->title, "\n");
+			printf("%zu/%zu ", q + 1, cl->n);
+			print_clean("", cl->items[q].text, "\n");
+			for (size_t k = 0; k < nhave; k++)
+				if (have[k].question == (int)q + 1)
+					print_clean("    (now: ", have[k].answer, "; Enter keeps it)\n");
+			printf("> ");
+			fflush(stdout);
+		}
+		ssize_t len = getline(&line, &cap, stdin);
+		if (len < 0)
+			break;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		(*lines)[q] = len > 0 ? xstrdup(line) : NULL;
+		got++;
+	}
+	free(line);
+	return got;
+}
+
+/* Checks that the subject exists and may be reviewed; prints the error. */
+static int check_subject(struct store *st, bool incident, int64_t id)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%lld", (long long)id);
+	if (incident) {
+		struct incident_rec inc = {0};
+		int rc = load_incident(st, buf, &inc);
+		incident_rec_free(&inc);
+		return rc;
+	}
+	struct deploy_rec d = {0};
+	if (load_deploy(st, buf, &d) != 0)
+		return -1;
+	int rc = 0;
+	if (strcmp(d.env, "production") != 0) {
+		sd_error("deployment %lld went to %s: post-deployment reviews are for production",
+			 (long long)d.id, d.env);
+		rc = -1;
+	}
+	deploy_rec_free(&d);
+	return rc;
+}
+
+static int review_record(struct ctx *c, int argc, char **argv, bool incident)
+{
+	const char *usage = incident ? "review incident ID [--answer N=TEXT]..."
+				     : "review deploy ID [--answer N=TEXT]...";
+	struct checklists cls = {0};
+	if (!checklists_setup(c, &cls))
+		return EXIT_USAGE;
+	const struct checklist *cl = checklist_of(&cls, incident ? CHECKLIST_POST_INCIDENT_REVIEW
+								 : CHECKLIST_POST_DEPLOY_REVIEW);
+	struct pending_answer *ans = NULL;
+	size_t na = 0;
+	char **rest = xcalloc((size_t)argc + 1, sizeof(char *));
+	char **lines = NULL;
+	size_t nlines = 0;
+	int nrest, ret = EXIT_USAGE;
+	const char *pos[1];
+	int npos;
+	int64_t id = 0;
+	struct store *st = NULL;
+	struct review_answer *have = NULL;
+	size_t nhave = 0;
+	if (take_answers(argc, argv, (int)cl->n, &ans, &na, rest, &nrest, usage) != 0 ||
+	    cmd_parse(c, nrest, rest, NULL, pos, 1, &npos, usage) != 0)
+		goto out;
+	if (npos != 1 || !parse_id(pos[0], &id)) {
+		usage_error(usage, "%s", "review needs the ID of the deployment or incident");
+		goto out;
+	}
+	if (!(st = begin_write(c)))
+		goto out;
+	const char *subject = incident ? "incident" : "deploy";
+	int rc = check_subject(st, incident, id);
+	bool printed = rc != 0;
+	if (rc == 0 && na == 0) {
+		if (store_reviews_list(st, subject, id, &have, &nhave) != 0) {
+			rc = -1;
+			printed = false;
+		} else if ((nlines = ask_questions(cl, have, nhave, &lines)) == 0) {
+			sd_error("no answers: give --answer N=TEXT, or run on a terminal to be asked");
+			rc = -1;
+			printed = true;
+		}
+	}
+	int written = 0;
+	for (size_t i = 0; rc == 0 && i < na + nlines; i++) {
+		struct review_answer a = {(char *)subject, id, 0, NULL, (char *)ctx_user(c), c->now};
+		if (i < na) {
+			a.question = ans[i].question;
+			a.answer = (char *)ans[i].text;
+		} else {
+			a.question = (int)(i - na) + 1;
+			a.answer = lines[i - na];
+		}
+		if (!a.answer)
+			continue;
+		rc = store_review_set(st, &a);
+		written++;
+		printed = false;
+	}
+	ret = finish_write(st, rc, printed);
+	if (ret == EXIT_OK) {
+		review_answers_free(have, nhave);
+		have = NULL;
+		nhave = 0;
+		int done = 0;
+		if (store_reviews_list(st, subject, id, &have, &nhave) == 0)
+			for (size_t k = 0; k < nhave; k++)
+				done += have[k].question >= 1 && (size_t)have[k].question <= cl->n;
+		printf("review of %s %lld: %d answer(s) recorded, %d/%zu answered%s\n",
+		       incident ? "incident" : "deployment", (long long)id, written, done, cl->n,
+		       (size_t)done >= cl->n ? " (done)" : "");
+	}
+out:
+	for (size_t i = 0; lines && i < cl->n; i++)
+		free(lines[i]);
+	free(lines);
+	review_answers_free(have, nhave);
+	free(ans);
+	free(rest);
+	checklists_free(&cls);
+	return ret;
+}
+
+static void review_subject_text(struct strbuf *out, const struct review_due *r,
+				const struct deploy_rec *d, const struct incident_rec *inc)
+{
+	char sc[8];
+	if (r->incident) {
+		sb_addf(out, "incident %lld (%s): ", (long long)r->subject_id, inc[r->index].severity);
+		sb_add_clean(out, inc[r->index].title);
+	} else {
+		short_commit(d[r->index].commit, sc);
+		sb_addf(out, "deployment %lld: ", (long long)r->subject_id);
+		sb_add_clean(out, d[r->index].ref);
+		sb_addf(out, " (%s)", sc);
+	}
+}
+
+static void review_json(struct strbuf *out, const struct review_due *r, const struct deploy_rec *d,
+			const struct incident_rec *inc)
+{
+	sb_addf(out, "{\"subject\": \"%s\", \"id\": %lld, \"state\": \"%s\"",
+		r->incident ? "incident" : "deploy", (long long)r->subject_id,
+		deploylog_review_state_name(r->state));
+	json_str(out, r->incident ? "title" : "ref",
+		 r->incident ? inc[r->index].title : d[r->index].ref);
+	json_time(out, "due_at", r->due);
+	json_time(out, "overdue_after", r->overdue);
+	sb_addf(out, ", \"answered\": %d, \"questions\": %d}", r->answered, r->questions);
+}
+
+static void review_row(struct strbuf *out, const struct review_due *r, const struct deploy_rec *d,
+		       const struct incident_rec *inc, int64_t now)
+{
+	char t[24], when[24];
+	static const char *const label[] = {[REVIEW_UPCOMING] = "upcoming", [REVIEW_DUE] = "DUE",
+					    [REVIEW_OVERDUE] = "OVERDUE", [REVIEW_DONE] = "done"};
+	sb_addf(out, "%-8s  ", label[r->state]);
+	review_subject_text(out, r, d, inc);
+	if (r->state == REVIEW_UPCOMING) {
+		char in[32];
+		sb_addf(out, "\n          due %s (in %s)", time_format_short(r->due, t),
+			deploylog_format_duration(r->due - now, in, sizeof in));
+	} else if (r->state == REVIEW_DUE) {
+		sb_addf(out, "\n          due since %s, overdue after %s", time_format_short(r->due, t),
+			time_format_short(r->overdue, when));
+	} else {
+		sb_addf(out, "\n          due %s (%s)", time_format_short(r->due, t), time_age(now, r->due, when));
+	}
+	sb_addf(out, ", %d/%d answered\n", r->answered, r->questions);
+}
+
+static int review_list(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] = "review list [--all] [--json]";
+	struct cmd_flag flags[] = {{"all", 0, NULL}, {"json", 0, NULL}, {NULL, 0, NULL}};
+	const char *pos[1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
+		return EXIT_USAGE;
+	struct checklists cls = {0};
+	if (!checklists_setup(c, &cls))
+		return EXIT_USAGE;
+	int dq = (int)checklist_of(&cls, CHECKLIST_POST_DEPLOY_REVIEW)->n;
+	int iq = (int)checklist_of(&cls, CHECKLIST_POST_INCIDENT_REVIEW)->n;
+	checklists_free(&cls);
+	struct store *st = ctx_store(c);
+	if (!st)
+		return EXIT_USAGE;
+	struct deploy_rec *d = NULL;
+	struct incident_rec *inc = NULL;
+	struct review_answer *a = NULL;
+	size_t nd = 0, ni = 0, na = 0;
+	int ret = EXIT_OK;
+	if (store_deploys_list(st, "production", &d, &nd) != 0 || store_incidents_list(st, &inc, &ni) != 0 ||
+	    store_reviews_list(st, NULL, 0, &a, &na) != 0) {
+		sd_error("%s", store_errmsg(st));
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	struct review_due *r;
+	size_t nr;
+	deploylog_reviews(d, nd, inc, ni, a, na, dq, iq, c->now, &r, &nr);
+	bool all = cmd_flag(flags, "all") != NULL, json = cmd_flag(flags, "json") != NULL;
+	struct strbuf out = STRBUF_INIT;
+	size_t shown = 0;
+	sb_add(&out, json ? "[" : "");
+	for (size_t i = 0; i < nr; i++) {
+		if (r[i].state == REVIEW_DONE && !all)
+			continue;
+		if (json) {
+			sb_add(&out, shown ? ",\n  " : "\n  ");
+			review_json(&out, &r[i], d, inc);
+		} else {
+			review_row(&out, &r[i], d, inc, c->now);
+		}
+		shown++;
+	}
+	if (json)
+		sb_add(&out, shown ? "\n]\n" : "]\n");
+	else if (!shown)
+		sb_add(&out, "no reviews due\n");
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+	free(r);
+out:
+	deploy_recs_free(d, nd);
+	incident_recs_free(inc, ni);
+	review_answers_free(a, na);
+	return ret;
+}
+
+int cmd_review(struct ctx *c, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "deploy") == 0)
+		return review_record(c, argc - 1, argv + 1, false);
+	if (argc >= 2 && strcmp(argv[1], "incident") == 0)
+		return review_record(c, argc - 1, argv + 1, true);
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return review_list(c, argc - 1, argv + 1);
+	if (argc < 2) {
+		sd_error("review needs a subcommand: deploy ID, incident ID or list");
+		return EXIT_USAGE;
+	}
+	char *shown = text_clean(argv[1], TEXT_ONE_LINE);
+	sd_error("unknown review subcommand '%s' (deploy, incident, list)", shown);
+	free(shown);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,1006 @@
+/* gitscan — the git history engine (spec §0–§3).
+ *
+ * One pass: deployments are taken in order and each one's commits are
+ * walked depth-first, stopping at commits an earlier deployment already
+ * shipped, so the whole history is read once whatever the number of tags.
+ * Commits no deployment reaches are walked last (shipped nowhere, still
+ * "known" so an abbreviated revert hash resolves against the whole history).
+ *
+ * The cache in the store holds every commit's first deployment, the
+ * deployment order it was computed for and the ref tips seen. A later run
+ * recomputes the deployment order (cheap: unchanged tags are not looked up
+ * again), keeps the assignment of the longest common prefix of the two
+ * orders and walks only from there; a changed branch or tag tip re-walks
+ * the unshipped commits. So a warm start with nothing new reads no commit:
+ * it compares the ref tips and copies the cached commits into the result. */
+#include "gitscan.h"
+
+#include <fnmatch.h>
+#include <git2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_git.h"
+#include "store.h"
+#include "timeutil.h"
+#include "util.h"
+
+#define CACHE_FORMAT "1"
+#define REVERT_MARK "This reverts commit "
+
+/* ---- commits: a vector plus an open-addressing index ------------------- */
+
+struct centry {
+	git_oid id;
+	int32_t seq;          /* first deployment that shipped it, or -1 */
+	uint16_t parents;
+	bool fresh;           /* walked this run: to be written to the cache */
+	int64_t author_time;
+	int64_t commit_time;
+};
+
+struct cmap {
+	struct centry *e;
+	size_t n, cap;
+	uint32_t *slot;       /* index + 1, 0 = empty */
+	size_t nslot;         /* a power of two, at least twice n */
+};
+
+/* Object ids are SHA-1 output: their first bytes are already a good hash. */
+static size_t oid_hash(const git_oid *id)
+{
+	uint32_t h;
+	memcpy(&h, id->id, sizeof h);
+	return h;
+}
+
+/* Equality of two ids without a call to memcmp (the hottest comparison of
+ * the walk: every parent of every commit is looked up). */
+static bool oid_eq(const git_oid *a, const git_oid *b)
+{
+	uint64_t x[3] = {0}, y[3] = {0};
+	memcpy(x, a->id, GIT_OID_RAWSZ);
+	memcpy(y, b->id, GIT_OID_RAWSZ);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+}
+
+static long cmap_find(const struct cmap *m, const git_oid *id)
+{
+	if (!m->nslot)
+		return -1;
+	size_t mask = m->nslot - 1;
+	for (size_t i = oid_hash(id) & mask;; i = (i + 1) & mask) {
+		uint32_t s = m->slot[i];
+		if (!s)
+			return -1;
+		if (oid_eq(&m->e[s - 1].id, id))
+			return (long)s - 1;
+	}
+}
+
+static void cmap_index(struct cmap *m, size_t idx)
+{
+	size_t mask = m->nslot - 1;
+	size_t i = oid_hash(&m->e[idx].id) & mask;
+	while (m->slot[i])
+		i = (i + 1) & mask;
+	m->slot[i] = (uint32_t)idx + 1;
+}
+
+static void cmap_rehash(struct cmap *m, size_t nslot)
+{
+	free(m->slot);
+	m->nslot = nslot;
+	m->slot = xcalloc(nslot, sizeof *m->slot);
+	for (size_t i = 0; i < m->n; i++)
+		cmap_index(m, i);
+}
+
+/* Adds e (whose id must not be present yet). */
+static void cmap_add(struct cmap *m, const struct centry *e)
+{
+	if ((m->n + 1) * 2 > m->nslot)
+		cmap_rehash(m, m->nslot ? m->nslot * 2 : 1024);
+	VEC_PUSH(m->e, m->n, m->cap, *e);
+	cmap_index(m, m->n - 1);
+}
+
+/* Keeps the commits first shipped by a deployment before `keep_below`, and
+ * (re)builds the index: commits loaded from the cache are not indexed
+ * until something has to be looked up, as a warm start looks up nothing. */
+static void cmap_keep_shipped_before(struct cmap *m, int32_t keep_below)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->e[i].seq >= 0 && m->e[i].seq < keep_below)
+			m->e[j++] = m->e[i];
+	m->n = j;
+	size_t nslot = 1024;
+	while (nslot < 2 * (m->n + 1))
+		nslot *= 2;
+	cmap_rehash(m, nslot);
+}
+
+static void cmap_free(struct cmap *m)
+{
+	free(m->e);
+	free(m->slot);
+}
+
+/* ---- the state of one scan ---------------------------------------------- */
+
+struct dep {
+	git_oid commit;
+	char hex[41];
+	int64_t time;
+	char *ref;
+	bool from_tag, from_record, failed, hotfix;
+	int64_t record_id;
+};
+
+struct scan {
+	git_repository *repo;
+	git_odb *odb;
+	struct cmap map;
+	struct git_revert_row *revs;
+	size_t nrevs, caprevs;
+	git_oid *stack;
+	size_t nstack, capstack;
+	struct git_ref_row *refs;      /* this run's history refs, by name */
+	size_t nrefs, caprefs;
+	char *origin_head;             /* target of refs/remotes/origin/HEAD */
+	struct dep *deps;
+	size_t ndeps, capdeps;
+	size_t walked;
+	size_t missing;
+	size_t ntags;
+	struct gitscan_result *out;
+	size_t capwarn;
+};
+
+static void warn(struct scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct scan *s, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	VEC_PUSH(s->out->warnings, s->out->nwarnings, s->capwarn, sb_detach(&sb));
+}
+
+static void git_fail(char *err, size_t errlen, const char *what)
+{
+	const git_error *e = git_error_last();
+	snprintf(err, errlen, "%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+}
+
+/* ---- reading commits ------------------------------------------------------ */
+
+/* The Unix time of an "author"/"committer" header line: the number after the
+ * last '>' (already absolute; the zone that follows is only for display). */
+static int64_t sig_time(const char *line, const char *eol)
+{
+	const char *gt = NULL;
+	for (const char *p = line; p < eol; p++)
+		if (*p == '>')
+			gt = p;
+	if (!gt)
+		return 0;
+	const char *p = gt + 1;
+	while (p < eol && *p == ' ')
+		p++;
+	bool neg = p < eol && *p == '-';
+	if (neg)
+		p++;
+	int64_t v = 0;
+	for (; p < eol && *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (*p - '0');
+	return neg ? -v : v;
+}
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool is_alnum(char c)
+{
+	return is_hex(c) || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z');
+}
+
+/* Records each "This reverts commit <7-40 hex>" line of a message (spec §3). */
+static void find_reverts(struct scan *s, const struct centry *c, const char *msg, const char *end)
+{
+	const size_t marklen = strlen(REVERT_MARK);
+	const char *p = msg;
+	while (p < end) {
+		const char *hit = memmem(p, (size_t)(end - p), REVERT_MARK, marklen);
+		if (!hit)
+			return;
+		p = hit + marklen;
+		if (hit != msg && hit[-1] != '\n')
+			continue; /* only at the start of a line */
+		size_t n = 0;
+		while (p + n < end && is_hex(p[n]))
+			n++;
+		if (n < 7 || n > 40 || (p + n < end && is_alnum(p[n])))
+			continue;
+		struct git_revert_row r = {.seq = c->seq, .author_time = c->author_time};
+		memcpy(r.sha, c->id.id, GIT_OID_RAWSZ);
+		for (size_t i = 0; i < n; i++)
+			r.target[i] = (char)((p[i] >= 'A' && p[i] <= 'F') ? p[i] - 'A' + 'a' : p[i]);
+		r.target[n] = '\0';
+		bool dup = false; /* the same line twice is one revert (the cache's key) */
+		for (size_t i = s->nrevs; i-- > 0 && memcmp(s->revs[i].sha, r.sha, GIT_OID_RAWSZ) == 0;)
+			dup = dup || strcmp(s->revs[i].target, r.target) == 0;
+		if (!dup)
+			VEC_PUSH(s->revs, s->nrevs, s->caprevs, r);
+		p += n;
+	}
+}
+
+static void push(struct scan *s, const git_oid *id)
+{
+	if (cmap_find(&s->map, id) < 0)
+		VEC_PUSH(s->stack, s->nstack, s->capstack, *id);
+}
+
+/* Reads one commit: parents onto the stack, times, revert lines. Only the
+ * raw object is read (no parsed git_commit), which keeps the walk close to
+ * the cost of inflating the object. */
+static void visit(struct scan *s, const git_oid *id, int32_t seq)
+{
+	git_odb_object *obj;
+	if (git_odb_read(&obj, s->odb, id) != 0) {
+		s->missing++; /* a shallow clone's cut: the commit is a root */
+		return;
+	}
+	if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
+		git_odb_object_free(obj);
+		return;
+	}
+	const char *p = git_odb_object_data(obj);
+	const char *end = p + git_odb_object_size(obj);
+	struct centry c = {.id = *id, .seq = seq, .fresh = true};
+	unsigned parents = 0;
+	while (p < end && *p != '\n') {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if (eol - p >= 47 && memcmp(p, "parent ", 7) == 0) {
+			git_oid pid;
+			if (git_oid_fromstrn(&pid, p + 7, GIT_OID_HEXSZ) == 0) {
+				push(s, &pid);
+				parents++;
+			}
+		} else if (eol - p > 7 && memcmp(p, "author ", 7) == 0) {
+			c.author_time = sig_time(p, eol);
+		} else if (eol - p > 10 && memcmp(p, "committer ", 10) == 0) {
+			c.commit_time = sig_time(p, eol);
+		}
+		p = eol + 1;
+	}
+	c.parents = parents > UINT16_MAX ? UINT16_MAX : (uint16_t)parents;
+	cmap_add(&s->map, &c);
+	s->walked++;
+	if (p < end)
+		find_reverts(s, &c, p + 1, end);
+	git_odb_object_free(obj);
+}
+
+/* Walks everything reachable from start that no one has claimed yet. */
+static void walk_from(struct scan *s, const git_oid *start, int32_t seq)
+{
+	push(s, start);
+	while (s->nstack) {
+		git_oid id = s->stack[--s->nstack];
+		if (cmap_find(&s->map, &id) < 0)
+			visit(s, &id, seq);
+	}
+}
+
+/* ---- refs ------------------------------------------------------------------ */
+
+static bool history_ref(const char *name)
+{
+	return str_starts(name, "refs/heads/") || str_starts(name, "refs/remotes/") ||
+	       str_starts(name, "refs/tags/");
+}
+
+static int cmp_ref_row(const void *a, const void *b)
+{
+	return strcmp(((const struct git_ref_row *)a)->name, ((const struct git_ref_row *)b)->name);
+}
+
+/* Lists refs/heads, refs/remotes and refs/tags (spec §0); pull-request refs,
+ * notes and the stash are not history. */
+static int list_refs(struct scan *s, char *err, size_t errlen)
+{
+	git_reference_iterator *it;
+	if (git_reference_iterator_new(&it, s->repo) != 0) {
+		git_fail(err, errlen, "listing refs");
+		return -1;
+	}
+	git_reference *ref;
+	int rc;
+	while ((rc = git_reference_next(&ref, it)) == 0) {
+		const char *name = git_reference_name(ref);
+		if (git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC) {
+			if (streq(name, "refs/remotes/origin/HEAD"))
+				s->origin_head = xstrdup(git_reference_symbolic_target(ref));
+		} else if (history_ref(name) && git_reference_target(ref)) {
+			struct git_ref_row r = {.name = xstrdup(name), .time = SD_NO_TIME};
+			git_oid_tostr(r.target, sizeof r.target, git_reference_target(ref));
+			if (!str_starts(name, "refs/tags/"))
+				memcpy(r.peeled, r.target, sizeof r.peeled);
+			VEC_PUSH(s->refs, s->nrefs, s->caprefs, r);
+		}
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	if (rc != GIT_ITEROVER) {
+		git_fail(err, errlen, "listing refs");
+		return -1;
+	}
+	qsort(s->refs, s->nrefs, sizeof *s->refs, cmp_ref_row);
+	return 0;
+}
+
+/* What a tag names: the commit it peels to and its time (tagger date of an
+ * annotated tag, committer date for a lightweight one). A tag on a tree or
+ * blob peels to nothing and is ignored. */
+static void tag_info(struct scan *s, struct git_ref_row *r)
+{
+	git_oid id;
+	git_object *obj = NULL, *commit = NULL;
+	r->peeled[0] = '\0';
+	r->time = SD_NO_TIME;
+	if (git_oid_fromstr(&id, r->target) != 0 || git_object_lookup(&obj, s->repo, &id, GIT_OBJECT_ANY) != 0)
+		return;
+	if (git_object_type(obj) == GIT_OBJECT_TAG) {
+		const git_signature *tagger = git_tag_tagger((git_tag *)obj);
+		if (tagger)
+			r->time = tagger->when.time;
+	}
+	if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0) {
+		git_oid_tostr(r->peeled, sizeof r->peeled, git_object_id(commit));
+		if (r->time == SD_NO_TIME) /* lightweight, or an old tag without tagger */
+			r->time = git_commit_time((git_commit *)commit);
+		git_object_free(commit);
+	} else {
+		r->time = SD_NO_TIME;
+	}
+	git_object_free(obj);
+}
+
+/* Fills tag peel/time from the cache when name and target are unchanged. */
+static void fill_tags(struct scan *s, const struct git_ref_row *cached, size_t ncached)
+{
+	for (size_t i = 0; i < s->nrefs; i++) {
+		struct git_ref_row *r = &s->refs[i];
+		if (!str_starts(r->name, "refs/tags/"))
+			continue;
+		s->ntags++;
+		const struct git_ref_row *c = bsearch(r, cached, ncached, sizeof *cached, cmp_ref_row);
+		if (c && streq(c->target, r->target)) {
+			memcpy(r->peeled, c->peeled, sizeof r->peeled);
+			r->time = c->peeled[0] ? c->time : SD_NO_TIME;
+		} else {
+			tag_info(s, r);
+		}
+	}
+}
+
+static bool refs_equal(const struct scan *s, const struct git_ref_row *cached, size_t ncached)
+{
+	if (s->nrefs != ncached)
+		return false;
+	for (size_t i = 0; i < ncached; i++)
+		if (!streq(s->refs[i].name, cached[i].name) || !streq(s->refs[i].target, cached[i].target))
+			return false;
+	return true;
+}
+
+static bool have_ref(const struct scan *s, const char *name)
+{
+	struct git_ref_row key = {.name = (char *)name};
+	return bsearch(&key, s->refs, s->nrefs, sizeof *s->refs, cmp_ref_row) != NULL;
+}
+
+/* Spec §0: origin/HEAD's target, else the branch HEAD names, else main, else master. */
+static char *detect_default_branch(struct scan *s)
+{
+	if (s->origin_head && str_starts(s->origin_head, "refs/remotes/origin/"))
+		return xstrdup(s->origin_head + strlen("refs/remotes/origin/"));
+	git_reference *head;
+	if (git_reference_lookup(&head, s->repo, "HEAD") == 0) {
+		const char *t = git_reference_type(head) == GIT_REFERENCE_SYMBOLIC
+				? git_reference_symbolic_target(head) : NULL;
+		char *name = t && str_starts(t, "refs/heads/") ? xstrdup(t + strlen("refs/heads/")) : NULL;
+		git_reference_free(head);
+		if (name)
+			return name;
+	}
+	if (have_ref(s, "refs/heads/main") || !have_ref(s, "refs/heads/master"))
+		return xstrdup("main");
+	return xstrdup("master");
+}
+
+/* ---- deployments -------------------------------------------------------- */
+
+bool gitscan_tag_matches(const char *pattern, const char *name)
+{
+	if (!pattern || !*pattern)
+		pattern = GITSCAN_DEFAULT_TAGS;
+	bool any_positive = false, positive = false;
+	const char *p = pattern;
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		while (len && (*p == ' ' || *p == '\t'))
+			p++, len--;
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len) {
+			bool neg = *p == '!';
+			char *glob = xstrndup(p + neg, len - neg);
+			bool hit = fnmatch(glob, name, 0) == 0;
+			free(glob);
+			if (neg && hit)
+				return false;
+			if (!neg) {
+				any_positive = true;
+				positive = positive || hit;
+			}
+		}
+		p += len;
+		while (*p && *p != ',')
+			p++;
+		if (*p == ',')
+			p++;
+	}
+	return positive || !any_positive;
+}
+
+struct tagname {
+	const char *peeled;
+	const char *name;
+	int64_t time;
+};
+
+static int cmp_tagname(const void *a, const void *b)
+{
+	const struct tagname *x = a, *y = b;
+	int c = strcmp(x->peeled, y->peeled);
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static int cmp_dep_hex(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct dep *)elem)->hex);
+}
+
+static int cmp_dep_order(const void *a, const void *b)
+{
+	const struct dep *x = a, *y = b;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	int c = strcmp(x->ref, y->ref);
+	return c ? c : strcmp(x->hex, y->hex);
+}
+
+/* Several tags on one commit are one deployment at the earliest of their
+ * times, named by all of them (spec §1). */
+static void deps_from_tags(struct scan *s, const char *pattern)
+{
+	struct tagname *t = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < s->nrefs; i++) {
+		const struct git_ref_row *r = &s->refs[i];
+		const char *shortname = r->name + strlen("refs/tags/");
+		if (!str_starts(r->name, "refs/tags/") || !r->peeled[0] || !gitscan_tag_matches(pattern, shortname))
+			continue;
+		struct tagname tn = {r->peeled, shortname, r->time};
+		VEC_PUSH(t, n, cap, tn);
+	}
+	qsort(t, n, sizeof *t, cmp_tagname);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		struct strbuf names = STRBUF_INIT;
+		int64_t time = t[i].time;
+		for (; j < n && streq(t[j].peeled, t[i].peeled); j++) {
+			if (j > i)
+				sb_add(&names, ", ");
+			sb_add(&names, t[j].name);
+			if (t[j].time < time)
+				time = t[j].time;
+		}
+		struct dep d = {.time = time, .ref = sb_detach(&names), .from_tag = true};
+		memcpy(d.hex, t[i].peeled, sizeof d.hex);
+		git_oid_fromstr(&d.commit, d.hex);
+		VEC_PUSH(s->deps, s->ndeps, s->capdeps, d);
+		i = j;
+	}
+	free(t);
+}
+
+/* A record of a tagged commit replaces the tag's time and adds what it knows;
+ * a record of any other commit is a deployment of its own (spec §1). */
+static void deps_from_records(struct scan *s, const struct gitscan_opts *o)
+{
+	size_t ntagged = s->ndeps; /* sorted by hex: deps_from_tags grouped them so */
+	for (size_t i = 0; i < o->nrecords; i++) {
+		const struct gitscan_record *rec = &o->records[i];
+		git_oid id;
+		if (!rec->commit || strlen(rec->commit) != 40 || git_oid_fromstr(&id, rec->commit) != 0) {
+			warn(s, "recorded deployment %lld: '%s' is not a full commit id; ignored",
+			     (long long)rec->record_id, rec->commit ? rec->commit : "");
+			continue;
+		}
+		char hex[41];
+		git_oid_tostr(hex, sizeof hex, &id); /* lower case, as the tags' */
+		struct dep *d = bsearch(hex, s->deps, ntagged, sizeof *s->deps, cmp_dep_hex);
+		if (!d) {
+			for (size_t j = ntagged; j < s->ndeps && !d; j++)
+				if (streq(s->deps[j].hex, hex))
+					d = &s->deps[j];
+		}
+		if (d && d->from_record)
+			continue; /* one record per commit; the first one wins */
+		if (!d) {
+			struct dep nd = {.commit = id,
+					 .ref = rec->ref && *rec->ref ? xstrdup(rec->ref) : xstrndup(hex, 12)};
+			memcpy(nd.hex, hex, sizeof hex);
+			VEC_PUSH(s->deps, s->ndeps, s->capdeps, nd);
+			d = &s->deps[s->ndeps - 1];
+		}
+		d->time = rec->time;
+		d->from_record = true;
+		d->failed = rec->failed;
+		d->hotfix = rec->hotfix;
+		d->record_id = rec->record_id;
+	}
+}
+
+/* ---- cache -------------------------------------------------------------- */
+
+static int load_commit_row(void *arg, const struct git_commit_row *r)
+{
+	struct cmap *m = arg;
+	struct centry c = {.seq = r->seq, .author_time = r->author_time, .commit_time = r->commit_time,
+			   .parents = r->parents < 0 ? 0 : r->parents > UINT16_MAX ? UINT16_MAX : (uint16_t)r->parents};
+	memcpy(c.id.id, r->sha, GIT_OID_RAWSZ);
+	VEC_PUSH(m->e, m->n, m->cap, c); /* not indexed yet: see cmap_keep_shipped_before */
+	return 0;
+}
+
+/* A warm start's loader: the cached commits go straight into the result
+ * (no index, no copy), the shipped ones with at most one parent as changes. */
+static int load_change_row(void *arg, const struct git_commit_row *r)
+{
+	struct scan *s = arg;
+	struct gitscan_result *out = s->out;
+	out->commits_known++;
+	if (r->seq >= 0 && r->parents <= 1)
+		out->changes[out->nchanges++] = (struct dora_change){
+			.deploy = r->seq, .author_time = r->author_time, .commit_time = r->commit_time};
+	return 0;
+}
+
+/* Loads the cached commits: into the result when nothing changed (warm),
+ * else into the map for the walk. Then the revert lines. */
+static int load_commits(struct scan *s, struct store *st, bool warm)
+{
+	size_t total;
+	if (store_git_commits_count(st, &total) != 0)
+		return -1;
+	int rc;
+	if (warm) {
+		s->out->changes = xmalloc((total + 1) * sizeof *s->out->changes);
+		rc = store_git_commits_load(st, load_change_row, s);
+	} else {
+		grow_array((void **)&s->map.e, &s->map.cap, total + 1, sizeof *s->map.e);
+		rc = store_git_commits_load(st, load_commit_row, &s->map);
+	}
+	if (rc != 0)
+		return -1;
+	struct git_revert_row *rows;
+	size_t nrows;
+	if (store_git_reverts_load(st, &rows, &nrows) != 0)
+		return -1;
+	s->revs = rows;
+	s->nrevs = s->caprevs = nrows;
+	return 0;
+}
+
+/* The length of the deployment order the cache shares with this run (-1:
+ * no usable cache); *ncached_deps is the cached order's length. */
+static int cached_order(struct scan *s, struct store *st, size_t *ncached_deps)
+{
+	*ncached_deps = 0;
+	char *format = store_git_meta_get(st, "format");
+	bool ok = format && streq(format, CACHE_FORMAT);
+	free(format);
+	if (!ok)
+		return -1;
+	char (*cdeps)[41];
+	size_t n;
+	if (store_git_deploys_load(st, &cdeps, &n) != 0)
+		return -1;
+	size_t common = 0;
+	while (common < n && common < s->ndeps && streq(cdeps[common], s->deps[common].hex))
+		common++;
+	free(cdeps);
+	*ncached_deps = n;
+	return (int)common;
+}
+
+/* Writes what this run walked: the fresh commits come in runs of one
+ * deployment each (deployments are walked in order, the unshipped last), so
+ * each run is one packed row. */
+static int save_cache(struct scan *s, struct store *st, const char *pattern)
+{
+	struct git_commit_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	for (size_t i = 0; i <= s->map.n && rc == 0; i++) {
+		const struct centry *c = i < s->map.n ? &s->map.e[i] : NULL;
+		if (c && !c->fresh)
+			continue;
+		if (n && (!c || c->seq != rows[0].seq)) {
+			rc = store_git_commits_save(st, rows[0].seq, rows, n);
+			n = 0;
+		}
+		if (!c)
+			break;
+		struct git_commit_row r = {.seq = c->seq, .parents = c->parents,
+					   .author_time = c->author_time, .commit_time = c->commit_time};
+		memcpy(r.sha, c->id.id, GIT_OID_RAWSZ);
+		VEC_PUSH(rows, n, cap, r);
+	}
+	free(rows);
+	if (rc == 0)
+		rc = store_git_reverts_save(st, s->revs, s->nrevs);
+	struct git_deploy_row *deps = xcalloc(s->ndeps + 1, sizeof *deps);
+	for (size_t i = 0; i < s->ndeps; i++) {
+		memcpy(deps[i].commit, s->deps[i].hex, 41);
+		deps[i].ref = s->deps[i].ref;
+		deps[i].time = s->deps[i].time;
+	}
+	if (rc == 0)
+		rc = store_git_deploys_save(st, deps, s->ndeps);
+	free(deps);
+	if (rc == 0)
+		rc = store_git_refs_save(st, s->refs, s->nrefs);
+	if (rc == 0)
+		rc = store_git_meta_set(st, "deploy_tags", pattern);
+	if (rc == 0)
+		rc = store_git_meta_set(st, "default_branch", s->out->default_branch);
+	if (rc == 0)
+		rc = store_git_meta_set(st, "format", CACHE_FORMAT);
+	return rc;
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+static char *own(struct gitscan_result *r, char *str, size_t *cap)
+{
+	VEC_PUSH(r->strings, r->nstrings, *cap, str);
+	return str;
+}
+
+static int cmp_revert(const void *a, const void *b)
+{
+	const struct dora_revert *x = a, *y = b;
+	if (x->revert_deploy != y->revert_deploy)
+		return x->revert_deploy < y->revert_deploy ? -1 : 1;
+	if (x->reverted_deploy != y->reverted_deploy)
+		return x->reverted_deploy < y->reverted_deploy ? -1 : 1;
+	return (x->revert_author_time > y->revert_author_time) - (x->revert_author_time < y->revert_author_time);
+}
+
+static int cmp_oid(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/* The known commit a 7-40 hex prefix names, or -1 when unknown or ambiguous. */
+static long resolve_prefix(const struct scan *s, const char *hex, git_oid **sorted)
+{
+	size_t len = strlen(hex);
+	char full[41];
+	memset(full, '0', 40);
+	memcpy(full, hex, len);
+	full[40] = '\0';
+	git_oid key;
+	if (git_oid_fromstr(&key, full) != 0)
+		return -1;
+	if (len == 40)
+		return cmap_find(&s->map, &key);
+	if (!*sorted) {
+		*sorted = xmalloc((s->map.n + 1) * sizeof **sorted);
+		for (size_t i = 0; i < s->map.n; i++)
+			(*sorted)[i] = s->map.e[i].id;
+		qsort(*sorted, s->map.n, sizeof **sorted, cmp_oid);
+	}
+	size_t lo = 0, hi = s->map.n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (git_oid_cmp(&(*sorted)[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= s->map.n || git_oid_ncmp(&(*sorted)[lo], &key, len) != 0)
+		return -1;
+	if (lo + 1 < s->map.n && git_oid_ncmp(&(*sorted)[lo + 1], &key, len) == 0)
+		return -1; /* ambiguous: spec §3 ignores it */
+	return cmap_find(&s->map, &(*sorted)[lo]);
+}
+
+/* Resolves every revert line against the commits known now. */
+static void resolve_reverts(struct scan *s)
+{
+	git_oid *sorted = NULL;
+	for (size_t i = 0; i < s->nrevs; i++) {
+		long idx = resolve_prefix(s, s->revs[i].target, &sorted);
+		s->revs[i].has_resolved = idx >= 0;
+		if (idx >= 0) {
+			memcpy(s->revs[i].resolved, s->map.e[idx].id.id, GIT_OID_RAWSZ);
+			s->revs[i].resolved_seq = s->map.e[idx].seq;
+		}
+	}
+	free(sorted);
+}
+
+static void build_result(struct scan *s, bool warm)
+{
+	struct gitscan_result *r = s->out;
+	size_t capstr = 0, cap = 0;
+	r->ndeploys = s->ndeps;
+	r->deploys = xcalloc(s->ndeps + 1, sizeof *r->deploys);
+	r->record_ids = xcalloc(s->ndeps + 1, sizeof *r->record_ids);
+	for (size_t i = 0; i < s->ndeps; i++) {
+		struct dep *d = &s->deps[i];
+		r->deploys[i] = (struct dora_deploy){
+			.time = d->time, .ref = own(r, d->ref, &capstr), .commit = own(r, xstrdup(d->hex), &capstr),
+			.from_tag = d->from_tag, .from_record = d->from_record,
+			.failed_record = d->failed, .hotfix = d->hotfix,
+		};
+		d->ref = NULL;
+		r->record_ids[i] = d->record_id;
+	}
+	for (size_t i = 0; i < s->map.n && !warm; i++) { /* warm: filled by load_change_row */
+		const struct centry *c = &s->map.e[i];
+		if (c->seq < 0 || c->parents > 1)
+			continue;
+		struct dora_change ch = {.deploy = c->seq, .author_time = c->author_time, .commit_time = c->commit_time};
+		VEC_PUSH(r->changes, r->nchanges, cap, ch);
+	}
+	/* No sort needed: the commits are grouped by deployment in ascending
+	 * order (cached chunks load by seq, fresh ones are walked in order), and
+	 * within one deployment the walk order is the same on every run. */
+	cap = 0;
+	for (size_t i = 0; i < s->nrevs; i++) {
+		const struct git_revert_row *rl = &s->revs[i];
+		if (!rl->has_resolved)
+			continue;
+		struct dora_revert rv = {.reverted_deploy = rl->resolved_seq, .revert_deploy = rl->seq,
+					 .revert_author_time = rl->author_time};
+		VEC_PUSH(r->reverts, r->nreverts, cap, rv);
+	}
+	qsort(r->reverts, r->nreverts, sizeof *r->reverts, cmp_revert);
+	r->commits_walked = s->walked;
+	if (!warm)
+		r->commits_known = s->map.n;
+}
+
+/* ---- the scan -------------------------------------------------------------- */
+
+static void forget_from(struct scan *s, int32_t keep_below)
+{
+	cmap_keep_shipped_before(&s->map, keep_below);
+	size_t j = 0;
+	for (size_t i = 0; i < s->nrevs; i++)
+		if (s->revs[i].seq >= 0 && s->revs[i].seq < keep_below)
+			s->revs[j++] = s->revs[i];
+	s->nrevs = j;
+}
+
+static void add_warnings(struct scan *s, const char *pattern)
+{
+	if (git_repository_is_shallow(s->repo))
+		warn(s, "shallow clone: history stops at the cut, so the first deployment inside it "
+			"ships too much; run 'git fetch --unshallow' for full figures");
+	else if (s->missing)
+		warn(s, "%zu commit(s) named as parents are missing from the repository", s->missing);
+	size_t ntagdeps = 0;
+	for (size_t i = 0; i < s->ndeps; i++)
+		ntagdeps += s->deps[i].from_tag;
+	if (!ntagdeps)
+		warn(s, "no tag matches the deploy pattern '%s' (%zu tag(s) in the repository)", pattern, s->ntags);
+}
+
+/* Walks the deployments from index `from` on (each stopping at what an
+ * earlier one shipped), then the unshipped rest of the history from every
+ * branch and tag tip. */
+static void walk_history(struct scan *s, size_t from)
+{
+	for (size_t k = from; k < s->ndeps; k++) {
+		if (git_odb_exists(s->odb, &s->deps[k].commit))
+			walk_from(s, &s->deps[k].commit, (int32_t)k);
+		else /* a record of a commit this clone does not have */
+			warn(s, "deployment %s: commit %.12s is not in the repository; it ships nothing",
+			     s->deps[k].ref, s->deps[k].hex);
+	}
+	for (size_t i = 0; i < s->nrefs; i++) {
+		git_oid id;
+		if (s->refs[i].peeled[0] && git_oid_fromstr(&id, s->refs[i].peeled) == 0)
+			walk_from(s, &id, -1);
+	}
+}
+
+/* The scan: refs and deployments now, the cache's view of them, then only
+ * the walking the difference needs (see the top of this file). */
+static int scan_run(struct scan *s, struct store *st, const struct gitscan_opts *o, char *err, size_t errlen)
+{
+	const char *pattern = o->deploy_tags && *o->deploy_tags ? o->deploy_tags : GITSCAN_DEFAULT_TAGS;
+	bool writable = st && store_git_writable(st);
+	if (list_refs(s, err, errlen) != 0)
+		return -1;
+	struct git_ref_row *cached = NULL;
+	size_t ncached = 0;
+	if (st && !o->full && store_git_refs_load(st, &cached, &ncached) != 0) {
+		snprintf(err, errlen, "git cache: %s", store_errmsg(st));
+		return -1;
+	}
+	fill_tags(s, cached, ncached);
+	bool same_refs = refs_equal(s, cached, ncached);
+	store_git_refs_free(cached, ncached);
+	s->out->default_branch = o->default_branch && *o->default_branch ? xstrdup(o->default_branch)
+									 : detect_default_branch(s);
+	deps_from_tags(s, pattern);
+	deps_from_records(s, o);
+	qsort(s->deps, s->ndeps, sizeof *s->deps, cmp_dep_order);
+
+	size_t ncached_deps = 0;
+	int common = st && !o->full ? cached_order(s, st, &ncached_deps) : -1;
+	bool cold = common < 0;
+	bool same_deps = !cold && (size_t)common == ncached_deps && (size_t)common == s->ndeps;
+	bool warm = !cold && same_deps && same_refs;
+	if (!cold && load_commits(s, st, warm) != 0)
+		goto db_fail;
+	if (cold) {
+		forget_from(s, 0);
+		if (writable && store_git_clear(st) != 0)
+			goto db_fail;
+		common = 0;
+	} else if (!warm) {
+		forget_from(s, common);
+		if (writable && store_git_forget(st, common) != 0)
+			goto db_fail;
+	}
+	if (!warm)
+		walk_history(s, (size_t)common);
+	s->out->from_cache = !cold && s->walked == 0;
+	if (!warm) {
+		resolve_reverts(s);
+		if (writable && save_cache(s, st, pattern) != 0)
+			goto db_fail;
+	}
+	add_warnings(s, pattern);
+	build_result(s, warm);
+	return 0;
+db_fail:
+	snprintf(err, errlen, "git cache: %s", store_errmsg(st));
+	return -1;
+}
+
+/* The object cache would keep every commit read during the walk (tens of
+ * MB on a large history) for nothing: each is read once. Commits are kept
+ * out of it for the scan, then libgit2's defaults come back. */
+static void cache_commits(bool on)
+{
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)(on ? 4096 : 0));
+	/* Re-hashing every object read costs a fifth of the scan; git log does
+	 * not do it either (git fsck is the tool for that). */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, (int)on);
+}
+
+int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_opts *o,
+		 struct gitscan_result *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	static const struct gitscan_opts none;
+	if (!o)
+		o = &none;
+	struct scan s = {.out = out};
+	git_libgit2_init();
+	int rc = -1;
+	if (git_repository_open_ext(&s.repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
+		snprintf(err, errlen, "%s: not a git repository", repo_path);
+		goto done;
+	}
+	if (git_repository_odb(&s.odb, s.repo) != 0) {
+		git_fail(err, errlen, repo_path);
+		goto done;
+	}
+	bool tx = st && store_git_writable(st);
+	if (tx && store_begin(st) != 0) {
+		snprintf(err, errlen, "git cache: %s", store_errmsg(st));
+		goto done;
+	}
+	cache_commits(false);
+	rc = scan_run(&s, st, o, err, errlen);
+	cache_commits(true);
+	if (tx && rc == 0 && store_commit(st) != 0) {
+		snprintf(err, errlen, "git cache: %s", store_errmsg(st));
+		rc = -1;
+	} else if (tx && rc != 0) {
+		store_rollback(st);
+	}
+done:
+	cmap_free(&s.map);
+	free(s.revs);
+	free(s.stack);
+	store_git_refs_free(s.refs, s.nrefs);
+	free(s.origin_head);
+	for (size_t i = 0; i < s.ndeps; i++)
+		free(s.deps[i].ref);
+	free(s.deps);
+	git_odb_free(s.odb);
+	git_repository_free(s.repo);
+	git_libgit2_shutdown();
+	if (rc != 0)
+		gitscan_result_free(out);
+	return rc;
+}
+
+void gitscan_result_free(struct gitscan_result *r)
+{
+	if (!r)
+		return;
+	free(r->deploys);
+	free(r->changes);
+	free(r->reverts);
+	free(r->record_ids);
+	free(r->default_branch);
+	for (size_t i = 0; i < r->nwarnings; i++)
+		free(r->warnings[i]);
+	free(r->warnings);
+	for (size_t i = 0; i < r->nstrings; i++)
+		free(r->strings[i]);
+	free(r->strings);
+	memset(r, 0, sizeof *r);
+}
+
+int gitscan_resolve(const char *repo_path, const char *ref, char out[41], char *err, size_t errlen)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL, *commit = NULL;
+	int rc = -1;
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
+		snprintf(err, errlen, "%s: not a git repository", repo_path);
+	} else {
+		int e = git_revparse_single(&obj, repo, ref);
+		if (e == GIT_EAMBIGUOUS)
+			snprintf(err, errlen, "'%s' is ambiguous: give more of the commit id", ref);
+		else if (e != 0)
+			snprintf(err, errlen, "'%s' names no commit in %s", ref, repo_path);
+		else if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) != 0)
+			snprintf(err, errlen, "'%s' is not a commit", ref);
+		else {
+			git_oid_tostr(out, 41, git_object_id(commit));
+			rc = 0;
+		}
+	}
+	git_object_free(commit);
+	git_object_free(obj);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}

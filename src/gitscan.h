@@ -1,0 +1,65 @@
+/* gitscan — the git history engine: deployments, the commits each shipped,
+ * and reverts (spec §0–§3), cached incrementally in the store. The only
+ * module that calls libgit2. */
+#ifndef SD_GITSCAN_H
+#define SD_GITSCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics.h" /* struct dora_deploy, dora_change, dora_revert */
+
+struct store;
+
+/* A production deployment recorded in the database (spec §1 "From the release database"). */
+struct gitscan_record {
+	const char *commit;     /* 40 hex, already resolved */
+	int64_t time;
+	const char *ref;        /* shown when no tag names the commit; NULL: the short hash */
+	bool failed;            /* status failed or rolled-back */
+	bool hotfix;            /* kind hotfix */
+	int64_t record_id;
+};
+
+#define GITSCAN_DEFAULT_TAGS "v*,!*rc*"
+
+struct gitscan_opts {
+	const char *deploy_tags;      /* "v*,!*rc*": comma-separated fnmatch globs (no FNM_PATHNAME), '!' excludes; NULL: default */
+	const char *default_branch;   /* NULL: detect (refs/remotes/origin/HEAD target, else HEAD's branch, else main, else master) */
+	bool full;                    /* ignore the cache */
+	const struct gitscan_record *records;
+	size_t nrecords;
+};
+
+struct gitscan_result {
+	struct dora_deploy *deploys;  /* deployment order: time, ties by ref (tag names) */
+	size_t ndeploys;
+	struct dora_change *changes;  /* shipped commits with <= 1 parent, grouped by deployment (ascending) */
+	size_t nchanges;
+	struct dora_revert *reverts;
+	size_t nreverts;
+	int64_t *record_ids;          /* per deploy: the record id merged into it, or 0 */
+	char *default_branch;         /* e.g. "main" */
+	size_t commits_walked;        /* commits read from the repository this run */
+	size_t commits_known;         /* commits of the history (walked or cached) */
+	bool from_cache;              /* true when nothing had to be walked */
+	char **warnings;              /* e.g. shallow clone, no matching tags */
+	size_t nwarnings;
+	char **strings;               /* owns deploys[i].ref and .commit */
+	size_t nstrings;
+};
+
+/* Scans the repository at repo_path, using and updating the git cache in st
+ * (one transaction; st may be NULL or read-only: nothing is cached then).
+ * 0 ok, -1 with a one-line message in err. */
+int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_opts *o,
+		 struct gitscan_result *out, char *err, size_t errlen);
+/* Frees everything a result owns and zeroes it. */
+void gitscan_result_free(struct gitscan_result *r);
+/* Resolves a ref (tag, branch, commit prefix) to 40 hex; 0 ok, -1 with message. */
+int gitscan_resolve(const char *repo_path, const char *ref, char out[41], char *err, size_t errlen);
+/* True when the tag's short name is a deployment under pattern (NULL: the default). */
+bool gitscan_tag_matches(const char *pattern, const char *name);
+
+#endif

@@ -1,0 +1,311 @@
+/* store_git — the git history cache. Only gitscan uses it; everything here
+ * can be dropped and rebuilt by a full scan, so errors are plain failures
+ * and the caller's transaction keeps the cache consistent. */
+#include "store_git.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+#include "timeutil.h"
+#include "util.h"
+
+bool store_git_writable(const struct store *st)
+{
+	return !st->readonly;
+}
+
+char *store_git_meta_get(struct store *st, const char *key)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT value FROM git_meta WHERE key = ?");
+	if (!s)
+		return NULL;
+	store_bind_text(s, 1, key);
+	char *v = sqlite3_step(s) == SQLITE_ROW ? store_col_text(s, 0) : NULL;
+	sqlite3_finalize(s);
+	return v;
+}
+
+int store_git_meta_set(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO git_meta (key, value) VALUES (?, ?)");
+	if (!s)
+		return -1;
+	store_bind_text(s, 1, key);
+	store_bind_text(s, 2, value);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, "git_meta");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Copies a 40-hex column into buf, or "" when NULL or malformed. */
+static void col_hex(sqlite3_stmt *s, int i, char buf[41])
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	buf[0] = '\0';
+	if (t && strlen((const char *)t) == 40)
+		memcpy(buf, t, 41);
+}
+
+int store_git_refs_load(struct store *st, struct git_ref_row **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = store_prepare(st, "SELECT name, target, peeled, at FROM git_refs ORDER BY name");
+	if (!s)
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct git_ref_row r;
+		r.name = store_col_text(s, 0);
+		col_hex(s, 1, r.target);
+		col_hex(s, 2, r.peeled);
+		r.time = store_col_time(s, 3);
+		VEC_PUSH(*out, *n, cap, r);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_git_refs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return store_fail(st, "git_refs");
+	}
+	return 0;
+}
+
+void store_git_refs_free(struct git_ref_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].name);
+	free(rows);
+}
+
+int store_git_refs_save(struct store *st, const struct git_ref_row *rows, size_t n)
+{
+	if (store_exec(st, "DELETE FROM git_refs") != 0)
+		return -1;
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO git_refs (name, target, peeled, at) VALUES (?, ?, ?, ?)");
+	if (!s)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		store_bind_text(s, 1, rows[i].name);
+		store_bind_text(s, 2, rows[i].target);
+		store_bind_text(s, 3, rows[i].peeled[0] ? rows[i].peeled : NULL);
+		store_bind_time(s, 4, rows[i].time);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = store_fail(st, "git_refs");
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_git_deploys_load(struct store *st, char (**out)[41], size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = store_prepare(st, "SELECT commit_sha FROM git_deploys ORDER BY seq");
+	if (!s)
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		grow_array((void **)out, &cap, *n + 1, sizeof **out);
+		col_hex(s, 0, (*out)[(*n)++]);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return store_fail(st, "git_deploys");
+	}
+	return 0;
+}
+
+int store_git_deploys_save(struct store *st, const struct git_deploy_row *rows, size_t n)
+{
+	if (store_exec(st, "DELETE FROM git_deploys") != 0)
+		return -1;
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO git_deploys (seq, commit_sha, ref, at) VALUES (?, ?, ?, ?)");
+	if (!s)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sqlite3_bind_int64(s, 1, (int64_t)i);
+		store_bind_text(s, 2, rows[i].commit);
+		store_bind_text(s, 3, rows[i].ref ? rows[i].ref : "");
+		sqlite3_bind_int64(s, 4, rows[i].time);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = store_fail(st, "git_deploys");
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Packed commit record: id, author time, committer time, parent count. */
+#define REC_SIZE 38
+
+static void put_le(unsigned char *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+	uint64_t v = 0;
+	for (int i = bytes; i-- > 0;)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+int store_git_commits_load(struct store *st, int (*fn)(void *arg, const struct git_commit_row *r),
+			   void *arg)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT seq, n, data FROM git_commits ORDER BY seq");
+	if (!s)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int32_t seq = sqlite3_column_int(s, 0);
+		int64_t n = sqlite3_column_int64(s, 1);
+		const unsigned char *p = sqlite3_column_blob(s, 2);
+		if (n < 0 || sqlite3_column_bytes(s, 2) != n * REC_SIZE)
+			continue; /* not ours: dropped, and a scan walks those commits again */
+		for (int64_t i = 0; i < n; i++, p += REC_SIZE) {
+			struct git_commit_row r = {.seq = seq};
+			memcpy(r.sha, p, 20);
+			r.author_time = (int64_t)get_le(p + 20, 8);
+			r.commit_time = (int64_t)get_le(p + 28, 8);
+			r.parents = (int32_t)get_le(p + 36, 2);
+			if (fn(arg, &r) != 0) {
+				sqlite3_finalize(s);
+				return -1;
+			}
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "git_commits");
+}
+
+int store_git_commits_count(struct store *st, size_t *n)
+{
+	*n = 0;
+	sqlite3_stmt *s = store_prepare(st, "SELECT coalesce(sum(n), 0) FROM git_commits WHERE n >= 0");
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : store_fail(st, "git_commits");
+	if (rc == 0)
+		*n = (size_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_git_commits_save(struct store *st, int32_t seq, const struct git_commit_row *rows, size_t n)
+{
+	unsigned char *data = xmalloc(n * REC_SIZE + 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *p = data + i * REC_SIZE;
+		memcpy(p, rows[i].sha, 20);
+		put_le(p + 20, (uint64_t)rows[i].author_time, 8);
+		put_le(p + 28, (uint64_t)rows[i].commit_time, 8);
+		put_le(p + 36, (uint64_t)rows[i].parents, 2);
+	}
+	sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO git_commits (seq, n, data) VALUES (?, ?, ?)");
+	int rc = -1;
+	if (s) {
+		sqlite3_bind_int(s, 1, seq);
+		sqlite3_bind_int64(s, 2, (int64_t)n);
+		sqlite3_bind_blob64(s, 3, data, (sqlite3_uint64)(n * REC_SIZE), SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, "git_commits");
+		sqlite3_finalize(s);
+	}
+	free(data);
+	return rc;
+}
+
+int store_git_forget(struct store *st, int from_seq)
+{
+	sqlite3_stmt *s = store_prepare(st, "DELETE FROM git_commits WHERE seq < 0 OR seq >= ?");
+	if (!s)
+		return -1;
+	sqlite3_bind_int(s, 1, from_seq);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, "git_commits");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_git_reverts_load(struct store *st, struct git_revert_row **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = store_prepare(st, "SELECT revert_sha, deploy_seq, target, author_time, resolved, resolved_seq FROM git_reverts");
+	if (!s)
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct git_revert_row r = {0};
+		const unsigned char *t = sqlite3_column_text(s, 2);
+		if (sqlite3_column_bytes(s, 0) != 20 || !t || strlen((const char *)t) > 40)
+			continue;
+		memcpy(r.sha, sqlite3_column_blob(s, 0), 20);
+		r.seq = sqlite3_column_int(s, 1);
+		snprintf(r.target, sizeof r.target, "%s", (const char *)t);
+		r.author_time = sqlite3_column_int64(s, 3);
+		if (sqlite3_column_bytes(s, 4) == 20 && sqlite3_column_type(s, 5) == SQLITE_INTEGER) {
+			r.has_resolved = true;
+			memcpy(r.resolved, sqlite3_column_blob(s, 4), 20);
+			r.resolved_seq = sqlite3_column_int(s, 5);
+		}
+		VEC_PUSH(*out, *n, cap, r);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return store_fail(st, "git_reverts");
+	}
+	return 0;
+}
+
+int store_git_reverts_save(struct store *st, const struct git_revert_row *rows, size_t n)
+{
+	if (store_exec(st, "DELETE FROM git_reverts") != 0)
+		return -1;
+	sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO git_reverts"
+				      " (revert_sha, deploy_seq, target, author_time, resolved, resolved_seq) VALUES (?, ?, ?, ?, ?, ?)");
+	if (!s)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sqlite3_bind_blob(s, 1, rows[i].sha, 20, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, rows[i].seq);
+		sqlite3_bind_text(s, 3, rows[i].target, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, rows[i].author_time);
+		if (rows[i].has_resolved) {
+			sqlite3_bind_blob(s, 5, rows[i].resolved, 20, SQLITE_STATIC);
+			sqlite3_bind_int(s, 6, rows[i].resolved_seq);
+		} else {
+			sqlite3_bind_null(s, 5);
+			sqlite3_bind_null(s, 6);
+		}
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = store_fail(st, "git_reverts");
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_git_clear(struct store *st)
+{
+	return store_exec(st, "DELETE FROM git_meta; DELETE FROM git_refs; DELETE FROM git_deploys;"
+			  " DELETE FROM git_commits; DELETE FROM git_reverts;");
+}

@@ -1,0 +1,86 @@
+/* store_git — the git history cache (git_* tables): what the last scan learned. */
+#ifndef SD_STORE_GIT_H
+#define SD_STORE_GIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* One history ref as last seen. peeled is "" when the ref does not peel to a
+ * commit; time is SD_NO_TIME for branches. */
+struct git_ref_row {
+	char *name;
+	char target[41];
+	char peeled[41];
+	int64_t time;
+};
+
+/* One commit of the history; seq is the deployment that first shipped it, or -1. */
+struct git_commit_row {
+	unsigned char sha[20];
+	int32_t seq;
+	int32_t parents;
+	int64_t author_time;
+	int64_t commit_time;
+};
+
+/* One "This reverts commit <target>" line of the commit sha (seq copied from
+ * it); resolved is the commit target names, when has_resolved, and
+ * resolved_seq that commit's deployment (-1: unshipped). */
+struct git_revert_row {
+	unsigned char sha[20];
+	int32_t seq;
+	char target[41];
+	int64_t author_time;
+	bool has_resolved;
+	unsigned char resolved[20];
+	int32_t resolved_seq;
+};
+
+/* One entry of the cached deployment order. */
+struct git_deploy_row {
+	char commit[41];
+	const char *ref;
+	int64_t time;
+};
+
+/* False when the store was opened read-only: the scan then caches nothing. */
+bool store_git_writable(const struct store *st);
+/* A git_meta value (malloc'd) or NULL. */
+char *store_git_meta_get(struct store *st, const char *key);
+int store_git_meta_set(struct store *st, const char *key, const char *value);
+
+/* All cached refs, by name. */
+int store_git_refs_load(struct store *st, struct git_ref_row **out, size_t *n);
+/* Replaces the cached refs with rows. */
+int store_git_refs_save(struct store *st, const struct git_ref_row *rows, size_t n);
+void store_git_refs_free(struct git_ref_row *rows, size_t n);
+
+/* The cached deployment order as 40-hex commits (*out: n * 41 bytes, malloc'd). */
+int store_git_deploys_load(struct store *st, char (**out)[41], size_t *n);
+/* Replaces the cached deployment order. */
+int store_git_deploys_save(struct store *st, const struct git_deploy_row *rows, size_t n);
+
+/* Calls fn for every cached commit (any order); fn returning non-zero stops with -1. */
+int store_git_commits_load(struct store *st, int (*fn)(void *arg, const struct git_commit_row *r),
+			   void *arg);
+/* The number of cached commits. */
+int store_git_commits_count(struct store *st, size_t *n);
+/* Stores the n commits deployment seq shipped first (all rows[i].seq == seq;
+ * seq -1: unshipped), replacing what was cached for seq. */
+int store_git_commits_save(struct store *st, int32_t seq, const struct git_commit_row *rows, size_t n);
+/* Forgets the commits first shipped by deployment from_seq or later, and
+ * every unshipped one (seq -1). */
+int store_git_forget(struct store *st, int from_seq);
+
+/* Every cached revert line. */
+int store_git_reverts_load(struct store *st, struct git_revert_row **out, size_t *n);
+/* Replaces the cached revert lines. */
+int store_git_reverts_save(struct store *st, const struct git_revert_row *rows, size_t n);
+
+/* Empties the whole git cache. */
+int store_git_clear(struct store *st);
+
+#endif

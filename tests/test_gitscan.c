@@ -1,0 +1,846 @@
+/* test_gitscan — pins the git history engine to spec §0–§3 on real
+ * repositories built at test time with the git CLI (fixed dates) and a real
+ * SQLite cache: which refs are history (pull-request refs and notes are
+ * not), which tags are deployments (pattern with '!' exclusions, tags on
+ * trees or blobs ignored), their times (tagger date vs committer date, time
+ * zones converted, several tags on one commit = the earliest), what each
+ * deployment ships (one pass; merges are not changes; a maintenance patch
+ * tag ships only its own commit), reverts (full and abbreviated hashes,
+ * shipped with the change or later, never shipped, unknown ignored),
+ * recorded deployments merging with a tag or standing alone, shallow clones
+ * and empty repositories, and the incremental cache: a warm start walks
+ * nothing, a new tag walks only the new commits, and a moved tag, a
+ * force-pushed branch, a changed pattern or changed records give exactly
+ * what a full rescan gives. Times are written as hand-computed Unix
+ * seconds: T0 = 2026-01-01T00:00:00Z = 1767225600 (date -u -d @1767225600). */
+#include <criterion/criterion.h>
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gitscan.h"
+#include "helpers.h"
+#include "store.h"
+#include "util.h"
+
+#define T0 INT64_C(1767225600)
+/* 2026-01-DD HH:00 UTC */
+#define T(day, hour) (T0 + ((day) - 1) * INT64_C(86400) + (hour) * INT64_C(3600))
+
+static char *tmp, *repo, *dbpath;
+static struct store *st;
+static char *pool[64];
+static size_t npool;
+static char err[512];
+
+static char *keep(char *s)
+{
+	cr_assert_lt(npool, ARRAY_SIZE(pool));
+	return pool[npool++] = s;
+}
+
+static void setup(void)
+{
+	tmp = th_tmpdir();
+	repo = xasprintf("%s/r", tmp);
+	th_sh(tmp, "mkdir r");
+	cr_assert_eq(th_git(repo, "2026-01-01T00:00:00+0000", "init -q"), 0);
+	dbpath = xasprintf("%s/cache.db", tmp);
+	st = store_open(dbpath, STORE_CREATE, err, sizeof err);
+	cr_assert_not_null(st, "%s", err);
+}
+
+static void teardown(void)
+{
+	store_close(st);
+	th_rmtree(tmp);
+	for (size_t i = 0; i < npool; i++)
+		free(pool[i]);
+	free(tmp);
+	free(repo);
+	free(dbpath);
+}
+
+TestSuite(gitscan, .init = setup, .fini = teardown);
+
+/* A commit on the current branch with the message msg, dated (author and
+ * committer) date; returns its sha. */
+static const char *commit(const char *date, const char *msg)
+{
+	char *f = xasprintf("%s/msg", tmp);
+	th_write(f, msg);
+	cr_assert_eq(th_git(repo, date, "commit -q --allow-empty -F '%s'", f), 0);
+	free(f);
+	return keep(th_rev(repo, "HEAD"));
+}
+
+static void ltag(const char *name, const char *rev)
+{
+	cr_assert_eq(th_git(repo, "2030-01-01T00:00:00+0000", "tag -f %s %s", name, rev), 0);
+}
+
+/* An annotated tag whose tagger date is date. */
+static void atag(const char *name, const char *rev, const char *date)
+{
+	cr_assert_eq(th_git(repo, date, "tag -f -a %s -m 'Release %s' %s", name, name, rev), 0);
+}
+
+static void sync_with(struct store *s, const struct gitscan_opts *o, struct gitscan_result *r)
+{
+	cr_assert_eq(gitscan_sync(s, repo, o, r, err, sizeof err), 0, "gitscan_sync: %s", err);
+}
+
+static void scan(const struct gitscan_opts *o, struct gitscan_result *r)
+{
+	sync_with(st, o, r);
+}
+
+/* A full scan into a fresh database: what every incremental run must equal. */
+static void sync_fresh(const struct gitscan_opts *o, struct gitscan_result *r)
+{
+	char *p = xasprintf("%s/fresh-%zu.db", tmp, npool);
+	keep(p);
+	struct store *s2 = store_open(p, STORE_CREATE, err, sizeof err);
+	cr_assert_not_null(s2, "%s", err);
+	struct gitscan_opts full = o ? *o : (struct gitscan_opts){0};
+	full.full = true;
+	sync_with(s2, &full, r);
+	store_close(s2);
+}
+
+static size_t changes_of(const struct gitscan_result *r, int deploy)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nchanges; i++)
+		n += r->changes[i].deploy == deploy;
+	return n;
+}
+
+static bool has_warning(const struct gitscan_result *r, const char *needle)
+{
+	for (size_t i = 0; i < r->nwarnings; i++)
+		if (strstr(r->warnings[i], needle))
+			return true;
+	return false;
+}
+
+static void assert_same(const struct gitscan_result *a, const struct gitscan_result *b)
+{
+	cr_assert_eq(a->ndeploys, b->ndeploys);
+	for (size_t i = 0; i < a->ndeploys; i++) {
+		cr_assert_eq(a->deploys[i].time, b->deploys[i].time, "deploy %zu", i);
+		cr_assert_str_eq(a->deploys[i].ref, b->deploys[i].ref);
+		cr_assert_str_eq(a->deploys[i].commit, b->deploys[i].commit);
+		cr_assert_eq(a->deploys[i].from_tag, b->deploys[i].from_tag);
+		cr_assert_eq(a->deploys[i].from_record, b->deploys[i].from_record);
+		cr_assert_eq(a->deploys[i].failed_record, b->deploys[i].failed_record);
+		cr_assert_eq(a->deploys[i].hotfix, b->deploys[i].hotfix);
+		cr_assert_eq(a->record_ids[i], b->record_ids[i]);
+	}
+	cr_assert_eq(a->nchanges, b->nchanges);
+	for (size_t i = 0; i < a->nchanges; i++) {
+		cr_assert_eq(a->changes[i].deploy, b->changes[i].deploy, "change %zu", i);
+		cr_assert_eq(a->changes[i].author_time, b->changes[i].author_time, "change %zu", i);
+		cr_assert_eq(a->changes[i].commit_time, b->changes[i].commit_time, "change %zu", i);
+	}
+	cr_assert_eq(a->nreverts, b->nreverts);
+	for (size_t i = 0; i < a->nreverts; i++) {
+		cr_assert_eq(a->reverts[i].reverted_deploy, b->reverts[i].reverted_deploy);
+		cr_assert_eq(a->reverts[i].revert_deploy, b->reverts[i].revert_deploy);
+		cr_assert_eq(a->reverts[i].revert_author_time, b->reverts[i].revert_author_time);
+	}
+	cr_assert_eq(a->commits_known, b->commits_known);
+}
+
+/* ---- which tags, and when ---------------------------------------------- */
+
+Test(gitscan, tag_patterns)
+{
+	cr_assert(gitscan_tag_matches(NULL, "v1.2.0"));
+	cr_assert_not(gitscan_tag_matches(NULL, "v1.2.0-rc1"));  /* default "v*,!*rc*" */
+	cr_assert_not(gitscan_tag_matches(NULL, "1.2.0"));
+	cr_assert(gitscan_tag_matches(" jq-* , !*rc* ", "jq-1.7.1"));
+	cr_assert_not(gitscan_tag_matches("jq-*,!*rc*", "jq-1.7rc2"));
+	cr_assert(gitscan_tag_matches("v*", "v1/hotfix"));       /* no FNM_PATHNAME */
+	cr_assert(gitscan_tag_matches("!*rc*", "2.4.1"));        /* only exclusions: all else */
+	cr_assert_not(gitscan_tag_matches("curl-*", "v8.0"));
+}
+
+Test(gitscan, annotated_uses_tagger_date_lightweight_committer_date)
+{
+	const char *c1 = commit("2026-01-02T10:00:00+0000", "one\n");
+	ltag("v1.0", c1);
+	const char *c2 = commit("2026-01-03T10:00:00+0000", "two\n");
+	atag("v1.1", c2, "2026-01-05T09:00:00+0000");
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_eq(r.ndeploys, 2);
+	cr_assert_str_eq(r.deploys[0].ref, "v1.0");
+	cr_assert_str_eq(r.deploys[0].commit, c1);
+	cr_assert_eq(r.deploys[0].time, T(2, 10));  /* committer date of c1 */
+	cr_assert(r.deploys[0].from_tag);
+	cr_assert_not(r.deploys[0].from_record);
+	cr_assert_str_eq(r.deploys[1].ref, "v1.1");
+	cr_assert_eq(r.deploys[1].time, T(5, 9));   /* tagger date, not c2's 01-03 */
+	cr_assert_eq(r.record_ids[0], 0);
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, several_tags_on_one_commit_are_one_deployment_at_the_earliest)
+{
+	const char *c1 = commit("2026-01-02T10:00:00+0000", "one\n");
+	atag("v2.0", c1, "2026-01-04T00:00:00+0000");
+	ltag("v2.0.0", c1);                          /* lightweight: c1's date 01-02 10:00 */
+	const char *c2 = commit("2026-01-03T00:00:00+0000", "two\n");
+	atag("v3", c2, "2026-01-06T00:00:00+0000");
+	atag("v3.0", c2, "2026-01-04T12:00:00+0000");
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_eq(r.ndeploys, 2);
+	cr_assert_str_eq(r.deploys[0].ref, "v2.0, v2.0.0");
+	cr_assert_eq(r.deploys[0].time, T(2, 10));   /* min(01-04 00:00, 01-02 10:00) */
+	cr_assert_str_eq(r.deploys[1].ref, "v3, v3.0");
+	cr_assert_eq(r.deploys[1].time, T(4, 12));   /* min(01-06, 01-04 12:00) */
+	cr_assert_str_eq(r.deploys[1].commit, c2);
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, time_zones_are_converted_not_read_as_local)
+{
+	/* 2026-03-01T00:00Z = T0 + (31 + 28) days = 1767225600 + 5097600 = 1772323200.
+	 * c1 10:00 +0530 = 04:30Z = 1772323200 + 16200 = 1772339400.
+	 * v2's tagger 03:00 -0700 = 10:00Z = 1772323200 + 36000 = 1772359200:
+	 * read as local time (03:00 < 10:00) it would sort before v1. */
+	const char *c1 = commit("2026-03-01T10:00:00+0530", "one\n");
+	ltag("v1", c1);
+	const char *c2 = commit("2026-03-01T02:00:00-0700", "two\n"); /* 09:00Z = 1772355600 */
+	atag("v2", c2, "2026-03-01T03:00:00-0700");
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_eq(r.ndeploys, 2);
+	cr_assert_str_eq(r.deploys[0].ref, "v1");
+	cr_assert_eq(r.deploys[0].time, 1772339400);
+	cr_assert_str_eq(r.deploys[1].ref, "v2");
+	cr_assert_eq(r.deploys[1].time, 1772359200);
+	cr_assert_eq(r.nchanges, 2);
+	cr_assert_eq(r.changes[1].deploy, 1);
+	cr_assert_eq(r.changes[1].author_time, 1772355600);
+	cr_assert_eq(r.changes[1].commit_time, 1772355600);
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, rc_tags_and_exclusions_follow_the_pattern)
+{
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1.0-rc1", c1);
+	const char *c2 = commit("2026-01-03T00:00:00+0000", "two\n");
+	ltag("v1.0", c2);
+	const char *c3 = commit("2026-01-04T00:00:00+0000", "three\n");
+	ltag("release-2", c3);
+	const char *c4 = commit("2026-01-05T00:00:00+0000", "four\n");
+	ltag("release-3-beta", c4);
+	struct gitscan_result r;
+	scan(NULL, &r);  /* default v*,!*rc*: only v1.0, which ships c1 and c2 */
+	cr_assert_eq(r.ndeploys, 1);
+	cr_assert_str_eq(r.deploys[0].ref, "v1.0");
+	cr_assert_eq(changes_of(&r, 0), 2);
+	cr_assert_eq(r.nchanges, 2);
+	cr_assert_eq(r.commits_known, 4);  /* c3, c4 known but unshipped */
+	gitscan_result_free(&r);
+
+	struct gitscan_opts o = {.deploy_tags = "v*,release-*,!*beta*,!*rc*"};
+	scan(&o, &r);
+	cr_assert_eq(r.ndeploys, 2);
+	cr_assert_str_eq(r.deploys[0].ref, "v1.0");
+	cr_assert_str_eq(r.deploys[1].ref, "release-2");
+	cr_assert_eq(changes_of(&r, 1), 1);
+	gitscan_result_free(&r);
+}
+
+/* ---- what each deployment ships ----------------------------------------- */
+
+Test(gitscan, merges_are_not_changes_and_the_first_deployment_is_marked)
+{
+	/* c1 [v1] -- c2 ----- m [v2]
+	 *   \-- f1 -- f2 ---/
+	 * v1 ships c1 (deployment 0: the metrics leave it out, spec §2).
+	 * v2 ships m, c2, f1, f2: 4 commits, 3 changes (m has 2 parents). */
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	cr_assert_eq(th_git(repo, "2026-01-02T00:00:00+0000", "checkout -q -b feature"), 0);
+	commit("2026-01-03T00:00:00+0000", "f1\n");
+	commit("2026-01-04T00:00:00+0000", "f2\n");
+	cr_assert_eq(th_git(repo, "2026-01-04T00:00:00+0000", "checkout -q main"), 0);
+	commit("2026-01-05T00:00:00+0000", "two\n");
+	cr_assert_eq(th_git(repo, "2026-01-06T00:00:00+0000", "merge -q --no-ff -m 'Merge feature' feature"), 0);
+	ltag("v2", "HEAD");
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_eq(r.ndeploys, 2);
+	cr_assert_eq(r.deploys[1].time, T(6, 0));
+	cr_assert_eq(r.commits_known, 5);
+	cr_assert_eq(r.nchanges, 4);
+	cr_assert_eq(changes_of(&r, 0), 1);
+	cr_assert_eq(changes_of(&r, 1), 3);
+	cr_assert_eq(r.changes[0].deploy, 0);
+	cr_assert_eq(r.changes[0].author_time, T(2, 0));
+	cr_assert_str_eq(r.default_branch, "main");
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, author_and_committer_times_are_kept_apart)
+{
+	cr_assert_eq(th_sh(repo, "GIT_AUTHOR_DATE='2026-01-01T08:00:00+0000' GIT_COMMITTER_DATE='2026-01-03T20:00:00+0000' "
+			   "HOME='%s' git -c user.name=T -c user.email=t@e commit -q --allow-empty -m x", repo), 0);
+	ltag("v1", "HEAD");
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_eq(r.nchanges, 1);
+	cr_assert_eq(r.changes[0].author_time, T(1, 8));
+	cr_assert_eq(r.changes[0].commit_time, T(3, 20));
+	cr_assert_eq(r.deploys[0].time, T(3, 20));
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, a_patch_tag_on_a_maintenance_branch_ships_only_its_commits)
+{
+	/* main:  c1 [v1.0, 01-01] -- c2 (01-02) -- c3 [v1.1, 01-04]
+	 * maint:   \-- p1 [v1.0.1, 01-03]
+	 * Order: v1.0, v1.0.1, v1.1. v1.0 ships c1; v1.0.1 ships p1 (c1 is
+	 * taken); v1.1 ships c3 and c2, never p1 (main does not contain it). */
+	const char *c1 = commit("2026-01-01T00:00:00+0000", "one\n");
+	ltag("v1.0", c1);
+	commit("2026-01-02T00:00:00+0000", "two\n");
+	cr_assert_eq(th_git(repo, "2026-01-02T00:00:00+0000", "checkout -q -b maint/1.0 %s", c1), 0);
+	const char *p1 = commit("2026-01-03T00:00:00+0000", "backport\n");
+	ltag("v1.0.1", p1);
+	cr_assert_eq(th_git(repo, "2026-01-03T00:00:00+0000", "checkout -q main"), 0);
+	commit("2026-01-04T00:00:00+0000", "three\n");
+	ltag("v1.1", "HEAD");
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_eq(r.ndeploys, 3);
+	cr_assert_str_eq(r.deploys[1].ref, "v1.0.1");
+	cr_assert_eq(changes_of(&r, 0), 1);
+	cr_assert_eq(changes_of(&r, 1), 1);
+	cr_assert_eq(changes_of(&r, 2), 2);
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, reverts_full_abbreviated_shipped_together_later_and_never)
+{
+	/* c1 [v1] c2 c3 [v2] c4 [v3] c7 [v4] c5 c6
+	 * c3 reverts c2, both shipped by v2          -> (reverted 1, revert 1)
+	 * c4 reverts c1 by a 7-hex abbreviation       -> (0, 2)
+	 * c7 reverts c3 and c4 (two lines)            -> (1, 3), (2, 3)
+	 * c6 reverts c5, neither ever shipped         -> (-1, -1)
+	 * c6 also names an unknown hash (ignored) and has a "This reverts" that
+	 * does not start its line (ignored). Sorted by revert, then reverted. */
+	char msg[512];
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "Add A\n");
+	atag("v1", c1, "2026-01-02T12:00:00+0000");
+	const char *c2 = commit("2026-01-03T00:00:00+0000", "Add B\n");
+	snprintf(msg, sizeof msg, "Revert \"Add B\"\n\nThis reverts commit %s.\n", c2);
+	const char *c3 = commit("2026-01-04T00:00:00+0000", msg);
+	ltag("v2", c3);
+	snprintf(msg, sizeof msg, "Revert \"Add A\"\n\nThis reverts commit %.7s.\n", c1);
+	const char *c4 = commit("2026-01-05T00:00:00+0000", msg);
+	ltag("v3", c4);
+	snprintf(msg, sizeof msg, "Undo both\n\nThis reverts commit %s.\nThis reverts commit %s.\n", c3, c4);
+	commit("2026-01-06T00:00:00+0000", msg);
+	ltag("v4", "HEAD");
+	const char *c5 = commit("2026-01-07T00:00:00+0000", "Add C\n");
+	snprintf(msg, sizeof msg, "Revert \"Add C\"\n\nThis reverts commit %s.\n"
+		 "This reverts commit 0000000deadbeef.\nSee: This reverts commit %s\n"
+		 "This reverts commit %.6s (too short)\n", c5, c1, c1);
+	commit("2026-01-08T00:00:00+0000", msg);
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_eq(r.ndeploys, 4);
+	cr_assert_eq(r.nreverts, 5);
+	int want[5][2] = {{-1, -1}, {1, 1}, {0, 2}, {1, 3}, {2, 3}};
+	for (int i = 0; i < 5; i++) {
+		cr_assert_eq(r.reverts[i].reverted_deploy, want[i][0], "revert %d", i);
+		cr_assert_eq(r.reverts[i].revert_deploy, want[i][1], "revert %d", i);
+	}
+	cr_assert_eq(r.reverts[0].revert_author_time, T(8, 0));
+	cr_assert_eq(r.reverts[2].revert_author_time, T(5, 0));
+	gitscan_result_free(&r);
+}
+
+/* Two commits whose ids share their first 7 hex digits (found by hashing
+ * candidate commit objects with libgit2, ~20 000 tries for a 28-bit
+ * collision, then writing only the two), both children of parent. */
+static void colliding_commits(const char *parent, char a[41], char b[41])
+{
+	enum { NSLOT = 1 << 17 };
+	uint32_t *seen = xcalloc(NSLOT, sizeof *seen);   /* prefix << 4 | used, by prefix hash */
+	uint32_t *tries = xcalloc(NSLOT, sizeof *tries);
+	git_repository *r;
+	git_odb *odb;
+	git_libgit2_init();
+	cr_assert_eq(git_repository_open(&r, repo), 0);
+	cr_assert_eq(git_repository_odb(&odb, r), 0);
+	char buf[512];
+	for (uint32_t n = 1;; n++) {
+		int len = snprintf(buf, sizeof buf, "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nparent %s\n"
+				   "author T <t@e> 1767484800 +0000\ncommitter T <t@e> 1767484800 +0000\n\n"
+				   "candidate %u\n", parent, n);
+		git_oid id;
+		cr_assert_eq(git_odb_hash(&id, buf, (size_t)len, GIT_OBJECT_COMMIT), 0);
+		uint32_t pre = (uint32_t)id.id[0] << 20 | (uint32_t)id.id[1] << 12 | (uint32_t)id.id[2] << 4 | id.id[3] >> 4;
+		size_t i = (pre * 2654435761u) & (NSLOT - 1);
+		while (seen[i] && (seen[i] >> 4) != pre)
+			i = (i + 1) & (NSLOT - 1);
+		if (!seen[i]) {
+			seen[i] = pre << 4 | 1;
+			tries[i] = n;
+			continue;
+		}
+		for (int k = 0; k < 2; k++) {  /* write both: the earlier try and this one */
+			uint32_t m = k ? n : tries[i];
+			len = snprintf(buf, sizeof buf, "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nparent %s\n"
+				       "author T <t@e> 1767484800 +0000\ncommitter T <t@e> 1767484800 +0000\n\n"
+				       "candidate %u\n", parent, m);
+			cr_assert_eq(git_odb_write(&id, odb, buf, (size_t)len, GIT_OBJECT_COMMIT), 0);
+			git_oid_tostr(k ? b : a, 41, &id);
+		}
+		break;
+	}
+	git_odb_free(odb);
+	git_repository_free(r);
+	git_libgit2_shutdown();
+	free(seen);
+	free(tries);
+	cr_assert_eq(strncmp(a, b, 7), 0);
+	cr_assert_str_neq(a, b);
+}
+
+Test(gitscan, an_ambiguous_abbreviation_is_ignored)
+{
+	/* c1 [v1]; a and b share 7 hex digits, a on main, b on branch other.
+	 * r (on a, tagged v2) says "This reverts commit <7 hex>": ambiguous,
+	 * ignored; and "This reverts commit <b, one digit past the common
+	 * prefix>": unique, b. b is shipped by no deployment (-1); r by v2 (1). */
+	char a[41], b[41], msg[256];
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	colliding_commits(c1, a, b);
+	size_t common = 7;
+	while (a[common] == b[common])
+		common++;
+	cr_assert_eq(th_git(repo, "2026-01-05T00:00:00+0000", "update-ref refs/heads/other %s", b), 0);
+	cr_assert_eq(th_git(repo, "2026-01-05T00:00:00+0000", "reset -q --hard %s", a), 0);
+	snprintf(msg, sizeof msg, "Revert\n\nThis reverts commit %.7s.\nThis reverts commit %.*s.\n",
+		 a, (int)common + 1, b);
+	commit("2026-01-06T00:00:00+0000", msg);
+	ltag("v2", "HEAD");
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_eq(r.commits_known, 4);
+	cr_assert_eq(r.nreverts, 1);
+	cr_assert_eq(r.reverts[0].reverted_deploy, -1);
+	cr_assert_eq(r.reverts[0].revert_deploy, 1);
+	gitscan_result_free(&r);
+}
+
+/* ---- recorded deployments ---------------------------------------------- */
+
+Test(gitscan, records_merge_with_a_tag_or_stand_alone)
+{
+	/* c1 [v1, tagger 01-02 12:00] c2 (01-03) c3 [v2, lightweight 01-04]
+	 * record 7: c3 at 01-05, failed   -> replaces v2's time, keeps its name
+	 * record 8: c2 at 01-03 12:00, hotfix, "hotfix-1" -> its own deployment
+	 * Order: v1 (01-02 12:00), hotfix-1 (01-03 12:00), v2 (01-05); one
+	 * change each. */
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	atag("v1", c1, "2026-01-02T12:00:00+0000");
+	const char *c2 = commit("2026-01-03T00:00:00+0000", "two\n");
+	const char *c3 = commit("2026-01-04T00:00:00+0000", "three\n");
+	ltag("v2", c3);
+	struct gitscan_record rec[] = {
+		{.commit = c3, .time = T(5, 0), .ref = "deploy-9", .failed = true, .record_id = 7},
+		{.commit = c2, .time = T(3, 12), .ref = "hotfix-1", .hotfix = true, .record_id = 8},
+	};
+	struct gitscan_opts o = {.records = rec, .nrecords = 2};
+	struct gitscan_result r;
+	scan(&o, &r);
+	cr_assert_eq(r.ndeploys, 3);
+	cr_assert_str_eq(r.deploys[0].ref, "v1");
+	cr_assert_eq(r.record_ids[0], 0);
+	cr_assert_str_eq(r.deploys[1].ref, "hotfix-1");
+	cr_assert_str_eq(r.deploys[1].commit, c2);
+	cr_assert_eq(r.deploys[1].time, T(3, 12));
+	cr_assert(r.deploys[1].from_record);
+	cr_assert_not(r.deploys[1].from_tag);
+	cr_assert(r.deploys[1].hotfix);
+	cr_assert_eq(r.record_ids[1], 8);
+	cr_assert_str_eq(r.deploys[2].ref, "v2");
+	cr_assert_eq(r.deploys[2].time, T(5, 0));
+	cr_assert(r.deploys[2].from_tag && r.deploys[2].from_record && r.deploys[2].failed_record);
+	cr_assert_not(r.deploys[2].hotfix);
+	cr_assert_eq(r.record_ids[2], 7);
+	for (int k = 0; k < 3; k++)
+		cr_assert_eq(changes_of(&r, k), 1);
+	gitscan_result_free(&r);
+
+	/* Same records again: nothing to walk. */
+	scan(&o, &r);
+	cr_assert_eq(r.commits_walked, 0);
+	gitscan_result_free(&r);
+
+	/* Records gone: v2 back at 01-04 and shipping c2 too (2 changes). */
+	struct gitscan_result full;
+	scan(NULL, &r);
+	sync_fresh(NULL, &full);
+	cr_assert_eq(r.ndeploys, 2);
+	cr_assert_eq(r.deploys[1].time, T(4, 0));
+	cr_assert_eq(changes_of(&r, 1), 2);
+	assert_same(&r, &full);
+	gitscan_result_free(&r);
+	gitscan_result_free(&full);
+}
+
+Test(gitscan, a_record_of_an_unknown_commit_ships_nothing_and_warns)
+{
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	struct gitscan_record rec[] = {
+		{.commit = "0123456789abcdef0123456789abcdef01234567", .time = T(3, 0), .ref = "ghost", .record_id = 3},
+		{.commit = "not-a-sha", .time = T(3, 0), .record_id = 4},
+	};
+	struct gitscan_opts o = {.records = rec, .nrecords = 2};
+	struct gitscan_result r;
+	scan(&o, &r);
+	cr_assert_eq(r.ndeploys, 2);              /* v1, ghost; "not-a-sha" dropped */
+	cr_assert_str_eq(r.deploys[1].ref, "ghost");
+	cr_assert_eq(changes_of(&r, 0), 1);
+	cr_assert_eq(changes_of(&r, 1), 0);
+	cr_assert(has_warning(&r, "ghost: commit 0123456789ab is not in the repository"));
+	cr_assert(has_warning(&r, "recorded deployment 4: 'not-a-sha'"));
+	gitscan_result_free(&r);
+}
+
+/* ---- odd repositories ------------------------------------------------- */
+
+Test(gitscan, empty_repository)
+{
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_eq(r.ndeploys, 0);
+	cr_assert_eq(r.nchanges, 0);
+	cr_assert_eq(r.nreverts, 0);
+	cr_assert_eq(r.commits_known, 0);
+	cr_assert_str_eq(r.default_branch, "main");  /* HEAD names main, unborn */
+	cr_assert(has_warning(&r, "no tag matches"));
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, no_matching_tags)
+{
+	commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("1.0", "HEAD");
+	commit("2026-01-03T00:00:00+0000", "two\n");
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_eq(r.ndeploys, 0);
+	cr_assert_eq(r.nchanges, 0);
+	cr_assert_eq(r.commits_known, 2);
+	cr_assert(has_warning(&r, "no tag matches the deploy pattern 'v*,!*rc*' (1 tag(s)"));
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, shallow_clone_cuts_history_and_warns)
+{
+	/* source: c1 c2 [v1] c3 c4 [v2 annotated 01-06]. A --depth 2 clone has
+	 * c3 and c4 only, and only tag v2 (v1 names a commit outside it). v2
+	 * ships c4 and c3; c3's parent is missing and treated as a root. */
+	commit("2026-01-01T00:00:00+0000", "one\n");
+	commit("2026-01-02T00:00:00+0000", "two\n");
+	ltag("v1", "HEAD");
+	commit("2026-01-03T00:00:00+0000", "three\n");
+	commit("2026-01-04T00:00:00+0000", "four\n");
+	atag("v2", "HEAD", "2026-01-06T00:00:00+0000");
+	cr_assert_eq(th_sh(tmp, "git clone -q --depth 2 'file://%s' shallow 2>/dev/null", repo), 0);
+	char *src = repo;
+	repo = xasprintf("%s/shallow", tmp);
+	struct gitscan_result r;
+	scan(NULL, &r);
+	free(repo);
+	repo = src;
+	cr_assert_eq(r.ndeploys, 1);
+	cr_assert_str_eq(r.deploys[0].ref, "v2");
+	cr_assert_eq(r.deploys[0].time, T(6, 0));
+	cr_assert_eq(r.nchanges, 2);
+	cr_assert_eq(r.commits_known, 2);
+	cr_assert(has_warning(&r, "shallow clone"));
+	cr_assert_str_eq(r.default_branch, "main");  /* from refs/remotes/origin/HEAD */
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, tags_on_trees_and_blobs_are_ignored)
+{
+	th_sh(repo, "echo data > f");
+	cr_assert_eq(th_git(repo, "2026-01-02T00:00:00+0000", "add f"), 0);
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	ltag("v-tree", "HEAD^{tree}");
+	char *blob = keep(th_rev(repo, "HEAD:f"));
+	atag("v-blob", blob, "2026-01-09T00:00:00+0000");
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_eq(r.ndeploys, 1);
+	cr_assert_str_eq(r.deploys[0].ref, "v1");
+	cr_assert_eq(r.commits_known, 1);
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, pull_request_refs_and_notes_are_not_history)
+{
+	/* refs/pull/1/head names p1, a commit only that ref reaches, whose
+	 * message reverts c1; refs/notes/commits is a notes commit. Neither is
+	 * known: 2 commits (c1, c2), no revert. */
+	char msg[256];
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	cr_assert_eq(th_git(repo, "2026-01-03T00:00:00+0000", "checkout -q -b pr"), 0);
+	snprintf(msg, sizeof msg, "Revert\n\nThis reverts commit %s.\n", c1);
+	const char *p1 = commit("2026-01-03T00:00:00+0000", msg);
+	cr_assert_eq(th_git(repo, "2026-01-03T00:00:00+0000", "update-ref refs/pull/1/head %s", p1), 0);
+	cr_assert_eq(th_git(repo, "2026-01-03T00:00:00+0000", "checkout -q main"), 0);
+	cr_assert_eq(th_git(repo, "2026-01-03T00:00:00+0000", "branch -q -D pr"), 0);
+	commit("2026-01-04T00:00:00+0000", "two\n");
+	cr_assert_eq(th_git(repo, "2026-01-04T00:00:00+0000", "notes add -m note %s", c1), 0);
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_eq(r.commits_known, 2);
+	cr_assert_eq(r.nreverts, 0);
+	cr_assert_eq(r.ndeploys, 1);
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, default_branch_detection_and_override)
+{
+	commit("2026-01-02T00:00:00+0000", "one\n");
+	cr_assert_eq(th_git(repo, "2026-01-02T00:00:00+0000", "checkout -q -b trunk"), 0);
+	struct gitscan_result r;
+	scan(NULL, &r);
+	cr_assert_str_eq(r.default_branch, "trunk");  /* the branch HEAD names */
+	gitscan_result_free(&r);
+	struct gitscan_opts o = {.default_branch = "develop"};
+	scan(&o, &r);
+	cr_assert_str_eq(r.default_branch, "develop");
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, resolve_refs_and_prefixes)
+{
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	atag("v1", c1, "2026-01-03T00:00:00+0000");
+	char out[41], prefix[9];
+	cr_assert_eq(gitscan_resolve(repo, "v1", out, err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(out, c1);  /* an annotated tag peels to its commit */
+	cr_assert_eq(gitscan_resolve(repo, "main", out, err, sizeof err), 0);
+	cr_assert_str_eq(out, c1);
+	snprintf(prefix, sizeof prefix, "%.8s", c1);
+	cr_assert_eq(gitscan_resolve(repo, prefix, out, err, sizeof err), 0);
+	cr_assert_str_eq(out, c1);
+	cr_assert_eq(gitscan_resolve(repo, "no-such-ref", out, err, sizeof err), -1);
+	cr_assert(strstr(err, "no-such-ref"), "%s", err);
+	cr_assert_eq(gitscan_resolve(tmp, "v1", out, err, sizeof err), -1);
+	cr_assert(strstr(err, "not a git repository"), "%s", err);
+}
+
+Test(gitscan, works_without_a_store)
+{
+	commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", "HEAD");
+	struct gitscan_result r;
+	sync_with(NULL, NULL, &r);
+	cr_assert_eq(r.ndeploys, 1);
+	cr_assert_eq(r.commits_walked, 1);
+	cr_assert_not(r.from_cache);
+	gitscan_result_free(&r);
+}
+
+/* ---- the incremental cache ---------------------------------------------- */
+
+Test(gitscan, warm_start_walks_nothing)
+{
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	commit("2026-01-03T00:00:00+0000", "two\n");
+	atag("v2", "HEAD", "2026-01-04T00:00:00+0000");
+	commit("2026-01-05T00:00:00+0000", "unshipped\n");
+	struct gitscan_result a, b;
+	scan(NULL, &a);
+	cr_assert_eq(a.commits_walked, 3);
+	cr_assert_not(a.from_cache);
+	scan(NULL, &b);
+	cr_assert_eq(b.commits_walked, 0);
+	cr_assert(b.from_cache);
+	assert_same(&a, &b);
+	gitscan_result_free(&a);
+	gitscan_result_free(&b);
+	/* --full ignores the cache. */
+	struct gitscan_opts o = {.full = true};
+	scan(&o, &a);
+	cr_assert_eq(a.commits_walked, 3);
+	gitscan_result_free(&a);
+}
+
+Test(gitscan, a_new_tag_walks_only_new_commits)
+{
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	commit("2026-01-03T00:00:00+0000", "two\n");
+	ltag("v2", "HEAD");
+	struct gitscan_result r, full;
+	scan(NULL, &r);
+	cr_assert_eq(r.commits_walked, 2);
+	gitscan_result_free(&r);
+	char msg[256];
+	snprintf(msg, sizeof msg, "Revert one\n\nThis reverts commit %.10s\n", c1);
+	commit("2026-01-04T00:00:00+0000", msg);
+	commit("2026-01-05T00:00:00+0000", "four\n");
+	ltag("v3", "HEAD");
+	scan(NULL, &r);
+	cr_assert_eq(r.commits_walked, 2);  /* the two new commits only */
+	cr_assert_eq(r.ndeploys, 3);
+	cr_assert_eq(changes_of(&r, 2), 2);
+	cr_assert_eq(r.nreverts, 1);
+	cr_assert_eq(r.reverts[0].reverted_deploy, 0);
+	cr_assert_eq(r.reverts[0].revert_deploy, 2);
+	sync_fresh(NULL, &full);
+	assert_same(&r, &full);
+	gitscan_result_free(&r);
+	gitscan_result_free(&full);
+	/* A new commit on the branch and no tag: one commit walked, unshipped. */
+	commit("2026-01-06T00:00:00+0000", "five\n");
+	scan(NULL, &r);
+	cr_assert_eq(r.commits_walked, 1);
+	cr_assert_eq(r.commits_known, 5);
+	cr_assert_eq(r.nchanges, 4);
+	gitscan_result_free(&r);
+}
+
+Test(gitscan, a_moved_tag_recomputes)
+{
+	/* c1 c2 [v1] c3 [v2]: v1 ships c1 c2, v2 ships c3. Moving v1 (a
+	 * lightweight tag, so its time becomes c1's) to c1 makes v2 ship c2 c3. */
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	const char *c2 = commit("2026-01-03T00:00:00+0000", "two\n");
+	ltag("v1", c2);
+	commit("2026-01-04T00:00:00+0000", "three\n");
+	ltag("v2", "HEAD");
+	struct gitscan_result r, full;
+	scan(NULL, &r);
+	cr_assert_eq(changes_of(&r, 0), 2);
+	gitscan_result_free(&r);
+	ltag("v1", c1);
+	scan(NULL, &r);
+	cr_assert_eq(r.deploys[0].time, T(2, 0));
+	cr_assert_eq(changes_of(&r, 0), 1);
+	cr_assert_eq(changes_of(&r, 1), 2);
+	sync_fresh(NULL, &full);
+	assert_same(&r, &full);
+	gitscan_result_free(&r);
+	gitscan_result_free(&full);
+	/* Deleting v1: v2 ships everything. */
+	cr_assert_eq(th_git(repo, "2026-01-05T00:00:00+0000", "tag -d v1"), 0);
+	scan(NULL, &r);
+	cr_assert_eq(r.ndeploys, 1);
+	cr_assert_eq(changes_of(&r, 0), 3);
+	gitscan_result_free(&r);
+	/* ...and the next warm start reads the same from the cache (nothing
+	 * left behind from the deployment that is gone). */
+	scan(NULL, &r);
+	cr_assert_eq(r.commits_walked, 0);
+	sync_fresh(NULL, &full);
+	assert_same(&r, &full);
+	gitscan_result_free(&r);
+	gitscan_result_free(&full);
+}
+
+Test(gitscan, a_deleted_tag_and_branch_leave_nothing_behind)
+{
+	/* c1 [v1] on main; c2 [v2] on branch rel. Deleting v2 and rel makes c2
+	 * unreachable: 1 deployment, 1 known commit, now and on the next warm
+	 * start. */
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	cr_assert_eq(th_git(repo, "2026-01-03T00:00:00+0000", "checkout -q -b rel"), 0);
+	commit("2026-01-03T00:00:00+0000", "two\n");
+	ltag("v2", "HEAD");
+	cr_assert_eq(th_git(repo, "2026-01-03T00:00:00+0000", "checkout -q main"), 0);
+	struct gitscan_result r, full;
+	scan(NULL, &r);
+	cr_assert_eq(r.commits_known, 2);
+	gitscan_result_free(&r);
+	cr_assert_eq(th_git(repo, "2026-01-04T00:00:00+0000", "tag -d v2"), 0);
+	cr_assert_eq(th_git(repo, "2026-01-04T00:00:00+0000", "branch -q -D rel"), 0);
+	for (int run = 0; run < 2; run++) {
+		scan(NULL, &r);
+		cr_assert_eq(r.ndeploys, 1);
+		cr_assert_eq(r.commits_known, 1, "run %d", run);
+		cr_assert_eq(r.commits_walked, 0);
+		sync_fresh(NULL, &full);
+		assert_same(&r, &full);
+		gitscan_result_free(&r);
+		gitscan_result_free(&full);
+	}
+}
+
+Test(gitscan, a_force_pushed_branch_forgets_its_old_commits)
+{
+	/* c1 [v1] then x on main reverting c1 (unshipped: revert -1 of deploy
+	 * 0). Reset main to c1 and commit y: x is gone from history, so is its
+	 * revert; known commits: c1, y. */
+	char msg[256];
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	snprintf(msg, sizeof msg, "Revert one\n\nThis reverts commit %s.\n", c1);
+	commit("2026-01-03T00:00:00+0000", msg);
+	struct gitscan_result r, full;
+	scan(NULL, &r);
+	cr_assert_eq(r.nreverts, 1);
+	cr_assert_eq(r.reverts[0].reverted_deploy, 0);
+	cr_assert_eq(r.reverts[0].revert_deploy, -1);
+	gitscan_result_free(&r);
+	cr_assert_eq(th_git(repo, "2026-01-04T00:00:00+0000", "reset -q --hard %s", c1), 0);
+	commit("2026-01-04T00:00:00+0000", "other\n");
+	scan(NULL, &r);
+	cr_assert_eq(r.nreverts, 0);
+	cr_assert_eq(r.commits_known, 2);
+	sync_fresh(NULL, &full);
+	assert_same(&r, &full);
+	gitscan_result_free(&r);
+	gitscan_result_free(&full);
+}
+
+Test(gitscan, a_changed_pattern_recomputes)
+{
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1.0-rc1", c1);
+	commit("2026-01-03T00:00:00+0000", "two\n");
+	ltag("v1.0", "HEAD");
+	struct gitscan_result r, full;
+	scan(NULL, &r);
+	cr_assert_eq(r.ndeploys, 1);
+	cr_assert_eq(changes_of(&r, 0), 2);
+	gitscan_result_free(&r);
+	struct gitscan_opts o = {.deploy_tags = "v*"};
+	scan(&o, &r);
+	cr_assert_eq(r.ndeploys, 2);
+	cr_assert_eq(changes_of(&r, 0), 1);
+	cr_assert_eq(changes_of(&r, 1), 1);
+	sync_fresh(&o, &full);
+	assert_same(&r, &full);
+	gitscan_result_free(&r);
+	gitscan_result_free(&full);
+	scan(NULL, &r);  /* and back */
+	cr_assert_eq(r.ndeploys, 1);
+	cr_assert_eq(changes_of(&r, 0), 2);
+	gitscan_result_free(&r);
+}
