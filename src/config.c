@@ -132,3 +132,19 @@ int config_load(struct options *o, const char *path, bool must_exist, struct str
 	free(text);
 	return 0;
 }
+
+int config_string_pairs(const char *json, void (*fn)(void *arg, const char *key, const char *value),
+			void *arg)
+{
+	cJSON *root = json ? cJSON_Parse(json) : NULL;
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return -1;
+	}
+	const cJSON *item;
+	cJSON_ArrayForEach(item, root)
+		if (cJSON_IsString(item))
+			fn(arg, item->string, item->valuestring);
+	cJSON_Delete(root);
+	return 0;
+}

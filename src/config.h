@@ -15,4 +15,9 @@ int config_load(struct options *o, const char *path, bool must_exist, struct str
 /* Same, from JSON text already in memory (used by the fuzz target and tests). */
 void config_apply_text(struct options *o, const char *text, const char *source, struct strbuf *warnings);
 
+/* Calls fn for each "key": "string" member of a JSON object given as text
+ * (an OPT_JSON option such as "keys"); returns -1 when it is not one. */
+int config_string_pairs(const char *json, void (*fn)(void *arg, const char *key, const char *value),
+			void *arg);
+
 #endif
