@@ -143,10 +143,21 @@ int cmd_sync(struct ctx *c, int argc, char **argv)
 	struct store *st = ctx_store(c);
 	if (!st)
 		return EXIT_USAGE;
+	/* The same recorded deployments as every view passes, or the cache
+	 * would be recomputed back and forth between sync and the dashboard. */
+	struct dash recs = {0};
+	if (model_records(c, st, &recs) != 0) {
+		model_records_free(&recs);
+		return EXIT_USAGE;
+	}
+	size_t nrec;
+	struct gitscan_record *rec = model_gitscan_records(&recs, &nrec);
 	struct gitscan_opts o = {
 		.deploy_tags = opt_str(&c->opt, OPT_DEPLOY_TAGS),
 		.default_branch = opt_str(&c->opt, OPT_DEFAULT_BRANCH),
 		.full = cmd_flag(flags, "full") != NULL,
+		.records = rec,
+		.nrecords = nrec,
 	};
 	struct gitscan_result g = {0};
 	char err[1024];
@@ -154,6 +165,10 @@ int cmd_sync(struct ctx *c, int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = gitscan_sync(st, c->repo_path, &o, &g, err, sizeof err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	free(rec);
+	model_records_free(&recs);
+	if (recs.has_checklists)
+		checklists_free(&recs.checklists);
 	if (rc != 0) {
 		sd_error("%s", err);
 		return EXIT_USAGE;

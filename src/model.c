@@ -54,12 +54,18 @@ static struct dora_targets targets_from(const struct ctx *c)
  * warm start walk nothing) and computes the DORA figures. */
 static int load_history(struct ctx *c, struct store *st, struct dash *d)
 {
+	size_t nrec;
+	struct gitscan_record *rec = model_gitscan_records(d, &nrec);
 	struct gitscan_opts o = {
 		.deploy_tags = opt_str(&c->opt, OPT_DEPLOY_TAGS),
 		.default_branch = opt_str(&c->opt, OPT_DEFAULT_BRANCH),
+		.records = rec,
+		.nrecords = nrec,
 	};
 	char err[1024];
-	if (gitscan_sync(st, c->repo_path, &o, &d->git, err, sizeof err) != 0) {
+	int rc = gitscan_sync(st, c->repo_path, &o, &d->git, err, sizeof err);
+	free(rec);
+	if (rc != 0) {
 		sd_error("%s", err);
 		return -1;
 	}
@@ -82,6 +88,7 @@ static int load_history(struct ctx *c, struct store *st, struct dash *d)
 		.targets = targets_from(c),
 		.deploy_tags = opt_str(&c->opt, OPT_DEPLOY_TAGS),
 	};
+	model_dora_incidents(d);
 	metrics_dora(&d->dora_in, &d->dora);
 	return 0;
 }
@@ -101,6 +108,8 @@ int model_build(struct ctx *c, struct dash *d)
 		sd_error("%s", store_errmsg(st));
 		return -1;
 	}
+	if (model_records(c, st, d) != 0)
+		return -1;
 	if (c->repo_path && !opt_bool(&c->opt, OPT_NO_SYNC) && load_history(c, st, d) != 0)
 		return -1;
 	if (model_features(c, st, d) != 0)
@@ -113,6 +122,7 @@ int model_build(struct ctx *c, struct dash *d)
 void model_free(struct dash *d)
 {
 	model_features_free(d);
+	model_records_free(d);
 	if (d->has_health)
 		build_health_free(&d->health);
 	builds_free(d->builds, d->nbuilds);

@@ -9,6 +9,7 @@
 #include "advice.h"
 #include "buildstats.h"
 #include "checklists.h"
+#include "deploylog.h"
 #include "gitscan.h"
 #include "metrics.h"
 
@@ -95,6 +96,22 @@ struct dash {
 	struct build_health health;
 	bool has_health;
 
+	/* Recorded deployments (all environments, newest first), their rollout
+	 * stages, incidents (open first), review answers and reviews due. */
+	struct deploy_rec *records;
+	size_t nrecords;
+	struct rollout_stage *stages;
+	size_t nstages;
+	struct incident_rec *incidents;
+	size_t nincidents;
+	size_t open_incidents;
+	struct review_answer *answers;
+	size_t nanswers;
+	struct review_due *reviews;
+	size_t nreviews;
+	size_t reviews_overdue;
+	struct dora_incident *dora_incidents;
+
 	/* History and DORA (spec §0-§6). dora_in points into git's arrays. */
 	bool has_history;         /* a repository was scanned */
 	struct gitscan_result git;
@@ -106,6 +123,15 @@ struct dash {
 /* Builds the dashboard from the store (and, where present, the repository).
  * Returns 0, or -1 after printing one line of error. */
 int model_build(struct ctx *c, struct dash *d);
+/* Loads recorded deployments, incidents and reviews (model_records.c). */
+int model_records(struct ctx *c, struct store *st, struct dash *d);
+/* The recorded production deployments as the history scan takes them. */
+struct gitscan_record *model_gitscan_records(const struct dash *d, size_t *n);
+/* Links incidents to deployments for DORA, after the scan. */
+void model_dora_incidents(struct dash *d);
+void model_records_free(struct dash *d);
+/* The record merged into deployment index i of the scan, or NULL. */
+const struct deploy_rec *model_record_of_deploy(const struct dash *d, int i);
 /* Infers each feature's phase, checklist state and gate (model_features.c). */
 int model_features(struct ctx *c, struct store *st, struct dash *d);
 void model_features_free(struct dash *d);

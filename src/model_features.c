@@ -39,6 +39,58 @@ static const struct build *first_success_after(const struct dash *d, const int *
 	return best;
 }
 
+/* When the deployment reached 100 %: its stage, else its own time when it
+ * was recorded at 100 %; SD_NO_TIME while still rolling out. */
+static int64_t rollout_done(const struct dash *d, const struct deploy_rec *rec)
+{
+	for (size_t i = 0; i < d->nstages; i++)
+		if (d->stages[i].deployment_id == rec->id && d->stages[i].pct >= 100)
+			return d->stages[i].at;
+	return rec->rollout >= 100 ? rec->at : SD_NO_TIME;
+}
+
+/* The post-deployment review is done when every question is answered: the
+ * time of the last answer. */
+static int64_t review_done(const struct dash *d, const struct deploy_rec *rec)
+{
+	for (size_t i = 0; i < d->nreviews; i++)
+		if (!d->reviews[i].incident && d->reviews[i].subject_id == rec->id &&
+		    d->reviews[i].state == REVIEW_DONE) {
+			int64_t last = SD_NO_TIME;
+			for (size_t k = 0; k < d->nanswers; k++)
+				if (streq(d->answers[k].subject, "deploy") && d->answers[k].subject_id == rec->id &&
+				    (last == SD_NO_TIME || d->answers[k].at > last))
+					last = d->answers[k].at;
+			return last;
+		}
+	return SD_NO_TIME;
+}
+
+static void fill_rollout(const struct dash *d, const struct deploy_rec *rec, struct phase_evidence *ev)
+{
+	if (!rec)
+		return;
+	ev->rollout_pct = rec->rollout;
+	ev->rollout_complete_time = rollout_done(d, rec);
+	ev->review_done_time = review_done(d, rec);
+}
+
+/* The first staging deployment of the feature (named by --feature, or of
+ * its merge commit). */
+static int64_t staging_time(const struct dash *d, const struct feature *f, const struct feature_git *g)
+{
+	int64_t first = SD_NO_TIME;
+	for (size_t i = 0; i < d->nrecords; i++) {
+		const struct deploy_rec *r = &d->records[i];
+		if (!streq(r->env, "staging"))
+			continue;
+		if (r->feature_id == f->id || (g->merged && streq(r->commit, g->merge_commit)))
+			if (first == SD_NO_TIME || r->at < first)
+				first = r->at;
+	}
+	return first;
+}
+
 struct evidence_strings {
 	char build[64];
 	char deploy[128];
@@ -70,7 +122,9 @@ static void fill_evidence(const struct dash *d, const struct feature *f, const s
 		ev->deploy_time = dep->time;
 		snprintf(es->deploy, sizeof es->deploy, "%s", dep->ref);
 		ev->deploy = es->deploy;
+		fill_rollout(d, model_record_of_deploy(d, g->deploy), ev);
 	}
+	ev->staging_time = staging_time(d, f, g);
 	enum phase mp;
 	if (f->phase_manual && phase_parse(f->phase_manual, &mp)) {
 		ev->manual = true;
@@ -146,11 +200,18 @@ static void decide_gate(struct dash *d, struct dash_feature *df, const char *com
 			if (streq(pre->items[i].id, df->predeploy_open[k]))
 				open[nopen++] = pre->items[i];
 	char what[128] = "";
+	const char **titles = xcalloc(d->nincidents + 1, sizeof *titles);
+	size_t nt = 0;
+	for (size_t i = 0; i < d->nincidents; i++)
+		if (d->incidents[i].restored == SD_NO_TIME && d->incidents[i].started <= d->now)
+			titles[nt++] = d->incidents[i].title;
 	struct gate_input in = {
 		.open_items = open, .nopen = nopen, .ntotal = pre ? pre->n : 0,
 		.window = d->has_window ? &d->window : NULL,
 		.build = build_state_of(d, commit, what, sizeof what),
 		.build_what = what[0] ? what : NULL,
+		.incidents = titles,
+		.nincidents = nt,
 	};
 	struct gate_result r = {0};
 	gate_decide(&in, &r);
@@ -160,6 +221,7 @@ static void decide_gate(struct dash *d, struct dash_feature *df, const char *com
 		df->gate[df->ngate++] = (struct dash_gate_reason){r.reasons[i].level, xstrdup(r.reasons[i].text)};
 	gate_result_free(&r);
 	free(open);
+	free(titles);
 }
 
 /* ---- one feature ------------------------------------------------------------------ */
@@ -250,7 +312,7 @@ out:
 static int load_tables(struct ctx *c, struct dash *d, struct phase_durations *dur)
 {
 	char why[256];
-	if (!checklists_setup(c, &d->checklists))
+	if (!d->has_checklists && !checklists_setup(c, &d->checklists))
 		return -1;
 	d->has_checklists = true;
 	if (!phase_durations_parse(data_file("phases.json", NULL), dur, why, sizeof why)) {

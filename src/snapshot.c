@@ -106,6 +106,10 @@ static void header_text(struct strbuf *out, const struct dash *d, const struct r
 	sb_addf(out, "%s\n", right);
 	sb_addf(out, "window %d days\n", d->window_days);
 	sb_free(&left);
+	struct strbuf att = STRBUF_INIT;
+	if (snapshot_attention_lines(d, &att, r->ascii ? "! " : "\xe2\x96\xb8 "))
+		sb_addf(out, "\nNeeds attention now:\n%s", sb_str(&att));
+	sb_free(&att);
 	for (size_t i = 0; i < d->nnotes; i++) {
 		sb_add(out, r->ascii ? "! " : "\xe2\x96\xb8 ");
 		sb_add_clean(out, d->notes[i]);
@@ -120,6 +124,10 @@ static void header_markdown(struct strbuf *out, const struct dash *d)
 	sb_add_clean(out, d->repo_name ? d->repo_name : "(no repository)");
 	sb_addf(out, "\n\nAs of %s UTC, window %d days.\n", time_format_short(d->now, when),
 		d->window_days);
+	struct strbuf att = STRBUF_INIT;
+	if (snapshot_attention_lines(d, &att, "- **"))
+		sb_addf(out, "\n**Needs attention now:**\n\n%s", sb_str(&att));
+	sb_free(&att);
 	for (size_t i = 0; i < d->nnotes; i++) {
 		sb_add(out, i == 0 ? "\n- " : "- ");
 		sb_add_clean(out, d->notes[i]);
@@ -321,6 +329,8 @@ static void snapshot_json(struct strbuf *out, const struct dash *d)
 		sb_add(out, ",\n  ");
 		snapshot_dora_json(out, &d->dora, &d->dora_in);
 	}
+	sb_add(out, ",\n  ");
+	snapshot_ops_json(out, d);
 	sb_add(out, "\n}\n");
 }
 
@@ -337,6 +347,7 @@ void snapshot_render(struct strbuf *out, const struct dash *d, const struct rend
 			snapshot_builds_markdown(out, &d->health, r);
 		if (d->has_history)
 			snapshot_dora_markdown(out, &d->dora, &d->dora_in, r);
+		snapshot_ops_text(out, d, r);
 		return;
 	case SNAP_TEXT:
 		header_text(out, d, r);
@@ -345,6 +356,7 @@ void snapshot_render(struct strbuf *out, const struct dash *d, const struct rend
 			snapshot_builds_text(out, &d->health, r);
 		if (d->has_history)
 			snapshot_dora_text(out, &d->dora, &d->dora_in, r);
+		snapshot_ops_text(out, d, r);
 		return;
 	}
 }

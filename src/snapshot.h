@@ -3,6 +3,7 @@
 #define SD_SNAPSHOT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util.h"
 
@@ -24,5 +25,12 @@ void snapshot_render(struct strbuf *out, const struct dash *d, const struct rend
 void snap_heading(struct strbuf *out, const char *title, const struct render *r);
 /* Appends one JSON string literal (quotes, escapes; control bytes as \u00XX). */
 void json_add_string(struct strbuf *out, const char *s);
+
+/* The operations sections (snapshot_ops.c): what needs attention now, one
+ * line each after bullet; returns how many. */
+size_t snapshot_attention_lines(const struct dash *d, struct strbuf *out, const char *bullet);
+void snapshot_ops_text(struct strbuf *out, const struct dash *d, const struct render *r);
+/* Appends "window", "deploys_recent", "incidents" and "reviews_due". */
+void snapshot_ops_json(struct strbuf *out, const struct dash *d);
 
 #endif

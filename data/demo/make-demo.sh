@@ -144,5 +144,21 @@ i=0
 } > "$runs"
 run build import "$runs"
 
+# How releases went out, and what went wrong.
+at() { echo "@$(( $(t "$1" "$2") + ${3:-0} * 60 ))"; }  # DAYS_AGO HOUR [MINUTES]
+ago() { echo "@$((now - $1 * 60))"; }                       # MINUTES_AGO
+run deploy record v1.9.0 --env production --strategy rolling --at "$(at 21 10)"
+run review deploy 1 --answer 1="Error rate flat, p95 latency unchanged" --answer 2="Search usage up 4 %" \
+	--answer 3="None" --answer 4="Rollback was not needed" --answer 5="Ship smaller search changes"
+run deploy record v1.12.0 --env production --strategy canary --rollout 5 --at "$(at 14 10)"
+run deploy advance 2 --rollout 25 --at "$(at 14 12)"
+run deploy record main~1 --env staging --feature FEAT-15 --at "$(at 7 9)"
+run incident open "Payments charged twice on retry" --severity sev1 --deploy v1.7.0 --at "$(at 42 10)"
+run incident update 1 --detected "$(at 42 10 12)" --paged "$(at 42 10 15)" --root-cause "$(at 42 12 20)" \
+	--decision rollback --at "$(at 42 12 30)" --restored "$(at 42 13 5)" \
+	--note "revert of the retry change shipped as v1.7.1"
+run incident open "Search latency above its objective" --severity sev3 --at "$(ago 95)"
+run incident update 2 --detected "$(ago 80)"
+
 touch "$dir/.complete"
 echo "demo built in $dir" >&2
