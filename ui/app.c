@@ -328,6 +328,11 @@ void app_switch(struct app *a, int pane)
 {
 	if (pane == a->pane)
 		return;
+	if (pane == PANE_FEATURE && app_feature(a) == NULL) {
+		/* "2" before any Enter shows the card under the board's cursor */
+		a->feature_id = board_selected_id(a);
+		app_rebuild(a);
+	}
 	a->back_pane = a->pane;
 	a->pane = pane;
 	a->status[0] = '\0';

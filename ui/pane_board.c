@@ -158,6 +158,13 @@ static void draw_body(struct app *a, int y, int height)
 		draw_column(a, c, y + 1, height - 1, c * w, w - 1);
 }
 
+int64_t board_selected_id(const struct app *a)
+{
+	const struct dash_feature *col[512];
+	size_t n = column(a, a->board_col, col, 512);
+	return a->board_row >= 0 && (size_t)a->board_row < n ? col[a->board_row]->id : -1;
+}
+
 static const struct dash_feature *selected(const struct app *a)
 {
 	const struct dash_feature *col[512];

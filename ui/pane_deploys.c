@@ -1,6 +1,6 @@
-/* pane_deploys — deployments (from tags and records), with what each
- * shipped, whether it failed and what restored it. Recorded strategies,
- * rollout bars, incidents and reviews join when they are recorded. */
+/* pane_deploys — deployments (from tags and records: strategy, rollout bar,
+ * status, what each shipped, whether it failed and what restored it),
+ * incidents with their timeline and durations, and the reviews due. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,43 +9,133 @@
 #include "timeutil.h"
 #include "tui.h"
 
-static void build(struct app *a, struct ui_list *l)
+static void deploy_status(struct strbuf *sb, const struct app *a, const struct dora_deploy_result *dr)
 {
-	if (!a->d.has_history) {
-		list_add(l, ROLE_WARN, false, 0, "No history read: open shipdeck inside a git repository (or --repo PATH).");
-		return;
+	if (dr->failed) {
+		sb_add(sb, "FAILED");
+		if (dr->restored_by >= 0) {
+			char *by = text_clean(a->d.dora_in.deploys[dr->restored_by].ref, TEXT_ONE_LINE);
+			sb_addf(sb, ", restored by %s after %.1f h", by, dr->restore_hours);
+			free(by);
+		}
+	} else {
+		sb_add(sb, dr->rework ? "ok, restores an earlier one" : "ok");
 	}
+}
+
+static void build_deploys(struct app *a, struct ui_list *l)
+{
 	const struct dora_report *r = &a->d.dora;
 	l->sort_names[0] = "time";
 	l->sort_names[1] = "ref";
-	list_add(l, ROLE_HEADING, false, 0, "Deployments in the last %d days, newest first", r->window_days);
+	l->sort_names[2] = "status";
+	list_add(l, ROLE_HEADING, false, 0, "Production deployments, last %d days, newest first (s sorts)", r->window_days);
 	for (size_t i = 0; i < r->ndeploys; i++) {
 		const struct dora_deploy_result *dr = &r->deploys[i];
 		const struct dora_deploy *dd = &a->d.dora_in.deploys[dr->index];
-		char when[24];
+		const struct deploy_rec *rec = model_record_of_deploy(&a->d, dr->index);
+		char when[24], bar[64] = "";
 		char *ref = text_clean(dd->ref, TEXT_ONE_LINE);
-		struct strbuf status = STRBUF_INIT;
-		if (dr->failed) {
-			sb_add(&status, "FAILED");
-			if (dr->restored_by >= 0) {
-				char *by = text_clean(a->d.dora_in.deploys[dr->restored_by].ref, TEXT_ONE_LINE);
-				sb_addf(&status, ", restored by %s after %.1f h", by, dr->restore_hours);
-				free(by);
-			}
-		} else {
-			sb_add(&status, dr->rework ? "ok (restores an earlier one)" : "ok");
+		struct strbuf status = STRBUF_INIT, rb = STRBUF_INIT;
+		if (rec) {
+			draw_bar(&rb, rec->rollout, 10, a->ascii);
+			snprintf(bar, sizeof bar, "%s", sb_str(&rb));
 		}
-		struct ui_line *line = list_add(l, dr->failed ? ROLE_BAD : ROLE_NORMAL, true, dr->index,
-			"  %s  %-18.18s %.7s  %-6s %3d changes  %s", time_format_short(dd->time, when), ref,
-			dd->commit, dd->from_record ? "record" : "tag", dr->changes, sb_str(&status));
+		deploy_status(&status, a, dr);
+		struct ui_line *line = list_add(l, dr->failed ? ROLE_BAD : rec && rec->rollout < 100 ? ROLE_WARN : ROLE_NORMAL,
+			true, dr->index, "  %s  %-14.14s %.7s %-10s %-17s %3d ch  %s", time_format_short(dd->time, when),
+			ref, dd->commit, rec && rec->strategy ? rec->strategy : rec ? "-" : "tag", bar, dr->changes,
+			sb_str(&status));
 		line->sort[0] = xasprintf("%020lld", (long long)(INT64_MAX / 2 - dd->time));
 		line->sort[1] = xstrdup(ref);
+		line->sort[2] = xstrdup(sb_str(&status));
 		sb_free(&status);
+		sb_free(&rb);
 		free(ref);
 	}
 	if (r->ndeploys == 0)
-		list_add(l, ROLE_WARN, false, 0, "  none in the window: tags matching '%s' are deployments (--deploy-tags)",
+		list_add(l, ROLE_WARN, false, 0, "  none in the window: tags matching '%s' are deployments (--deploy-tags), or record one with 'shipdeck deploy record'",
 			 a->d.dora_in.deploy_tags ? a->d.dora_in.deploy_tags : "v*,!*rc*");
+}
+
+static void build_staging(struct app *a, struct ui_list *l)
+{
+	int n = 0;
+	for (size_t i = 0; i < a->d.nrecords; i++) {
+		const struct deploy_rec *rec = &a->d.records[i];
+		if (!streq(rec->env, "staging"))
+			continue;
+		if (!n++)
+			list_add(l, ROLE_HEADING, false, 0, "Staging");
+		char when[24];
+		char *ref = text_clean(rec->ref, TEXT_ONE_LINE);
+		list_add(l, ROLE_NORMAL, false, 0, "  %s  %-14.14s %.7s %s", time_format_short(rec->at, when), ref,
+			 rec->commit, rec->status);
+		free(ref);
+	}
+}
+
+static void build_incidents(struct app *a, struct ui_list *l)
+{
+	list_add(l, ROLE_HEADING, false, 0, "Incidents, open first");
+	if (a->d.nincidents == 0)
+		list_add(l, ROLE_DIM, false, 0, "  none recorded (shipdeck incident open TITLE)");
+	for (size_t i = 0; i < a->d.nincidents; i++) {
+		const struct incident_rec *inc = &a->d.incidents[i];
+		bool open = inc->restored == SD_NO_TIME;
+		struct incident_durations du;
+		deploylog_durations(inc, &du);
+		char when[24], d1[24], d2[24], d3[24];
+		char *title = text_clean(inc->title, TEXT_ONE_LINE);
+		list_add(l, open ? ROLE_BAD : ROLE_NORMAL, true, 100000 + inc->id, "  #%lld %s %-8s %s  %s",
+			 (long long)inc->id, inc->severity, open ? "OPEN" : "restored",
+			 time_format_short(inc->started, when), title);
+		list_add(l, ROLE_DIM, false, 0, "      detect %s, decide %s%s%s%s, outage %s",
+			 deploylog_format_duration(du.detect, d1, sizeof d1),
+			 deploylog_format_duration(du.decide, d2, sizeof d2), inc->decision ? " (" : "",
+			 inc->decision ? inc->decision : "", inc->decision ? ")" : "",
+			 open ? "ongoing" : deploylog_format_duration(du.outage, d3, sizeof d3));
+		free(title);
+	}
+}
+
+static void build_reviews(struct app *a, struct ui_list *l)
+{
+	list_add(l, ROLE_HEADING, false, 0, "Reviews");
+	int n = 0;
+	for (size_t i = 0; i < a->d.nreviews; i++) {
+		const struct review_due *r = &a->d.reviews[i];
+		if (r->state == REVIEW_DONE)
+			continue;
+		n++;
+		char when[24];
+		struct strbuf what = STRBUF_INIT;
+		if (r->incident)
+			sb_add_clean(&what, a->d.incidents[r->index].title);
+		else
+			sb_add_clean(&what, a->d.records[r->index].ref);
+		list_add(l, r->state == REVIEW_OVERDUE ? ROLE_WARN : ROLE_NORMAL, false, 0,
+			 "  %-8s %s %lld  %s  due %s  %d/%d answered (shipdeck review %s %lld)",
+			 deploylog_review_state_name(r->state), r->incident ? "incident" : "deployment",
+			 (long long)r->subject_id, sb_str(&what), time_format_short(r->due, when), r->answered,
+			 r->questions, r->incident ? "incident" : "deploy", (long long)r->subject_id);
+		sb_free(&what);
+	}
+	if (!n)
+		list_add(l, ROLE_DIM, false, 0, "  none due");
+}
+
+static void build(struct app *a, struct ui_list *l)
+{
+	if (!a->d.has_history)
+		list_add(l, ROLE_WARN, false, 0, "No history read: open shipdeck inside a git repository (or --repo PATH).");
+	else
+		build_deploys(a, l);
+	build_staging(a, l);
+	list_add(l, ROLE_NORMAL, false, 0, "%s", "");
+	build_incidents(a, l);
+	list_add(l, ROLE_NORMAL, false, 0, "%s", "");
+	build_reviews(a, l);
 }
 
 const struct pane_ops pane_deploys = {"deploys", "Deploys", build, NULL, NULL, NULL};

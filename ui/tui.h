@@ -116,6 +116,9 @@ void draw_bar(struct strbuf *sb, int pct, int width, bool ascii);
 /* The role of a DORA tier name ("elite" good ... "low" bad). */
 enum role draw_tier_role(const char *tier);
 
+/* The id of the feature under the board's cursor, or -1 (pane_board.c). */
+int64_t board_selected_id(const struct app *a);
+
 /* ---- app (app.c) ---- */
 /* The key table's config name, default keys and help of an action. */
 const char *app_action_name(int act);

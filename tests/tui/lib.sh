@@ -4,6 +4,7 @@
 set -u
 
 TUI_SOCKET="sdtui$$"
+TUI_RUN=0
 TUI_FAILS=0
 TUI_PASSES=0
 
@@ -13,6 +14,10 @@ tui_tmux() { tmux -L "$TUI_SOCKET" -f /dev/null "$@"; }
 tui_start() {
 	cols=$1 lines=$2
 	shift 2
+	# a fresh server each time: reusing a socket a dying server still holds
+	# makes the new one exit at once
+	TUI_RUN=$((TUI_RUN + 1))
+	TUI_SOCKET="sdtui$$-$TUI_RUN"
 	tui_tmux new-session -d -s t -x "$cols" -y "$lines" "$*; echo EXITED:\$?; sleep 30"
 	tui_tmux set-option -t t status off >/dev/null
 }

@@ -1,56 +1,133 @@
 #!/bin/sh
-# run.sh — the dashboard in a real terminal: a repository and database made
-# here, shipdeck started in tmux at a fixed size, keys sent, screens read.
-# Pins: the first screen shows the repository and its features; scrolling;
-# a resize below 80x24 shows "terminal too small" and back; q quits cleanly
-# (exit status 0) and SIGTERM / SIGHUP restore the terminal too.
+# run.sh — the dashboard in a real terminal, as a user drives it: the demo's
+# repository and database are built here, shipdeck runs in tmux at fixed
+# sizes, keys are sent and screens read (waiting for each screen, never
+# sleeping blindly). Pins: every pane and its title; drill-down from a card
+# and back to the same place; search; a checklist tick with Space stored in
+# the database; figures equal to the snapshot's; resize to 80x24, 200x60 and
+# too small; --read-only, --ascii, TERM=vt100, a key bound in config; a
+# hostile title that cannot retitle the terminal; q, SIGTERM and SIGHUP
+# leaving cleanly.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
+command -v git >/dev/null 2>&1 || { echo "git not installed: skipped"; exit 77; }
 
 bin=${SD_BIN:-$PWD/shipdeck}
 work=$(mktemp -d "${TMPDIR:-/tmp}/shipdeck-tui-XXXXXX")
 trap 'tui_stop; rm -rf "$work"' EXIT
 export HOME="$work" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" GIT_CONFIG_NOSYSTEM=1
-export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 USER=tester
 unset NO_COLOR
 
-repo="$work/shop"
-mkdir -p "$repo"
-git -C "$repo" -c init.defaultBranch=main init -q
-echo hi > "$repo/README"
-git -C "$repo" add README
-GIT_AUTHOR_DATE=2026-11-20T10:00:00Z GIT_COMMITTER_DATE=2026-11-20T10:00:00Z \
-	git -C "$repo" -c user.name=T -c user.email=t@e commit -q -m init
-db="$work/shop.db"
+"$bin" demo --no-open --dir "$work/demo" >/dev/null 2>&1 || { echo "not ok - demo could not be built"; exit 1; }
+repo="$work/demo/storefront"
+db="$work/demo/demo.db"
 sd() { "$bin" --repo "$repo" --db "$db" "$@"; }
-for i in $(seq 1 30); do sd feature add "Feature number $i" --key "FEAT-$i" >/dev/null; done
 sd feature add "$(printf 'Evil \033]0;owned\007 title')" --key EVIL >/dev/null
+snap=$(sd --snapshot)
+json=$(sd --snapshot --format json)
 
-start() { tui_start "$1" "$2" "'$bin' --repo '$repo' --db '$db' --now 2026-11-27T09:00:00Z"; }
+start() { # start COLS LINES [extra options...]
+	cols=$1 lines=$2
+	shift 2
+	tui_start "$cols" "$lines" "'$bin' --repo '$repo' --db '$db' $*"
+}
 
-start 100 30
-check "first screen shows the repository" tui_wait "shipdeck  shop"
-check "first screen shows features" tui_wait "FEAT-1 "
-tui_keys G
-check "G goes to the end, hostile title shown inert" tui_wait "Evil ]0;owned title"
+# A figure as the snapshot prints it: the text after a label, up to two spaces.
+snap_field() { printf '%s\n' "$snap" | sed -n "s/^$1 *\([^ ].*\)/\1/p" | head -n 1 | sed 's/  .*//'; }
+
+start 120 40
+check "board: tab bar and attention line" tui_wait "Needs attention"
+check "board: every phase column" tui_wait "Testing & Staging"
+check "board: a card" tui_wait "Loyalty points"
+tui_keys l Enter
+check "drill-down: Enter opens the feature" tui_wait "Order tracking page"
+check "feature: journey and checklists" tui_wait "Pre-deployment"
+tui_keys / s t a g i n g Enter
+tui_keys Space
+check "feature: Space ticks the item" tui_wait "ticked staging-tests"
+check "the tick is stored with who and when" \
+	sh -c "'$bin' --repo '$repo' --db '$db' checklist FEAT-21 --json | grep -q '\"id\": \"staging-tests\", \"text\": \"[^\"]*\", \"done\": true, \"by\": \"tester\"'"
+tui_keys Escape
+check "Esc goes back to the board" tui_wait "Needs attention"
+tui_keys Enter
+check "back to the same card" tui_wait "Order tracking page"
+tui_keys 3
+build_line=$(snap_field "Build time:")
+check "builds pane" tui_wait "Build time: median"
+check "builds: the median equals the snapshot's ($build_line)" tui_wait "$(printf '%s' "$build_line" | cut -d';' -f1 | sed 's/,.*//')"
+tui_keys 4
+cfr=$(snap_field "Change failure rate")
+cfr_value=$(printf '%s' "$cfr" | cut -d' ' -f1-2)
+check "DORA pane: scorecard" tui_wait "Deployment frequency"
+check "DORA: change failure rate equals the snapshot's ($cfr_value)" tui_wait "Change failure rate   $cfr_value"
+tui_keys 5
+check "deployments and incidents pane" tui_wait "Incidents, open first"
+check "deploys: the open incident" tui_wait "Search latency above its objective"
+tui_keys 6
+verdict=$(printf '%s' "$json" | sed -n 's/.*"window": {"verdict": "\([a-z]*\)".*/\1/p')
+check "advisor: the window now ($verdict), as in the snapshot" tui_wait "Deploy now? $verdict"
+tui_keys l
+check "advisor: answering in place changes the advice" tui_wait "Users affected                     < some >"
+tui_keys '?'
+check "help is generated from the key table" tui_wait "next-pane"
+tui_keys Tab
+check "Tab cycles back to the board" tui_wait "Needs attention"
+tui_keys / D a r k Enter Enter
+check "search on the board finds a card" tui_wait "Dark mode"
+tui_keys 1 G
+check "G: the hostile title is shown inert" tui_wait "Evil ]0;owned title"
 check "the data did not retitle the terminal" tui_title_not owned
-tui_keys g
-check "g goes back to the top" tui_wait "window 90 days"
-tui_resize 60 20
-check "too small is said clearly" tui_wait "terminal too small"
+tui_keys r
+check "r re-syncs" tui_wait "refreshed"
 tui_resize 80 24
-check "back to 80x24 redraws" tui_wait "shipdeck  shop"
+check "80x24 still works" tui_wait "Needs attention"
+tui_resize 200 60
+check "200x60 works" tui_wait "Needs attention"
+tui_resize 70 20
+check "too small is said clearly" tui_wait "terminal too small"
+tui_resize 120 40
+check "and back" tui_wait "Needs attention"
 tui_keys q
-check "q quits with status 0" tui_wait "EXITED:0"
+check "q quits with status 0, terminal restored" tui_wait "EXITED:0"
 tui_stop
 
-start 100 30
-tui_wait "shipdeck  shop" >/dev/null
-pid=$(pgrep -f -n "$bin --repo $repo") || pid=""
-[ -n "$pid" ] && kill -TERM "$pid"
-check "SIGTERM ends it cleanly" tui_wait "EXITED:0"
+start 100 30 --read-only
+tui_wait "Needs attention" >/dev/null
+tui_keys 2 Space
+check "--read-only refuses a tick" tui_wait "read-only"
+tui_keys q
 tui_stop
+
+start 100 30 --ascii
+tui_wait "Needs attention" >/dev/null
+tui_keys 5
+check "--ascii draws bars in ASCII" tui_wait "[##"
+tui_stop
+
+tui_start 100 30 "TERM=vt100 '$bin' --repo '$repo' --db '$db'"
+check "TERM=vt100 works" tui_wait "Needs attention"
+tui_stop
+
+mkdir -p "$XDG_CONFIG_HOME/shipdeck"
+echo '{"keys": {"quit": "x"}}' > "$XDG_CONFIG_HOME/shipdeck/config.json"
+start 100 30
+tui_wait "Needs attention" >/dev/null
+tui_keys x
+check "a key bound in config works" tui_wait "EXITED:0"
+tui_stop
+rm "$XDG_CONFIG_HOME/shipdeck/config.json"
+
+for sig in TERM HUP; do
+	start 100 30
+	tui_wait "Needs attention" >/dev/null
+	pid=$(pgrep -n -f -- "--db $db") || pid=""
+	[ -n "$pid" ] && kill -"$sig" "$pid"
+	check "SIG$sig ends it cleanly" tui_wait "EXITED:0"
+	tui_stop
+done
+check "the database is intact" sh -c "'$bin' --repo '$repo' --db '$db' doctor >/dev/null"
 
 tui_finish
