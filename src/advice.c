@@ -536,7 +536,7 @@ bool holidays_parse(const char *text, struct holidays *h, char *why, size_t whyl
 		p += n;
 	}
 	if (h->n)
-		qsort(h->days, h->n, sizeof(*h->days), cmp_i64);
+		sort_array(h->days, h->n, sizeof(*h->days), cmp_i64);
 	return true;
 }
 
@@ -549,7 +549,7 @@ void holidays_free(struct holidays *h)
 
 static bool is_holiday(const struct holidays *h, int64_t day)
 {
-	return h && h->n && bsearch(&day, h->days, h->n, sizeof(*h->days), cmp_i64);
+	return h && h->n && search_array(&day, h->days, h->n, sizeof(*h->days), cmp_i64);
 }
 
 static bool rule_holds(const struct window_rule *r, int wday, int minute)

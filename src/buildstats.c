@@ -179,7 +179,7 @@ static size_t latest_attempts(const struct build *b, size_t n, int64_t now, size
 	for (size_t i = 0; i < n; i++)
 		if (exists_at(&b[i], now))
 			keys[m++] = (struct attempt_key){b[i].provider, b[i].run_id, b[i].attempt, i};
-	qsort(keys, m, sizeof(*keys), cmp_attempt);
+	sort_array(keys, m, sizeof(*keys), cmp_attempt);
 	size_t *idx = xmalloc(sizeof(*idx) * (m ? m : 1));
 	size_t k = 0;
 	for (size_t i = 0; i < m; i++) {
@@ -299,7 +299,7 @@ static void slowest(struct build_health *h, const struct build *b, size_t n, int
 		if (d >= 0)
 			s[m++] = (struct wf_sample){b[i].workflow ? b[i].workflow : "", (double)d};
 	}
-	qsort(s, m, sizeof(*s), cmp_wf_sample);
+	sort_array(s, m, sizeof(*s), cmp_wf_sample);
 	struct bh_workflow *all = NULL;
 	size_t nall = 0, capall = 0;
 	for (size_t i = 0; i < m;) {
@@ -313,7 +313,7 @@ static void slowest(struct build_health *h, const struct build *b, size_t n, int
 		i = j;
 	}
 	if (nall)
-		qsort(all, nall, sizeof(*all), cmp_wf_slowest);
+		sort_array(all, nall, sizeof(*all), cmp_wf_slowest);
 	for (size_t i = 0; i < nall && h->nslowest < BH_SLOWEST; i++) {
 		h->slowest[h->nslowest] = all[i];
 		h->slowest[h->nslowest].name = xstrdup(all[i].name);

@@ -307,7 +307,7 @@ void deploylog_reviews(const struct deploy_rec *d, size_t nd, const struct incid
 		VEC_PUSH(v, nv, cap, r);
 	}
 	if (nv > 1)
-		qsort(v, nv, sizeof(*v), cmp_review);
+		sort_array(v, nv, sizeof(*v), cmp_review);
 	*out = v;
 	*n = nv;
 }

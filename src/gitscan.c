@@ -345,7 +345,7 @@ static int list_refs(struct scan *s, char *err, size_t errlen)
 		git_fail(err, errlen, "listing refs");
 		return -1;
 	}
-	qsort(s->refs, s->nrefs, sizeof *s->refs, cmp_ref_row);
+	sort_array(s->refs, s->nrefs, sizeof *s->refs, cmp_ref_row);
 	return 0;
 }
 
@@ -384,7 +384,7 @@ static void fill_tags(struct scan *s, const struct git_ref_row *cached, size_t n
 		if (!str_starts(r->name, "refs/tags/"))
 			continue;
 		s->ntags++;
-		const struct git_ref_row *c = bsearch(r, cached, ncached, sizeof *cached, cmp_ref_row);
+		const struct git_ref_row *c = search_array(r, cached, ncached, sizeof *cached, cmp_ref_row);
 		if (c && streq(c->target, r->target)) {
 			memcpy(r->peeled, c->peeled, sizeof r->peeled);
 			r->time = c->peeled[0] ? c->time : SD_NO_TIME;
@@ -407,7 +407,7 @@ static bool refs_equal(const struct scan *s, const struct git_ref_row *cached, s
 static bool have_ref(const struct scan *s, const char *name)
 {
 	struct git_ref_row key = {.name = (char *)name};
-	return bsearch(&key, s->refs, s->nrefs, sizeof *s->refs, cmp_ref_row) != NULL;
+	return search_array(&key, s->refs, s->nrefs, sizeof *s->refs, cmp_ref_row) != NULL;
 }
 
 /* Spec §0: origin/HEAD's target, else the branch HEAD names, else main, else master. */
@@ -506,7 +506,7 @@ static void deps_from_tags(struct scan *s, const char *pattern)
 		struct tagname tn = {r->peeled, shortname, r->time};
 		VEC_PUSH(t, n, cap, tn);
 	}
-	qsort(t, n, sizeof *t, cmp_tagname);
+	sort_array(t, n, sizeof *t, cmp_tagname);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		struct strbuf names = STRBUF_INIT;
@@ -542,7 +542,7 @@ static void deps_from_records(struct scan *s, const struct gitscan_opts *o)
 		}
 		char hex[41];
 		git_oid_tostr(hex, sizeof hex, &id); /* lower case, as the tags' */
-		struct dep *d = bsearch(hex, s->deps, ntagged, sizeof *s->deps, cmp_dep_hex);
+		struct dep *d = search_array(hex, s->deps, ntagged, sizeof *s->deps, cmp_dep_hex);
 		if (!d) {
 			for (size_t j = ntagged; j < s->ndeps && !d; j++)
 				if (streq(s->deps[j].hex, hex))
@@ -724,7 +724,7 @@ static long resolve_prefix(const struct scan *s, const char *hex, git_oid **sort
 		*sorted = xmalloc((s->map.n + 1) * sizeof **sorted);
 		for (size_t i = 0; i < s->map.n; i++)
 			(*sorted)[i] = s->map.e[i].id;
-		qsort(*sorted, s->map.n, sizeof **sorted, cmp_oid);
+		sort_array(*sorted, s->map.n, sizeof **sorted, cmp_oid);
 	}
 	size_t lo = 0, hi = s->map.n;
 	while (lo < hi) {
@@ -792,7 +792,7 @@ static void build_result(struct scan *s, bool warm)
 					 .revert_author_time = rl->author_time};
 		VEC_PUSH(r->reverts, r->nreverts, cap, rv);
 	}
-	qsort(r->reverts, r->nreverts, sizeof *r->reverts, cmp_revert);
+	sort_array(r->reverts, r->nreverts, sizeof *r->reverts, cmp_revert);
 	r->commits_walked = s->walked;
 	if (!warm)
 		r->commits_known = s->map.n;
@@ -816,7 +816,10 @@ static void add_warnings(struct scan *s, const char *pattern)
 		warn(s, "shallow clone: history stops at the cut, so the first deployment inside it "
 			"ships too much; run 'git fetch --unshallow' for full figures");
 	else if (s->missing)
-		warn(s, "%zu commit(s) named as parents are missing from the repository", s->missing);
+		/* Not a shallow cut: the repository is damaged (a deleted object, a
+		 * corrupt pack), and the figures leave out what cannot be read. */
+		warn(s, "%zu commit(s) cannot be read (missing or damaged objects), so the figures "
+			"are incomplete; 'shipdeck doctor' says what to do", s->missing);
 	size_t ntagdeps = 0;
 	for (size_t i = 0; i < s->ndeps; i++)
 		ntagdeps += s->deps[i].from_tag;
@@ -864,7 +867,7 @@ static int scan_run(struct scan *s, struct store *st, const struct gitscan_opts 
 									 : detect_default_branch(s);
 	deps_from_tags(s, pattern);
 	deps_from_records(s, o);
-	qsort(s->deps, s->ndeps, sizeof *s->deps, cmp_dep_order);
+	sort_array(s->deps, s->ndeps, sizeof *s->deps, cmp_dep_order);
 
 	size_t ncached_deps = 0;
 	int common = st && !o->full ? cached_order(s, st, &ncached_deps) : -1;

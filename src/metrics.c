@@ -289,7 +289,7 @@ static void window_figures(struct dora_work *w, struct dora_report *out)
 		if (r->failed && !isnan(r->restore_hours))
 			restores[nrestores++] = r->restore_hours;
 	}
-	qsort(days, ndays, sizeof *days, cmp_i64);
+	sort_array(days, ndays, sizeof *days, cmp_i64);
 	size_t uniq = 0;
 	for (size_t i = 0; i < ndays; i++)
 		if (i == 0 || days[i] != days[uniq - 1])

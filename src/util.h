@@ -54,6 +54,12 @@ bool parse_double(const char *s, double *out);
 /* Reads a whole file ("-" is stdin); NULL with errno set on failure. */
 char *read_file(const char *path, size_t *len);
 
+/* qsort and bsearch that accept an empty array: C leaves a NULL base
+ * undefined even for zero elements, and UBSan says so. */
+void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+void *search_array(const void *key, const void *base, size_t n, size_t size,
+		   int (*cmp)(const void *, const void *));
+
 /* Median and nearest-rank p90 of n values (spec §5); they sort vals in place. */
 double median_of(double *vals, size_t n);
 double p90_of(double *vals, size_t n);

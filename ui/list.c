@@ -170,7 +170,7 @@ static void sort_runs(struct ui_list *l, int key)
 		while (j < l->n && l->lines[j].selectable)
 			j++;
 		if (j - i > 1)
-			qsort(&l->lines[i], j - i, sizeof *l->lines, by_sort_key);
+			sort_array(&l->lines[i], j - i, sizeof *l->lines, by_sort_key);
 		i = j == i ? i + 1 : j;
 	}
 }

@@ -34,9 +34,9 @@ static int by_title(const void *x, const void *y)
 static void sort_column(int mode, const struct dash_feature **f, size_t n)
 {
 	if (mode == 1)
-		qsort(f, n, sizeof *f, by_days);
+		sort_array(f, n, sizeof *f, by_days);
 	else if (mode == 2)
-		qsort(f, n, sizeof *f, by_title);
+		sort_array(f, n, sizeof *f, by_title);
 }
 
 /* The features of one phase column, in board order (filtered, sorted). */

@@ -47,12 +47,14 @@ check() {
 	if "$@"; then
 		TUI_PASSES=$((TUI_PASSES + 1))
 		echo "ok - $name"
+		return 0
 	else
 		TUI_FAILS=$((TUI_FAILS + 1))
 		echo "not ok - $name"
 		echo "--- screen ---"
 		tui_screen | sed 's/^/| /'
 		echo "--------------"
+		return 1
 	fi
 }
 
@@ -60,6 +62,12 @@ check() {
 # title must still be what tmux set, not the text the data carried.
 tui_title_not() {
 	[ "$(tui_tmux display-message -p -t t '#{pane_title}')" != "$1" ]
+}
+
+# require NAME COMMAND...: like check, but the rest cannot run without it
+# (the dashboard did not start): stop at once instead of timing out on each.
+require() {
+	check "$@" || { tui_finish; exit 1; }
 }
 
 tui_finish() {

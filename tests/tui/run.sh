@@ -39,7 +39,7 @@ start() { # start COLS LINES [extra options...]
 snap_field() { printf '%s\n' "$snap" | sed -n "s/^$1 *\([^ ].*\)/\1/p" | head -n 1 | sed 's/  .*//'; }
 
 start 120 40
-check "board: tab bar and attention line" tui_wait "Needs attention"
+require "board: tab bar and attention line" tui_wait "Needs attention"
 check "board: every phase column" tui_wait "Testing & Staging"
 check "board: a card" tui_wait "Loyalty points"
 tui_keys l Enter
