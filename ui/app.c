@@ -247,7 +247,8 @@ static void draw_status(struct app *a)
 	char age[24], left[160];
 	int64_t since = monotonic_seconds() - a->synced_at;
 	time_age(since, 0, age);
-	snprintf(left, sizeof left, " synced %s%s", since < 60 ? "just now" : age,
+	snprintf(left, sizeof left, " synced %s%s%s%s", since < 60 ? "just now" : age,
+		 a->d.has_window ? " | window " : "", a->d.has_window ? window_verdict_id(a->d.window.verdict) : "",
 		 opt_bool(&a->c->opt, OPT_READ_ONLY) ? " | read-only" : "");
 	struct strbuf sb = STRBUF_INIT;
 	sb_add(&sb, left);
