@@ -74,8 +74,15 @@ static void attention_line(struct app *a, int y)
 		sb_add(&sb, f->overdue ? " overdue" : f->not_ready ? " not ready" : f->manual_stale ? " stale phase" : " no-go");
 	}
 	struct strbuf line = STRBUF_INIT;
-	if (n)
-		sb_addf(&line, "Needs attention (%d): %s", n, sb_str(&sb));
+	if (a->d.open_incidents)
+		sb_addf(&line, "%zu OPEN INCIDENT%s (5)  ", a->d.open_incidents, a->d.open_incidents > 1 ? "S" : "");
+	if (a->d.reviews_overdue)
+		sb_addf(&line, "%zu overdue review%s  ", a->d.reviews_overdue, a->d.reviews_overdue > 1 ? "s" : "");
+	n += (int)(a->d.open_incidents + a->d.reviews_overdue);
+	if (n > (int)(a->d.open_incidents + a->d.reviews_overdue))
+		sb_addf(&line, "Needs attention: %s", sb_str(&sb));
+	else if (n)
+		sb_add(&line, "Needs attention");
 	else
 		sb_add(&line, a->d.nfeatures ? "Nothing needs attention." : "No features yet: shipdeck feature add TITLE --key K --branch B");
 	if (a->d.has_window)
