@@ -317,15 +317,6 @@ static void add_duration(struct strbuf *out, int64_t s)
 		sb_addf(out, "%lldh%02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
 }
 
-static void json_time(struct strbuf *out, int64_t t)
-{
-	char buf[24];
-	if (t == SD_NO_TIME)
-		sb_add(out, "null");
-	else
-		sb_addf(out, "\"%s\"", time_format_iso(t, buf));
-}
-
 static void json_int(struct strbuf *out, int64_t v)
 {
 	if (v == SD_NO_TIME)
@@ -351,11 +342,11 @@ static void build_json(struct strbuf *out, const struct build *b)
 	sb_add(out, ", \"conclusion\": ");
 	json_add_string(out, b->conclusion);
 	sb_add(out, ", \"created\": ");
-	json_time(out, b->created);
+	json_add_time(out, b->created);
 	sb_add(out, ", \"started\": ");
-	json_time(out, b->started);
+	json_add_time(out, b->started);
 	sb_add(out, ", \"finished\": ");
-	json_time(out, b->finished);
+	json_add_time(out, b->finished);
 	sb_add(out, ", \"duration_s\": ");
 	json_int(out, b->duration_s);
 	sb_add(out, ", \"queue_s\": ");

@@ -27,14 +27,7 @@ static const struct dash_feature *find_in_dash(const struct dash *d, const struc
 static int feature_arg(struct ctx *c, const char *id, struct feature *f)
 {
 	struct store *st = ctx_store(c);
-	if (!st)
-		return -1;
-	int rc = store_feature_find(st, id, f);
-	if (rc == 0)
-		sd_error("no feature '%s' (see 'shipdeck feature list')", id);
-	else if (rc < 0)
-		sd_error("%s", store_errmsg(st));
-	return rc == 1 ? 0 : -1;
+	return st ? feature_load(st, id, f) : -1;
 }
 
 /* ---- checklist ---------------------------------------------------------------- */

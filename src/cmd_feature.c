@@ -33,14 +33,16 @@ static int finish_write(struct store *st, int rc)
 	return EXIT_USAGE;
 }
 
-/* Loads a feature by id or key; prints the error itself. */
-static int load_feature(struct store *st, const char *id, struct feature *f)
+int feature_load(struct store *st, const char *id, struct feature *f)
 {
 	int rc = store_feature_find(st, id, f);
-	if (rc == 0)
-		sd_error("no feature '%s' (see 'shipdeck feature list')", id);
-	else if (rc < 0)
+	if (rc == 0) {
+		char *shown = text_clean(id, TEXT_ONE_LINE);
+		sd_error("no feature '%s' (see 'shipdeck feature list')", shown);
+		free(shown);
+	} else if (rc < 0) {
 		sd_error("%s", store_errmsg(st));
+	}
 	return rc == 1 ? 0 : -1;
 }
 
@@ -186,7 +188,7 @@ static int feature_show(struct ctx *c, int argc, char **argv)
 	}
 	struct store *st = ctx_store(c);
 	struct feature f = {0};
-	if (!st || load_feature(st, pos[0], &f) != 0)
+	if (!st || feature_load(st, pos[0], &f) != 0)
 		return EXIT_USAGE;
 	if (cmd_flag(flags, "json")) {
 		struct strbuf out = STRBUF_INIT;
@@ -250,7 +252,7 @@ static int feature_set(struct ctx *c, int argc, char **argv)
 	struct feature f = {0};
 	if (!st || store_begin(st) != 0)
 		return st ? (sd_error("%s", store_errmsg(st)), EXIT_USAGE) : EXIT_USAGE;
-	if (load_feature(st, pos[0], &f) != 0) {
+	if (feature_load(st, pos[0], &f) != 0) {
 		store_rollback(st);
 		return EXIT_USAGE;
 	}
@@ -280,7 +282,7 @@ static int feature_rm(struct ctx *c, int argc, char **argv)
 	struct feature f = {0};
 	if (!st || store_begin(st) != 0)
 		return st ? (sd_error("%s", store_errmsg(st)), EXIT_USAGE) : EXIT_USAGE;
-	if (load_feature(st, pos[0], &f) != 0) {
+	if (feature_load(st, pos[0], &f) != 0) {
 		store_rollback(st);
 		return EXIT_USAGE;
 	}
@@ -334,7 +336,7 @@ static int feature_phase(struct ctx *c, int argc, char **argv)
 	struct feature f = {0};
 	if (!st || store_begin(st) != 0)
 		return st ? (sd_error("%s", store_errmsg(st)), EXIT_USAGE) : EXIT_USAGE;
-	if (load_feature(st, pos[0], &f) != 0) {
+	if (feature_load(st, pos[0], &f) != 0) {
 		store_rollback(st);
 		return EXIT_USAGE;
 	}

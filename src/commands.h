@@ -15,6 +15,12 @@ struct command {
 
 extern const struct command commands[];
 
+struct store;
+struct feature;
+/* Loads the feature a command argument names (id or key); prints the error
+ * itself and returns -1 when there is none. */
+int feature_load(struct store *st, const char *id, struct feature *f);
+
 int cmd_info(struct ctx *c, int argc, char **argv);
 int cmd_feature(struct ctx *c, int argc, char **argv);
 int cmd_export(struct ctx *c, int argc, char **argv);

@@ -65,7 +65,7 @@ static void json_num_or_null(struct strbuf *out, double v)
 		sb_addf(out, "%.4g", v);
 }
 
-static void json_time_or_null(struct strbuf *out, int64_t t)
+void json_add_time(struct strbuf *out, int64_t t)
 {
 	char buf[24];
 	if (t == SD_NO_TIME)
@@ -279,7 +279,7 @@ static void feature_json(struct strbuf *out, const struct dash_feature *f)
 	json_add_string(out, f->owner);
 	sb_addf(out, ", \"phase\": \"%s\", \"phase_manual\": %s, \"phase_since\": ", f->phase,
 		f->phase_manual ? "true" : "false");
-	json_time_or_null(out, f->phase_since);
+	json_add_time(out, f->phase_since);
 	sb_add(out, ", \"days_in_phase\": ");
 	json_num_or_null(out, isnan(f->days_in_phase) ? NAN : floor(f->days_in_phase * 10) / 10);
 	sb_add(out, ", \"expected_days\": ");

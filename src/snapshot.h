@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -23,6 +24,8 @@ void snapshot_render(struct strbuf *out, const struct dash *d, const struct rend
 
 /* A section heading in text ("── DORA ─────") or markdown ("## DORA"). */
 void snap_heading(struct strbuf *out, const char *title, const struct render *r);
+/* Appends an instant as a JSON ISO 8601 string, or null for SD_NO_TIME. */
+void json_add_time(struct strbuf *out, int64_t t);
 /* Appends one JSON string literal (quotes, escapes; control bytes as \u00XX). */
 void json_add_string(struct strbuf *out, const char *s);
 

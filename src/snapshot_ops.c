@@ -13,15 +13,6 @@
 
 #define RECENT_SECONDS (7 * 86400LL)
 
-static void json_time(struct strbuf *out, int64_t t)
-{
-	char buf[24];
-	if (t == SD_NO_TIME)
-		sb_add(out, "null");
-	else
-		sb_addf(out, "\"%s\"", time_format_iso(t, buf));
-}
-
 static void json_minutes(struct strbuf *out, int64_t secs)
 {
 	if (secs == SD_NO_TIME)
@@ -163,7 +154,7 @@ static void deploys_recent_json(struct strbuf *out, const struct dash *d)
 		sb_add(out, n++ ? ", {\"ref\": " : "{\"ref\": ");
 		json_add_string(out, dep->ref);
 		sb_addf(out, ", \"commit\": \"%s\", \"time\": ", dep->commit);
-		json_time(out, dep->time);
+		json_add_time(out, dep->time);
 		sb_addf(out, ", \"env\": \"production\", \"source\": \"%s\", \"strategy\": ", rec ? "record" : "tag");
 		json_add_string(out, rec ? rec->strategy : NULL);
 		if (rec)
@@ -189,17 +180,17 @@ static void incident_json(struct strbuf *out, const struct dash *d, const struct
 	else
 		json_add_string(out, inc->deploy_ref);
 	sb_addf(out, ", \"linked_auto\": %s, \"timeline\": {\"started\": ", inc->linked_auto ? "true" : "false");
-	json_time(out, inc->started);
+	json_add_time(out, inc->started);
 	sb_add(out, ", \"detected\": ");
-	json_time(out, inc->detected);
+	json_add_time(out, inc->detected);
 	sb_add(out, ", \"paged\": ");
-	json_time(out, inc->paged);
+	json_add_time(out, inc->paged);
 	sb_add(out, ", \"root_cause\": ");
-	json_time(out, inc->root_cause);
+	json_add_time(out, inc->root_cause);
 	sb_add(out, ", \"decided\": ");
-	json_time(out, inc->decided);
+	json_add_time(out, inc->decided);
 	sb_add(out, ", \"restored\": ");
-	json_time(out, inc->restored);
+	json_add_time(out, inc->restored);
 	sb_add(out, "}, \"decision\": ");
 	json_add_string(out, inc->decision);
 	sb_add(out, ", \"minutes\": {\"to_detect\": ");
@@ -222,7 +213,7 @@ static void reviews_json(struct strbuf *out, const struct dash *d)
 		sb_addf(out, "%s{\"subject\": \"%s\", \"id\": %lld, \"state\": \"%s\", \"due\": ", n++ ? ", " : "",
 			r->incident ? "incident" : "deploy", (long long)r->subject_id,
 			deploylog_review_state_name(r->state));
-		json_time(out, r->due);
+		json_add_time(out, r->due);
 		sb_addf(out, ", \"answered\": %d, \"questions\": %d}", r->answered, r->questions);
 	}
 	sb_add(out, "]");
