@@ -322,3 +322,8 @@ const char *deploylog_review_state_name(enum review_state s)
 	}
 	return "?";
 }
+
+bool deploylog_incident_open(const struct incident_rec *i, int64_t now)
+{
+	return i->started <= now && (i->restored == SD_NO_TIME || i->restored > now);
+}

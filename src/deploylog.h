@@ -98,6 +98,9 @@ struct incident_durations {
 	int64_t decide;         /* decided - detected */
 	int64_t outage;         /* restored - started */
 };
+/* Open as of now: started, and not restored yet (a restore after now has
+ * not happened for a figure computed as of now). */
+bool deploylog_incident_open(const struct incident_rec *i, int64_t now);
 void deploylog_durations(const struct incident_rec *i, struct incident_durations *out);
 /* Checks a timeline: every step at or after the start; paged, root cause,
  * decision and restore at or after detection. NULL when consistent, else a

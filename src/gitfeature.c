@@ -134,15 +134,25 @@ static bool merge_subject_names(const char *subject, const char *branch)
 	return false;
 }
 
-/* The key as a word: "FEAT-12" matches "FEAT-12: x" but not "FEAT-123". */
+static bool is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* The key as a word: "FEAT-12" matches "FEAT-12: x" but not "FEAT-123" or
+ * "FEAT-12-3". A hyphen before words is a separator, as in the usual branch
+ * names "FEAT-12-login" and "hotfix-FEAT-12" (a key starting with a letter
+ * cannot be the tail of another key across a hyphen). */
 static bool mentions_key(const char *text, const char *key)
 {
 	size_t n = strlen(key);
+	if (n == 0)
+		return false;
+	bool letter_first = is_alnum(key[0]) && !(key[0] >= '0' && key[0] <= '9');
 	for (const char *p = strstr(text, key); p; p = strstr(p + 1, key)) {
-		bool left = p == text || !(p[-1] == '-' || (p[-1] >= '0' && p[-1] <= '9') ||
-					  (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= 'a' && p[-1] <= 'z'));
+		bool left = p == text || (!is_alnum(p[-1]) && (p[-1] != '-' || letter_first));
 		char r = p[n];
-		bool right = !(r == '-' || (r >= '0' && r <= '9') || (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z'));
+		bool right = !is_alnum(r) && (r != '-' || !(p[n + 1] >= '0' && p[n + 1] <= '9'));
 		if (left && right)
 			return true;
 	}
@@ -202,9 +212,12 @@ static int find_merge_of(git_repository *repo, const struct chain *ch, const git
 	return -1;
 }
 
+/* The latest merge naming the branch: a branch merged twice and then
+ * deleted had all of its work in the default branch from its last merge,
+ * as find_merge_of finds for a branch that still exists. */
 static int find_merge_by_subject(const struct chain *ch, const char *branch)
 {
-	for (size_t i = 0; i < ch->n; i++)
+	for (size_t i = ch->n; i-- > 0;)
 		if (!git_oid_is_zero(&ch->c[i].parent2) && merge_subject_names(ch->c[i].subject, branch))
 			return (int)i;
 	return -1;
@@ -218,8 +231,38 @@ static int find_key_on_chain(const struct chain *ch, const char *key)
 	return -1;
 }
 
+/* Where the branch's own commits start: the mainline before its first
+ * merge. A branch merged twice has its first part in the mainline by the
+ * second merge, so hiding the second merge's first parent would hide the
+ * work that began it. An earlier merge of the same branch is known by its
+ * message and by merging an ancestor of what the last one merged; one that
+ * the branch itself contains was before the branch was cut again (a name
+ * reused, or the branch restarted from the mainline), not part of it. */
+static git_oid mainline_before(git_repository *repo, const struct chain *ch, int pos, const char *branch,
+			       const git_oid *merged, const git_oid *parent1)
+{
+	for (int j = 0; branch && j < pos; j++) {
+		const struct chain_commit *e = &ch->c[j];
+		if (git_oid_is_zero(&e->parent2) || !merge_subject_names(e->subject, branch))
+			continue;
+		if (!git_oid_equal(&e->parent2, merged) && git_graph_descendant_of(repo, merged, &e->parent2) != 1)
+			continue;
+		if (git_graph_descendant_of(repo, merged, &e->oid) == 1)
+			continue;
+		git_commit *commit;
+		git_oid before = *parent1;
+		if (git_commit_lookup(&commit, repo, &e->oid) == 0) {
+			git_oid_cpy(&before, git_commit_parent_id(commit, 0));
+			git_commit_free(commit);
+		}
+		return before;
+	}
+	return *parent1;
+}
+
+/* tip: the branch's tip when it still exists (or NULL); branch: its name. */
 static void record_merge(git_repository *repo, const struct chain *ch, int pos, const char *how,
-			 struct feature_git *fg)
+			 const git_oid *tip, const char *branch, struct feature_git *fg)
 {
 	const struct chain_commit *c = &ch->c[pos];
 	fg->merged = true;
@@ -231,9 +274,16 @@ static void record_merge(git_repository *repo, const struct chain *ch, int pos, 
 	/* the branch's own commits: the merge's second parent minus the mainline */
 	git_commit *commit;
 	bool found = false;
-	if (!git_oid_is_zero(&c->parent2) && git_commit_lookup(&commit, repo, &c->oid) == 0) {
-		found = oldest_unique(repo, &c->parent2, git_commit_parent_id(commit, 0),
-				      &fg->first_commit_time, fg->first_commit);
+	if (git_commit_lookup(&commit, repo, &c->oid) == 0) {
+		if (!git_oid_is_zero(&c->parent2)) {
+			git_oid before = mainline_before(repo, ch, pos, branch, &c->parent2,
+							 git_commit_parent_id(commit, 0));
+			found = oldest_unique(repo, &c->parent2, &before, &fg->first_commit_time, fg->first_commit);
+		} else if (tip && git_commit_parentcount(commit) > 0) {
+			/* a squash merge: the branch, when it is still there, holds the work */
+			found = oldest_unique(repo, tip, git_commit_parent_id(commit, 0), &fg->first_commit_time,
+					      fg->first_commit);
+		}
 		git_commit_free(commit);
 	}
 	if (!found) {
@@ -287,7 +337,7 @@ static void link_one(git_repository *repo, const struct chain *ch, const git_oid
 	if (pos < 0 && l->key && (pos = find_key_on_chain(ch, l->key)) >= 0)
 		how = "key in subject";
 	if (pos >= 0) {
-		record_merge(repo, ch, pos, how, fg);
+		record_merge(repo, ch, pos, how, have_tip ? &tip : NULL, l->branch, fg);
 		return;
 	}
 	if (have_tip) {
@@ -328,10 +378,13 @@ static void answer_chain_query(const struct chain *ch, struct chain_query *q)
 	for (size_t i = 0; i < q->n; i++) {
 		q->pos[i] = -1;
 		git_oid oid;
-		if (!q->commits[i] || git_oid_fromstr(&oid, q->commits[i]) != 0)
+		/* `build add` takes 7 to 40 hex digits: a prefix names the commit
+		 * as it does for the gate */
+		size_t len = q->commits[i] ? strlen(q->commits[i]) : 0;
+		if (len < 7 || len > GIT_OID_HEXSZ || git_oid_fromstrn(&oid, q->commits[i], len) != 0)
 			continue;
 		for (size_t k = 0; k < ch->n; k++)
-			if (git_oid_equal(&ch->c[k].oid, &oid)) {
+			if (git_oid_ncmp(&ch->c[k].oid, &oid, len) == 0) {
 				q->pos[i] = (int)k;
 				break;
 			}

@@ -24,6 +24,36 @@ static bool build_succeeded(const struct build *b)
 	       b->finished != SD_NO_TIME;
 }
 
+/* Is there CI data as of now? Builds older than the loaded ones are older
+ * than now; of the loaded ones, a build queued after now does not exist yet
+ * (so a snapshot of the past is the one that was true then). */
+static bool ci_data_as_of(const struct dash *d)
+{
+	if (d->nbuilds_all > (int64_t)d->nbuilds)
+		return true;
+	for (size_t i = 0; i < d->nbuilds; i++) {
+		const struct build *b = &d->builds[i];
+		int64_t queued = b->created != SD_NO_TIME ? b->created : b->started;
+		if (queued == SD_NO_TIME || queued <= d->now)
+			return true;
+	}
+	return false;
+}
+
+/* A re-run of the same CI run with a higher attempt decides its outcome
+ * (spec §7), so an earlier attempt's success no longer counts. */
+static bool superseded(const struct dash *d, const struct build *b)
+{
+	for (size_t i = 0; i < d->nbuilds; i++) {
+		const struct build *o = &d->builds[i];
+		int64_t began = o->started != SD_NO_TIME ? o->started : o->created;
+		if (o->attempt > b->attempt && streq(o->provider, b->provider) && streq(o->run_id, b->run_id) &&
+		    (began == SD_NO_TIME || began <= d->now))
+			return true;
+	}
+	return false;
+}
+
 /* The first successful build of the merge or a later default-branch commit. */
 static const struct build *first_success_after(const struct dash *d, const int *pos, int merge_pos,
 					       int64_t now)
@@ -31,7 +61,8 @@ static const struct build *first_success_after(const struct dash *d, const int *
 	const struct build *best = NULL;
 	for (size_t i = 0; i < d->nbuilds; i++) {
 		const struct build *b = &d->builds[i];
-		if (pos[i] < 0 || pos[i] < merge_pos || !build_succeeded(b) || b->finished > now)
+		if (pos[i] < 0 || pos[i] < merge_pos || !build_succeeded(b) || b->finished > now ||
+		    superseded(d, b))
 			continue;
 		if (!best || b->finished < best->finished)
 			best = b;
@@ -105,7 +136,7 @@ static void fill_evidence(const struct dash *d, const struct feature *f, const s
 		.first_commit = g->has_commits ? g->first_commit : NULL,
 		.in_default_branch = g->merged, .merge_time = g->merged ? g->merge_time : SD_NO_TIME,
 		.merge_commit = g->merged ? g->merge_commit : NULL, .build_success_time = SD_NO_TIME,
-		.has_any_ci_data = d->nbuilds_all > 0, .staging_time = SD_NO_TIME,
+		.has_any_ci_data = ci_data_as_of(d), .staging_time = SD_NO_TIME,
 		.deploy_time = SD_NO_TIME, .rollout_pct = 100, .rollout_complete_time = SD_NO_TIME,
 		.review_done_time = SD_NO_TIME, .manual_time = SD_NO_TIME,
 	};
@@ -172,20 +203,27 @@ static void add_checks(struct dash *d, struct dash_feature *df, enum checklist_k
 
 /* ---- gate ---------------------------------------------------------------------- */
 
+/* Open as of now: started, and not restored yet (a gate asked for an
+ * earlier time sees an incident restored since as open). */
 static enum gate_build build_state_of(const struct dash *d, const char *commit, char *what, size_t len)
 {
-	if (d->nbuilds_all == 0)
+	if (!ci_data_as_of(d))
 		return GATE_BUILD_NO_CI;
 	const struct build *latest = NULL;
 	for (size_t i = 0; commit && *commit && i < d->nbuilds; i++) {
 		const struct build *b = &d->builds[i];
-		if (b->commit && (str_starts(commit, b->commit) || str_starts(b->commit, commit)))
+		/* as of now: a build queued later does not exist yet */
+		int64_t queued = b->created != SD_NO_TIME ? b->created : b->started;
+		if (queued != SD_NO_TIME && queued > d->now)
+			continue;
+		if (b->commit && *b->commit && (str_starts(commit, b->commit) || str_starts(b->commit, commit)))
 			latest = b; /* oldest first: the last match is the latest */
 	}
 	if (!latest)
 		return GATE_BUILD_NONE;
 	snprintf(what, len, "%s run %s of %.7s", latest->provider, latest->run_id, commit);
-	if (!streq(latest->status, "completed"))
+	/* finished after now: as of now it was still running */
+	if (!streq(latest->status, "completed") || (latest->finished != SD_NO_TIME && latest->finished > d->now))
 		return GATE_BUILD_RUNNING;
 	return build_succeeded(latest) ? GATE_BUILD_SUCCESS : GATE_BUILD_FAILURE;
 }
@@ -203,7 +241,7 @@ static void decide_gate(struct dash *d, struct dash_feature *df, const char *com
 	const char **titles = xcalloc(d->nincidents + 1, sizeof *titles);
 	size_t nt = 0;
 	for (size_t i = 0; i < d->nincidents; i++)
-		if (d->incidents[i].restored == SD_NO_TIME && d->incidents[i].started <= d->now)
+		if (deploylog_incident_open(&d->incidents[i], d->now))
 			titles[nt++] = d->incidents[i].title;
 	struct gate_input in = {
 		.open_items = open, .nopen = nopen, .ntotal = pre ? pre->n : 0,

@@ -30,8 +30,7 @@ int model_records(struct ctx *c, struct store *st, struct dash *d)
 		return -1;
 	}
 	for (size_t i = 0; i < d->nincidents; i++)
-		if (d->incidents[i].restored == SD_NO_TIME && d->incidents[i].started <= c->now)
-			d->open_incidents++;
+		d->open_incidents += deploylog_incident_open(&d->incidents[i], c->now);
 	if (!d->has_checklists && checklists_setup(c, &d->checklists))
 		d->has_checklists = true;
 	deploylog_reviews(d->records, d->nrecords, d->incidents, d->nincidents, d->answers, d->nanswers,
@@ -92,8 +91,11 @@ void model_dora_incidents(struct dash *d)
 	for (size_t i = 0; i < d->nincidents; i++) {
 		const struct incident_rec *inc = &d->incidents[i];
 		const char *commit = inc->deployment_id ? record_commit(d, inc->deployment_id) : inc->deploy_ref;
-		/* linked by time when it named nothing: the metrics do that (spec §3) */
-		int idx = inc->linked_auto && !commit ? -1 : deploy_of_commit(d, commit);
+		/* Linked by time when it named nothing: the metrics do that (spec
+		 * §3) over every production deployment. The link stored at `incident
+		 * open` only saw recorded ones, and a tag deployed after that record
+		 * but before the incident started is the latest deployment. */
+		int idx = inc->linked_auto ? -1 : deploy_of_commit(d, commit);
 		d->dora_incidents[i] = (struct dora_incident){idx, inc->started, inc->restored};
 	}
 	d->dora_in.incidents = d->dora_incidents;

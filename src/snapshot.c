@@ -172,7 +172,13 @@ static void flags_label(struct strbuf *out, const struct dash_feature *f)
 	if (f->not_ready)
 		sb_addf(out, "%snot ready", sep), sep = ", ";
 	if (f->phase_manual)
-		sb_addf(out, "%smanual", sep);
+		sb_addf(out, "%smanual", sep), sep = ", ";
+	if (f->manual_stale)
+		sb_addf(out, "%sstale phase", sep), sep = ", ";
+	if (f->key_shared)
+		sb_addf(out, "%skey shared", sep), sep = ", ";
+	if (f->rolling_out)
+		sb_addf(out, "%srolling out", sep);
 }
 
 static void feature_line_text(struct strbuf *out, const struct dash_feature *f, const struct render *r)
@@ -294,6 +300,9 @@ static void feature_json(struct strbuf *out, const struct dash_feature *f)
 	}
 	sb_addf(out, ", \"overdue\": %s, \"not_ready\": %s", f->overdue ? "true" : "false",
 		f->not_ready ? "true" : "false");
+	sb_addf(out, ", \"manual_stale\": %s, \"key_shared\": %s, \"rolling_out\": %s",
+		f->manual_stale ? "true" : "false", f->key_shared ? "true" : "false",
+		f->rolling_out ? "true" : "false");
 	sb_addf(out, ", \"planning\": {\"done\": %d, \"total\": %d}", f->planning_done, f->planning_total);
 	sb_addf(out, ", \"predeploy\": {\"done\": %d, \"total\": %d, \"open\": [", f->predeploy_done,
 		f->predeploy_total);

@@ -42,7 +42,7 @@ size_t snapshot_attention_lines(const struct dash *d, struct strbuf *out, const 
 	size_t n = 0;
 	for (size_t i = 0; i < d->nincidents; i++) {
 		const struct incident_rec *inc = &d->incidents[i];
-		if (inc->restored != SD_NO_TIME || inc->started > d->now)
+		if (!deploylog_incident_open(inc, d->now))
 			continue;
 		char age[24];
 		sb_addf(out, "%sOPEN incident #%lld (%s, started %s): ", bullet, (long long)inc->id, inc->severity,
@@ -97,7 +97,7 @@ static void incident_line(struct strbuf *out, const struct dash *d, const struct
 	struct incident_durations du;
 	deploylog_durations(inc, &du);
 	char when[24], a[24], b[24];
-	bool open = inc->restored == SD_NO_TIME;
+	bool open = deploylog_incident_open(inc, d->now);
 	sb_addf(out, "%s#%lld %s %s  ", r->format == SNAP_MARKDOWN ? "- " : "  ", (long long)inc->id,
 		inc->severity, open ? "OPEN    " : "restored");
 	sb_add_clean(out, inc->title);
@@ -106,7 +106,6 @@ static void incident_line(struct strbuf *out, const struct dash *d, const struct
 	if (inc->decision)
 		sb_addf(out, ", %s", inc->decision);
 	sb_addf(out, ", outage %s\n", open ? "ongoing" : deploylog_format_duration(du.outage, b, sizeof b));
-	(void)d;
 }
 
 void snapshot_ops_text(struct strbuf *out, const struct dash *d, const struct render *r)
@@ -170,7 +169,7 @@ static void incident_json(struct strbuf *out, const struct dash *d, const struct
 {
 	struct incident_durations du;
 	deploylog_durations(inc, &du);
-	bool open = inc->restored == SD_NO_TIME;
+	bool open = deploylog_incident_open(inc, d->now);
 	sb_addf(out, "{\"id\": %lld, \"title\": ", (long long)inc->id);
 	json_add_string(out, inc->title);
 	sb_addf(out, ", \"severity\": \"%s\", \"open\": %s, \"age_hours\": %.1f, \"deployment\": ", inc->severity,

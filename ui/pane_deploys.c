@@ -82,7 +82,7 @@ static void build_incidents(struct app *a, struct ui_list *l)
 		list_add(l, ROLE_DIM, false, 0, "  none recorded (shipdeck incident open TITLE)");
 	for (size_t i = 0; i < a->d.nincidents; i++) {
 		const struct incident_rec *inc = &a->d.incidents[i];
-		bool open = inc->restored == SD_NO_TIME;
+		bool open = deploylog_incident_open(inc, a->d.now);
 		struct incident_durations du;
 		deploylog_durations(inc, &du);
 		char when[24], d1[24], d2[24], d3[24];
