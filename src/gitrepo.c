@@ -122,3 +122,13 @@ out:
 	git_libgit2_shutdown();
 	return rc;
 }
+
+void gitrepo_library_hold(void)
+{
+	git_libgit2_init();
+}
+
+void gitrepo_library_release(void)
+{
+	git_libgit2_shutdown();
+}

@@ -16,4 +16,9 @@ char *gitrepo_user_name(const char *repo_path);
  * object or a corrupt pack is found; 0 ok, -1 with what and where in err. */
 int gitrepo_check(const char *repo_path, size_t *ncommits, char *err, size_t errlen);
 
+/* Keeps libgit2 initialized from the first call to the matching release, so
+ * the modules' own init/shutdown pairs do not restart it each time. */
+void gitrepo_library_hold(void);
+void gitrepo_library_release(void);
+
 #endif

@@ -61,10 +61,10 @@ static const struct build *first_success_after(const struct dash *d, const int *
 	const struct build *best = NULL;
 	for (size_t i = 0; i < d->nbuilds; i++) {
 		const struct build *b = &d->builds[i];
-		if (pos[i] < 0 || pos[i] < merge_pos || !build_succeeded(b) || b->finished > now ||
-		    superseded(d, b))
+		if (pos[i] < 0 || pos[i] < merge_pos || !build_succeeded(b) || b->finished > now)
 			continue;
-		if (!best || b->finished < best->finished)
+		/* superseded() scans every build: ask it only of a new best */
+		if ((!best || b->finished < best->finished) && !superseded(d, b))
 			best = b;
 	}
 	return best;
