@@ -455,32 +455,6 @@ static void link_one(git_repository *repo, const struct chain *ch, const git_oid
 	}
 }
 
-/* First deployment (in order) whose commit contains the merge. */
-static int first_deploy_of(git_repository *repo, const char *merge, const struct dora_deploy *d, size_t n)
-{
-	git_oid m;
-	if (git_oid_fromstr(&m, merge) != 0)
-		return -1;
-	git_commit *mc;
-	int64_t mtime = INT64_MIN;
-	if (git_commit_lookup(&mc, repo, &m) == 0) {
-		mtime = (int64_t)git_commit_time(mc);
-		git_commit_free(mc);
-	}
-	for (size_t i = 0; i < n; i++) {
-		git_oid dep;
-		/* a deployment a day or more older than the commit cannot hold it
-		 * (a day of slack for skewed clocks); skipping them keeps this cheap */
-		if (mtime != INT64_MIN && d[i].time < mtime - 86400)
-			continue;
-		if (git_oid_fromstr(&dep, d[i].commit) != 0)
-			continue;
-		if (git_oid_equal(&dep, &m) || git_graph_descendant_of(repo, &dep, &m) == 1)
-			return (int)i;
-	}
-	return -1;
-}
-
 static void answer_chain_query(const struct chain *ch, struct chain_query *q)
 {
 	for (size_t i = 0; i < q->n; i++) {
@@ -505,7 +479,6 @@ static void flag_shared_keys(const struct feature_link *links, size_t n, struct 
 }
 
 int gitfeature_evidence(const char *repo_path, const char *default_branch,
-			const struct dora_deploy *deploys, size_t ndeploys,
 			const struct feature_link *links, size_t n, struct feature_git *out,
 			struct chain_query *chain_q, char *err, size_t errlen)
 {
@@ -534,8 +507,10 @@ int gitfeature_evidence(const char *repo_path, const char *default_branch,
 	walk_chain(repo, &main_tip, since - LOOKBACK_SECONDS, &ch);
 	for (size_t i = 0; i < n; i++) {
 		link_one(repo, &ch, &main_tip, &links[i], &out[i]);
+		/* what a deployment would have to contain: the merge, or the branch
+		 * tip (a tag on a maintenance branch) */
 		if (out[i].merged || out[i].has_commits)
-			out[i].deploy = first_deploy_of(repo, out[i].merge_commit, deploys, ndeploys);
+			memcpy(out[i].ship_commit, out[i].merge_commit, sizeof out[i].ship_commit);
 		if (!out[i].merged)
 			out[i].merge_commit[0] = '\0';
 	}

@@ -28,7 +28,9 @@ struct feature_git {
 	const char *merge_how;  /* "merge", "merge message", "fast-forward", "key in subject" */
 	int chain_pos;          /* the merge's position on the default branch's first-parent
 	                         * chain, counted from the oldest walked; -1 */
-	int deploy;             /* index of the first deployment that shipped it, or -1 */
+	char ship_commit[41];   /* the merge, or the branch tip when not merged; "" */
+	int deploy;             /* first deployment that shipped ship_commit, or -1:
+	                         * filled by the caller (gitscan_first_deploys) */
 	bool key_shared;        /* another feature's key matched the same commits */
 };
 
@@ -40,10 +42,8 @@ struct chain_query {
 	int *pos;                     /* out: position (oldest 0), or -1 when not on the chain */
 };
 
-/* Fills out[i] for links[i]. deploys are in deployment order (gitscan's).
- * 0 ok, -1 with one line in err. */
+/* Fills out[i] for links[i]. 0 ok, -1 with one line in err. */
 int gitfeature_evidence(const char *repo_path, const char *default_branch,
-			const struct dora_deploy *deploys, size_t ndeploys,
 			const struct feature_link *links, size_t n, struct feature_git *out,
 			struct chain_query *chain, char *err, size_t errlen);
 

@@ -946,6 +946,18 @@ int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_o
 		store_rollback(st);
 	}
 done:
+	if (rc == 0) {
+		/* kept for gitscan_first_deploy: indexed, as a warm start loads the
+		 * cache without building the slots */
+		out->shipped = xmalloc(sizeof *out->shipped);
+		*out->shipped = s.map;
+		size_t nslot = 1024;
+		while (nslot < 2 * s.map.n)
+			nslot *= 2;
+		if (out->shipped->nslot < 2 * s.map.n || !out->shipped->slot)
+			cmap_rehash(out->shipped, nslot);
+		memset(&s.map, 0, sizeof s.map);
+	}
 	cmap_free(&s.map);
 	free(s.revs);
 	free(s.stack);
@@ -962,10 +974,56 @@ done:
 	return rc;
 }
 
+struct ship_query {
+	const git_oid *ids;
+	size_t n;
+	int *out;
+};
+
+static int answer_ship_row(void *arg, const struct git_commit_row *row)
+{
+	struct ship_query *q = arg;
+	for (size_t i = 0; i < q->n; i++)
+		if (memcmp(q->ids[i].id, row->sha, GIT_OID_RAWSZ) == 0)
+			q->out[i] = row->seq;
+	return 0;
+}
+
+int gitscan_first_deploys(struct store *st, const struct gitscan_result *r,
+			  const char *const *hex, size_t n, int *out)
+{
+	git_oid *ids = xcalloc(n + 1, sizeof *ids);
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = -1;
+		if (hex[i] && hex[i][0] && git_oid_fromstr(&ids[i], hex[i]) == 0)
+			any = true;
+	}
+	int rc = 0;
+	if (any && r->shipped && r->shipped->n) {
+		for (size_t i = 0; i < n; i++) {
+			long k = hex[i] && hex[i][0] ? cmap_find(r->shipped, &ids[i]) : -1;
+			out[i] = k < 0 ? -1 : (int)r->shipped->e[k].seq;
+		}
+	} else if (any && st) {
+		struct ship_query q = {ids, n, out};
+		rc = store_git_commits_load(st, answer_ship_row, &q);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (out[i] >= (int)r->ndeploys)
+			out[i] = -1;
+	free(ids);
+	return rc;
+}
+
 void gitscan_result_free(struct gitscan_result *r)
 {
 	if (!r)
 		return;
+	if (r->shipped) {
+		cmap_free(r->shipped);
+		free(r->shipped);
+	}
 	free(r->deploys);
 	free(r->changes);
 	free(r->reverts);

@@ -48,6 +48,7 @@ struct gitscan_result {
 	size_t nwarnings;
 	char **strings;               /* owns deploys[i].ref and .commit */
 	size_t nstrings;
+	struct cmap *shipped;         /* opaque: every known commit and its deployment */
 };
 
 /* Scans the repository at repo_path, using and updating the git cache in st
@@ -57,6 +58,11 @@ int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_o
 		 struct gitscan_result *out, char *err, size_t errlen);
 /* Frees everything a result owns and zeroes it. */
 void gitscan_result_free(struct gitscan_result *r);
+/* For each commit (40 hex, or ""), the index (into r->deploys) of the
+ * deployment that first shipped it, or -1: from the scan's own map, or on a
+ * warm start from the cache in st (one pass), so no graph walk is needed. */
+int gitscan_first_deploys(struct store *st, const struct gitscan_result *r,
+			  const char *const *hex, size_t n, int *out);
 /* Resolves a ref (tag, branch, commit prefix) to 40 hex; 0 ok, -1 with message. */
 int gitscan_resolve(const char *repo_path, const char *ref, char out[41], char *err, size_t errlen);
 /* True when the tag's short name is a deployment under pattern (NULL: the default). */

@@ -383,13 +383,25 @@ static void evidence_for_all(struct ctx *c, struct dash *d, const struct feature
 		pos[i] = -1;
 	char err[512];
 	if (d->has_history && d->git.default_branch &&
-	    gitfeature_evidence(c->repo_path, d->git.default_branch, d->git.deploys, d->git.ndeploys,
+	    gitfeature_evidence(c->repo_path, d->git.default_branch,
 				links, n, git, &q, err, sizeof err) != 0) {
 		d->notes = xrealloc(d->notes, (d->nnotes + 1) * sizeof *d->notes);
 		d->notes[d->nnotes++] = xasprintf("feature history: %s", err);
 	}
 	free(links);
 	free(commits);
+	/* the deployment that first shipped each feature: the history scan's
+	 * own answer (spec §2), not a graph walk per deployment */
+	const char **ship = xcalloc(n + 1, sizeof *ship);
+	int *dep = xcalloc(n + 1, sizeof *dep);
+	for (size_t i = 0; i < n; i++)
+		ship[i] = git[i].ship_commit;
+	if (d->has_history)
+		gitscan_first_deploys(c->store, &d->git, ship, n, dep);
+	for (size_t i = 0; i < n; i++)
+		git[i].deploy = d->has_history ? dep[i] : -1;
+	free(ship);
+	free(dep);
 }
 
 int model_features(struct ctx *c, struct store *st, struct dash *d)
