@@ -108,7 +108,9 @@ int cmd_snapshot(struct ctx *c, int argc, char **argv)
 
 static void print_sync_summary(const struct gitscan_result *g, double seconds)
 {
-	printf("default branch   %s\n", g->default_branch ? g->default_branch : "(none)");
+	char *branch = text_clean(g->default_branch ? g->default_branch : "(none)", TEXT_ONE_LINE);
+	printf("default branch   %s\n", branch);
+	free(branch);
 	printf("commits          %zu known, %zu read now%s\n", g->commits_known, g->commits_walked,
 	       g->from_cache ? " (nothing new)" : "");
 	printf("deployments      %zu\n", g->ndeploys);
@@ -179,17 +181,21 @@ int cmd_sync(struct ctx *c, int argc, char **argv)
 }
 
 /* What to do about a database that fails its checks. */
-static void doctor_advice(const char *db)
+static void doctor_advice(const char *path)
 {
+	char *db = text_clean(path, TEXT_ONE_LINE);
 	printf("  what to do: keep the file (cp '%s' '%s.broken'), then either restore your last\n"
 	       "  export (shipdeck --db NEW.db import backup.json) or salvage what is readable\n"
 	       "  (sqlite3 '%s' .recover | sqlite3 NEW.db) and point --db at the new file.\n", db, db, db);
+	free(db);
 }
 
 static int doctor_database(struct ctx *c)
 {
 	char err[1024];
-	printf("database    %s\n", c->db_path ? c->db_path : "(none)");
+	char *shown = text_clean(c->db_path ? c->db_path : "(none)", TEXT_ONE_LINE);
+	printf("database    %s\n", shown);
+	free(shown);
 	if (!c->db_path)
 		return 0;
 	struct store *st = store_open(c->db_path, STORE_READONLY, err, sizeof err);
@@ -224,7 +230,9 @@ static int doctor_database(struct ctx *c)
 
 static int doctor_repository(struct ctx *c)
 {
-	printf("repository  %s\n", c->repo_path ? c->repo_path : "(none)");
+	char *shown = text_clean(c->repo_path ? c->repo_path : "(none)", TEXT_ONE_LINE);
+	printf("repository  %s\n", shown);
+	free(shown);
 	if (!c->repo_path)
 		return 0;
 	size_t n;
@@ -294,7 +302,10 @@ int cmd_import(struct ctx *c, int argc, char **argv)
 		sd_error("%s: %s (nothing was imported)", pos[0], e);
 		free(e);
 	} else if (st) {
-		printf("imported %s into %s\n", pos[0], store_path(st));
+		char *from = text_clean(pos[0], TEXT_ONE_LINE), *into = text_clean(store_path(st), TEXT_ONE_LINE);
+		printf("imported %s into %s\n", from, into);
+		free(from);
+		free(into);
 	}
 	free(json);
 	return rc == 0 ? EXIT_OK : EXIT_USAGE;

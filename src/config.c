@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import.h"
 #include "text.h"
 
 static void warn(struct strbuf *w, const char *source, const char *key, const char *why)
 {
-	sb_addf(w, "%s: ", source);
+	sb_add_clean(w, source); /* a path holds whatever the repository's directory is named */
+	sb_add(w, ": ");
 	if (key) {
 		sb_add_clean(w, key);
 		sb_add(w, ": ");
@@ -106,6 +108,15 @@ void config_apply_text(struct options *o, const char *text, const char *source, 
 		snprintf(why, sizeof why, "not valid JSON (near byte %ld), file ignored",
 			 at && at >= text ? (long)(at - text) : 0L);
 		warn(w, source, NULL, why);
+		return;
+	}
+	char bad[300];
+	if (import_check_json(root, IMPORT_MAX_STRING, bad, sizeof bad) != 0) {
+		/* A duplicate key could show a reviewer one value and apply another. */
+		char why[340];
+		snprintf(why, sizeof why, "%s, file ignored", bad);
+		warn(w, source, NULL, why);
+		cJSON_Delete(root);
 		return;
 	}
 	if (!cJSON_IsObject(root)) {

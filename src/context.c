@@ -17,15 +17,27 @@
 #include "gitrepo.h"
 #include "paths.h"
 #include "store.h"
+#include "text.h"
 #include "timeutil.h"
+
+/* Messages quote paths, refs and values from outside (a repository's
+ * directory is named by whoever named the repository): the whole message
+ * is cleaned, so no caller can forget. */
+static void print_message(const char *prefix, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_vaddf(&sb, fmt, ap);
+	char *clean = text_clean(sb_str(&sb), TEXT_KEEP_NEWLINES);
+	fprintf(stderr, "%s%s\n", prefix, clean);
+	free(clean);
+	sb_free(&sb);
+}
 
 void sd_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("shipdeck: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	print_message("shipdeck: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -33,9 +45,7 @@ void sd_warn(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("shipdeck: warning: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	print_message("shipdeck: warning: ", fmt, ap);
 	va_end(ap);
 }
 

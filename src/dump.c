@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import.h"
 #include "store.h"
+#include "text.h"
+
+#define DUMP_MAX_STRING (1024 * 1024)
 
 struct export_state {
 	cJSON *tables;
@@ -34,6 +38,30 @@ static int export_row(void *arg, const char *table, int ncols, const char *const
 	return 0;
 }
 
+/* cJSON prints UTF-8 as it finds it. An export must be valid JSON (UTF-8,
+ * RFC 8259) and safe to print on a terminal, so what cJSON leaves raw is
+ * mended here: C1 controls, DEL and bidi controls escaped as \uXXXX
+ * (lossless), and each byte that is not UTF-8 written as U+FFFD itself (not
+ * "\ufffd", so that export -> import -> export stays byte-identical).
+ * Outside strings cJSON writes only ASCII, so a byte-level pass cannot
+ * touch the structure. */
+static void add_safe_json(struct strbuf *out, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	while (*p) {
+		uint32_t cp;
+		int n = utf8_decode(p, &cp);
+		if (cp == 0xFFFD && n == 1)
+			sb_add(out, "\xef\xbf\xbd");
+		else if (cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+			 (cp >= 0x2066 && cp <= 0x2069))
+			sb_addf(out, "\\u%04x", (unsigned)cp);
+		else
+			sb_addn(out, (const char *)p, (size_t)n);
+		p += n;
+	}
+}
+
 int dump_export(struct store *st, struct strbuf *out)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -45,7 +73,7 @@ int dump_export(struct store *st, struct strbuf *out)
 	int rc = store_dump(st, export_row, &es);
 	if (rc == 0) {
 		char *text = cJSON_Print(root);
-		sb_add(out, text);
+		add_safe_json(out, text);
 		sb_addc(out, '\n');
 		cJSON_free(text);
 	}
@@ -182,7 +210,15 @@ int dump_import(struct store *st, const char *json, char *err, size_t errlen)
 			 at && at >= json ? (long)(at - json) : 0L);
 		return -1;
 	}
-	int rc = check_document(root, err, errlen);
+	/* No field written through the commands can exceed 1 MiB (an argument
+	 * is at most 128 KiB), so a longer one is not an export of ours.
+	 * The tables go first so that paths read "features[3].title" as elsewhere. */
+	const cJSON *tables = cJSON_GetObjectItemCaseSensitive(root, "tables");
+	int rc = tables ? import_check_json(tables, DUMP_MAX_STRING, err, errlen) : 0;
+	if (rc == 0)
+		rc = import_check_json(root, DUMP_MAX_STRING, err, errlen);
+	if (rc == 0)
+		rc = check_document(root, err, errlen);
 	if (rc == 0 && store_begin(st) != 0) {
 		snprintf(err, errlen, "%s", store_errmsg(st));
 		rc = -1;

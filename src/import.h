@@ -37,6 +37,16 @@ int import_parse(const char *text, size_t len, enum import_format format, bool s
 		 struct import_batch *batch, char *err, size_t errlen);
 void import_batch_free(struct import_batch *batch);
 
+/* The longest string a CI export may hold in one field (64 KiB): a run's
+ * name or URL is far shorter, and a 50 MB field is an attack, not data. */
+#define IMPORT_MAX_STRING 65536
+struct cJSON;
+/* Hygiene for any untrusted JSON document: refuses an object with a
+ * duplicate key (readers would silently see only one value) and a string
+ * longer than max_string bytes. 0, or -1 with "path: why" in err (keys are
+ * cleaned for the terminal and cut to 80 bytes). */
+int import_check_json(const struct cJSON *root, size_t max_string, char *err, size_t errlen);
+
 /* Failure-kind keyword tables (data/keywords.json or a config override). */
 struct keywords;
 /* Parses a keyword table; NULL with one line in err. */

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "store_builds.h"
+#include "text.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -37,8 +38,12 @@ int imp_fail(struct import_rec *r, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	/* A message may quote the file ("unknown status \"...\""): a newline
+	 * in it would forge another line in the list of skipped records. */
+	char *clean = text_clean(why, TEXT_ONE_LINE);
 	snprintf(r->msg, sizeof(r->msg), "%s[%zu]%s%s: %s", r->array, r->index,
-		 key ? "." : "", key ? key : "", why);
+		 key ? "." : "", key ? key : "", clean);
+	free(clean);
 	return -1;
 }
 
@@ -209,6 +214,83 @@ static bool ends_early(const char *text, size_t len)
 	return in_string || depth > 0;
 }
 
+/* ---- hygiene of untrusted JSON ------------------------------------------- */
+
+static int cmp_key_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Appends a cleaned member name, cut to 80 bytes, to a path. */
+static void path_add_key(struct strbuf *path, const char *key)
+{
+	char cut[81];
+	snprintf(cut, sizeof cut, "%s", key ? key : "");
+	if (path->len)
+		sb_addc(path, '.');
+	sb_add_clean(path, cut);
+}
+
+static int check_node(const cJSON *node, size_t max_string, struct strbuf *path, char *err,
+		      size_t errlen)
+{
+	if (cJSON_IsString(node) && strlen(node->valuestring) > max_string) {
+		snprintf(err, errlen, "%s: a string of %zu bytes is longer than the %zu allowed",
+			 path->len ? sb_str(path) : "(document)", strlen(node->valuestring), max_string);
+		return -1;
+	}
+	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
+		return 0;
+	size_t n = 0, i = 0;
+	for (const cJSON *c = node->child; c; c = c->next)
+		n++;
+	if (cJSON_IsObject(node) && n > 1) {
+		/* Sorted names find a duplicate in n log n, whatever the object's size. */
+		const char **names = xcalloc(n, sizeof *names);
+		for (const cJSON *c = node->child; c; c = c->next)
+			names[i++] = c->string ? c->string : "";
+		sort_array(names, n, sizeof *names, cmp_key_ptr);
+		const char *dup = NULL;
+		for (i = 1; i < n && !dup; i++)
+			if (strcmp(names[i - 1], names[i]) == 0)
+				dup = names[i];
+		if (dup) {
+			size_t len = path->len;
+			path_add_key(path, dup);
+			snprintf(err, errlen, "%s: duplicate key", path->len ? sb_str(path) : "(document)");
+			path->len = len;
+			if (path->buf)
+				path->buf[len] = '\0';
+		}
+		free(names);
+		if (dup)
+			return -1;
+	}
+	i = 0;
+	for (const cJSON *c = node->child; c; c = c->next, i++) {
+		size_t len = path->len;
+		if (cJSON_IsObject(node))
+			path_add_key(path, c->string);
+		else
+			sb_addf(path, "[%zu]", i);
+		int rc = check_node(c, max_string, path, err, errlen);
+		path->len = len;
+		if (path->buf)
+			path->buf[len] = '\0';
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int import_check_json(const cJSON *root, size_t max_string, char *err, size_t errlen)
+{
+	struct strbuf path = STRBUF_INIT;
+	int rc = check_node(root, max_string, &path, err, errlen);
+	sb_free(&path);
+	return rc;
+}
+
 int import_parse(const char *text, size_t len, enum import_format format, bool skip_bad,
 		 struct import_batch *batch, char *err, size_t errlen)
 {
@@ -223,6 +305,10 @@ int import_parse(const char *text, size_t len, enum import_format format, bool s
 		snprintf(err, errlen, "not valid JSON at byte %zu (line %zu, column %zu)%s", off,
 			 line, col, ends_early(text, len) ? "; the file ends before the JSON does"
 			 " (truncated?)" : "");
+		return -1;
+	}
+	if (import_check_json(root, IMPORT_MAX_STRING, err, errlen) != 0) {
+		cJSON_Delete(root);
 		return -1;
 	}
 	int detected = detect(root);

@@ -33,7 +33,11 @@ static char *job_path(const char *url)
 		sb_addn(&sb, p, n);
 		p += n;
 	}
-	return sb.len ? sb_detach(&sb) : NULL;
+	if (!sb.len) { /* "/job//": the buffer may exist with nothing in it */
+		sb_free(&sb);
+		return NULL;
+	}
+	return sb_detach(&sb);
 }
 
 /* "refs/remotes/origin/main" and "origin/main" name branch main. */

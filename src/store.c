@@ -231,9 +231,32 @@ static int create_db_file(const char *path, int flags, char *err, size_t errlen)
 	return 0;
 }
 
+/* SQLite opens the database and its -wal, -shm and -journal files with
+ * O_NOFOLLOW and fails with a vague "unable to open"; saying which link is
+ * in the way tells the user what to remove (in a shared directory it may
+ * have been planted to make someone overwrite their own files). */
+static int refuse_links(const char *path, char *err, size_t errlen)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+		char *p = xasprintf("%s%s", path, suffixes[i]);
+		struct stat sb;
+		bool link = lstat(p, &sb) == 0 && S_ISLNK(sb.st_mode);
+		if (link)
+			snprintf(err, errlen, "%s: is a symbolic link; shipdeck never follows one at the "
+				 "database path (remove it, or give --db the real file)", p);
+		free(p);
+		if (link)
+			return -1;
+	}
+	return 0;
+}
+
 static int check_db_path(const char *path, int flags, char *err, size_t errlen)
 {
 	struct stat sb;
+	if (refuse_links(path, err, errlen) != 0)
+		return -1;
 	if (stat(path, &sb) == 0) {
 		if (S_ISDIR(sb.st_mode)) {
 			snprintf(err, errlen, "%s: is a directory, not a database file", path);
