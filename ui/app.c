@@ -181,14 +181,14 @@ int app_reload(struct app *a)
 		errbuf[strcspn(errbuf, "\n")] = '\0';
 		app_status(a, true, "%s", errbuf[0] ? errbuf + (strncmp(errbuf, "shipdeck: ", 10) ? 0 : 10)
 						   : "could not read the data");
-		a->synced_at = monotonic_seconds(); /* retry at the next interval, not at once */
+		a->tried_at = monotonic_seconds(); /* retry at the next interval, not at once */
 		return -1;
 	}
 	if (a->loaded)
 		model_free(&a->d);
 	a->d = fresh;
 	a->loaded = true;
-	a->synced_at = monotonic_seconds();
+	a->synced_at = a->tried_at = monotonic_seconds();
 	a->load_now = a->c->now;
 	app_rebuild(a);
 	return 0;
@@ -393,7 +393,7 @@ static bool handle_action(struct app *a, enum action act)
 static void maybe_refresh(struct app *a)
 {
 	long long every = opt_int(&a->c->opt, OPT_REFRESH_SECONDS);
-	if (every > 0 && monotonic_seconds() - a->synced_at >= every)
+	if (every > 0 && monotonic_seconds() - a->tried_at >= every)
 		app_reload(a); /* quiet: the status bar's age says it happened */
 }
 

@@ -80,8 +80,11 @@ static int draw_head(struct app *a, int y, int height)
 		return 2;
 	}
 	char line[160];
-	snprintf(line, sizeof line, "DORA, last %d days; tiers from the %s (%s)", r->window_days,
-		 r->year ? "DORA report" : "no thresholds", r->thresholds[0] ? r->thresholds : "-");
+	if (r->year)
+		snprintf(line, sizeof line, "DORA, last %d days; tiers from the DORA %d report (%s)",
+			 r->window_days, r->year, r->thresholds);
+	else
+		snprintf(line, sizeof line, "DORA, last %d days; no tier thresholds loaded", r->window_days);
 	draw_text(a, y, 1, COLS - 2, ROLE_TITLE, line);
 	draw_text(a, y + 1, 1, COLS - 2, ROLE_HEADING,
 		  "metric                current     tier          target         elite");

@@ -75,7 +75,8 @@ struct app {
 	bool ascii, color;
 	char status[256];
 	bool status_error;
-	int64_t synced_at;      /* monotonic seconds of the last load */
+	int64_t synced_at;      /* monotonic seconds of the last good load */
+	int64_t tried_at;       /* ... of the last attempt, good or not */
 	int64_t load_now;       /* the ctx's now at the last load */
 	int64_t feature_id;     /* the feature the Feature pane shows */
 	int board_col, board_row;

@@ -7,7 +7,7 @@
 # the database; figures equal to the snapshot's; resize to 80x24, 200x60 and
 # too small; --read-only, --ascii, TERM=vt100, a key bound in config; a
 # hostile title that cannot retitle the terminal; q, SIGTERM and SIGHUP
-# leaving cleanly.
+# leaving cleanly; a repository deleted under the running dashboard.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -128,6 +128,16 @@ for sig in TERM HUP; do
 	check "SIG$sig ends it cleanly" tui_wait "EXITED:0"
 	tui_stop
 done
+start 100 30
+tui_wait "Needs attention" >/dev/null
+mv "$repo" "$repo.gone"
+tui_keys r
+check "a repository deleted under the dashboard: a clear line, the data stays" tui_wait "not a git repository"
+check "... and the last data is still shown" tui_wait "Loyalty points"
+tui_keys q
+check "... and it still quits cleanly" tui_wait "EXITED:0"
+tui_stop
+mv "$repo.gone" "$repo"
 check "the database is intact" sh -c "'$bin' --repo '$repo' --db '$db' doctor >/dev/null"
 
 tui_finish
