@@ -153,6 +153,12 @@ static int resolve_repo(struct ctx *c, const char *repo_flag)
 	if (rc == 1 && repo_flag) {
 		sd_error("%s: not a git repository", repo_flag);
 		rc = -1;
+	} else if (rc < 0 && !repo_flag) {
+		/* The directory we happen to stand in (on a shared box, often
+		 * someone else's clone, which libgit2 refuses to open) must not stop
+		 * a command that does not need it: say why and go on without. */
+		sd_warn("%s (going on without a repository; use --repo PATH)", err);
+		rc = 1;
 	} else if (rc < 0) {
 		sd_error("%s", err);
 	}

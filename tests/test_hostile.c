@@ -689,6 +689,10 @@ static struct th_run sd_limited(const char *const *args, bool drop_root, rlim_t 
 		setenv("HOME", dir, 1);
 		setenv("XDG_CONFIG_HOME", dir, 1);
 		setenv("XDG_DATA_HOME", dir, 1);
+		/* like every other run of the binary here: from the test's own
+		 * directory, not from a checkout the test happens to run in */
+		if (chdir(dir) != 0)
+			_exit(126);
 		int n = 0;
 		while (args[n])
 			n++;
