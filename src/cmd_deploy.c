@@ -353,22 +353,35 @@ static int deploy_record(struct ctx *c, int argc, char **argv)
 	return ret;
 }
 
+/* Parses the ID argument of a record ("a deployment", "deploy list");
+ * prints the error itself. */
+static int record_id_arg(const char *arg, const char *what, const char *list, int64_t *id)
+{
+	if (parse_id(arg, id))
+		return 0;
+	char *shown = text_clean(arg, TEXT_ONE_LINE);
+	sd_error("'%s' is not %s id (see 'shipdeck %s')", shown, what, list);
+	free(shown);
+	return -1;
+}
+
+/* Turns a store lookup's 1 / 0 / -1 into 0 or -1 with the error said. */
+static int record_found(struct store *st, int rc, const char *what, int64_t id, const char *list)
+{
+	if (rc == 0)
+		sd_error("no %s %lld (see 'shipdeck %s')", what, (long long)id, list);
+	else if (rc < 0)
+		sd_error("%s", store_errmsg(st));
+	return rc == 1 ? 0 : -1;
+}
+
 /* Loads a deployment by the ID argument; prints the error itself. */
 static int load_deploy(struct store *st, const char *arg, struct deploy_rec *d)
 {
 	int64_t id;
-	if (!parse_id(arg, &id)) {
-		char *shown = text_clean(arg, TEXT_ONE_LINE);
-		sd_error("'%s' is not a deployment id (see 'shipdeck deploy list')", shown);
-		free(shown);
+	if (record_id_arg(arg, "a deployment", "deploy list", &id) != 0)
 		return -1;
-	}
-	int rc = store_deploy_get(st, id, d);
-	if (rc == 0)
-		sd_error("no deployment %lld (see 'shipdeck deploy list')", (long long)id);
-	else if (rc < 0)
-		sd_error("%s", store_errmsg(st));
-	return rc == 1 ? 0 : -1;
+	return record_found(st, store_deploy_get(st, id, d), "deployment", id, "deploy list");
 }
 
 /* The time of the last stage of deployment id, or SD_NO_TIME. */
@@ -708,18 +721,9 @@ static int incident_open(struct ctx *c, int argc, char **argv)
 static int load_incident(struct store *st, const char *arg, struct incident_rec *inc)
 {
 	int64_t id;
-	if (!parse_id(arg, &id)) {
-		char *shown = text_clean(arg, TEXT_ONE_LINE);
-		sd_error("'%s' is not an incident id (see 'shipdeck incident list')", shown);
-		free(shown);
+	if (record_id_arg(arg, "an incident", "incident list", &id) != 0)
 		return -1;
-	}
-	int rc = store_incident_get(st, id, inc);
-	if (rc == 0)
-		sd_error("no incident %lld (see 'shipdeck incident list')", (long long)id);
-	else if (rc < 0)
-		sd_error("%s", store_errmsg(st));
-	return rc == 1 ? 0 : -1;
+	return record_found(st, store_incident_get(st, id, inc), "incident", id, "incident list");
 }
 
 /* Reads the timeline flags of `incident update` into inc; -1 after an error. */
