@@ -1,6 +1,9 @@
 /* config — the user's config.json and the repository's .shipdeck.json.
- * Mistakes in either are warnings, never fatal (tmux's rule): a typo in a
- * shared .shipdeck.json must not lock the whole team out of the dashboard. */
+ * A file that is not a JSON object (truncated, duplicate keys, absurd
+ * strings) is refused, as git refuses a broken config: nothing of it could
+ * be trusted. Mistakes inside a good file (an unknown key, a wrong type, a
+ * value out of range) are one-line warnings and the rest applies (tmux's
+ * rule): a typo in a shared .shipdeck.json must not lock the team out. */
 #include "config.h"
 
 #include <cjson/cJSON.h>
@@ -98,36 +101,30 @@ static void apply_key(struct options *o, const cJSON *item, const char *source, 
 	free(text);
 }
 
-void config_apply_text(struct options *o, const char *text, const char *source, struct strbuf *w)
+int config_apply_text(struct options *o, const char *text, const char *source, struct strbuf *w)
 {
 	const char *src = options_source(o, source);
 	cJSON *root = cJSON_ParseWithOpts(text, NULL, 1);
 	if (!root) {
 		const char *at = cJSON_GetErrorPtr();
 		char why[96];
-		snprintf(why, sizeof why, "not valid JSON (near byte %ld), file ignored",
+		snprintf(why, sizeof why, "not valid JSON (near byte %ld)",
 			 at && at >= text ? (long)(at - text) : 0L);
 		warn(w, source, NULL, why);
-		return;
+		return -1;
 	}
 	char bad[300];
-	if (import_check_json(root, IMPORT_MAX_STRING, bad, sizeof bad) != 0) {
-		/* A duplicate key could show a reviewer one value and apply another. */
-		char why[340];
-		snprintf(why, sizeof why, "%s, file ignored", bad);
-		warn(w, source, NULL, why);
+	/* A duplicate key could show a reviewer one value and apply another. */
+	if (import_check_json(root, IMPORT_MAX_STRING, bad, sizeof bad) != 0 || !cJSON_IsObject(root)) {
+		warn(w, source, NULL, cJSON_IsObject(root) ? bad : "must hold a JSON object");
 		cJSON_Delete(root);
-		return;
-	}
-	if (!cJSON_IsObject(root)) {
-		warn(w, source, NULL, "must hold a JSON object, file ignored");
-		cJSON_Delete(root);
-		return;
+		return -1;
 	}
 	const cJSON *item;
 	cJSON_ArrayForEach(item, root)
 		apply_key(o, item, src, w);
 	cJSON_Delete(root);
+	return 0;
 }
 
 int config_load(struct options *o, const char *path, bool must_exist, struct strbuf *w)
@@ -139,9 +136,9 @@ int config_load(struct options *o, const char *path, bool must_exist, struct str
 		sb_addf(w, "%s: cannot read config: %s\n", path, strerror(errno));
 		return must_exist ? -1 : 0;
 	}
-	config_apply_text(o, text, path, w);
+	int rc = config_apply_text(o, text, path, w);
 	free(text);
-	return 0;
+	return rc;
 }
 
 int config_string_pairs(const char *json, void (*fn)(void *arg, const char *key, const char *value),

@@ -166,16 +166,33 @@ static int resolve_repo(struct ctx *c, const char *repo_flag)
 	return rc < 0 ? -1 : 0;
 }
 
+/* A refused config file: the lines before the last are warnings of the
+ * files read so far, the last one says what is wrong and where. */
+static int config_refused(struct ctx *c)
+{
+	char *all = sb_detach(&c->warnings);
+	size_t len = strlen(all);
+	if (len && all[len - 1] == '\n')
+		all[--len] = '\0';
+	char *last = strrchr(all, '\n');
+	if (last) {
+		*last = '\0';
+		sd_warn("%s", all);
+	}
+	sd_error("%s (fix it, or move it aside)", last ? last + 1 : all);
+	free(all);
+	return -1;
+}
+
 static int load_configs(struct ctx *c, const char *config_flag)
 {
 	c->user_config = config_flag ? xstrdup(config_flag) : paths_user_config();
-	if (config_load(&c->opt, c->user_config, config_flag != NULL, &c->warnings) != 0) {
-		fprintf(stderr, "shipdeck: %s", sb_str(&c->warnings));
-		return -1;
-	}
+	if (config_load(&c->opt, c->user_config, config_flag != NULL, &c->warnings) != 0)
+		return config_refused(c);
 	if (c->repo_path) {
 		c->repo_config = xasprintf("%s/.shipdeck.json", c->repo_path);
-		config_load(&c->opt, c->repo_config, false, &c->warnings);
+		if (config_load(&c->opt, c->repo_config, false, &c->warnings) != 0)
+			return config_refused(c);
 	}
 	return 0;
 }

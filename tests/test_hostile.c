@@ -2,9 +2,9 @@
  * through the real binary on real SQLite files and real git repositories:
  * truncated, 10 000-level deep, 50 MB-string, wrongly typed and
  * duplicate-key JSON given to `build import`, `import` and the config file
- * each get exactly one line on stderr (an error with exit 2 for the
- * imports; for the config, whose mistakes are warnings by design, one
- * warning, the file ignored) and leave the database byte-for-byte as it was
+ * each get exactly one line on stderr (an error with exit 2; for the
+ * config, a wrong type inside a good file is one warning, the value
+ * ignored) and leave the database byte-for-byte as it was
  * (`export` and `build list --json` before and after); a repository, CI
  * export, feature, checklist note, deployment, incident and review full of
  * ESC/CSI/OSC/BEL/BS/CR, C1 controls, bidi overrides and invalid UTF-8 give
@@ -412,10 +412,26 @@ Test(hostile, import_wrong_types_and_duplicate_keys)
 
 /* ---- bad JSON: the config file --------------------------------------------------------- */
 
-/* Config mistakes are warnings and never stop a command (docs/DESIGN: a
- * typo in a shared .shipdeck.json must not lock the team out): one warning
- * line, the file ignored, the command's own output and the database as
- * without it. */
+/* A config file that is not a JSON object is refused as git refuses a
+ * broken config: one line of error, exit 2, the database untouched. */
+static void config_refused(const char *db, const char *before, const char *cfg, const char *what,
+			   const char *must_say)
+{
+	struct th_run r = sd(ARGS("--config", cfg, "--db", db, NOW, "feature", "add", "Should not land"));
+	cr_assert_eq(r.status, 2, "%s: %s", what, r.err);
+	cr_assert_eq(count_lines(r.err), 1, "%s: stderr: %s", what, r.err);
+	cr_assert(str_starts(r.err, "shipdeck: ") && !str_starts(r.err, "shipdeck: warning"), "%s: %s", what, r.err);
+	cr_assert(strstr(r.err, must_say), "%s: lacks '%s': %s", what, must_say, r.err);
+	th_run_free(&r);
+	char *after = export_of(db);
+	cr_assert_str_eq(after, before, "%s: the database changed", what);
+	free(after);
+}
+
+/* Mistakes inside a good file are warnings and never stop a command
+ * (a typo in a shared .shipdeck.json must not lock the team out): one
+ * warning line, the value ignored, the command's own output and the
+ * database as without it. */
 static void config_ignored(const char *db, const char *before, const char *cfg, const char *what,
 			   const char *must_say)
 {
@@ -443,7 +459,7 @@ Test(hostile, config_truncated_deep_huge_typed_duplicate)
 	free(state);
 
 	th_write(cfg, "{\"window_days\": 30, \"timez");
-	config_ignored(db, before, cfg, "truncated", "not valid JSON");
+	config_refused(db, before, cfg, "truncated", "not valid JSON");
 
 	FILE *f = fopen(cfg, "wb");
 	fputs("{\"window_days\": 30, \"keys\": ", f);
@@ -453,16 +469,16 @@ Test(hostile, config_truncated_deep_huge_typed_duplicate)
 	for (int i = 0; i <= 10000; i++)
 		fputc('}', f);
 	fclose(f);
-	config_ignored(db, before, cfg, "deep", "not valid JSON");
+	config_refused(db, before, cfg, "deep", "not valid JSON");
 
 	write_padded(cfg, "{\"window_days\": 30, \"timezone\": \"", 'x', MB50, "\"}");
-	config_ignored(db, before, cfg, "huge", "timezone: a string of 52428800 bytes");
+	config_refused(db, before, cfg, "huge", "timezone: a string of 52428800 bytes");
 
 	th_write(cfg, "{\"window_days\": \"30\"}");
 	config_ignored(db, before, cfg, "typed", "window_days: must be a whole number");
 
 	th_write(cfg, "{\"window_days\": 30, \"window_days\": 31}");
-	config_ignored(db, before, cfg, "duplicate", "window_days: duplicate key");
+	config_refused(db, before, cfg, "duplicate", "window_days: duplicate key");
 	free(before);
 	free(cfg);
 	free(db);

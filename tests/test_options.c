@@ -1,8 +1,9 @@
 /* test_options — pins the one options table and the config files: defaults
  * come from the table, the user's config is overridden by the repository's
- * .shipdeck.json, which is overridden by flags; unknown keys, wrong types,
- * out-of-range values and malformed JSON are one-line warnings naming the
- * file and key, and never stop the program. */
+ * .shipdeck.json, which is overridden by flags; unknown keys, wrong types
+ * and out-of-range values are one-line warnings naming the file and key and
+ * the rest applies; a file that is not a JSON object (truncated, duplicate
+ * keys) is refused whole. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,8 +75,8 @@ Test(config, mistakes_are_warnings)
 	struct options o;
 	options_init(&o);
 	struct strbuf w = STRBUF_INIT;
-	config_apply_text(&o, "{\"windw_days\": 3, \"window_days\": \"ninety\", \"width\": 5, "
-			      "\"ascii\": true, \"keys\": {\"quit\": \"x\"}}", "cfg.json", &w);
+	cr_assert_eq(config_apply_text(&o, "{\"windw_days\": 3, \"window_days\": \"ninety\", \"width\": 5, "
+				       "\"ascii\": true, \"keys\": {\"quit\": \"x\"}}", "cfg.json", &w), 0);
 	const char *want =
 		"cfg.json: windw_days: unknown key, ignored\n"
 		"cfg.json: window_days: must be a whole number, ignored\n"
@@ -84,11 +85,17 @@ Test(config, mistakes_are_warnings)
 	cr_assert(opt_bool(&o, OPT_ASCII), "good keys still apply");
 	cr_assert_str_eq(opt_str(&o, OPT_KEYS), "{\"quit\":\"x\"}");
 	sb_reset(&w);
-	config_apply_text(&o, "{\"window_days\": ", "broken.json", &w);
+	/* a file that is not a JSON object is refused whole, as git refuses a
+	 * broken config */
+	cr_assert_eq(config_apply_text(&o, "{\"window_days\": 7, \"ascii\": ", "broken.json", &w), -1);
 	cr_assert(str_starts(sb_str(&w), "broken.json: not valid JSON"), "%s", sb_str(&w));
+	cr_assert_eq(opt_int(&o, OPT_WINDOW_DAYS), 90, "nothing of a refused file applies");
 	sb_reset(&w);
-	config_apply_text(&o, "[1,2]", "arr.json", &w);
-	cr_assert_str_eq(sb_str(&w), "arr.json: must hold a JSON object, file ignored\n");
+	cr_assert_eq(config_apply_text(&o, "[1,2]", "arr.json", &w), -1);
+	cr_assert_str_eq(sb_str(&w), "arr.json: must hold a JSON object\n");
+	sb_reset(&w);
+	cr_assert_eq(config_apply_text(&o, "{\"width\": 90, \"width\": 100}", "dup.json", &w), -1);
+	cr_assert(strstr(sb_str(&w), "duplicate key"), "%s", sb_str(&w));
 	sb_free(&w);
 	options_free(&o);
 }
