@@ -39,20 +39,22 @@ static void sort_column(int mode, const struct dash_feature **f, size_t n)
 		sort_array(f, n, sizeof *f, by_title);
 }
 
-/* The features of one phase column, in board order (filtered, sorted). */
-static size_t column(const struct app *a, int col, const struct dash_feature **out, size_t max)
+/* The features of one phase column, in board order (filtered, sorted);
+ * *n gets their number; the caller frees the array. */
+static const struct dash_feature **column(const struct app *a, int col, size_t *n)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < a->d.nfeatures && n < max; i++) {
+	const struct dash_feature **out = xcalloc(a->d.nfeatures + 1, sizeof *out);
+	*n = 0;
+	for (size_t i = 0; i < a->d.nfeatures; i++) {
 		const struct dash_feature *f = &a->d.features[i];
 		if (!streq(f->phase, phase_id((enum phase)col)))
 			continue;
 		if (a->filter[0] && !strcasestr(f->title, a->filter) && !(f->key && strcasestr(f->key, a->filter)))
 			continue;
-		out[n++] = f;
+		out[(*n)++] = f;
 	}
-	sort_column(a->board_sort, out, n);
-	return n;
+	sort_column(a->board_sort, out, *n);
+	return out;
 }
 
 static bool needs_attention(const struct dash_feature *f)
@@ -127,18 +129,18 @@ static void clamp_cursor(struct app *a)
 		a->board_col = 0;
 	if (a->board_col >= PHASE_COUNT)
 		a->board_col = PHASE_COUNT - 1;
-	const struct dash_feature *col[512];
-	int n = (int)column(a, a->board_col, col, 512);
-	if (a->board_row >= n)
-		a->board_row = n - 1;
+	size_t n;
+	free(column(a, a->board_col, &n));
+	if (a->board_row >= (int)n)
+		a->board_row = (int)n - 1;
 	if (a->board_row < 0)
 		a->board_row = 0;
 }
 
 static void draw_column(struct app *a, int c, int y, int height, int x, int w)
 {
-	const struct dash_feature *col[512];
-	size_t n = column(a, c, col, 512);
+	size_t n;
+	const struct dash_feature **col = column(a, c, &n);
 	char title[64];
 	snprintf(title, sizeof title, "%s (%zu)", phase_name((enum phase)c), n);
 	draw_text(a, y, x, w, ROLE_HEADING, title);
@@ -154,6 +156,7 @@ static void draw_column(struct app *a, int c, int y, int height, int x, int w)
 			  c == a->board_col && first + i == a->board_row);
 	if ((size_t)(first + fit) < n)
 		draw_text(a, y + height - 1, x, w, ROLE_DIM, a->ascii ? "  v more" : "  \xe2\x86\x93 more");
+	free(col);
 }
 
 static void draw_body(struct app *a, int y, int height)
@@ -165,41 +168,61 @@ static void draw_body(struct app *a, int y, int height)
 		draw_column(a, c, y + 1, height - 1, c * w, w - 1);
 }
 
-int64_t board_selected_id(const struct app *a)
-{
-	const struct dash_feature *col[512];
-	size_t n = column(a, a->board_col, col, 512);
-	return a->board_row >= 0 && (size_t)a->board_row < n ? col[a->board_row]->id : -1;
-}
-
+/* The feature under the cursor, or NULL. */
 static const struct dash_feature *selected(const struct app *a)
 {
-	const struct dash_feature *col[512];
-	size_t n = column(a, a->board_col, col, 512);
-	return a->board_row >= 0 && (size_t)a->board_row < n ? col[a->board_row] : NULL;
+	size_t n;
+	const struct dash_feature **col = column(a, a->board_col, &n);
+	const struct dash_feature *f = a->board_row >= 0 && (size_t)a->board_row < n ? col[a->board_row] : NULL;
+	free(col);
+	return f;
 }
 
-/* Moves to the next feature (in board order) whose key or title matches. */
+int64_t board_selected_id(const struct app *a)
+{
+	const struct dash_feature *f = selected(a);
+	return f ? f->id : -1;
+}
+
+static bool matches(const struct dash_feature *f, const char *needle)
+{
+	return strcasestr(f->title, needle) || (f->key && strcasestr(f->key, needle));
+}
+
+/* Moves to the next feature (in board order: column by column, wrapping)
+ * whose key or title matches. */
 static void search(struct app *a, int dir)
 {
 	if (!a->search[0])
 		return;
-	int total = PHASE_COUNT * 512;
-	int at = a->board_col * 512 + a->board_row;
-	for (int k = 1; k <= total; k++) {
-		int p = ((at + dir * k) % total + total) % total;
-		const struct dash_feature *col[512];
-		size_t n = column(a, p / 512, col, 512);
-		if ((size_t)(p % 512) >= n)
-			continue;
-		const struct dash_feature *f = col[p % 512];
-		if (strcasestr(f->title, a->search) || (f->key && strcasestr(f->key, a->search))) {
-			a->board_col = p / 512;
-			a->board_row = p % 512;
-			return;
+	const struct dash_feature **cols[PHASE_COUNT];
+	size_t n[PHASE_COUNT], total = 0;
+	for (int c = 0; c < PHASE_COUNT; c++) {
+		cols[c] = column(a, c, &n[c]);
+		total += n[c];
+	}
+	/* walk the cards as one ring: (column, row) in board order; with no
+	 * card at all there is no ring to walk */
+	int c = a->board_col, r = a->board_row;
+	bool found = false;
+	for (size_t k = 0; total && k < total + PHASE_COUNT && !found; k++) {
+		r += dir;
+		while (r < 0 || (size_t)r >= n[c]) {
+			c = (c + (dir > 0 ? 1 : PHASE_COUNT - 1)) % PHASE_COUNT;
+			r = dir > 0 ? 0 : (int)n[c] - 1;
+			if (n[c])
+				break;
+		}
+		if (n[c] && matches(cols[c][r], a->search)) {
+			a->board_col = c;
+			a->board_row = r;
+			found = true;
 		}
 	}
-	app_status(a, true, "not found: %s", a->search);
+	for (int i = 0; i < PHASE_COUNT; i++)
+		free(cols[i]);
+	if (!found)
+		app_status(a, true, "not found: %s", a->search);
 }
 
 static bool key(struct app *a, enum action act)
@@ -211,7 +234,7 @@ static bool key(struct app *a, enum action act)
 	case ACT_UP: a->board_row--; break;
 	case ACT_DOWN: a->board_row++; break;
 	case ACT_TOP: a->board_row = 0; break;
-	case ACT_BOTTOM: a->board_row = 511; break;
+	case ACT_BOTTOM: a->board_row = (int)a->d.nfeatures; break; /* clamped below */
 	case ACT_PAGE_UP: a->board_row -= 4; break;
 	case ACT_PAGE_DOWN: a->board_row += 4; break;
 	case ACT_ENTER:
