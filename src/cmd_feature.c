@@ -5,23 +5,11 @@
 
 #include "commands.h"
 #include "context.h"
+#include "phase.h"
 #include "snapshot.h"
 #include "store.h"
 #include "text.h"
 #include "timeutil.h"
-
-static const char *const sizes[] = {"small", "medium", "large", NULL};
-static const char *const phase_ids[] = {
-	"planning", "development", "build", "testing", "deployment", "shipped", NULL,
-};
-
-static bool one_of(const char *v, const char *const *list)
-{
-	for (int i = 0; list[i]; i++)
-		if (strcmp(v, list[i]) == 0)
-			return true;
-	return false;
-}
 
 /* Runs one write as its own transaction; prints the store's error on failure. */
 static int finish_write(struct store *st, int rc)
@@ -48,7 +36,8 @@ int feature_load(struct store *st, const char *id, struct feature *f)
 
 static int check_size(const char *size)
 {
-	if (size && !one_of(size, sizes)) {
+	enum feature_size parsed;
+	if (size && !size_parse(size, &parsed)) {
 		sd_error("--size %s: must be small, medium or large", size);
 		return -1;
 	}
@@ -327,7 +316,8 @@ static int feature_phase(struct ctx *c, int argc, char **argv)
 		fprintf(stderr, "usage: shipdeck %s\n", usage);
 		return EXIT_USAGE;
 	}
-	if (!autop && !one_of(pos[1], phase_ids)) {
+	enum phase parsed;
+	if (!autop && !phase_parse(pos[1], &parsed)) {
 		sd_error("unknown phase '%s': use planning, development, build, testing, deployment or shipped",
 			 pos[1]);
 		return EXIT_USAGE;

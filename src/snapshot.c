@@ -10,21 +10,11 @@
 #include <string.h>
 
 #include "model.h"
+#include "phase.h"
 #include "text.h"
 #include "timeutil.h"
 
 #define SNAPSHOT_SCHEMA "shipdeck.snapshot/1"
-
-static const struct {
-	const char *id, *name;
-} phases[] = {
-	{"planning", "Planning"},
-	{"development", "Development"},
-	{"build", "Build & Package"},
-	{"testing", "Testing & Staging"},
-	{"deployment", "Deployment"},
-	{"shipped", "Shipped"},
-};
 
 /* ---- JSON helpers -------------------------------------------------------------- */
 
@@ -216,18 +206,18 @@ static void features_text(struct strbuf *out, const struct dash *d, const struct
 		sb_add(out, "  (none)\n");
 		return;
 	}
-	for (size_t p = 0; p < ARRAY_SIZE(phases); p++) {
+	for (enum phase p = 0; p < PHASE_COUNT; p++) {
 		size_t count = 0;
 		for (size_t i = 0; i < d->nfeatures; i++)
-			count += streq(d->features[i].phase, phases[p].id);
+			count += streq(d->features[i].phase, phase_id(p));
 		if (!count)
 			continue;
-		sb_addf(out, "%s (%zu)\n", phases[p].name, count);
+		sb_addf(out, "%s (%zu)\n", phase_name(p), count);
 		/* attention items first, then the rest, each in id order */
 		for (int pass = 0; pass < 2; pass++)
 			for (size_t i = 0; i < d->nfeatures; i++) {
 				const struct dash_feature *f = &d->features[i];
-				if (streq(f->phase, phases[p].id) && needs_attention(f) == (pass == 0))
+				if (streq(f->phase, phase_id(p)) && needs_attention(f) == (pass == 0))
 					feature_line_text(out, f, r);
 			}
 	}
@@ -254,15 +244,15 @@ static void features_markdown(struct strbuf *out, const struct dash *d, const st
 		return;
 	}
 	sb_add(out, "| Phase | Key | Title | Days | Flags |\n|---|---|---|---|---|\n");
-	for (size_t p = 0; p < ARRAY_SIZE(phases); p++)
+	for (enum phase p = 0; p < PHASE_COUNT; p++)
 		for (int pass = 0; pass < 2; pass++)
 			for (size_t i = 0; i < d->nfeatures; i++) {
 				const struct dash_feature *f = &d->features[i];
-				if (!streq(f->phase, phases[p].id) || needs_attention(f) != (pass == 0))
+				if (!streq(f->phase, phase_id(p)) || needs_attention(f) != (pass == 0))
 					continue;
 				struct strbuf days = STRBUF_INIT;
 				days_label(&days, f, false);
-				sb_addf(out, "| %s | ", phases[p].name);
+				sb_addf(out, "| %s | ", phase_name(p));
 				md_cell(out, f->key ? f->key : "");
 				sb_add(out, " | ");
 				md_cell(out, f->title);
