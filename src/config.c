@@ -23,7 +23,10 @@ static void warn(struct strbuf *w, const char *source, const char *key, const ch
 		sb_add_clean(w, key);
 		sb_add(w, ": ");
 	}
-	sb_addf(w, "%s\n", why);
+	/* why may quote the file (a key path cut at a buffer's end, in the
+	 * middle of a character): it is cleaned like the rest of the line */
+	sb_add_clean(w, why);
+	sb_addc(w, '\n');
 }
 
 /* Joins an array of strings with commas (deploy_tags, holidays). */
