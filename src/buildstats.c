@@ -43,16 +43,24 @@ bool build_is_failure(const char *conclusion)
 	return streq(conclusion, "failure") || streq(conclusion, "timed-out");
 }
 
+bool build_finished_before_started(const struct build *b)
+{
+	return streq(b->status, "completed") && b->started != SD_NO_TIME &&
+	       b->finished != SD_NO_TIME && b->finished < b->started;
+}
+
 void build_fill_durations(struct build *b)
 {
 	b->duration_s = SD_NO_TIME;
 	b->queue_s = SD_NO_TIME;
 	/* A finish is only a finish for a completed run (GitHub's updated_at
-	 * moves while a run is in progress); clock skew clamps to 0. */
-	/* A skipped build never executed: its few seconds are not a build time. */
+	 * moves while a run is in progress). A skipped build never executed:
+	 * its few seconds are not a build time. A build that finished before it
+	 * started has no duration at all: counted as 0 s it would pull the
+	 * median down (docs/builds.md, "Times that cannot be"). */
 	if (streq(b->status, "completed") && !streq(b->conclusion, "skipped") &&
-	    b->started != SD_NO_TIME && b->finished != SD_NO_TIME)
-		b->duration_s = b->finished > b->started ? b->finished - b->started : 0;
+	    b->started != SD_NO_TIME && b->finished != SD_NO_TIME && b->finished >= b->started)
+		b->duration_s = b->finished - b->started;
 	/* A re-run attempt keeps the first attempt's created time, so started -
 	 * created would count the hours between the attempts as queueing. */
 	if (b->attempt <= 1 && b->created != SD_NO_TIME && b->started != SD_NO_TIME)
@@ -135,9 +143,9 @@ static bool completed_at(const struct build *b, int64_t now)
 static int64_t duration_at(const struct build *b, int64_t now)
 {
 	if (!completed_at(b, now) || streq(b->conclusion, "skipped") || b->started == SD_NO_TIME ||
-	    b->finished == SD_NO_TIME)
+	    b->finished == SD_NO_TIME || b->finished < b->started)
 		return -1;
-	return b->finished > b->started ? b->finished - b->started : 0;
+	return b->finished - b->started;
 }
 
 static bool in_range(int64_t t, int64_t from, int64_t to)

@@ -49,6 +49,9 @@ int build_conclusion_index(const char *name);
 int build_failure_kind_index(const char *name);
 /* True for the conclusions that count as a failed run (failure, timed-out). */
 bool build_is_failure(const char *conclusion);
+/* True for a completed build whose finish is before its start: it is
+ * kept, without a duration. */
+bool build_finished_before_started(const struct build *b);
 /* Recomputes duration_s and queue_s from the times (spec §7). */
 void build_fill_durations(struct build *b);
 void build_free(struct build *b);

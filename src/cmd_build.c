@@ -122,8 +122,16 @@ static void print_summary(const struct import_file *f)
 			printf(", %zu unchanged", k->unchanged);
 		printf(")");
 	}
-	printf(" from %s [%s]\n", name,
+	printf(" from %s [%s", name,
 	       f->batch.format == IMPORT_AUTO ? "empty" : import_format_names[f->batch.format]);
+	if (f->batch.pages > 1)
+		printf(", %zu pages", f->batch.pages);
+	printf("]\n");
+	/* docs/builds.md, "Times that cannot be": kept, but never as 0 s */
+	if (f->batch.backwards)
+		printf("  %zu build%s finished before %s started: kept without a duration\n",
+		       f->batch.backwards, f->batch.backwards == 1 ? "" : "s",
+		       f->batch.backwards == 1 ? "it" : "they");
 	free(name);
 }
 
@@ -192,8 +200,12 @@ static bool is_sha(const char *s)
 
 static int parse_time_flag(const char *name, const char *v, int64_t *out)
 {
-	if (!time_parse_iso(v, out)) {
-		sd_error("--%s %s: not an ISO 8601 time (e.g. 2026-11-27T09:00:00Z)", name, v);
+	enum time_parse_status ts = time_parse_iso_status(v, out);
+	if (ts != TIME_OK) {
+		char *clean = text_clean(v, TEXT_ONE_LINE);
+		sd_error("--%s %s: %s", name, clean, ts == TIME_OUT_OF_RANGE ? TIME_RANGE_WHY
+			 : "not an ISO 8601 time (e.g. 2026-11-27T09:00:00Z)");
+		free(clean);
 		return -1;
 	}
 	return 0;

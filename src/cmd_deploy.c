@@ -73,9 +73,11 @@ static int parse_time_flag(struct ctx *c, const char *flag, const char *value, b
 		*out = c->now;
 		return 0;
 	}
-	if (!time_parse_iso(value, out)) {
+	enum time_parse_status ts = time_parse_iso_status(value, out);
+	if (ts != TIME_OK) {
 		char *v = text_clean(value, TEXT_ONE_LINE);
-		sd_error("--%s '%s': not an ISO 8601 time (like 2026-11-27T09:00-07:00, or now)", flag, v);
+		sd_error("--%s '%s': %s", flag, v, ts == TIME_OUT_OF_RANGE ? TIME_RANGE_WHY
+			 : "not an ISO 8601 time (like 2026-11-27T09:00-07:00, or now)");
 		free(v);
 		return -1;
 	}

@@ -289,14 +289,15 @@ int cmd_import(struct ctx *c, int argc, char **argv)
 		fprintf(stderr, "usage: shipdeck import FILE\n");
 		return EXIT_USAGE;
 	}
-	char *json = read_file(pos[0], NULL);
+	size_t len;
+	char *json = read_file(pos[0], &len);
 	if (!json) {
 		sd_error("%s: %s", pos[0], strerror(errno));
 		return EXIT_USAGE;
 	}
 	struct store *st = ctx_store(c);
 	char err[1024];
-	int rc = st ? dump_import(st, json, err, sizeof err) : -1;
+	int rc = st ? dump_import(st, json, len, err, sizeof err) : -1;
 	if (st && rc != 0) {
 		char *e = text_clean(err, TEXT_ONE_LINE);
 		sd_error("%s: %s (nothing was imported)", pos[0], e);

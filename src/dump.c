@@ -13,12 +13,22 @@
 #include "import.h"
 #include "store.h"
 #include "text.h"
+#include "timeutil.h"
 
 #define DUMP_MAX_STRING (1024 * 1024)
 
 struct export_state {
 	cJSON *tables;
 };
+
+/* An integer in digits, exactly: cJSON would print it from a double, which
+ * rounds past 2^53 and writes 1e+17 where import expects digits. */
+static void add_integer(cJSON *row, const char *name, int64_t v)
+{
+	char digits[24];
+	snprintf(digits, sizeof digits, "%lld", (long long)v);
+	cJSON_AddRawToObject(row, name, digits);
+}
 
 static int export_row(void *arg, const char *table, int ncols, const char *const *names,
 		      const struct sd_value *vals)
@@ -30,7 +40,7 @@ static int export_row(void *arg, const char *table, int ncols, const char *const
 		if (vals[i].type == SDV_NULL)
 			cJSON_AddNullToObject(row, names[i]);
 		else if (vals[i].type == SDV_INT)
-			cJSON_AddNumberToObject(row, names[i], (double)vals[i].i);
+			add_integer(row, names[i], vals[i].i);
 		else
 			cJSON_AddStringToObject(row, names[i], vals[i].s);
 	}
@@ -91,23 +101,36 @@ static bool known_table(const char *name)
 	return false;
 }
 
+/* A column named "at" or "..._at" holds an instant (data/schema.sql). */
+static bool time_column(const char *name)
+{
+	size_t n = strlen(name);
+	return strcmp(name, "at") == 0 || (n > 3 && strcmp(name + n - 3, "_at") == 0);
+}
+
 /* Converts one JSON member to a value; false with err set on a wrong type. */
 static bool to_value(const cJSON *v, struct sd_value *out, const char *path, char *err, size_t errlen)
 {
+	enum json_whole w = JSON_NOT_WHOLE;
 	if (cJSON_IsNull(v)) {
 		out->type = SDV_NULL;
 	} else if (cJSON_IsString(v)) {
 		out->type = SDV_TEXT;
 		out->s = v->valuestring;
-	} else if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
-		   fabs(v->valuedouble) < 9007199254740992.0) {
+	} else if (cJSON_IsNumber(v) && (w = import_json_whole(v, &out->i)) == JSON_WHOLE) {
 		out->type = SDV_INT;
-		out->i = (int64_t)v->valuedouble;
 	} else if (cJSON_IsBool(v)) {
 		out->type = SDV_INT;
 		out->i = cJSON_IsTrue(v);
 	} else {
-		snprintf(err, errlen, "%s: must be a string, a whole number or null", path);
+		snprintf(err, errlen, "%s: %s", path, w == JSON_TOO_LARGE ? "a whole number past 64 bits"
+			 : "must be a string, a whole number or null");
+		return false;
+	}
+	/* An instant outside the years 1970-9999 would print with a negative or
+	 * five-digit year: refused like at every other door. */
+	if (out->type == SDV_INT && time_column(v->string) && !time_in_range(out->i)) {
+		snprintf(err, errlen, "%s: %s", path, TIME_RANGE_WHY);
 		return false;
 	}
 	return true;
@@ -201,22 +224,19 @@ static int check_document(const cJSON *root, char *err, size_t errlen)
 	return 0;
 }
 
-int dump_import(struct store *st, const char *json, char *err, size_t errlen)
+int dump_import(struct store *st, const char *json, size_t len, char *err, size_t errlen)
 {
-	cJSON *root = cJSON_ParseWithOpts(json, NULL, 1);
-	if (!root) {
-		const char *at = cJSON_GetErrorPtr();
-		snprintf(err, errlen, "not valid JSON (near byte %ld)",
-			 at && at >= json ? (long)(at - json) : 0L);
+	struct import_json j;
+	if (import_json_read(json, len, false, &j, err, errlen) != 0)
 		return -1;
-	}
+	const cJSON *root = j.docs[0];
 	/* No field written through the commands can exceed 1 MiB (an argument
 	 * is at most 128 KiB), so a longer one is not an export of ours.
 	 * The tables go first so that paths read "features[3].title" as elsewhere. */
 	const cJSON *tables = cJSON_GetObjectItemCaseSensitive(root, "tables");
-	int rc = tables ? import_check_json(tables, DUMP_MAX_STRING, err, errlen) : 0;
+	int rc = tables ? import_json_check(&j, tables, DUMP_MAX_STRING, err, errlen) : 0;
 	if (rc == 0)
-		rc = import_check_json(root, DUMP_MAX_STRING, err, errlen);
+		rc = import_json_check(&j, root, DUMP_MAX_STRING, err, errlen);
 	if (rc == 0)
 		rc = check_document(root, err, errlen);
 	if (rc == 0 && store_begin(st) != 0) {
@@ -227,7 +247,7 @@ int dump_import(struct store *st, const char *json, char *err, size_t errlen)
 		if (rc != 0)
 			snprintf(err, errlen, "%s", store_errmsg(st));
 		if (rc == 0)
-			rc = import_tables(st, cJSON_GetObjectItemCaseSensitive(root, "tables"), err, errlen);
+			rc = import_tables(st, tables, err, errlen);
 		if (rc == 0 && store_commit(st) != 0) {
 			snprintf(err, errlen, "%s", store_errmsg(st));
 			rc = -1;
@@ -235,6 +255,6 @@ int dump_import(struct store *st, const char *json, char *err, size_t errlen)
 		if (rc != 0)
 			store_rollback(st);
 	}
-	cJSON_Delete(root);
+	import_json_free(&j);
 	return rc;
 }

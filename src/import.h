@@ -25,12 +25,21 @@ struct import_batch {
 	struct build *builds;
 	size_t n, cap;
 	enum import_format format;  /* of the last file parsed (IMPORT_AUTO: empty) */
+	size_t pages;               /* JSON documents in the last file parsed */
 	struct strbuf bad;          /* skipped records, one line each */
 	size_t nbad;
+	size_t backwards;           /* builds that finished before they started:
+	                               kept without a duration (docs/builds.md) */
+	/* while parsing: */
+	size_t first;               /* the first build of the file being parsed */
+	char page_label[32];        /* "page 2: " in a file of several pages */
 };
 
-/* Parses one file's JSON and appends its builds to batch. On a syntax error,
- * an unknown format or (without skip_bad) a bad record, returns -1 with one
+/* Parses one file's JSON and appends its builds to batch. The file is one
+ * JSON document or several whole documents one after another, as
+ * `gh api --paginate` writes its pages, all of one format; anything else
+ * after a document is refused with its position. On a syntax error, an
+ * unknown format or (without skip_bad) a bad record, returns -1 with one
  * line in err and leaves batch as it was; with skip_bad a bad record is
  * listed in batch->bad and the others are kept. */
 int import_parse(const char *text, size_t len, enum import_format format, bool skip_bad,
@@ -46,6 +55,34 @@ struct cJSON;
  * longer than max_string bytes. 0, or -1 with "path: why" in err (keys are
  * cleaned for the terminal and cut to 80 bytes). */
 int import_check_json(const struct cJSON *root, size_t max_string, char *err, size_t errlen);
+
+/* Untrusted JSON text read with the traps cJSON does not see. */
+struct import_json {
+	struct cJSON **docs;        /* the documents, in order */
+	size_t n;
+	const struct cJSON *nul_value, *nul_key; /* first string / key holding U+0000 */
+};
+/* Parses all of text (len bytes): one document, or with pages several
+ * whole documents one after another. Refuses a NUL byte and content after
+ * the (last) document with its byte, line and column; keeps each number's
+ * literal (import_json_literal) and notes strings holding "\u0000" for
+ * import_json_check. 0, or -1 with one line in err and nothing to free. */
+int import_json_read(const char *text, size_t len, bool pages, struct import_json *j, char *err,
+		     size_t errlen);
+/* import_check_json of one subtree of j, also refusing a "\u0000" in a
+ * string or a key with its path (relative to node). */
+int import_json_check(const struct import_json *j, const struct cJSON *node, size_t max_string,
+		      char *err, size_t errlen);
+void import_json_free(struct import_json *j);
+/* A number's literal as written ("9007199254740993", "1e3"), or NULL for a
+ * node import_json_read did not make. */
+const char *import_json_literal(const struct cJSON *number);
+
+/* A JSON number as a whole number. */
+enum json_whole { JSON_WHOLE, JSON_NOT_WHOLE, JSON_TOO_LARGE };
+/* Reads a plain integer literal exactly within 64 bits (past 2^53 too);
+ * other forms (1e3, 2.0) only where their double is exact, below 2^53. */
+enum json_whole import_json_whole(const struct cJSON *number, int64_t *out);
 
 /* Failure-kind keyword tables (data/keywords.json or a config override). */
 struct keywords;
@@ -85,6 +122,9 @@ struct import_rec {
 int imp_text(struct import_rec *r, const struct cJSON *o, const char *key, char **out);
 int imp_int(struct import_rec *r, const struct cJSON *o, const char *key, int64_t *out,
 	    bool *present);
+/* A required id (a number or a string of digits) as exact text: an id past
+ * 2^53 is never rounded into its neighbour. */
+int imp_id(struct import_rec *r, const struct cJSON *o, const char *key, char **out);
 int imp_time(struct import_rec *r, const struct cJSON *o, const char *key, int64_t *out);
 /* Records a bad-record message; returns -1. */
 int imp_fail(struct import_rec *r, const char *key, const char *fmt, ...)

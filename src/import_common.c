@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,14 +55,47 @@ static const cJSON *member(const cJSON *o, const char *key)
 	return v && !cJSON_IsNull(v) ? v : NULL;
 }
 
-/* cJSON keeps numbers as doubles and valueint saturates at 2^31: ids and
- * Jenkins milliseconds are read from valuedouble, which is exact up to 2^53. */
-static bool number_to_int64(double d, int64_t *out)
+/* "-12", "+7", "0042": a sign and digits only. */
+static bool plain_integer(const char *s)
 {
-	if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0)
+	if (*s == '-' || *s == '+')
+		s++;
+	if (!*s)
 		return false;
-	*out = (int64_t)d;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
 	return true;
+}
+
+/* cJSON keeps numbers as doubles, exact only up to 2^53 (9007199254740993
+ * reads as ...992), so a plain integer is read from its literal as written
+ * (import_json_literal), exactly within 64 bits; other forms (1e3, 2.0)
+ * only where their double is exact, below 2^53. */
+enum json_whole import_json_whole(const cJSON *v, int64_t *out)
+{
+	const char *lit = import_json_literal(v);
+	if (lit && plain_integer(lit)) {
+		errno = 0;
+		long long ll = strtoll(lit, NULL, 10);
+		if (errno == ERANGE)
+			return JSON_TOO_LARGE;
+		*out = ll;
+		return JSON_WHOLE;
+	}
+	double d = v->valuedouble;
+	if (!isfinite(d) || d != floor(d))
+		return JSON_NOT_WHOLE;
+	if (fabs(d) >= 9007199254740992.0)
+		return JSON_TOO_LARGE;
+	*out = (int64_t)d;
+	return JSON_WHOLE;
+}
+
+static int whole_fail(struct import_rec *r, const char *key, enum json_whole w)
+{
+	return w == JSON_TOO_LARGE ? imp_fail(r, key, "a whole number too large to read exactly")
+			      : imp_fail(r, key, "not a whole number");
 }
 
 int imp_int(struct import_rec *r, const cJSON *o, const char *key, int64_t *out, bool *present)
@@ -71,8 +105,9 @@ int imp_int(struct import_rec *r, const cJSON *o, const char *key, int64_t *out,
 	if (!v)
 		return 0;
 	if (cJSON_IsNumber(v)) {
-		if (!number_to_int64(v->valuedouble, out))
-			return imp_fail(r, key, "not a whole number");
+		enum json_whole w = import_json_whole(v, out);
+		if (w != JSON_WHOLE)
+			return whole_fail(r, key, w);
 	} else if (cJSON_IsString(v)) {
 		long long ll;
 		if (!parse_long(v->valuestring, INT64_MIN, INT64_MAX, &ll))
@@ -85,6 +120,47 @@ int imp_int(struct import_rec *r, const cJSON *o, const char *key, int64_t *out,
 	return 0;
 }
 
+/* Digits as text without sign noise or leading zeros ("+007" -> "7",
+ * "-0" -> "0"), whatever their length; NULL when s is not a plain integer. */
+static char *canonical_integer(const char *s)
+{
+	if (!plain_integer(s))
+		return NULL;
+	bool neg = *s == '-';
+	if (*s == '-' || *s == '+')
+		s++;
+	while (*s == '0' && s[1])
+		s++;
+	return xasprintf("%s%s", neg && !streq(s, "0") ? "-" : "", s);
+}
+
+/* A number or a string of digits as exact text (ids may pass 2^53 or even
+ * 64 bits: as text they are never rounded into another id); NULL when v is
+ * neither. */
+static char *whole_text(const cJSON *v, enum json_whole *why)
+{
+	int64_t i;
+	*why = JSON_NOT_WHOLE;
+	const char *lit = cJSON_IsNumber(v) ? import_json_literal(v)
+			: cJSON_IsString(v) ? v->valuestring : NULL;
+	char *exact = lit ? canonical_integer(lit) : NULL;
+	if (exact || !cJSON_IsNumber(v))
+		return exact;
+	*why = import_json_whole(v, &i);
+	return *why == JSON_WHOLE ? xasprintf("%lld", (long long)i) : NULL;
+}
+
+int imp_id(struct import_rec *r, const cJSON *o, const char *key, char **out)
+{
+	const cJSON *v = member(o, key);
+	*out = NULL;
+	if (!v)
+		return imp_fail(r, key, "missing");
+	enum json_whole why;
+	*out = whole_text(v, &why);
+	return *out ? 0 : whole_fail(r, key, why);
+}
+
 int imp_text(struct import_rec *r, const cJSON *o, const char *key, char **out)
 {
 	const cJSON *v = member(o, key);
@@ -95,11 +171,9 @@ int imp_text(struct import_rec *r, const cJSON *o, const char *key, char **out)
 		*out = xstrdup(v->valuestring);
 		return 0;
 	}
-	int64_t i;
-	if (cJSON_IsNumber(v) && number_to_int64(v->valuedouble, &i)) {
-		*out = xasprintf("%lld", (long long)i);
+	enum json_whole why;
+	if (cJSON_IsNumber(v) && (*out = whole_text(v, &why)) != NULL)
 		return 0;
-	}
 	return imp_fail(r, key, "not a string");
 }
 
@@ -115,9 +189,14 @@ int imp_time(struct import_rec *r, const cJSON *o, const char *key, int64_t *out
 	/* gh prints an unset time as Go's zero time rather than leaving it out. */
 	if (!*s || str_starts(s, "0001-01-01"))
 		return 0;
-	if (!time_parse_iso(s, out))
+	switch (time_parse_iso_status(s, out)) {
+	case TIME_OK:
+		return 0;
+	case TIME_OUT_OF_RANGE:
+		return imp_fail(r, key, TIME_RANGE_WHY);
+	default:
 		return imp_fail(r, key, "not an ISO 8601 time");
-	return 0;
+	}
 }
 
 int imp_finish(struct import_batch *batch, bool skip_bad, struct import_rec *r, int rc,
@@ -129,7 +208,7 @@ int imp_finish(struct import_batch *batch, bool skip_bad, struct import_rec *r, 
 			snprintf(err, errlen, "%s", r->msg);
 			return -1;
 		}
-		sb_addf(&batch->bad, "%s\n", r->msg);
+		sb_addf(&batch->bad, "%s%s\n", batch->page_label, r->msg);
 		batch->nbad++;
 		return 0;
 	}
@@ -216,6 +295,14 @@ static bool ends_early(const char *text, size_t len)
 
 /* ---- hygiene of untrusted JSON ------------------------------------------- */
 
+/* What the hygiene walk refuses beyond duplicates and long strings: the
+ * nodes import_json_read found with a NUL character, if any. */
+struct hygiene {
+	size_t max_string;
+	const cJSON *nul_value;         /* a string value holding U+0000 */
+	const cJSON *nul_key;           /* a member whose key holds U+0000 */
+};
+
 static int cmp_key_ptr(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -231,111 +318,374 @@ static void path_add_key(struct strbuf *path, const char *key)
 	sb_add_clean(path, cut);
 }
 
-static int check_node(const cJSON *node, size_t max_string, struct strbuf *path, char *err,
+static void path_cut(struct strbuf *path, size_t len)
+{
+	path->len = len;
+	if (path->buf)
+		path->buf[len] = '\0';
+}
+
+static const char *path_or_document(const struct strbuf *path)
+{
+	return path->len ? sb_str(path) : "(document)";
+}
+
+/* The first name an object holds twice, or NULL. */
+static const char *duplicate_key(const cJSON *node)
+{
+	size_t n = 0, i = 0;
+	for (const cJSON *c = node->child; c; c = c->next)
+		n++;
+	if (n < 2)
+		return NULL;
+	/* Sorted names find a duplicate in n log n, whatever the object's size. */
+	const char **names = xcalloc(n, sizeof *names);
+	for (const cJSON *c = node->child; c; c = c->next)
+		names[i++] = c->string ? c->string : "";
+	sort_array(names, n, sizeof *names, cmp_key_ptr);
+	const char *dup = NULL;
+	for (i = 1; i < n && !dup; i++)
+		if (strcmp(names[i - 1], names[i]) == 0)
+			dup = names[i];
+	free(names);
+	return dup;
+}
+
+static int check_node(const cJSON *node, const struct hygiene *h, struct strbuf *path, char *err,
 		      size_t errlen)
 {
-	if (cJSON_IsString(node) && strlen(node->valuestring) > max_string) {
+	/* cJSON stops a string at U+0000: "CI\u0000hidden" would read as "CI". */
+	if (node == h->nul_value) {
+		snprintf(err, errlen, "%s: a NUL character (\\u0000) in a string",
+			 path_or_document(path));
+		return -1;
+	}
+	if (cJSON_IsString(node) && strlen(node->valuestring) > h->max_string) {
 		snprintf(err, errlen, "%s: a string of %zu bytes is longer than the %zu allowed",
-			 path->len ? sb_str(path) : "(document)", strlen(node->valuestring), max_string);
+			 path_or_document(path), strlen(node->valuestring), h->max_string);
 		return -1;
 	}
 	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
 		return 0;
-	size_t n = 0, i = 0;
-	for (const cJSON *c = node->child; c; c = c->next)
-		n++;
-	if (cJSON_IsObject(node) && n > 1) {
-		/* Sorted names find a duplicate in n log n, whatever the object's size. */
-		const char **names = xcalloc(n, sizeof *names);
-		for (const cJSON *c = node->child; c; c = c->next)
-			names[i++] = c->string ? c->string : "";
-		sort_array(names, n, sizeof *names, cmp_key_ptr);
-		const char *dup = NULL;
-		for (i = 1; i < n && !dup; i++)
-			if (strcmp(names[i - 1], names[i]) == 0)
-				dup = names[i];
-		if (dup) {
-			size_t len = path->len;
-			path_add_key(path, dup);
-			snprintf(err, errlen, "%s: duplicate key", path->len ? sb_str(path) : "(document)");
-			path->len = len;
-			if (path->buf)
-				path->buf[len] = '\0';
-		}
-		free(names);
-		if (dup)
-			return -1;
+	const char *dup = cJSON_IsObject(node) ? duplicate_key(node) : NULL;
+	if (dup) {
+		path_add_key(path, dup);
+		snprintf(err, errlen, "%s: duplicate key", path_or_document(path));
+		return -1;
 	}
-	i = 0;
+	size_t i = 0;
 	for (const cJSON *c = node->child; c; c = c->next, i++) {
 		size_t len = path->len;
 		if (cJSON_IsObject(node))
 			path_add_key(path, c->string);
 		else
 			sb_addf(path, "[%zu]", i);
-		int rc = check_node(c, max_string, path, err, errlen);
-		path->len = len;
-		if (path->buf)
-			path->buf[len] = '\0';
+		if (c == h->nul_key) {
+			/* a key "name\u0000x" would be read as "name" */
+			snprintf(err, errlen, "%s: a NUL character (\\u0000) in a key",
+				 path_or_document(path));
+			return -1;
+		}
+		int rc = check_node(c, h, path, err, errlen);
+		path_cut(path, len);
 		if (rc != 0)
 			return -1;
 	}
 	return 0;
 }
 
-int import_check_json(const cJSON *root, size_t max_string, char *err, size_t errlen)
+static int check_tree(const cJSON *root, const struct hygiene *h, char *err, size_t errlen)
 {
 	struct strbuf path = STRBUF_INIT;
-	int rc = check_node(root, max_string, &path, err, errlen);
+	int rc = check_node(root, h, &path, err, errlen);
 	sb_free(&path);
+	return rc;
+}
+
+int import_check_json(const cJSON *root, size_t max_string, char *err, size_t errlen)
+{
+	struct hygiene h = {max_string, NULL, NULL};
+	return check_tree(root, &h, err, errlen);
+}
+
+int import_json_check(const struct import_json *j, const cJSON *node, size_t max_string,
+		      char *err, size_t errlen)
+{
+	struct hygiene h = {max_string, j->nul_value, j->nul_key};
+	return check_tree(node, &h, err, errlen);
+}
+
+/* ---- reading untrusted JSON text ------------------------------------------- */
+
+/* cJSON gives neither the position of a value nor the text of a number, so
+ * the text is walked beside the tree: the strings (keys included) and
+ * numbers of a document come in the same order as a depth-first walk of
+ * its tree meets them. Each number keeps its literal (in valuestring,
+ * which cJSON leaves unused for numbers and cJSON_Delete frees), and the
+ * strings holding U+0000 are noted for the hygiene walk. */
+struct text_walk {
+	const char *text;
+	size_t pos, end;
+	bool mismatch;                  /* the text and the tree disagree: refuse */
+	const cJSON *nul_value, *nul_key;
+};
+
+/* The length of the number cJSON's parse_number reads at p: what strtod
+ * takes of at most 63 number characters (sign, digits, fraction, exponent). */
+static size_t number_len(const char *p, size_t avail)
+{
+	size_t n = avail < 63 ? avail : 63, i = 0, digits = 0;
+	if (i < n && (p[i] == '-' || p[i] == '+'))
+		i++;
+	for (; i < n && isdigit((unsigned char)p[i]); i++)
+		digits++;
+	if (i < n && p[i] == '.')
+		for (i++; i < n && isdigit((unsigned char)p[i]); i++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		size_t j = i + 1;
+		if (j < n && (p[j] == '-' || p[j] == '+'))
+			j++;
+		if (j < n && isdigit((unsigned char)p[j])) {
+			while (j < n && isdigit((unsigned char)p[j]))
+				j++;
+			i = j;
+		}
+	}
+	return i;
+}
+
+/* The next string or number token from w->pos: its start and length; false
+ * at the end. *nul is set for a string holding the escape \u0000. */
+static bool next_token(struct text_walk *w, bool *string, size_t *start, size_t *len, bool *nul)
+{
+	const char *t = w->text;
+	for (size_t i = w->pos; i < w->end; i++) {
+		if (t[i] == '"') {
+			size_t j = i + 1;
+			*nul = false;
+			for (; j < w->end && t[j] != '"'; j++) {
+				if (t[j] != '\\')
+					continue;
+				if (w->end - j >= 6 && memcmp(t + j + 1, "u0000", 5) == 0)
+					*nul = true;
+				j++;    /* the escaped byte cannot end the string */
+			}
+			*string = true;
+			*start = i;
+			*len = j + 1 - i;
+			w->pos = j + 1;
+			return true;
+		}
+		if (t[i] == '-' || isdigit((unsigned char)t[i])) {
+			size_t n = number_len(t + i, w->end - i);
+			*string = false;
+			*start = i;
+			*len = n ? n : 1;
+			w->pos = i + *len;
+			return true;
+		}
+	}
+	w->pos = w->end;
+	return false;
+}
+
+/* Takes the next token, which must be of the kind the tree says. */
+static bool take(struct text_walk *w, bool string, size_t *start, size_t *len, bool *nul)
+{
+	bool is_string;
+	if (!next_token(w, &is_string, start, len, nul) || is_string != string) {
+		w->mismatch = true;
+		return false;
+	}
+	return true;
+}
+
+static void walk_node(cJSON *node, bool member, struct text_walk *w)
+{
+	size_t start, len;
+	bool nul;
+	if (member && take(w, true, &start, &len, &nul) && nul && !w->nul_key)
+		w->nul_key = node;
+	if (w->mismatch)
+		return;
+	if (cJSON_IsString(node)) {
+		if (take(w, true, &start, &len, &nul) && nul && !w->nul_value)
+			w->nul_value = node;
+	} else if (cJSON_IsNumber(node)) {
+		if (take(w, false, &start, &len, &nul) && !node->valuestring)
+			node->valuestring = xstrndup(w->text + start, len);
+	} else {
+		for (cJSON *c = node->child; c && !w->mismatch; c = c->next)
+			walk_node(c, cJSON_IsObject(node), w);
+	}
+}
+
+const char *import_json_literal(const cJSON *number)
+{
+	return cJSON_IsNumber(number) ? number->valuestring : NULL;
+}
+
+static bool json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void json_fail_at(const char *text, size_t off, const char *what, const char *after,
+			 char *err, size_t errlen)
+{
+	size_t line, col;
+	line_col(text, off, &line, &col);
+	snprintf(err, errlen, "%s at byte %zu (line %zu, column %zu)%s", what, off, line, col, after);
+}
+
+/* Parses the one document at text[off..len); its end in *stop. */
+static cJSON *parse_one(const char *text, size_t len, size_t off, size_t *stop, char *err,
+			size_t errlen)
+{
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(text + off, len - off, &end, false);
+	size_t at = end && end >= text ? (size_t)(end - text) : len;
+	*stop = at > len ? len : at;
+	if (!root)
+		json_fail_at(text, *stop, "not valid JSON", ends_early(text, len) ?
+			     "; the file ends before the JSON does (truncated?)" : "", err, errlen);
+	return root;
+}
+
+int import_json_read(const char *text, size_t len, bool pages, struct import_json *j, char *err,
+		     size_t errlen)
+{
+	memset(j, 0, sizeof *j);
+	/* No JSON text holds a NUL byte, and the C strings cJSON makes would
+	 * stop at it. */
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		json_fail_at(text, (size_t)(nul - text), "a NUL byte", ": not JSON text", err, errlen);
+		return -1;
+	}
+	size_t cap = 0, off = 0;
+	for (;;) {
+		size_t stop;
+		cJSON *root = parse_one(text, len, off, &stop, err, errlen);
+		if (!root)
+			goto fail;
+		VEC_PUSH(j->docs, j->n, cap, root);
+		struct text_walk w = {text, off, stop, false, j->nul_value, j->nul_key};
+		walk_node(root, false, &w);
+		bool is_string, dummy;
+		size_t s0, l0;
+		if (w.mismatch || next_token(&w, &is_string, &s0, &l0, &dummy)) {
+			snprintf(err, errlen, "could not follow the JSON text (document %zu)", j->n);
+			goto fail;
+		}
+		j->nul_value = w.nul_value;
+		j->nul_key = w.nul_key;
+		while (stop < len && json_space(text[stop]))
+			stop++;
+		if (stop == len)
+			return 0;
+		/* gh api --paginate writes its pages one after another; anything
+		 * else after a document is a mistake that must not pass unseen. */
+		if (!pages || (text[stop] != '{' && text[stop] != '[')) {
+			json_fail_at(text, stop, "content after the JSON document", pages ?
+				     ": only whole JSON documents may follow one another" :
+				     ": the file must hold one JSON document", err, errlen);
+			goto fail;
+		}
+		off = stop;
+	}
+fail:
+	import_json_free(j);
+	return -1;
+}
+
+void import_json_free(struct import_json *j)
+{
+	for (size_t i = 0; i < j->n; i++)
+		cJSON_Delete(j->docs[i]);
+	free(j->docs);
+	memset(j, 0, sizeof *j);
+}
+
+/* ---- parsing CI exports ---------------------------------------------------- */
+
+static int parse_as(enum import_format format, const cJSON *root, bool skip_bad,
+		    struct import_batch *batch, char *err, size_t errlen)
+{
+	if (cJSON_IsArray(root) && !root->child)
+		return 0;       /* "[]": nothing to import in any format */
+	switch (format) {
+	case IMPORT_GITHUB_RUNS: return import_github_runs(root, skip_bad, batch, err, errlen);
+	case IMPORT_GITHUB_JOBS: return import_github_jobs(root, skip_bad, batch, err, errlen);
+	case IMPORT_GH: return import_gh(root, skip_bad, batch, err, errlen);
+	case IMPORT_GITLAB: return import_gitlab(root, skip_bad, batch, err, errlen);
+	case IMPORT_JENKINS: return import_jenkins(root, skip_bad, batch, err, errlen);
+	default: snprintf(err, errlen, "unknown format"); return -1;
+	}
+}
+
+/* The format of one page: the forced one, or what it looks like; one file
+ * holds one format (*file_format: IMPORT_AUTO until a page says). */
+static int page_format(const cJSON *root, enum import_format forced,
+		       enum import_format *file_format, char *err, size_t errlen)
+{
+	int detected = forced != IMPORT_AUTO ? (int)forced : detect(root);
+	if (detected < 0) {
+		snprintf(err, errlen, "not a known CI export (formats: github-runs, github-jobs,"
+			 " gh, gitlab, jenkins); use --format to name one");
+		return -1;
+	}
+	if (detected == IMPORT_AUTO)
+		return 0;       /* an empty page fits any format */
+	if (*file_format != IMPORT_AUTO && (enum import_format)detected != *file_format) {
+		snprintf(err, errlen, "a %s page after %s pages: one format per file",
+			 import_format_names[detected], import_format_names[*file_format]);
+		return -1;
+	}
+	*file_format = (enum import_format)detected;
+	return 0;
+}
+
+/* One page of a file; errors say which page when there are several. */
+static int parse_page(const struct import_json *j, size_t k, enum import_format forced,
+		      enum import_format *file_format, bool skip_bad, struct import_batch *batch,
+		      char *err, size_t errlen)
+{
+	char why[512];
+	const cJSON *root = j->docs[k];
+	int rc = import_json_check(j, root, IMPORT_MAX_STRING, why, sizeof why);
+	if (rc == 0)
+		rc = page_format(root, forced, file_format, why, sizeof why);
+	if (rc == 0)
+		rc = parse_as(forced != IMPORT_AUTO ? forced : *file_format, root, skip_bad, batch,
+			      why, sizeof why);
+	if (rc != 0)
+		snprintf(err, errlen, "%s%s", batch->page_label, why);
 	return rc;
 }
 
 int import_parse(const char *text, size_t len, enum import_format format, bool skip_bad,
 		 struct import_batch *batch, char *err, size_t errlen)
 {
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
-	if (!root) {
-		size_t off = end && end >= text ? (size_t)(end - text) : len;
-		if (off > len)
-			off = len;
-		size_t line, col;
-		line_col(text, off, &line, &col);
-		snprintf(err, errlen, "not valid JSON at byte %zu (line %zu, column %zu)%s", off,
-			 line, col, ends_early(text, len) ? "; the file ends before the JSON does"
-			 " (truncated?)" : "");
+	struct import_json j;
+	if (import_json_read(text, len, true, &j, err, errlen) != 0)
 		return -1;
-	}
-	if (import_check_json(root, IMPORT_MAX_STRING, err, errlen) != 0) {
-		cJSON_Delete(root);
-		return -1;
-	}
-	int detected = detect(root);
-	if (format == IMPORT_AUTO) {
-		if (detected < 0) {
-			snprintf(err, errlen, "not a known CI export (formats: github-runs, github-jobs,"
-				 " gh, gitlab, jenkins); use --format to name one");
-			cJSON_Delete(root);
-			return -1;
-		}
-		format = (enum import_format)detected;
-	}
 	size_t n0 = batch->n, bad0 = batch->bad.len, nbad0 = batch->nbad;
+	enum import_format file_format = IMPORT_AUTO;
 	int rc = 0;
-	if (cJSON_IsArray(root) && !root->child) {
-		rc = 0;         /* "[]": nothing to import in any format */
-	} else {
-		switch (format) {
-		case IMPORT_GITHUB_RUNS: rc = import_github_runs(root, skip_bad, batch, err, errlen); break;
-		case IMPORT_GITHUB_JOBS: rc = import_github_jobs(root, skip_bad, batch, err, errlen); break;
-		case IMPORT_GH: rc = import_gh(root, skip_bad, batch, err, errlen); break;
-		case IMPORT_GITLAB: rc = import_gitlab(root, skip_bad, batch, err, errlen); break;
-		case IMPORT_JENKINS: rc = import_jenkins(root, skip_bad, batch, err, errlen); break;
-		default: rc = -1; snprintf(err, errlen, "unknown format"); break;
-		}
+	batch->first = n0;
+	for (size_t k = 0; k < j.n && rc == 0; k++) {
+		/* "page 2: workflow_runs[3].created_at: ..." once there are pages */
+		snprintf(batch->page_label, sizeof batch->page_label, j.n > 1 ? "page %zu: " : "",
+			 k + 1);
+		rc = parse_page(&j, k, format, &file_format, skip_bad, batch, err, errlen);
 	}
-	cJSON_Delete(root);
+	batch->page_label[0] = '\0';
+	size_t pages = j.n;
+	import_json_free(&j);
 	if (rc < 0) {
 		for (size_t i = n0; i < batch->n; i++)
 			build_free(&batch->builds[i]);
@@ -346,7 +696,10 @@ int import_parse(const char *text, size_t len, enum import_format format, bool s
 		batch->nbad = nbad0;
 		return -1;
 	}
-	batch->format = format;
+	batch->format = format != IMPORT_AUTO ? format : file_format;
+	batch->pages = pages;
+	for (size_t i = n0; i < batch->n; i++)
+		batch->backwards += build_finished_before_started(&batch->builds[i]);
 	return 0;
 }
 

@@ -85,14 +85,7 @@ fail:
 
 static int require_id(struct import_rec *r, const cJSON *o, const char *key, struct build *b)
 {
-	int64_t id;
-	bool present;
-	if (imp_int(r, o, key, &id, &present) < 0)
-		return -1;
-	if (!present)
-		return imp_fail(r, key, "missing");
-	b->run_id = xasprintf("%lld", (long long)id);
-	return 0;
+	return imp_id(r, o, key, &b->run_id);
 }
 
 static int read_attempt(struct import_rec *r, const cJSON *o, const char *key, struct build *b)
@@ -289,7 +282,8 @@ int import_github_jobs(const cJSON *root, bool skip_bad, struct import_batch *ba
 		snprintf(err, errlen, "not a GitHub jobs page: no \"jobs\" array");
 		return -1;
 	}
-	size_t first = batch->n;
+	/* A run with more jobs than a page holds continues on the next page. */
+	size_t first = batch->first;
 	struct import_rec r = {"jobs", 0, ""};
 	const cJSON *o;
 	cJSON_ArrayForEach(o, jobs) {

@@ -43,18 +43,13 @@ static const struct gl_status gl_statuses[] = {
 static int one_pipeline(struct import_rec *r, const cJSON *o, struct build *b)
 {
 	char *status = NULL;
-	int64_t id;
-	bool present;
 	memset(b, 0, sizeof(*b));
 	b->provider = xstrdup("gitlab");
 	b->created = b->started = b->finished = SD_NO_TIME;
 	if (!cJSON_IsObject(o))
 		return imp_fail(r, NULL, "not an object");
-	if (imp_int(r, o, "id", &id, &present) < 0)
+	if (imp_id(r, o, "id", &b->run_id) < 0)
 		return -1;
-	if (!present)
-		return imp_fail(r, "id", "missing");
-	b->run_id = xasprintf("%lld", (long long)id);
 	if (imp_text(r, o, "name", &b->workflow) < 0 || imp_text(r, o, "ref", &b->branch) < 0 ||
 	    imp_text(r, o, "sha", &b->commit) < 0 || imp_text(r, o, "web_url", &b->url) < 0 ||
 	    imp_time(r, o, "created_at", &b->created) < 0 ||

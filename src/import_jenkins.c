@@ -109,6 +109,16 @@ static int one_build(struct import_rec *r, const cJSON *o, const char *job, stru
 		imp_fail(r, "duration", "negative");
 		goto fail;
 	}
+	/* Milliseconds of the years 1970-9999, and an end inside them too (this
+	 * also keeps ts + dur from overflowing). */
+	if (has_ts && (ts < SD_TIME_MIN * 1000 || ts > SD_TIME_MAX * 1000 + 999)) {
+		imp_fail(r, "timestamp", TIME_RANGE_WHY);
+		goto fail;
+	}
+	if (has_ts && has_dur && dur > SD_TIME_MAX * 1000 + 999 - ts) {
+		imp_fail(r, "duration", "ends " TIME_RANGE_WHY);
+		goto fail;
+	}
 	char *path = job_path(b->url);
 	b->workflow = path ? path : xstrdup_or_null(job);
 	b->run_id = b->workflow ? xasprintf("%s#%lld", b->workflow, (long long)number)

@@ -3,6 +3,7 @@
 #include "timeutil.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,48 +79,71 @@ static bool parse_zone(const char *p, int *offset)
 	return true;
 }
 
-static bool parse_epoch(const char *s, int64_t *out)
+bool time_in_range(int64_t t)
 {
-	char *end;
-	long long v = strtoll(s + 1, &end, 10);
-	if (end == s + 1 || *end)
-		return false;
+	return t >= SD_TIME_MIN && t <= SD_TIME_MAX;
+}
+
+/* "@<seconds>": digits with an optional sign; past 64 bits is out of range
+ * rather than junk, so that the message says what is wrong with it. */
+static enum time_parse_status parse_epoch(const char *s, int64_t *out)
+{
+	const char *p = s + 1 + (s[1] == '-' || s[1] == '+');
+	if (!isdigit((unsigned char)*p))
+		return TIME_NOT_ISO;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p)
+		return TIME_NOT_ISO;
+	errno = 0;
+	long long v = strtoll(s + 1, NULL, 10);
+	if (errno == ERANGE || !time_in_range(v))
+		return TIME_OUT_OF_RANGE;
 	*out = v;
-	return true;
+	return TIME_OK;
 }
 
 bool time_parse_iso(const char *s, int64_t *out)
 {
+	return time_parse_iso_status(s, out) == TIME_OK;
+}
+
+enum time_parse_status time_parse_iso_status(const char *s, int64_t *out)
+{
 	if (!s)
-		return false;
+		return TIME_NOT_ISO;
 	if (s[0] == '@')
 		return parse_epoch(s, out);
 	const char *p = s;
 	int y, mo, d, h = 0, mi = 0, se = 0, offset;
 	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
 	    !digits(&p, 2, &d))
-		return false;
+		return TIME_NOT_ISO;
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
-		return false;
+		return TIME_NOT_ISO;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;
 		if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
-			return false;
+			return TIME_NOT_ISO;
 		if (*p == ':') {
 			p++;
 			if (!digits(&p, 2, &se))
-				return false;
+				return TIME_NOT_ISO;
 			if (*p == '.' || *p == ',') /* fractions of a second are dropped */
 				for (p++; isdigit((unsigned char)*p); p++)
 					;
 		}
 		if (h > 23 || mi > 59 || se > 60)
-			return false;
+			return TIME_NOT_ISO;
 	}
 	if (!parse_zone(p, &offset))
-		return false;
-	*out = time_from_utc(y, mo, d, h, mi, se) - offset;
-	return true;
+		return TIME_NOT_ISO;
+	/* "0001-01-01", or a zone that carries 9999-12-31T23:00 into year 10000. */
+	int64_t t = time_from_utc(y, mo, d, h, mi, se) - offset;
+	if (!time_in_range(t))
+		return TIME_OUT_OF_RANGE;
+	*out = t;
+	return TIME_OK;
 }
 
 void time_utc_parts(int64_t t, int *year, int *month, int *day, int *hour, int *min, int *sec)

@@ -7,10 +7,26 @@
 
 #define SD_NO_TIME INT64_MIN
 
+/* The instants shipdeck accepts from outside: 1970-01-01T00:00:00Z to
+ * 9999-12-31T23:59:59Z. Inside them every time prints as a four-digit year
+ * and exports as a plain integer, so it survives export -> import. */
+#define SD_TIME_MIN INT64_C(0)
+#define SD_TIME_MAX INT64_C(253402300799)
+/* True for an instant inside SD_TIME_MIN..SD_TIME_MAX. */
+bool time_in_range(int64_t t);
+
+/* Why time_parse_iso refused a text. */
+enum time_parse_status { TIME_OK, TIME_NOT_ISO, TIME_OUT_OF_RANGE };
 /* Parses ISO 8601: "2026-11-27", "2026-11-27T09:00[:00][.123]" with "Z",
  * "+05:30", "+0530" or "-07" (no zone: UTC), or "@<unix seconds>".
- * Returns false on anything else, including impossible dates. */
+ * Returns false on anything else, including impossible dates and instants
+ * outside the years 1970-9999. */
 bool time_parse_iso(const char *s, int64_t *out);
+/* time_parse_iso saying why: TIME_OUT_OF_RANGE for a well-formed time
+ * outside the years 1970-9999 (*out is then left alone). */
+enum time_parse_status time_parse_iso_status(const char *s, int64_t *out);
+/* "outside the years 1970-9999", for messages. */
+#define TIME_RANGE_WHY "outside the years 1970-9999"
 /* Formats as "2026-11-27T09:00:00Z" into buf (at least 21 bytes). */
 char *time_format_iso(int64_t t, char *buf);
 /* "2026-11-27 09:00" UTC, for tables (buf at least 17 bytes). */

@@ -56,7 +56,7 @@ Test(dump, round_trip_is_byte_identical)
 	cr_assert(strstr(first, "\"schema\":\t\"shipdeck.export/1\""), "%s", first);
 	cr_assert(strstr(first, "\"rollback-plan\""));
 	char err[512] = "";
-	cr_assert_eq(dump_import(st, first, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(dump_import(st, first, strlen(first), err, sizeof err), 0, "%s", err);
 	char *second = export_text();
 	cr_assert_str_eq(first, second);
 	free(first);
@@ -67,7 +67,7 @@ static void refused(const char *doc, const char *want_prefix)
 {
 	char *before = export_text();
 	char err[512] = "";
-	cr_assert_eq(dump_import(st, doc, err, sizeof err), -1, "accepted: %s", doc);
+	cr_assert_eq(dump_import(st, doc, strlen(doc), err, sizeof err), -1, "accepted: %s", doc);
 	cr_assert(str_starts(err, want_prefix), "error '%s' should start with '%s'", err, want_prefix);
 	cr_assert_null(strchr(err, '\n'), "one line");
 	char *after = export_text();

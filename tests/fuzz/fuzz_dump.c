@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json[size] = '\0';
 	char *before = export_text();
 	char err[1024] = "";
-	if (dump_import(store(), json, err, sizeof err) != 0) {
+	if (dump_import(store(), json, size, err, sizeof err) != 0) {
 		char *after = export_text();
 		/* The message may quote the document's own text (cmd_import cleans
 		 * it for the terminal), but it must say something. */
@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(after);
 	} else {
 		char *first = export_text();
-		if (dump_import(store(), first, err, sizeof err) != 0) {
+		if (dump_import(store(), first, strlen(first), err, sizeof err) != 0) {
 			fprintf(stderr, "fuzz_dump: own export refused: %s\n", err);
 			abort();
 		}
