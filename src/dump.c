@@ -123,7 +123,7 @@ static bool to_value(const cJSON *v, struct sd_value *out, const char *path, cha
 		out->type = SDV_INT;
 		out->i = cJSON_IsTrue(v);
 	} else {
-		snprintf(err, errlen, "%s: %s", path, w == JSON_TOO_LARGE ? "a whole number past 64 bits"
+		snprintf(err, errlen, "%s: %s", path, w == JSON_TOO_LARGE ? "a whole number too large to read exactly"
 			 : "must be a string, a whole number or null");
 		return false;
 	}

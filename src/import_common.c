@@ -367,6 +367,14 @@ static int check_node(const cJSON *node, const struct hygiene *h, struct strbuf 
 	}
 	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
 		return 0;
+	for (const cJSON *c = node->child; c && h->nul_key; c = c->next)
+		if (c == h->nul_key) {
+			/* a key "name\u0000x" would be read as "name" */
+			path_add_key(path, c->string);
+			snprintf(err, errlen, "%s: a NUL character (\\u0000) in a key",
+				 path_or_document(path));
+			return -1;
+		}
 	const char *dup = cJSON_IsObject(node) ? duplicate_key(node) : NULL;
 	if (dup) {
 		path_add_key(path, dup);
@@ -380,12 +388,6 @@ static int check_node(const cJSON *node, const struct hygiene *h, struct strbuf 
 			path_add_key(path, c->string);
 		else
 			sb_addf(path, "[%zu]", i);
-		if (c == h->nul_key) {
-			/* a key "name\u0000x" would be read as "name" */
-			snprintf(err, errlen, "%s: a NUL character (\\u0000) in a key",
-				 path_or_document(path));
-			return -1;
-		}
 		int rc = check_node(c, h, path, err, errlen);
 		path_cut(path, len);
 		if (rc != 0)

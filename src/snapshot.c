@@ -348,14 +348,21 @@ void snapshot_render(struct strbuf *out, const struct dash *d, const struct rend
 			snapshot_dora_markdown(out, &d->dora, &d->dora_in, r);
 		snapshot_ops_text(out, d, r);
 		return;
-	case SNAP_TEXT:
-		header_text(out, d, r);
-		features_text(out, d, r);
+	case SNAP_TEXT: {
+		struct strbuf text = STRBUF_INIT;
+		header_text(&text, d, r);
+		features_text(&text, d, r);
 		if (d->has_health)
-			snapshot_builds_text(out, &d->health, r);
+			snapshot_builds_text(&text, &d->health, r);
 		if (d->has_history)
-			snapshot_dora_text(out, &d->dora, &d->dora_in, r);
-		snapshot_ops_text(out, d, r);
+			snapshot_dora_text(&text, &d->dora, &d->dora_in, r);
+		snapshot_ops_text(&text, d, r);
+		/* Width is a promise (docs/security.md): a sentence around a long
+		 * name, a word longer than the line, a wide character near the
+		 * edge - whatever a section wrote, no line is wider than asked. */
+		text_clip_lines(out, sb_str(&text), r->width, r->ascii);
+		sb_free(&text);
 		return;
+	}
 	}
 }

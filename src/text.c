@@ -178,3 +178,52 @@ void text_fit(struct strbuf *sb, const char *s, int width, bool align_right, boo
 	sb_add(sb, ascii ? "~" : "\xe2\x80\xa6");
 	sb_addrep(sb, " ", width - 1 - used);
 }
+
+/* Display columns of the n bytes at s. */
+static int width_of(const char *s, size_t n)
+{
+	int w = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		i += (size_t)utf8_decode((const unsigned char *)s + i, &cp);
+		w += codepoint_width(cp);
+	}
+	return w;
+}
+
+/* Bytes of the longest prefix of the n bytes at s that fits in width columns. */
+static size_t prefix_fitting_n(const char *s, size_t n, int width)
+{
+	size_t i = 0;
+	int w = 0;
+	while (i < n) {
+		uint32_t cp;
+		int len = utf8_decode((const unsigned char *)s + i, &cp);
+		int cw = codepoint_width(cp);
+		if (w + cw > width || i + (size_t)len > n)
+			break;
+		w += cw;
+		i += (size_t)len;
+	}
+	return i;
+}
+
+void text_clip_lines(struct strbuf *sb, const char *text, int width, bool ascii)
+{
+	if (width < 1)
+		width = 1;
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (width_of(p, n) <= width) {
+			sb_addn(sb, p, n);
+		} else {
+			/* a wide character that would straddle the edge goes whole */
+			sb_addn(sb, p, prefix_fitting_n(p, n, width - 1));
+			sb_add(sb, ascii ? "~" : "\xe2\x80\xa6");
+		}
+		if (nl)
+			sb_addc(sb, '\n');
+		p += n + (nl ? 1 : 0);
+	}
+}

@@ -32,4 +32,9 @@ int text_width(const char *s);
  * string ends in "…" (or "~" when ascii). align_right pads on the left. */
 void text_fit(struct strbuf *sb, const char *s, int width, bool align_right, bool ascii);
 
+/* Appends text with every line cut to at most `width` display columns (a
+ * cut line ends in "…", or "~" when ascii): one place keeps a text view's
+ * promise to fit its width, whatever its parts wrote. */
+void text_clip_lines(struct strbuf *sb, const char *text, int width, bool ascii);
+
 #endif

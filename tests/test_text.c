@@ -1,7 +1,9 @@
 /* test_text — pins terminal safety and column fitting: control characters
  * (ESC, CSI, OSC, BEL, BS, CR, DEL, C1), bidi overrides and isolates are
  * removed, invalid UTF-8 becomes U+FFFD, wide characters take two columns,
- * and a cut string ends in an ellipsis at exactly the width asked for. */
+ * a cut string ends in an ellipsis at exactly the width asked for, and
+ * text_clip_lines (the snapshot's width promise) cuts each line of a text
+ * to the width, wide characters never straddling the edge. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +75,24 @@ Test(text, fit_pads_and_cuts)
 	text_fit(&sb, "ab\xe6\x97\xa5\xe6\x9c\xac", 4, false, false);
 	cr_assert_str_eq(sb_str(&sb), "ab\xe2\x80\xa6 ");
 	cr_assert_eq(text_width(sb_str(&sb)), 4);
+	sb_free(&sb);
+}
+
+/* By hand: "abcdef" is 6 columns, so at 4 it keeps 3 and the ellipsis;
+ * "界界界" is 6 columns: at 4 the second 界 would end at column 4 and leave
+ * no room for the ellipsis, so 界… (3 columns); at 5, 界界… (5). Lines that
+ * fit, empty lines and a missing final newline pass unchanged. */
+Test(text, clip_lines_cuts_each_line_to_the_width)
+{
+	struct strbuf sb = STRBUF_INIT;
+	text_clip_lines(&sb, "abcdef\nab\n\n\xe7\x95\x8c\xe7\x95\x8c\xe7\x95\x8c\nabcd", 4, false);
+	cr_assert_str_eq(sb_str(&sb), "abc\xe2\x80\xa6\nab\n\n\xe7\x95\x8c\xe2\x80\xa6\nabcd");
+	sb_reset(&sb);
+	text_clip_lines(&sb, "\xe7\x95\x8c\xe7\x95\x8c\xe7\x95\x8c\n", 5, false);
+	cr_assert_str_eq(sb_str(&sb), "\xe7\x95\x8c\xe7\x95\x8c\xe2\x80\xa6\n");
+	sb_reset(&sb);
+	text_clip_lines(&sb, "abcdef\n", 4, true);
+	cr_assert_str_eq(sb_str(&sb), "abc~\n");
 	sb_free(&sb);
 }
 

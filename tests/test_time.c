@@ -1,7 +1,8 @@
 /* test_time — pins the calendar arithmetic every figure relies on: ISO 8601
  * parsing with zone offsets (a +0530 time is converted, never read as local),
  * ISO week labels across year ends, Monday week starts and day numbers before
- * 1970. Expected values were computed by hand and checked with `date -u -d`. */
+ * 1970, and the range of accepted instants (the years 1970-9999). Expected
+ * values were computed by hand and checked with `date -u -d`. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -42,6 +43,33 @@ Test(time, rejects_junk)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		cr_assert_not(time_parse_iso(bad[i], &t), "should reject: '%s'", bad[i]);
 	cr_assert(time_parse_iso("2024-02-29", &t), "2024 is a leap year");
+}
+
+/* The years 1970-9999 (issue 13): 0 is 1970-01-01T00:00:00Z and
+ * 253402300799 is 9999-12-31T23:59:59Z (days_from_civil(10000, 1, 1) =
+ * 2932897 days, * 86400 - 1). One second outside either end, an offset that
+ * carries a time across an end, and @seconds past 64 bits are out of range,
+ * not junk; and "@-" or "@1e17" are junk. */
+Test(time, accepts_only_the_years_1970_to_9999)
+{
+	int64_t t = 42;
+	cr_assert_eq(parse("1970-01-01T00:00:00Z"), 0);
+	cr_assert_eq(parse("9999-12-31T23:59:59Z"), INT64_C(253402300799));
+	cr_assert_eq(SD_TIME_MAX, INT64_C(2932897) * 86400 - 1);
+	cr_assert_eq(parse("@0"), 0);
+	cr_assert_eq(parse("@+253402300799"), SD_TIME_MAX);
+	cr_assert_eq(parse("1970-01-01T01:00:00+01:00"), 0);
+	const char *out[] = {"1969-12-31T23:59:59Z", "@-1", "@253402300800", "@100000000000000000",
+			     "@99999999999999999999", "0001-01-01", "1970-01-01T00:59:59+01:00",
+			     "9999-12-31T23:30:00-01:00"};
+	for (size_t i = 0; i < sizeof out / sizeof out[0]; i++) {
+		cr_assert_eq(time_parse_iso_status(out[i], &t), TIME_OUT_OF_RANGE, "%s", out[i]);
+		cr_assert_not(time_parse_iso(out[i], &t), "%s", out[i]);
+	}
+	cr_assert_eq(t, 42, "a refused time leaves *out alone");
+	const char *junk[] = {"@-", "@1e17", "@ 12", "@--1"};
+	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
+		cr_assert_eq(time_parse_iso_status(junk[i], &t), TIME_NOT_ISO, "%s", junk[i]);
 }
 
 Test(time, formats_round_trip)
