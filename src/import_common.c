@@ -652,15 +652,12 @@ static int page_format(const cJSON *root, enum import_format forced,
 }
 
 /* One page of a file; errors say which page when there are several. */
-static int parse_page(const struct import_json *j, size_t k, enum import_format forced,
+static int parse_page(const cJSON *root, enum import_format forced,
 		      enum import_format *file_format, bool skip_bad, struct import_batch *batch,
 		      char *err, size_t errlen)
 {
 	char why[512];
-	const cJSON *root = j->docs[k];
-	int rc = import_json_check(j, root, IMPORT_MAX_STRING, why, sizeof why);
-	if (rc == 0)
-		rc = page_format(root, forced, file_format, why, sizeof why);
+	int rc = page_format(root, forced, file_format, why, sizeof why);
 	if (rc == 0)
 		rc = parse_as(forced != IMPORT_AUTO ? forced : *file_format, root, skip_bad, batch,
 			      why, sizeof why);
@@ -669,24 +666,71 @@ static int parse_page(const struct import_json *j, size_t k, enum import_format 
 	return rc;
 }
 
+/* `gh api --paginate --slurp` wraps the pages in one array: an array whose
+ * every element is a runs or jobs page. */
+static bool slurped_pages(const cJSON *root)
+{
+	if (!cJSON_IsArray(root) || !root->child)
+		return false;
+	const cJSON *page;
+	cJSON_ArrayForEach(page, root)
+		if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(page, "workflow_runs")) &&
+		    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(page, "jobs")))
+			return false;
+	return true;
+}
+
+/* The pages of a file: its documents, or the elements of slurped ones;
+ * NULL with err set when a document fails the hygiene checks. */
+static const cJSON **file_pages(const struct import_json *j, size_t *n, char *err, size_t errlen)
+{
+	const cJSON **pages = NULL;
+	size_t cap = 0;
+	*n = 0;
+	for (size_t k = 0; k < j->n; k++) {
+		char why[512];
+		if (import_json_check(j, j->docs[k], IMPORT_MAX_STRING, why, sizeof why) != 0) {
+			if (j->n > 1)
+				snprintf(err, errlen, "page %zu: %s", k + 1, why);
+			else
+				snprintf(err, errlen, "%s", why);
+			free(pages);
+			return NULL;
+		}
+		const cJSON *page;
+		if (slurped_pages(j->docs[k]))
+			cJSON_ArrayForEach(page, j->docs[k])
+				VEC_PUSH(pages, *n, cap, page);
+		else
+			VEC_PUSH(pages, *n, cap, j->docs[k]);
+	}
+	return pages;
+}
+
 int import_parse(const char *text, size_t len, enum import_format format, bool skip_bad,
 		 struct import_batch *batch, char *err, size_t errlen)
 {
 	struct import_json j;
 	if (import_json_read(text, len, true, &j, err, errlen) != 0)
 		return -1;
+	size_t npages;
+	const cJSON **pages = file_pages(&j, &npages, err, errlen);
+	if (!pages) {
+		import_json_free(&j);
+		return -1;
+	}
 	size_t n0 = batch->n, bad0 = batch->bad.len, nbad0 = batch->nbad;
 	enum import_format file_format = IMPORT_AUTO;
 	int rc = 0;
 	batch->first = n0;
-	for (size_t k = 0; k < j.n && rc == 0; k++) {
+	for (size_t k = 0; k < npages && rc == 0; k++) {
 		/* "page 2: workflow_runs[3].created_at: ..." once there are pages */
-		snprintf(batch->page_label, sizeof batch->page_label, j.n > 1 ? "page %zu: " : "",
+		snprintf(batch->page_label, sizeof batch->page_label, npages > 1 ? "page %zu: " : "",
 			 k + 1);
-		rc = parse_page(&j, k, format, &file_format, skip_bad, batch, err, errlen);
+		rc = parse_page(pages[k], format, &file_format, skip_bad, batch, err, errlen);
 	}
 	batch->page_label[0] = '\0';
-	size_t pages = j.n;
+	free(pages);
 	import_json_free(&j);
 	if (rc < 0) {
 		for (size_t i = n0; i < batch->n; i++)
@@ -699,7 +743,7 @@ int import_parse(const char *text, size_t len, enum import_format format, bool s
 		return -1;
 	}
 	batch->format = format != IMPORT_AUTO ? format : file_format;
-	batch->pages = pages;
+	batch->pages = npages;
 	for (size_t i = n0; i < batch->n; i++)
 		batch->backwards += build_finished_before_started(&batch->builds[i]);
 	return 0;

@@ -1,8 +1,8 @@
 /* test_import_traps — pins "all of a file or none" (issue 13) for CI
  * exports, on hand-written files in tests/fixtures/ci (README there) and
  * through the real binary on real SQLite files: several whole JSON
- * documents one after another are pages of one file (`gh api --paginate`),
- * imported in one transaction, a run's jobs continuing on the next page;
+ * documents one after another are pages of one file (`gh api --paginate`;
+ * with --slurp, one array of pages), imported in one transaction, a run's jobs continuing on the next page;
  * anything else after a document is refused with its byte, line and
  * column; one format per file; a bad record names its page; ids past 2^53
  * (and past 64 bits) are kept exactly as text, never merged with their
@@ -106,6 +106,23 @@ Test(traps, paginate_pages_are_one_file)
 			     (long long)b.builds[i].duration_s);
 	}
 	cr_assert_str_eq(b.builds[3].conclusion, "failure");
+	import_batch_free(&b);
+}
+
+/* paginate-slurp.json: the same three pages as `gh api --paginate --slurp`
+ * writes them, in one array: the same 5 runs. A page that is not a runs or
+ * jobs page makes the array an ordinary document (here: no known format). */
+Test(traps, slurped_pages_are_pages_too)
+{
+	struct import_batch b = {0};
+	char err[512] = "";
+	cr_assert_eq(parse_fixture("paginate-slurp.json", false, &b, err), 0, "%s", err);
+	cr_assert_eq(b.n, 5);
+	cr_assert_eq(b.pages, 3);
+	cr_assert_str_eq(b.builds[4].run_id, "50000000005");
+	cr_assert_eq(b.builds[4].duration_s, 420);
+	cr_assert_eq(parse_text("[{\"workflow_runs\": []}, {\"other\": 1}]", IMPORT_AUTO, &b, err), -1);
+	cr_assert(str_starts(err, "not a known CI export"), "%s", err);
 	import_batch_free(&b);
 }
 
