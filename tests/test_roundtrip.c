@@ -5,8 +5,8 @@
  * from 1 to past 64 bits written as numbers or strings, instants anywhere
  * in 1970-9999 (the edges included) written as ISO 8601 in UTC, with an
  * offset or as @seconds, and strings of every kind of character (escaped
- * controls, C1, bidi controls, CJK, emoji, quotes, backslashes); features
- * and deployments with random titles and times. They are imported into a
+ * controls, C1, bidi controls, CJK, emoji, quotes, backslashes); features,
+ * deployments and incidents with random titles and times (or none). They are imported into a
  * real SQLite file, exported, imported into a new file and exported again:
  * the two exports must be identical, and every generated value must read
  * back from the second file exactly as generated. */
@@ -30,6 +30,7 @@
 #define NRUNS 120       /* per format */
 #define NFEATURES 40
 #define NDEPLOYS 40
+#define NINCIDENTS 40
 
 static char *dir;
 static uint64_t rng, seed;
@@ -285,6 +286,13 @@ static void import_runs(struct store *st)
 
 static struct feature features[NFEATURES];
 static struct deploy_rec deploys[NDEPLOYS];
+static struct incident_rec incidents[NINCIDENTS];
+
+/* A time, or (one in three) none. */
+static int64_t maybe_time(void)
+{
+	return below(3) == 0 ? SD_NO_TIME : random_time();
+}
 
 /* A JSON string literal parsed back, so that titles carry every kind too. */
 static char *random_text(void)
@@ -322,6 +330,21 @@ static void add_records(struct store *st)
 		d->at = random_time();
 		d->note = below(2) ? random_text() : NULL;
 		cr_assert_eq(store_deploy_insert(st, d), 0, "%s", store_errmsg(st));
+	}
+	static const char *const sevs[] = {"sev1", "sev2", "sev3", "sev4"};
+	for (size_t i = 0; i < NINCIDENTS; i++) {
+		struct incident_rec *in = &incidents[i];
+		memset(in, 0, sizeof *in);
+		in->title = random_text();
+		in->severity = xstrdup(sevs[below(4)]);
+		in->started = random_time();
+		in->detected = maybe_time();
+		in->paged = maybe_time();
+		in->root_cause = maybe_time();
+		in->decided = maybe_time();
+		in->decision = in->decided == SD_NO_TIME ? NULL : xstrdup("rollback");
+		in->restored = maybe_time();
+		cr_assert_eq(store_incident_insert(st, in), 0, "%s", store_errmsg(st));
 	}
 }
 
@@ -382,6 +405,17 @@ static void check_records(struct store *st)
 		cr_assert_eq(d.at, deploys[i].at);
 		deploy_rec_free(&d);
 	}
+	for (size_t i = 0; i < NINCIDENTS; i++) {
+		const struct incident_rec *w = &incidents[i];
+		struct incident_rec in;
+		cr_assert_eq(store_incident_get(st, w->id, &in), 1);
+		cr_assert_str_eq(in.title, w->title, "seed %llu", (unsigned long long)seed);
+		cr_assert(in.started == w->started && in.detected == w->detected &&
+			  in.paged == w->paged && in.root_cause == w->root_cause &&
+			  in.decided == w->decided && in.restored == w->restored,
+			  "seed %llu, incident %zu", (unsigned long long)seed, i);
+		incident_rec_free(&in);
+	}
 }
 
 Test(roundtrip, random_records_survive_export_and_import_byte_for_byte)
@@ -413,4 +447,6 @@ Test(roundtrip, random_records_survive_export_and_import_byte_for_byte)
 		feature_free(&features[i]);
 	for (size_t i = 0; i < NDEPLOYS; i++)
 		deploy_rec_free(&deploys[i]);
+	for (size_t i = 0; i < NINCIDENTS; i++)
+		incident_rec_free(&incidents[i]);
 }
