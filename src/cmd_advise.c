@@ -325,7 +325,10 @@ int cmd_window(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	int64_t at = c->now;
 	const char *a = cmd_flag(flags, "at");
-	if (a && !time_parse_iso(a, &at))
+	enum time_parse_status ts = a ? time_parse_iso_status(a, &at) : TIME_OK;
+	if (ts == TIME_OUT_OF_RANGE)
+		return usage_error(USAGE_WINDOW, "at", "--at '%s' is " TIME_RANGE_WHY, a);
+	if (ts != TIME_OK)
 		return usage_error(USAGE_WINDOW, "at", "--at '%s' is not a time (ISO 8601, e.g. "
 				   "2026-11-26T11:00:00+01:00)", a);
 	struct window_setup ws;

@@ -285,8 +285,10 @@ int cmd_gate(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *at = cmd_flag(flags, "at");
-	if (at && !time_parse_iso(at, &c->now)) {
-		sd_error("--at %s: not an ISO 8601 time (e.g. 2026-11-27T09:00-07:00)", at);
+	enum time_parse_status ts = at ? time_parse_iso_status(at, &c->now) : TIME_OK;
+	if (ts != TIME_OK) {
+		sd_error("--at %s: %s", at, ts == TIME_OUT_OF_RANGE ? TIME_RANGE_WHY
+			 : "not an ISO 8601 time (e.g. 2026-11-27T09:00-07:00)");
 		return EXIT_USAGE;
 	}
 	struct feature f = {0};

@@ -221,8 +221,10 @@ static int resolve_now(struct ctx *c)
 		c->now = (int64_t)time(NULL);
 		return 0;
 	}
-	if (!time_parse_iso(now, &c->now)) {
-		sd_error("--now %s: not an ISO 8601 time (e.g. 2026-11-27T09:00:00Z)", now);
+	enum time_parse_status ts = time_parse_iso_status(now, &c->now);
+	if (ts != TIME_OK) {
+		sd_error("--now %s: %s", now, ts == TIME_OUT_OF_RANGE ? TIME_RANGE_WHY
+			 : "not an ISO 8601 time (e.g. 2026-11-27T09:00:00Z)");
 		return -1;
 	}
 	return 0;

@@ -8,8 +8,8 @@
  * (and past 64 bits) are kept exactly as text, never merged with their
  * neighbour; "\u0000" in a string or a key and a raw NUL byte are refused
  * with the path or position; times outside the years 1970-9999 are refused
- * with the field's path, in every importer and at `deploy record --at` and
- * `build add`; a build that finished before it started is kept without a
+ * with the field's path, in every importer and at `deploy record --at`,
+ * `build add`, `--now` and `window --at`; a build that finished before it started is kept without a
  * duration (never as a 0-second build) and the import summary says so. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -351,6 +351,15 @@ Test(traps, command_times_outside_1970_9999)
 		    "@100000000000000000", "--allow-future"));
 	cr_assert_eq(r.status, 2);
 	cr_assert_str_eq(r.err, "shipdeck: --at '@100000000000000000': outside the years 1970-9999\n");
+	th_run_free(&r);
+	/* every time flag says which rule a time broke */
+	r = sd(ARGS("--db", db, "--now", "1969-12-31T23:59:59Z", "build", "list"));
+	cr_assert_eq(r.status, 2);
+	cr_assert_str_eq(r.err, "shipdeck: --now 1969-12-31T23:59:59Z: outside the years 1970-9999\n");
+	th_run_free(&r);
+	r = sd(ARGS("--db", db, "window", "--at", "@253402300800"));
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "--at '@253402300800' is outside the years 1970-9999"), "%s", r.err);
 	th_run_free(&r);
 	r = sd(ARGS("--db", db, "build", "add", "--commit", "abcdef1", "--started", "@-1",
 		    "--finished", "2026-11-21T10:14:00Z", "--conclusion", "success"));
