@@ -1,11 +1,14 @@
 /* app — the dashboard's loop: panes, keys, resize, mouse, auto-refresh and
  * the status bar.
  *
- * Drawing never clears the whole screen between frames: ncurses then sends
- * only the cells that changed, which is what keeps it usable over a slow
- * SSH link. Data errors go to the status bar, never a modal. */
+ * Every frame paints every cell of ncurses' picture of the screen (erase,
+ * then draw), so nothing of an older frame — another size, another pane —
+ * can stay behind; refresh() still sends only the cells that changed, which
+ * is what keeps it usable over a slow SSH link. Ctrl-L and r repaint the
+ * terminal itself. Data errors go to the status bar, never a modal. */
 #include "ui.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -25,10 +28,14 @@
 #define MIN_COLS 80
 #define MIN_LINES 24
 
-const struct pane_ops *const panes[NPANES] = {
-	[PANE_BOARD] = &pane_board, [PANE_FEATURE] = &pane_feature, [PANE_BUILDS] = &pane_builds,
-	[PANE_DORA] = &pane_dora, [PANE_DEPLOYS] = &pane_deploys, [PANE_ADVISOR] = &pane_advisor,
-	[PANE_HELP] = &pane_help,
+/* The pane registry, generated from panes.def. */
+static const struct {
+	const char *name;
+	const struct pane_ops *ops;
+} pane_rows[PANE_COUNT] = {
+#define PANE(id, name, action, keys, help) [PANE_##id] = {#name, &pane_##name},
+#include "panes.def"
+#undef PANE
 };
 
 static volatile sig_atomic_t got_signal;
@@ -59,13 +66,15 @@ void app_status(struct app *a, bool error, const char *fmt, ...)
 static const struct {
 	const char *name, *keys, *help;
 } key_info[ACT_COUNT] = {
+#define PANE(id, name, action, keys, help) [ACT_PANE_##id] = {action, keys, help},
+#include "panes.def"
+#undef PANE
 #define KEY(id, name, keys, help) [ACT_##id] = {name, keys, help},
 #include "keys.def"
 #undef KEY
 };
 
 const char *app_action_name(int act) { return key_info[act].name; }
-const char *app_action_keys(int act) { return key_info[act].keys; }
 const char *app_action_help(int act) { return key_info[act].help; }
 
 /* Key codes for one key name; returns how many (0: unknown name). */
@@ -92,10 +101,64 @@ static int key_codes(const char *name, int codes[3])
 		codes[0] = (unsigned char)name[0];
 		return 1;
 	}
+	if (name[0] == '^' && isalpha((unsigned char)name[1]) && !name[2]) {
+		codes[0] = toupper((unsigned char)name[1]) & 0x1f; /* ^L: Ctrl-L */
+		return 1;
+	}
 	return 0;
 }
 
-/* Binds a space-separated list of key names to an action. */
+static enum action action_of(const struct app *a, int ch)
+{
+	for (int act = 0; act < ACT_COUNT; act++)
+		for (int i = 0; i < 4 && a->keys[act][i]; i++)
+			if (a->keys[act][i] == ch)
+				return (enum action)act;
+	return ACT_NONE;
+}
+
+/* Takes a key code away from every action (a config binding wins over a
+ * default one: "help": "h" must not leave h moving left). */
+static void unbind_code(struct app *a, int code)
+{
+	for (int act = 0; act < ACT_COUNT; act++) {
+		int o = 0;
+		for (int i = 0; i < 4 && a->keys[act][i]; i++)
+			if (a->keys[act][i] != code)
+				a->keys[act][o++] = a->keys[act][i];
+		a->keys[act][o] = 0;
+	}
+}
+
+/* The key names of an action that still reach it, space-separated: what
+ * the help pane and the tab bar show. */
+const char *app_action_keys(const struct app *a, int act)
+{
+	return a->key_names[act] ? a->key_names[act] : "";
+}
+
+static void refresh_key_names(struct app *a, int act, const char *names)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *copy = xstrdup(names);
+	for (char *save = NULL, *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		int codes[3];
+		if (key_codes(tok, codes) > 0 && action_of(a, codes[0]) == act)
+			sb_addf(&sb, "%s%s", sb.len ? " " : "", tok);
+	}
+	free(copy);
+	free(a->key_names[act]);
+	a->key_names[act] = sb_detach(&sb);
+}
+
+void app_action_key(const struct app *a, int act, char *buf, size_t len)
+{
+	const char *names = app_action_keys(a, act);
+	snprintf(buf, len, "%.*s", (int)strcspn(names, " "), names);
+}
+
+/* Binds a space-separated list of key names to an action, in place of
+ * its keys so far. */
 static bool bind_keys(struct app *a, int act, const char *names)
 {
 	int n = 0;
@@ -105,11 +168,15 @@ static bool bind_keys(struct app *a, int act, const char *names)
 		int codes[3];
 		int k = key_codes(tok, codes);
 		ok = ok && k > 0;
-		for (int i = 0; i < k && n < 3; i++)
+		for (int i = 0; i < k && n < 3; i++) {
+			unbind_code(a, codes[i]);
 			a->keys[act][n++] = codes[i];
+		}
 	}
 	a->keys[act][n] = 0;
 	free(copy);
+	free(a->key_names[act]);
+	a->key_names[act] = xstrdup(names);
 	return ok;
 }
 
@@ -132,27 +199,30 @@ static void setup_keys(struct app *a)
 	const char *custom = opt_str(&a->c->opt, OPT_KEYS);
 	if (custom && config_string_pairs(custom, bind_from_config, a) != 0)
 		app_status(a, true, "config keys: must be an object of \"action\": \"key\"");
-}
-
-static enum action action_of(const struct app *a, int ch)
-{
-	for (int act = 0; act < ACT_COUNT; act++)
-		for (int i = 0; i < 4 && a->keys[act][i]; i++)
-			if (a->keys[act][i] == ch)
-				return (enum action)act;
-	return ACT_NONE;
+	/* keep only the names whose key still reaches the action */
+	for (int act = 0; act < ACT_COUNT; act++) {
+		char *names = xstrdup(app_action_keys(a, act));
+		refresh_key_names(a, act, names);
+		free(names);
+	}
 }
 
 /* ---- data ---------------------------------------------------------------------- */
 
+void *app_pane_state(struct app *a, enum pane_id id)
+{
+	return a->panes[id].state;
+}
+
 void app_rebuild(struct app *a)
 {
-	for (int p = 0; p < NPANES; p++) {
-		struct ui_list *l = &a->lists[p];
+	for (int i = 0; i < PANE_COUNT; i++) {
+		struct pane *p = &a->panes[i];
+		struct ui_list *l = &p->list;
 		size_t cursor = l->cursor;
 		list_clear(l);
-		if (panes[p]->build)
-			panes[p]->build(a, l);
+		if (p->ops->build)
+			p->ops->build(a, p);
 		list_apply_sort(l);
 		l->cursor = cursor < l->n ? cursor : 0;
 		list_settle(a, l);
@@ -204,42 +274,70 @@ const struct dash_feature *app_feature(const struct app *a)
 
 /* ---- drawing -------------------------------------------------------------------- */
 
-static int tab_x[NPANES + 1];
+static int tab_x[PANE_COUNT + 1];
+
+/* A tab's label: the first key in force that opens the pane, and its title. */
+static char *tab_label(const struct app *a, int p)
+{
+	char key[16];
+	app_action_key(a, ACT_PANE_BOARD + p, key, sizeof key);
+	return xasprintf(" %s%s%s ", key, key[0] ? " " : "", a->panes[p].ops->title);
+}
+
+/* The repository's name, cut to fit the room the tabs leave: a long name
+ * is shortened before any tab falls off the bar. */
+static void repo_head(const struct app *a, int room, struct strbuf *out)
+{
+	char *repo = text_clean(a->c->repo_name ? a->c->repo_name : "shipdeck", TEXT_ONE_LINE);
+	int width = text_width(repo);
+	if (width + 2 <= room) {
+		sb_addf(out, " %s ", repo);
+	} else if (room >= 6) {
+		sb_add(out, " ");
+		text_fit(out, repo, room - 2, false, a->ascii);
+		sb_add(out, " ");
+	} /* else no name at all: the tabs matter more */
+	free(repo);
+}
 
 static void draw_tabs(struct app *a)
 {
+	char *labels[PANE_COUNT];
+	int tabs_width = 0;
+	for (int p = 0; p < PANE_COUNT; p++) {
+		labels[p] = tab_label(a, p);
+		tabs_width += text_width(labels[p]);
+	}
+	struct strbuf head = STRBUF_INIT;
+	repo_head(a, COLS - tabs_width, &head);
 	draw_set(a, ROLE_BAR, true);
-	move(0, 0);
-	clrtoeol();
 	mvhline(0, 0, ' ', COLS);
-	char head[64];
-	char *repo = text_clean(a->c->repo_name ? a->c->repo_name : "shipdeck", TEXT_ONE_LINE);
-	snprintf(head, sizeof head, " %.20s ", repo);
-	free(repo);
-	mvaddstr(0, 0, head);
-	int x = (int)strlen(head) + 1;
-	for (int p = 0; p < NPANES; p++) {
-		char label[32];
-		if (p == PANE_HELP)
-			snprintf(label, sizeof label, " ? %s ", panes[p]->title);
-		else
-			snprintf(label, sizeof label, " %d %s ", p + 1, panes[p]->title);
+	mvaddstr(0, 0, sb_str(&head));
+	int x = text_width(sb_str(&head));
+	sb_free(&head);
+	for (int p = 0; p < PANE_COUNT; p++) {
+		int w = text_width(labels[p]);
 		tab_x[p] = x;
-		if (x + (int)strlen(label) >= COLS)
+		if (x + w > COLS) {
+			for (int q = p; q < PANE_COUNT; q++)
+				tab_x[q] = COLS;
 			break;
-		if (p == a->pane) {
+		}
+		if (p == (int)a->pane) {
 			draw_set(a, ROLE_BAR, false);
 			draw_set(a, ROLE_SELECTED, true);
 		}
-		mvaddstr(0, x, label);
-		if (p == a->pane) {
+		mvaddstr(0, x, labels[p]);
+		if (p == (int)a->pane) {
 			draw_set(a, ROLE_SELECTED, false);
 			draw_set(a, ROLE_BAR, true);
 		}
-		x += (int)strlen(label);
+		x += w;
 	}
-	tab_x[NPANES] = x;
+	tab_x[PANE_COUNT] = x < COLS ? x : COLS;
 	draw_set(a, ROLE_BAR, false);
+	for (int p = 0; p < PANE_COUNT; p++)
+		free(labels[p]);
 }
 
 static void draw_status(struct app *a)
@@ -252,6 +350,14 @@ static void draw_status(struct app *a)
 		 opt_bool(&a->c->opt, OPT_READ_ONLY) ? " | read-only" : "");
 	struct strbuf sb = STRBUF_INIT;
 	sb_add(&sb, left);
+	const struct ui_list *l = &a->panes[a->pane].list;
+	if (l->filter[0]) {
+		char key[16];
+		app_action_key(a, ACT_FILTER, key, sizeof key);
+		sb_add(&sb, " | filter: ");
+		sb_add_clean(&sb, l->filter);
+		sb_addf(&sb, " (%s, empty clears)", key);
+	}
 	if (a->status[0]) {
 		sb_add(&sb, " | ");
 		sb_add_clean(&sb, a->status);
@@ -267,26 +373,25 @@ static int body_height(void)
 
 static void draw(struct app *a)
 {
+	erase(); /* ncurses' picture only: refresh() still sends just the changes */
+	if (a->repaint) {
+		clearok(curscr, TRUE); /* Ctrl-L, r, resize: the terminal itself */
+		a->repaint = false;
+	}
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
-		erase();
-		a->drawn_pane = -1;
 		mvprintw(0, 0, "terminal too small: %dx%d; shipdeck needs at least %dx%d", COLS, LINES,
 			 MIN_COLS, MIN_LINES);
 		refresh();
 		return;
 	}
-	if (a->drawn_pane != a->pane) {
-		erase(); /* a new pane paints everything; otherwise only changes go out */
-		a->drawn_pane = a->pane;
-	}
 	draw_tabs(a);
-	const struct pane_ops *p = panes[a->pane];
+	struct pane *p = &a->panes[a->pane];
 	int y = 1, h = body_height();
-	if (p->draw_body) {
-		p->draw_body(a, y, h);
+	if (p->ops->draw_body) {
+		p->ops->draw_body(a, p, y, h);
 	} else {
-		int used = p->draw_head ? p->draw_head(a, y, h) : 0;
-		list_draw(a, &a->lists[a->pane], y + used, h - used);
+		int used = p->ops->draw_head ? p->ops->draw_head(a, p, y, h) : 0;
+		list_draw(a, &p->list, y + used, h - used);
 	}
 	draw_status(a);
 	refresh();
@@ -325,7 +430,7 @@ bool app_prompt(struct app *a, const char *label, char *buf, size_t len)
 	return true;
 }
 
-void app_switch(struct app *a, int pane)
+void app_switch(struct app *a, enum pane_id pane)
 {
 	if (pane == a->pane)
 		return;
@@ -346,19 +451,20 @@ static void handle_mouse(struct app *a)
 	MEVENT ev;
 	if (getmouse(&ev) != OK)
 		return;
-	struct ui_list *l = &a->lists[a->pane];
+	struct pane *p = &a->panes[a->pane];
+	struct ui_list *l = &p->list;
 	if (ev.bstate & BUTTON4_PRESSED) {
 		list_key(a, l, ACT_UP, body_height());
 	} else if (ev.bstate & BUTTON5_PRESSED) {
 		list_key(a, l, ACT_DOWN, body_height());
 	} else if (ev.y == 0) {
-		for (int p = 0; p < NPANES; p++)
-			if (ev.x >= tab_x[p] && ev.x < tab_x[p + 1 > NPANES ? NPANES : p + 1])
-				app_switch(a, p);
+		for (int t = 0; t < PANE_COUNT; t++)
+			if (ev.x >= tab_x[t] && ev.x < tab_x[t + 1])
+				app_switch(a, (enum pane_id)t);
 	} else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) {
 		/* a click selects the line under the pointer */
 		size_t line = l->top + (size_t)(ev.y - 1);
-		if (!panes[a->pane]->draw_body && line < l->n && l->lines[line].selectable)
+		if (!p->ops->draw_body && line < l->n && l->lines[line].selectable)
 			l->cursor = line;
 	}
 }
@@ -366,28 +472,36 @@ static void handle_mouse(struct app *a)
 /* Returns false when the user quits. */
 static bool handle_action(struct app *a, enum action act)
 {
-	const struct pane_ops *p = panes[a->pane];
-	if (p->key && p->key(a, act))
+	struct pane *p = &a->panes[a->pane];
+	if (p->ops->key && p->ops->key(a, p, act))
 		return true;
+	if (act < (enum action)PANE_COUNT) { /* the pane actions come first */
+		app_switch(a, (enum pane_id)act);
+		return true;
+	}
 	switch (act) {
 	case ACT_QUIT: return false;
-	case ACT_NEXT_PANE: app_switch(a, (a->pane + 1) % NPANES); break;
-	case ACT_PREV_PANE: app_switch(a, (a->pane + NPANES - 1) % NPANES); break;
-	case ACT_PANE_1: case ACT_PANE_2: case ACT_PANE_3:
-	case ACT_PANE_4: case ACT_PANE_5: case ACT_PANE_6:
-		app_switch(a, act - ACT_PANE_1);
-		break;
-	case ACT_HELP: app_switch(a, PANE_HELP); break;
+	case ACT_NEXT_PANE: app_switch(a, (a->pane + 1) % PANE_COUNT); break;
+	case ACT_PREV_PANE: app_switch(a, (a->pane + PANE_COUNT - 1) % PANE_COUNT); break;
 	case ACT_BACK: app_switch(a, a->back_pane); break;
 	case ACT_REFRESH:
+		a->repaint = true;
 		if (app_reload(a) == 0)
 			app_status(a, false, "refreshed");
 		break;
+	case ACT_REDRAW: a->repaint = true; break;
 	default:
-		list_key(a, &a->lists[a->pane], act, body_height());
+		list_key(a, &p->list, act, body_height());
 		break;
 	}
 	return true;
+}
+
+static void unbound_key(struct app *a)
+{
+	char help[16];
+	app_action_key(a, ACT_PANE_HELP, help, sizeof help);
+	app_status(a, false, "unbound key (%s for help)", help[0] ? help : "no key");
 }
 
 static void maybe_refresh(struct app *a)
@@ -421,12 +535,27 @@ static void setup_terminal(struct app *a)
 	sigaction(SIGINT, &sa, NULL);
 }
 
+/* Makes the panes from the registry, each with its own zeroed state. */
+static void setup_panes(struct app *a)
+{
+	for (int i = 0; i < PANE_COUNT; i++) {
+		struct pane *p = &a->panes[i];
+		p->id = (enum pane_id)i;
+		p->name = pane_rows[i].name;
+		p->ops = pane_rows[i].ops;
+		p->state = p->ops->state_size ? xcalloc(1, p->ops->state_size) : NULL;
+	}
+}
+
 static void app_free(struct app *a)
 {
-	for (int p = 0; p < NPANES; p++) {
-		list_clear(&a->lists[p]);
-		free(a->lists[p].lines);
+	for (int i = 0; i < PANE_COUNT; i++) {
+		list_clear(&a->panes[i].list);
+		free(a->panes[i].list.lines);
+		free(a->panes[i].state);
 	}
+	for (int act = 0; act < ACT_COUNT; act++)
+		free(a->key_names[act]);
 	if (a->loaded)
 		model_free(&a->d);
 }
@@ -437,6 +566,7 @@ int ui_run(struct ctx *c)
 	a.c = c;
 	a.feature_id = -1;
 	a.back_pane = PANE_BOARD;
+	setup_panes(&a);
 	setup_terminal(&a);
 	setup_keys(&a);
 	char keep[sizeof a.status];
@@ -460,10 +590,13 @@ int ui_run(struct ctx *c)
 			maybe_refresh(&a);
 		} else if (ch == KEY_MOUSE) {
 			handle_mouse(&a);
-		} else if (ch != KEY_RESIZE) {
+		} else if (ch == KEY_RESIZE) {
+			app_rebuild(&a); /* lines that wrap follow the new width */
+			a.repaint = true;
+		} else {
 			enum action act = action_of(&a, ch);
 			if (act == ACT_NONE)
-				app_status(&a, false, "unbound key (? for help)");
+				unbound_key(&a);
 			else if (!handle_action(&a, act))
 				break;
 		}

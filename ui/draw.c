@@ -1,6 +1,7 @@
 /* draw — colours, clipped text, sparklines and bars. Every role has a
  * monochrome look too (NO_COLOR, --no-color, vt100), so nothing is told by
  * colour alone. */
+#include <ctype.h>
 #include <curses.h>
 #include <math.h>
 #include <stdlib.h>
@@ -51,18 +52,151 @@ void draw_set(struct app *a, enum role r, bool on)
 		attroff(role_attr(a, r));
 }
 
+/* A FLEX span is cut no narrower than this, so a name keeps a few letters
+ * and its ellipsis. */
+#define FLEX_MIN 4
+#define MAX_SPANS 16
+
+struct span {
+	char *text;             /* clean */
+	bool flex;
+	int width, keep;        /* its columns, and how many it keeps */
+};
+
+/* Splits text at the FLEX marks into clean spans; returns how many. */
+static int split_spans(const char *text, struct span *sp)
+{
+	int n = 0;
+	bool flex = false;
+	while (n < MAX_SPANS) {
+		size_t len = strcspn(text, FLEX_ON FLEX_OFF);
+		char *raw = xasprintf("%.*s", (int)len, text);
+		sp[n].text = text_clean(raw, TEXT_ONE_LINE);
+		free(raw);
+		sp[n].flex = flex;
+		sp[n].width = sp[n].keep = text_width(sp[n].text);
+		n++;
+		if (!text[len])
+			break;
+		flex = text[len] == FLEX_ON[0];
+		text += len + 1;
+	}
+	return n;
+}
+
+/* Takes columns from the widest FLEX span, one at a time, until the line
+ * fits or every FLEX span is down to FLEX_MIN. */
+static void shrink_spans(struct span *sp, int n, int excess)
+{
+	while (excess > 0) {
+		struct span *widest = NULL;
+		for (int i = 0; i < n; i++)
+			if (sp[i].flex && sp[i].keep > FLEX_MIN && (!widest || sp[i].keep > widest->keep))
+				widest = &sp[i];
+		if (!widest)
+			return;
+		widest->keep--;
+		excess--;
+	}
+}
+
+void draw_fit(struct strbuf *sb, const char *text, int width, bool ascii)
+{
+	struct span sp[MAX_SPANS];
+	int n = split_spans(text, sp), total = 0;
+	for (int i = 0; i < n; i++)
+		total += sp[i].width;
+	shrink_spans(sp, n, total - width);
+	struct strbuf line = STRBUF_INIT;
+	for (int i = 0; i < n; i++) {
+		if (sp[i].keep == sp[i].width) {
+			sb_add(&line, sp[i].text);
+		} else {
+			/* a padded name loses its padding before its letters */
+			size_t len = strlen(sp[i].text);
+			while (len && sp[i].text[len - 1] == ' ')
+				sp[i].text[--len] = '\0';
+			text_fit(&line, sp[i].text, sp[i].keep, false, ascii);
+		}
+		free(sp[i].text);
+	}
+	text_fit(sb, sb_str(&line), width, false, ascii);
+	sb_free(&line);
+}
+
 void draw_text(struct app *a, int y, int x, int width, enum role r, const char *text)
 {
 	if (width <= 0 || y < 0 || y >= LINES)
 		return;
 	struct strbuf sb = STRBUF_INIT;
-	char *clean = text_clean(text, TEXT_ONE_LINE);
-	text_fit(&sb, clean, width, false, a->ascii);
+	draw_fit(&sb, text, width, a->ascii);
 	draw_set(a, r, true);
 	mvaddstr(y, x, sb_str(&sb));
 	draw_set(a, r, false);
 	sb_free(&sb);
+}
+
+/* The length of the next word at p; a figure keeps its unit ("14 min",
+ * "0 running", "20 %") so a line never breaks between them. */
+static size_t word_length(const char *p)
+{
+	size_t wl = strcspn(p, " ");
+	bool figure = wl > 0 && (isdigit((unsigned char)p[0]) || p[0] == '$');
+	if (figure && p[wl] == ' ' && p[wl + 1] && p[wl + 1] != ' ')
+		wl += 1 + strcspn(p + wl + 1, " ");
+	return wl;
+}
+
+char **draw_wrap(const char *text, int width, int indent, size_t *n)
+{
+	char *clean = text_clean(text, TEXT_ONE_LINE);
+	int lead = (int)strspn(clean, " ");
+	const char *p = clean + lead;
+	int pad = lead;
+	char **out = NULL;
+	size_t cap = 0;
+	*n = 0;
+	do {
+		struct strbuf line = STRBUF_INIT;
+		sb_addf(&line, "%*s", pad, "");
+		int used = pad;
+		/* whole words while they fit; a word longer than a line is cut when drawn */
+		while (*p) {
+			size_t wl = word_length(p);
+			char *word = xasprintf("%.*s", (int)wl, p);
+			int ww = text_width(word);
+			bool first = used == pad;
+			bool fits = first || used + 1 + ww <= width;
+			if (fits) {
+				sb_addf(&line, "%s%s", first ? "" : " ", word);
+				used += (first ? 0 : 1) + ww;
+				p += wl;
+				p += strspn(p, " ");
+			}
+			free(word);
+			if (!fits)
+				break;
+		}
+		grow_array((void **)&out, &cap, *n + 1, sizeof *out);
+		out[(*n)++] = sb_detach(&line);
+		pad = lead + indent;
+	} while (*p);
 	free(clean);
+	return out;
+}
+
+int draw_wrapped(struct app *a, int y, int x, int width, enum role r, const char *text, int max_lines)
+{
+	size_t n;
+	char **lines = draw_wrap(text, width, 2, &n);
+	int used = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (used < max_lines)
+			draw_text(a, y + used++, x, width, r, lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	return used;
 }
 
 void draw_sparkline(struct strbuf *sb, const double *v, int n, bool ascii)

@@ -36,16 +36,65 @@ struct ui_line *list_add(struct ui_list *l, enum role role, bool selectable, int
 	return line;
 }
 
-static bool matches(const struct ui_line *line, const char *needle)
+struct ui_line *list_add_more(struct ui_list *l, enum role role, const char *fmt, ...)
 {
-	return !*needle || strcasestr(line->text, needle) != NULL;
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	struct ui_line *line = list_add(l, role, false, 0, "%s", sb_str(&sb));
+	line->follows = true;
+	sb_free(&sb);
+	return line;
 }
 
-/* A line is shown unless the filter hides it (only selectable lines are
- * filtered: headings and summaries stay). */
-static bool visible(const struct app *a, const struct ui_line *line)
+/* Adds one wrapped line per screen-width chunk of words. */
+void list_add_wrapped(struct ui_list *l, enum role role, int indent, const char *fmt, ...)
 {
-	return !line->selectable || matches(line, a->filter);
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	size_t n;
+	char **lines = draw_wrap(sb_str(&sb), COLS > 20 ? COLS - 1 : 79, indent, &n);
+	sb_free(&sb);
+	for (size_t i = 0; i < n; i++) {
+		list_add(l, role, false, 0, "%s", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+}
+
+/* Searches and filters read the line as shown: FLEX marks are not text. */
+static bool matches(const struct ui_line *line, const char *needle)
+{
+	if (!*needle)
+		return true;
+	char *plain = xstrdup(line->text);
+	size_t o = 0;
+	for (const char *s = plain; *s; s++)
+		if (*s != FLEX_ON[0] && *s != FLEX_OFF[0])
+			plain[o++] = *s;
+	plain[o] = '\0';
+	bool found = strcasestr(plain, needle) != NULL;
+	free(plain);
+	return found;
+}
+
+/* A line is shown unless the list's filter hides it (only selectable lines
+ * are filtered: headings and summaries stay). */
+bool list_visible(const struct ui_list *l, const struct ui_line *line)
+{
+	while (line->follows && line > l->lines)
+		line--; /* a continuation is shown with the line it continues */
+	return !line->selectable || matches(line, l->filter);
+}
+
+static bool visible(const struct ui_list *l, const struct ui_line *line)
+{
+	return list_visible(l, line);
 }
 
 const struct ui_line *list_current(const struct ui_list *l)
@@ -56,12 +105,12 @@ const struct ui_line *list_current(const struct ui_list *l)
 }
 
 /* Indexes of visible lines, in order; the caller frees. */
-static size_t *visible_lines(const struct app *a, const struct ui_list *l, size_t *n)
+static size_t *visible_lines(const struct ui_list *l, size_t *n)
 {
 	size_t *idx = xcalloc(l->n + 1, sizeof *idx);
 	*n = 0;
 	for (size_t i = 0; i < l->n; i++)
-		if (visible(a, &l->lines[i]))
+		if (visible(l, &l->lines[i]))
 			idx[(*n)++] = i;
 	return idx;
 }
@@ -87,13 +136,16 @@ void list_keep_cursor_visible(struct ui_list *l, int height)
 void list_draw(struct app *a, struct ui_list *l, int y, int height)
 {
 	size_t n;
-	size_t *idx = visible_lines(a, l, &n);
+	size_t *idx = visible_lines(l, &n);
 	size_t cur = position_of(idx, n, l->cursor);
 	size_t top = position_of(idx, n, l->top);
 	if (cur < top)
 		top = cur;
 	if (height > 0 && cur >= top + (size_t)height)
 		top = cur - (size_t)height + 1;
+	/* never scroll past a full last page (G used to leave one line shown) */
+	if (height > 0 && n > (size_t)height && top > n - (size_t)height)
+		top = n - (size_t)height;
 	l->top = n ? idx[top] : 0;
 	for (int row = 0; row < height; row++) {
 		size_t p = top + (size_t)row;
@@ -111,11 +163,11 @@ void list_draw(struct app *a, struct ui_list *l, int y, int height)
 
 /* Moves the cursor to the next selectable visible line in direction dir,
  * at most `steps` of them. */
-static void move_cursor(struct app *a, struct ui_list *l, int dir, int steps)
+static void move_cursor(struct ui_list *l, int dir, int steps)
 {
 	size_t at = l->cursor;
 	for (long i = (long)l->cursor + dir; steps > 0 && i >= 0 && (size_t)i < l->n; i += dir) {
-		if (l->lines[i].selectable && visible(a, &l->lines[i])) {
+		if (l->lines[i].selectable && visible(l, &l->lines[i])) {
 			at = (size_t)i;
 			steps--;
 		}
@@ -126,53 +178,76 @@ static void move_cursor(struct app *a, struct ui_list *l, int dir, int steps)
 /* Puts the cursor on a selectable line if it is not on one. */
 void list_settle(struct app *a, struct ui_list *l)
 {
-	if (l->cursor < l->n && l->lines[l->cursor].selectable && visible(a, &l->lines[l->cursor]))
+	(void)a;
+	if (l->cursor < l->n && l->lines[l->cursor].selectable && visible(l, &l->lines[l->cursor]))
 		return;
 	size_t keep = l->cursor;
 	l->cursor = 0;
-	if (!(l->n && l->lines[0].selectable && visible(a, &l->lines[0])))
-		move_cursor(a, l, 1, 1);
+	if (!(l->n && l->lines[0].selectable && visible(l, &l->lines[0])))
+		move_cursor(l, 1, 1);
 	if (!list_current(l))
 		l->cursor = keep < l->n ? keep : 0;
 }
 
 static void search(struct app *a, struct ui_list *l, int dir)
 {
-	if (!a->search[0]) {
+	if (!l->search[0]) {
 		app_status(a, false, "no search yet: press /");
 		return;
 	}
 	for (size_t k = 1; k <= l->n; k++) {
 		size_t i = (l->cursor + l->n + (size_t)dir * k) % l->n;
-		if (l->lines[i].selectable && visible(a, &l->lines[i]) && matches(&l->lines[i], a->search)) {
+		if (l->lines[i].selectable && visible(l, &l->lines[i]) && matches(&l->lines[i], l->search)) {
 			l->cursor = i;
 			return;
 		}
 	}
-	app_status(a, true, "not found: %s", a->search);
+	app_status(a, true, "not found: %s", l->search);
 }
 
-static int cmp_key;
+/* A row of a table: a selectable line and the lines that continue it. */
+struct row {
+	size_t start, len;
+	const char *key;
+};
+
 static int by_sort_key(const void *x, const void *y)
 {
-	const struct ui_line *a = x, *b = y;
-	const char *ka = a->sort[cmp_key] ? a->sort[cmp_key] : "";
-	const char *kb = b->sort[cmp_key] ? b->sort[cmp_key] : "";
-	return strcmp(ka, kb);
+	const struct row *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	return c ? c : (a->start > b->start) - (a->start < b->start); /* stable */
 }
 
-/* Sorts each run of consecutive selectable lines (a table) by the key. */
+/* Sorts the rows of one table (lines[i..] while rows go on); returns the
+ * index after it. */
+static size_t sort_table(struct ui_list *l, size_t i, int key)
+{
+	struct row *rows = xcalloc(l->n, sizeof *rows);
+	size_t n = 0, j = i;
+	while (j < l->n && l->lines[j].selectable) {
+		rows[n] = (struct row){j, 1, l->lines[j].sort[key] ? l->lines[j].sort[key] : ""};
+		for (j++; j < l->n && l->lines[j].follows; j++)
+			rows[n].len++;
+		n++;
+	}
+	sort_array(rows, n, sizeof *rows, by_sort_key);
+	struct ui_line *copy = xcalloc(j - i, sizeof *copy);
+	size_t o = 0;
+	for (size_t r = 0; r < n; r++)
+		for (size_t k = 0; k < rows[r].len; k++)
+			copy[o++] = l->lines[rows[r].start + k];
+	memcpy(&l->lines[i], copy, (j - i) * sizeof *copy);
+	free(copy);
+	free(rows);
+	return j;
+}
+
+/* Sorts each table (a run of selectable lines and their continuations)
+ * by the key. */
 static void sort_runs(struct ui_list *l, int key)
 {
-	cmp_key = key;
-	for (size_t i = 0; i < l->n;) {
-		size_t j = i;
-		while (j < l->n && l->lines[j].selectable)
-			j++;
-		if (j - i > 1)
-			sort_array(&l->lines[i], j - i, sizeof *l->lines, by_sort_key);
-		i = j == i ? i + 1 : j;
-	}
+	for (size_t i = 0; i < l->n;)
+		i = l->lines[i].selectable ? sort_table(l, i, key) : i + 1;
 }
 
 void list_apply_sort(struct ui_list *l)
@@ -198,21 +273,22 @@ bool list_key(struct app *a, struct ui_list *l, enum action act, int height)
 {
 	list_settle(a, l);
 	switch (act) {
-	case ACT_UP: move_cursor(a, l, -1, 1); break;
-	case ACT_DOWN: move_cursor(a, l, 1, 1); break;
-	case ACT_PAGE_UP: move_cursor(a, l, -1, height > 1 ? height - 1 : 1); break;
-	case ACT_PAGE_DOWN: move_cursor(a, l, 1, height > 1 ? height - 1 : 1); break;
+	case ACT_UP: move_cursor(l, -1, 1); break;
+	case ACT_DOWN: move_cursor(l, 1, 1); break;
+	case ACT_PAGE_UP: move_cursor(l, -1, height > 1 ? height - 1 : 1); break;
+	case ACT_PAGE_DOWN: move_cursor(l, 1, height > 1 ? height - 1 : 1); break;
 	case ACT_TOP: l->cursor = 0; l->top = 0; list_settle(a, l); break;
-	case ACT_BOTTOM: move_cursor(a, l, 1, (int)l->n); l->top = l->n; break;
+	case ACT_BOTTOM: move_cursor(l, 1, (int)l->n); l->top = l->n; break;
 	case ACT_SEARCH:
-		if (app_prompt(a, "search: ", a->search, sizeof a->search))
+		if (app_prompt(a, "search: ", l->search, sizeof l->search))
 			search(a, l, 1);
 		break;
 	case ACT_SEARCH_NEXT: search(a, l, 1); break;
 	case ACT_SEARCH_PREV: search(a, l, -1); break;
 	case ACT_FILTER:
-		if (app_prompt(a, "filter: ", a->filter, sizeof a->filter))
-			app_status(a, false, a->filter[0] ? "filter: %s" : "%sfilter cleared", a->filter);
+		/* the status bar shows the filter while it is on */
+		if (app_prompt(a, "filter: ", l->filter, sizeof l->filter) && !l->filter[0])
+			app_status(a, false, "filter cleared");
 		list_settle(a, l);
 		break;
 	case ACT_SORT:

@@ -19,6 +19,11 @@ static const long fix_minutes[] = {5, 20, 60};
 static const char *const fix_names[] = {"10 min or less", "11-30 min", "over 30 min"};
 static const int nanswers[F_COUNT] = {3, 3, 3, 3, 2, 3};
 
+/* The pane's own state: the answer chosen for each field. */
+struct advisor_state {
+	int answers[F_COUNT];
+};
+
 static const char *answer_name(int field, int v)
 {
 	static const char *const root[] = {"known", "unknown"};
@@ -33,8 +38,9 @@ static const char *answer_name(int field, int v)
 	return "?";
 }
 
-static int draw_head(struct app *a, int y, int height)
+static int draw_head(struct app *a, struct pane *p, int y, int height)
 {
+	(void)p;
 	(void)height;
 	if (!a->d.has_window) {
 		draw_text(a, y, 1, COLS - 2, ROLE_WARN, "Window: unknown (see the status bar for why)");
@@ -51,30 +57,33 @@ static int draw_head(struct app *a, int y, int height)
 	return 3;
 }
 
-static void question(struct app *a, struct ui_list *l, int field, const char *text)
+static void question(const struct advisor_state *s, struct ui_list *l, int field, const char *text)
 {
-	list_add(l, ROLE_NORMAL, true, field, "  %-34s < %s >", text, answer_name(field, a->advisor_answers[field]));
+	list_add(l, ROLE_NORMAL, true, field, "  %-34s < %s >", text, answer_name(field, s->answers[field]));
 }
 
 static void reasons(struct ui_list *l, const struct reasons *r)
 {
 	for (size_t i = 0; i < r->n; i++)
-		list_add(l, ROLE_DIM, false, 0, "    why: %s", r->lines[i]);
+		list_add_wrapped(l, ROLE_DIM, 5, "    why: %s", r->lines[i]);
 }
 
-static void build(struct app *a, struct ui_list *l)
+static void build(struct app *a, struct pane *p)
 {
+	(void)a;
+	struct ui_list *l = &p->list;
+	const struct advisor_state *s = p->state;
 	struct advice_table t;
 	char why[256];
 	if (!advice_table_parse(data_file("advice.json", NULL), &t, why, sizeof why)) {
 		list_add(l, ROLE_BAD, false, 0, "data/advice.json: %s", why);
 		return;
 	}
-	const int *ans = a->advisor_answers;
+	const int *ans = s->answers;
 	list_add(l, ROLE_HEADING, false, 0, "Which strategy? (h/l or Space change an answer)");
-	question(a, l, F_USERS, "Users affected");
-	question(a, l, F_ROLLBACK, "Time to roll back");
-	question(a, l, F_IMPACT, "Business impact");
+	question(s, l, F_USERS, "Users affected");
+	question(s, l, F_ROLLBACK, "Time to roll back");
+	question(s, l, F_IMPACT, "Business impact");
 	struct strategy_advice sa;
 	advise_strategy(&t, (enum users_affected)ans[F_USERS], rollback_minutes[ans[F_ROLLBACK]],
 			(enum business_impact)ans[F_IMPACT], &sa);
@@ -86,9 +95,9 @@ static void build(struct app *a, struct ui_list *l)
 	strategy_advice_free(&sa);
 	list_add(l, ROLE_NORMAL, false, 0, "%s", "");
 	list_add(l, ROLE_HEADING, false, 0, "Something broke: roll back or fix forward?");
-	question(a, l, F_SEVERITY, "Severity");
-	question(a, l, F_ROOT, "Root cause");
-	question(a, l, F_FIX, "Time to write and ship a fix");
+	question(s, l, F_SEVERITY, "Severity");
+	question(s, l, F_ROOT, "Root cause");
+	question(s, l, F_FIX, "Time to write and ship a fix");
 	struct recovery_advice ra;
 	advise_recovery(&t, (enum severity)ans[F_SEVERITY], ans[F_ROOT] == 0, fix_minutes[ans[F_FIX]], &ra);
 	list_add(l, ra.decision == RECOVERY_ROLLBACK ? ROLE_WARN : ROLE_ACCENT, false, 0, "  => %s",
@@ -98,16 +107,23 @@ static void build(struct app *a, struct ui_list *l)
 	advice_table_free(&t);
 }
 
-static bool key(struct app *a, enum action act)
+static bool key(struct app *a, struct pane *p, enum action act)
 {
-	const struct ui_line *line = list_current(&a->lists[PANE_ADVISOR]);
+	struct advisor_state *s = p->state;
+	const struct ui_line *line = list_current(&p->list);
 	if (!line || (act != ACT_LEFT && act != ACT_RIGHT && act != ACT_TOGGLE && act != ACT_ENTER))
 		return false;
 	int field = (int)line->id;
 	int step = act == ACT_LEFT ? -1 : 1;
-	a->advisor_answers[field] = (a->advisor_answers[field] + step + nanswers[field]) % nanswers[field];
+	s->answers[field] = (s->answers[field] + step + nanswers[field]) % nanswers[field];
 	app_rebuild(a);
 	return true;
 }
 
-const struct pane_ops pane_advisor = {"advisor", "Advisor", build, draw_head, key, NULL};
+const struct pane_ops pane_advisor = {
+	.title = "Advisor",
+	.state_size = sizeof(struct advisor_state),
+	.build = build,
+	.draw_head = draw_head,
+	.key = key,
+};

@@ -1,7 +1,9 @@
 /* pane_board — the journey as columns (Planning … Shipped), a card per
  * feature: key, title, days in phase (overdue in the warning colour),
- * checklist progress and the no-go marker, with what needs attention on top.
- * h/l move between columns, j/k within one, Enter opens the feature. */
+ * checklist progress and the no-go marker, with what needs attention on top
+ * and a legend of the card's abbreviations at the bottom (and in ?).
+ * h/l move between columns, j/k within one, Enter opens the feature. On a
+ * narrow screen a card takes four lines so that its figures stay whole. */
 #include <curses.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,7 +15,14 @@
 #include "text.h"
 #include "tui.h"
 
-#define CARD_LINES 3
+/* The pane's own state: the cursor (column, card) and the sort order. */
+struct board_state {
+	int col, row;
+	int sort;               /* 0: as recorded, 1: longest in phase, 2: title */
+};
+
+/* The card legend at the board's foot: it fits in 80 columns; ? says more. */
+static const char legend[] = "d6/28 day 6 of 28 in phase  P/D planning/pre-deploy ticks";
 
 static int by_days(const void *x, const void *y)
 {
@@ -41,19 +50,21 @@ static void sort_column(int mode, const struct dash_feature **f, size_t n)
 
 /* The features of one phase column, in board order (filtered, sorted);
  * *n gets their number; the caller frees the array. */
-static const struct dash_feature **column(const struct app *a, int col, size_t *n)
+static const struct dash_feature **column(struct app *a, int col, size_t *n)
 {
+	const struct board_state *s = app_pane_state(a, PANE_BOARD);
+	const char *filter = a->panes[PANE_BOARD].list.filter;
 	const struct dash_feature **out = xcalloc(a->d.nfeatures + 1, sizeof *out);
 	*n = 0;
 	for (size_t i = 0; i < a->d.nfeatures; i++) {
 		const struct dash_feature *f = &a->d.features[i];
 		if (!streq(f->phase, phase_id((enum phase)col)))
 			continue;
-		if (a->filter[0] && !strcasestr(f->title, a->filter) && !(f->key && strcasestr(f->key, a->filter)))
+		if (filter[0] && !strcasestr(f->title, filter) && !(f->key && strcasestr(f->key, filter)))
 			continue;
 		out[(*n)++] = f;
 	}
-	sort_column(a->board_sort, out, *n);
+	sort_column(s->sort, out, *n);
 	return out;
 }
 
@@ -77,9 +88,15 @@ static void attention_line(struct app *a, int y)
 	}
 	struct strbuf line = STRBUF_INIT;
 	if (a->d.open_incidents)
-		sb_addf(&line, "%zu OPEN INCIDENT%s (5)  ", a->d.open_incidents, a->d.open_incidents > 1 ? "S" : "");
+		sb_addf(&line, "%zu OPEN INCIDENT%s", a->d.open_incidents, a->d.open_incidents > 1 ? "S" : "");
 	if (a->d.reviews_overdue)
-		sb_addf(&line, "%zu overdue review%s  ", a->d.reviews_overdue, a->d.reviews_overdue > 1 ? "s" : "");
+		sb_addf(&line, "%s%zu overdue review%s", line.len ? ", " : "", a->d.reviews_overdue,
+			a->d.reviews_overdue > 1 ? "s" : "");
+	if (line.len) { /* say where they are in words, and the key in force */
+		char key[16];
+		app_action_key(a, ACT_PANE_DEPLOYS, key, sizeof key);
+		sb_addf(&line, " (in %s%s%s)  ", a->panes[PANE_DEPLOYS].ops->title, key[0] ? ", key " : "", key);
+	}
 	n += (int)(a->d.open_incidents + a->d.reviews_overdue);
 	if (n > (int)(a->d.open_incidents + a->d.reviews_overdue))
 		sb_addf(&line, "Needs attention: %s", sb_str(&sb));
@@ -94,91 +111,156 @@ static void attention_line(struct app *a, int y)
 	sb_free(&line);
 }
 
-static void progress(struct strbuf *sb, const struct dash_feature *f, bool ascii)
+/* "d6/28": day 6 in this phase, 28 days expected at most (the legend). */
+static void days(struct strbuf *sb, const struct dash_feature *f)
 {
-	if (!isnan(f->days_in_phase)) {
-		sb_addf(sb, "d%d", (int)floor(f->days_in_phase) + 1);
-		if (!isnan(f->expected_hi) && f->expected_hi >= 1)
-			sb_addf(sb, "/%g", f->expected_hi);
-	}
-	sb_addf(sb, " P%d/%d D%d/%d", f->planning_done, f->planning_total, f->predeploy_done,
-		f->predeploy_total);
-	(void)ascii;
+	if (isnan(f->days_in_phase))
+		return;
+	sb_addf(sb, "d%d", (int)floor(f->days_in_phase) + 1);
+	if (!isnan(f->expected_hi) && f->expected_hi >= 1)
+		sb_addf(sb, "/%g", f->expected_hi);
 }
 
-static void draw_card(struct app *a, int y, int x, int w, const struct dash_feature *f, bool selected)
+static void checklists(struct strbuf *sb, const struct dash_feature *f)
 {
-	struct strbuf head = STRBUF_INIT, tail = STRBUF_INIT;
-	sb_add_clean(&head, f->key ? f->key : "");
-	if (!f->gate_go && (streq(f->phase, "testing") || streq(f->phase, "deployment")))
-		sb_add(&head, a->ascii ? " [no-go]" : " \xe2\x9c\x97no-go");
+	sb_addf(sb, "P%d/%d D%d/%d", f->planning_done, f->planning_total, f->predeploy_done,
+		f->predeploy_total);
+}
+
+/* Lines a card takes: three when every card's days and checklists fit on
+ * one line, four when not (80 columns), so no figure is cut. */
+static int card_lines(const struct app *a, int w)
+{
+	for (size_t i = 0; i < a->d.nfeatures; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		days(&sb, &a->d.features[i]);
+		sb_add(&sb, " ");
+		checklists(&sb, &a->d.features[i]);
+		bool fits = text_width(sb_str(&sb)) <= w;
+		sb_free(&sb);
+		if (!fits)
+			return 4;
+	}
+	return 3;
+}
+
+/* The card's first line: its key, then its marks; the marks are words when
+ * they fit and single characters (in the legend) when not. */
+static void card_head(const struct app *a, struct strbuf *head, const struct dash_feature *f, int w)
+{
+	bool no_go = !f->gate_go && (streq(f->phase, "testing") || streq(f->phase, "deployment"));
+	sb_add_clean(head, f->key ? f->key : "");
+	int key_w = text_width(sb_str(head));
+	const char *nogo_word = a->ascii ? " [no-go]" : " \xe2\x9c\x97no-go";
+	int words = (no_go ? text_width(nogo_word) : 0) + (f->phase_manual ? 9 : 0);
+	bool short_marks = key_w + words > w;
+	if (no_go)
+		sb_add(head, short_marks ? (a->ascii ? " x" : " \xe2\x9c\x97") : nogo_word);
 	if (f->phase_manual)
-		sb_add(&head, " (manual)");
-	progress(&tail, f, a->ascii);
+		sb_add(head, short_marks ? " *" : " (manual)");
+}
+
+static void draw_card(struct app *a, int y, int x, int w, int lines, const struct dash_feature *f,
+		      bool selected)
+{
+	struct strbuf head = STRBUF_INIT, d = STRBUF_INIT, c = STRBUF_INIT;
+	card_head(a, &head, f, w);
+	days(&d, f);
+	checklists(&c, f);
 	enum role base = selected ? ROLE_SELECTED : ROLE_NORMAL;
+	enum role figures = selected ? ROLE_SELECTED : f->overdue ? ROLE_WARN : ROLE_DIM;
 	draw_text(a, y, x, w, selected ? ROLE_SELECTED : ROLE_ACCENT, sb_str(&head));
 	draw_text(a, y + 1, x, w, base, f->title);
-	draw_text(a, y + 2, x, w, selected ? ROLE_SELECTED : f->overdue ? ROLE_WARN : ROLE_DIM, sb_str(&tail));
+	if (lines == 3) {
+		sb_addf(&d, "%s%s", d.len ? " " : "", sb_str(&c));
+		draw_text(a, y + 2, x, w, figures, sb_str(&d));
+	} else {
+		draw_text(a, y + 2, x, w, figures, sb_str(&d));
+		draw_text(a, y + 3, x, w, figures, sb_str(&c));
+	}
 	sb_free(&head);
-	sb_free(&tail);
+	sb_free(&d);
+	sb_free(&c);
 }
 
-static void clamp_cursor(struct app *a)
+static void clamp_cursor(struct app *a, struct board_state *s)
 {
-	if (a->board_col < 0)
-		a->board_col = 0;
-	if (a->board_col >= PHASE_COUNT)
-		a->board_col = PHASE_COUNT - 1;
+	if (s->col < 0)
+		s->col = 0;
+	if (s->col >= PHASE_COUNT)
+		s->col = PHASE_COUNT - 1;
 	size_t n;
-	free(column(a, a->board_col, &n));
-	if (a->board_row >= (int)n)
-		a->board_row = (int)n - 1;
-	if (a->board_row < 0)
-		a->board_row = 0;
+	free(column(a, s->col, &n));
+	if (s->row >= (int)n)
+		s->row = (int)n - 1;
+	if (s->row < 0)
+		s->row = 0;
 }
 
-static void draw_column(struct app *a, int c, int y, int height, int x, int w)
+static void draw_column(struct app *a, const struct board_state *s, int c, int y, int height, int x, int w,
+			int lines)
 {
 	size_t n;
 	const struct dash_feature **col = column(a, c, &n);
 	char title[64];
-	snprintf(title, sizeof title, "%s (%zu)", phase_name((enum phase)c), n);
+	/* the phase's name gives way before its count */
+	snprintf(title, sizeof title, FLEX("%s") " (%zu)", phase_name((enum phase)c), n);
 	draw_text(a, y, x, w, ROLE_HEADING, title);
-	int fit = (height - 1) / (CARD_LINES + 1);
-	int first = c == a->board_col && a->board_row >= fit ? a->board_row - fit + 1 : 0;
-	for (int row = 1; row < height; row++) {
-		move(y + row, x);
-		for (int k = 0; k < w; k++)
-			addch(' ');
-	}
+	int fit = (height - 1) / (lines + 1);
+	int first = c == s->col && s->row >= fit ? s->row - fit + 1 : 0;
 	for (int i = 0; i < fit && (size_t)(first + i) < n; i++)
-		draw_card(a, y + 1 + i * (CARD_LINES + 1), x, w, col[first + i],
-			  c == a->board_col && first + i == a->board_row);
+		draw_card(a, y + 1 + i * (lines + 1), x, w, lines, col[first + i],
+			  c == s->col && first + i == s->row);
 	if ((size_t)(first + fit) < n)
 		draw_text(a, y + height - 1, x, w, ROLE_DIM, a->ascii ? "  v more" : "  \xe2\x86\x93 more");
 	free(col);
 }
 
-static void draw_body(struct app *a, int y, int height)
+static void draw_legend(struct app *a, int y)
 {
-	clamp_cursor(a);
+	struct strbuf sb = STRBUF_INIT;
+	sb_addf(&sb, "%s  %s no-go  * manual", legend, a->ascii ? "x" : "\xe2\x9c\x97");
+	draw_text(a, y, 0, COLS, ROLE_DIM, sb_str(&sb));
+	sb_free(&sb);
+}
+
+static void draw_body(struct app *a, struct pane *p, int y, int height)
+{
+	struct board_state *s = p->state;
+	clamp_cursor(a, s);
 	attention_line(a, y);
 	int w = COLS / PHASE_COUNT;
+	int lines = card_lines(a, w - 1);
 	for (int c = 0; c < PHASE_COUNT; c++)
-		draw_column(a, c, y + 1, height - 1, c * w, w - 1);
+		draw_column(a, s, c, y + 1, height - 2, c * w, w - 1, lines);
+	draw_legend(a, y + height - 1);
+}
+
+/* The legend in the help pane. */
+static void help(struct app *a, struct ui_list *l)
+{
+	list_add(l, ROLE_HEADING, false, 0, "Board cards");
+	list_add(l, ROLE_NORMAL, false, 0, "  key, then marks: %s no-go (the gate says no; words when they fit), * phase set by hand",
+		 a->ascii ? "x" : "\xe2\x9c\x97");
+	list_add(l, ROLE_NORMAL, false, 0, "  title");
+	list_add(l, ROLE_NORMAL, false, 0, "  d6/28   day 6 in the current phase; 28 days is the most its size should take");
+	list_add(l, ROLE_NORMAL, false, 0, "  P5/7    planning checklist: 5 of 7 items ticked (is the story ready?)");
+	list_add(l, ROLE_NORMAL, false, 0, "  D0/8    pre-deployment checklist: 0 of 8 items ticked");
+	list_add(l, ROLE_NORMAL, false, 0, "  figures in the warning colour: the feature is overdue in its phase");
 }
 
 /* The feature under the cursor, or NULL. */
-static const struct dash_feature *selected(const struct app *a)
+static const struct dash_feature *selected(struct app *a)
 {
+	const struct board_state *s = app_pane_state(a, PANE_BOARD);
 	size_t n;
-	const struct dash_feature **col = column(a, a->board_col, &n);
-	const struct dash_feature *f = a->board_row >= 0 && (size_t)a->board_row < n ? col[a->board_row] : NULL;
+	const struct dash_feature **col = column(a, s->col, &n);
+	const struct dash_feature *f = s->row >= 0 && (size_t)s->row < n ? col[s->row] : NULL;
 	free(col);
 	return f;
 }
 
-int64_t board_selected_id(const struct app *a)
+int64_t board_selected_id(struct app *a)
 {
 	const struct dash_feature *f = selected(a);
 	return f ? f->id : -1;
@@ -191,9 +273,9 @@ static bool matches(const struct dash_feature *f, const char *needle)
 
 /* Moves to the next feature (in board order: column by column, wrapping)
  * whose key or title matches. */
-static void search(struct app *a, int dir)
+static void search(struct app *a, struct board_state *s, const char *needle, int dir)
 {
-	if (!a->search[0])
+	if (!needle[0])
 		return;
 	const struct dash_feature **cols[PHASE_COUNT];
 	size_t n[PHASE_COUNT], total = 0;
@@ -203,7 +285,7 @@ static void search(struct app *a, int dir)
 	}
 	/* walk the cards as one ring: (column, row) in board order; with no
 	 * card at all there is no ring to walk */
-	int c = a->board_col, r = a->board_row;
+	int c = s->col, r = s->row;
 	bool found = false;
 	for (size_t k = 0; total && k < total + PHASE_COUNT && !found; k++) {
 		r += dir;
@@ -213,30 +295,32 @@ static void search(struct app *a, int dir)
 			if (n[c])
 				break;
 		}
-		if (n[c] && matches(cols[c][r], a->search)) {
-			a->board_col = c;
-			a->board_row = r;
+		if (n[c] && matches(cols[c][r], needle)) {
+			s->col = c;
+			s->row = r;
 			found = true;
 		}
 	}
 	for (int i = 0; i < PHASE_COUNT; i++)
 		free(cols[i]);
 	if (!found)
-		app_status(a, true, "not found: %s", a->search);
+		app_status(a, true, "not found: %s", needle);
 }
 
-static bool key(struct app *a, enum action act)
+static bool key(struct app *a, struct pane *p, enum action act)
 {
+	struct board_state *s = p->state;
+	struct ui_list *l = &p->list;
 	const struct dash_feature *f;
 	switch (act) {
-	case ACT_LEFT: a->board_col--; break;
-	case ACT_RIGHT: a->board_col++; break;
-	case ACT_UP: a->board_row--; break;
-	case ACT_DOWN: a->board_row++; break;
-	case ACT_TOP: a->board_row = 0; break;
-	case ACT_BOTTOM: a->board_row = (int)a->d.nfeatures; break; /* clamped below */
-	case ACT_PAGE_UP: a->board_row -= 4; break;
-	case ACT_PAGE_DOWN: a->board_row += 4; break;
+	case ACT_LEFT: s->col--; break;
+	case ACT_RIGHT: s->col++; break;
+	case ACT_UP: s->row--; break;
+	case ACT_DOWN: s->row++; break;
+	case ACT_TOP: s->row = 0; break;
+	case ACT_BOTTOM: s->row = (int)a->d.nfeatures; break; /* clamped below */
+	case ACT_PAGE_UP: s->row -= 4; break;
+	case ACT_PAGE_DOWN: s->row += 4; break;
 	case ACT_ENTER:
 		if ((f = selected(a))) {
 			a->feature_id = f->id;
@@ -245,25 +329,33 @@ static bool key(struct app *a, enum action act)
 		}
 		break;
 	case ACT_SEARCH:
-		if (app_prompt(a, "search: ", a->search, sizeof a->search))
-			search(a, 1);
+		if (app_prompt(a, "search: ", l->search, sizeof l->search))
+			search(a, s, l->search, 1);
 		break;
-	case ACT_SEARCH_NEXT: search(a, 1); break;
-	case ACT_SEARCH_PREV: search(a, -1); break;
+	case ACT_SEARCH_NEXT: search(a, s, l->search, 1); break;
+	case ACT_SEARCH_PREV: search(a, s, l->search, -1); break;
 	case ACT_FILTER:
-		app_prompt(a, "filter: ", a->filter, sizeof a->filter);
+		/* the status bar shows the filter while it is on */
+		if (app_prompt(a, "filter: ", l->filter, sizeof l->filter) && !l->filter[0])
+			app_status(a, false, "filter cleared");
 		break;
 	case ACT_SORT: {
 		static const char *const names[] = {"as recorded", "longest in phase first", "title"};
-		a->board_sort = (a->board_sort + 1) % 3;
-		app_status(a, false, "cards sorted %s%s", a->board_sort ? "by " : "", names[a->board_sort]);
+		s->sort = (s->sort + 1) % 3;
+		app_status(a, false, "cards sorted %s%s", s->sort ? "by " : "", names[s->sort]);
 		break;
 	}
 	default:
 		return false;
 	}
-	clamp_cursor(a);
+	clamp_cursor(a, s);
 	return true;
 }
 
-const struct pane_ops pane_board = {"board", "Board", NULL, NULL, key, draw_body};
+const struct pane_ops pane_board = {
+	.title = "Board",
+	.state_size = sizeof(struct board_state),
+	.key = key,
+	.draw_body = draw_body,
+	.help = help,
+};

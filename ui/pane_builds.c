@@ -26,8 +26,9 @@ static void money(char *buf, size_t len, double v)
 	buf[o] = '\0';
 }
 
-static int draw_head(struct app *a, int y, int height)
+static int draw_head(struct app *a, struct pane *p, int y, int height)
 {
+	(void)p;
 	(void)height;
 	const struct build_health *h = &a->d.health;
 	if (!a->d.has_health || h->count == 0) {
@@ -41,7 +42,8 @@ static int draw_head(struct app *a, int y, int height)
 			 h->median_minutes, h->tier, h->p90_minutes, h->count, h->window_days, h->running);
 	else
 		snprintf(line, sizeof line, "Build time: n/a (no finished build); %d builds, %d running", h->count, h->running);
-	draw_text(a, y, 1, COLS - 2, draw_tier_role(h->tier), line);
+	/* a summary line too long for the screen wraps: its figures stay whole */
+	int used = draw_wrapped(a, y, 1, COLS - 2, draw_tier_role(h->tier), line, 2);
 	struct strbuf sb = STRBUF_INIT;
 	if (h->has_failure_rate) {
 		sb_addf(&sb, "Failures: %.0f %% of %d runs", h->failure_rate, h->judged);
@@ -55,7 +57,8 @@ static int draw_head(struct app *a, int y, int height)
 	} else {
 		sb_add(&sb, "Failures: n/a");
 	}
-	draw_text(a, y + 1, 1, COLS - 2, h->has_failure_rate && h->failure_rate > 15 ? ROLE_WARN : ROLE_NORMAL, sb_str(&sb));
+	used += draw_wrapped(a, y + used, 1, COLS - 2,
+			     h->has_failure_rate && h->failure_rate > 15 ? ROLE_WARN : ROLE_NORMAL, sb_str(&sb), 2);
 	sb_reset(&sb);
 	if (h->has_wait) {
 		char cost[32], save[32];
@@ -66,18 +69,16 @@ static int draw_head(struct app *a, int y, int height)
 	} else {
 		sb_add(&sb, "Waiting: n/a (no finished build in the last 7 days)");
 	}
-	draw_text(a, y + 2, 1, COLS - 2, ROLE_NORMAL, sb_str(&sb));
+	used += draw_wrapped(a, y + used, 1, COLS - 2, ROLE_NORMAL, sb_str(&sb), 2);
 	sb_reset(&sb);
 	sb_add(&sb, "Median per day, 30 days: ");
 	double days[BH_DAYS];
 	for (int i = 0; i < BH_DAYS; i++)
 		days[i] = h->daily_has[i] ? h->daily_minutes[i] : NAN;
 	draw_sparkline(&sb, days, BH_DAYS, a->ascii);
-	draw_text(a, y + 3, 1, COLS - 2, ROLE_ACCENT, sb_str(&sb));
+	draw_text(a, y + used++, 1, COLS - 2, ROLE_ACCENT, sb_str(&sb));
 	sb_free(&sb);
-	move(y + 4, 0);
-	clrtoeol();
-	return 5;
+	return used + 1;
 }
 
 static void build_slowest(struct ui_list *l, const struct build_health *h)
@@ -94,8 +95,9 @@ static void build_slowest(struct ui_list *l, const struct build_health *h)
 	list_add(l, ROLE_NORMAL, false, 0, "%s", "");
 }
 
-static void build(struct app *a, struct ui_list *l)
+static void build(struct app *a, struct pane *p)
 {
+	struct ui_list *l = &p->list;
 	if (!a->d.has_health)
 		return;
 	build_slowest(l, &a->d.health);
@@ -122,7 +124,9 @@ static void build(struct app *a, struct ui_list *l)
 		char *wf = text_clean(b->workflow ? b->workflow : "", TEXT_ONE_LINE);
 		char *br = text_clean(b->branch ? b->branch : "", TEXT_ONE_LINE);
 		enum role r = streq(b->conclusion, "success") ? ROLE_NORMAL : b->conclusion ? ROLE_BAD : ROLE_WARN;
-		struct ui_line *line = list_add(l, r, true, b->id, "  %s  %-16.16s %-14.14s %.7s  %-8s %-9s %s",
+		/* names give way first: the duration, outcome and kind stay whole */
+		struct ui_line *line = list_add(l, r, true, b->id,
+						"  %s  " FLEX("%-16.16s") " " FLEX("%-14.14s") " " FLEX("%.7s") "  %-8s %-9s %s",
 						when, wf, br, b->commit ? b->commit : "", dur, outcome,
 						b->failure_kind ? b->failure_kind : "");
 		line->sort[0] = xasprintf("%020lld", (long long)(INT64_MAX / 2 - t));
@@ -133,4 +137,8 @@ static void build(struct app *a, struct ui_list *l)
 	}
 }
 
-const struct pane_ops pane_builds = {"builds", "Builds", build, draw_head, NULL, NULL};
+const struct pane_ops pane_builds = {
+	.title = "Builds",
+	.build = build,
+	.draw_head = draw_head,
+};

@@ -9,17 +9,22 @@
 #include "timeutil.h"
 #include "tui.h"
 
-static void deploy_status(struct strbuf *sb, const struct app *a, const struct dora_deploy_result *dr)
+/* The deployment's status word, and what else there is to say about it
+ * (shown beside it on a wide screen, on the next line on a narrow one). */
+static void deploy_status(struct strbuf *sb, struct strbuf *detail, const struct app *a,
+			  const struct dora_deploy_result *dr)
 {
 	if (dr->failed) {
 		sb_add(sb, "FAILED");
 		if (dr->restored_by >= 0) {
 			char *by = text_clean(a->d.dora_in.deploys[dr->restored_by].ref, TEXT_ONE_LINE);
-			sb_addf(sb, ", restored by %s after %.1f h", by, dr->restore_hours);
+			sb_addf(detail, "restored by %s after %.1f h", by, dr->restore_hours);
 			free(by);
 		}
 	} else {
-		sb_add(sb, dr->rework ? "ok, restores an earlier one" : "ok");
+		sb_add(sb, "ok");
+		if (dr->rework)
+			sb_add(detail, "restores an earlier one");
 	}
 }
 
@@ -36,20 +41,30 @@ static void build_deploys(struct app *a, struct ui_list *l)
 		const struct deploy_rec *rec = model_record_of_deploy(&a->d, dr->index);
 		char when[24], bar[64] = "";
 		char *ref = text_clean(dd->ref, TEXT_ONE_LINE);
-		struct strbuf status = STRBUF_INIT, rb = STRBUF_INIT;
-		if (rec) {
+		struct strbuf status = STRBUF_INIT, detail = STRBUF_INIT, rb = STRBUF_INIT;
+		/* the bar is drawn where there is room for it; the share always */
+		bool wide = COLS >= 100;
+		if (rec && wide)
 			draw_bar(&rb, rec->rollout, 10, a->ascii);
-			snprintf(bar, sizeof bar, "%s", sb_str(&rb));
-		}
-		deploy_status(&status, a, dr);
+		else if (rec)
+			sb_addf(&rb, "%3d%%", rec->rollout);
+		snprintf(bar, sizeof bar, "%s", sb_str(&rb));
+		deploy_status(&status, &detail, a, dr);
+		if (detail.len && COLS >= 120)
+			sb_addf(&status, ", %s", sb_str(&detail));
+		/* names give way first: the rollout, changes and status stay whole */
 		struct ui_line *line = list_add(l, dr->failed ? ROLE_BAD : rec && rec->rollout < 100 ? ROLE_WARN : ROLE_NORMAL,
-			true, dr->index, "  %s  %-14.14s %.7s %-10s %-17s %3d ch  %s", time_format_short(dd->time, when),
-			ref, dd->commit, rec && rec->strategy ? rec->strategy : rec ? "-" : "tag", bar, dr->changes,
+			true, dr->index, "  %s  " FLEX("%-14.14s") " " FLEX("%.7s") " " FLEX("%-10s") " %-*s %3d ch  %s",
+			time_format_short(dd->time, when), ref, dd->commit,
+			rec && rec->strategy ? rec->strategy : rec ? "-" : "tag", wide ? 17 : 4, bar, dr->changes,
 			sb_str(&status));
 		line->sort[0] = xasprintf("%020lld", (long long)(INT64_MAX / 2 - dd->time));
 		line->sort[1] = xstrdup(ref);
 		line->sort[2] = xstrdup(sb_str(&status));
+		if (detail.len && COLS < 120)
+			list_add_more(l, line->role, "%*s%s", 45, "", sb_str(&detail));
 		sb_free(&status);
+		sb_free(&detail);
 		sb_free(&rb);
 		free(ref);
 	}
@@ -114,19 +129,27 @@ static void build_reviews(struct app *a, struct ui_list *l)
 			sb_add_clean(&what, a->d.incidents[r->index].title);
 		else
 			sb_add_clean(&what, a->d.records[r->index].ref);
-		list_add(l, r->state == REVIEW_OVERDUE ? ROLE_WARN : ROLE_NORMAL, false, 0,
-			 "  %-8s %s %lld  %s  due %s  %d/%d answered (shipdeck review %s %lld)",
+		/* the title gives way first; the command to answer goes below
+		 * when the line has no room for it */
+		enum role role = r->state == REVIEW_OVERDUE ? ROLE_WARN : ROLE_NORMAL;
+		char how[64];
+		snprintf(how, sizeof how, "(shipdeck review %s %lld)", r->incident ? "incident" : "deploy",
+			 (long long)r->subject_id);
+		list_add(l, role, false, 0, "  %-8s %s %lld  " FLEX("%s") "  due %s  %d/%d answered%s%s",
 			 deploylog_review_state_name(r->state), r->incident ? "incident" : "deployment",
 			 (long long)r->subject_id, sb_str(&what), time_format_short(r->due, when), r->answered,
-			 r->questions, r->incident ? "incident" : "deploy", (long long)r->subject_id);
+			 r->questions, COLS >= 120 ? " " : "", COLS >= 120 ? how : "");
+		if (COLS < 120)
+			list_add_more(l, role, "           %s", how);
 		sb_free(&what);
 	}
 	if (!n)
 		list_add(l, ROLE_DIM, false, 0, "  none due");
 }
 
-static void build(struct app *a, struct ui_list *l)
+static void build(struct app *a, struct pane *p)
 {
+	struct ui_list *l = &p->list;
 	if (!a->d.has_history)
 		list_add(l, ROLE_WARN, false, 0, "No history read: open shipdeck inside a git repository (or --repo PATH).");
 	else
@@ -138,4 +161,7 @@ static void build(struct app *a, struct ui_list *l)
 	build_reviews(a, l);
 }
 
-const struct pane_ops pane_deploys = {"deploys", "Deploys", build, NULL, NULL, NULL};
+const struct pane_ops pane_deploys = {
+	.title = "Deploys",
+	.build = build,
+};

@@ -71,8 +71,9 @@ static int draw_row(struct app *a, int y, const struct row *r, int year)
 	return 1;
 }
 
-static int draw_head(struct app *a, int y, int height)
+static int draw_head(struct app *a, struct pane *p, int y, int height)
 {
+	(void)p;
 	(void)height;
 	const struct dora_report *r = &a->d.dora;
 	if (!a->d.has_history) {
@@ -146,13 +147,13 @@ static void build_trend(struct app *a, struct ui_list *l)
 static void build_how(struct ui_list *l, const struct dora_report *r)
 {
 	list_add(l, ROLE_HEADING, false, 0, "How these were computed");
-	list_add(l, ROLE_DIM, false, 0, "  Frequency: %d deployments on %d days; tier from the median deployment days per full week (%d weeks).",
+	list_add_wrapped(l, ROLE_DIM, 2, "  Frequency: %d deployments on %d days; tier from the median deployment days per full week (%d weeks).",
 		 r->frequency.deploys, r->frequency.deploy_days, r->frequency.weeks);
-	list_add(l, ROLE_DIM, false, 0, "  Lead time: deploy time - author time of %d changes (commits with <= 1 parent, first deployment excluded), %d clamped at 0.",
+	list_add_wrapped(l, ROLE_DIM, 2, "  Lead time: deploy time - author time of %d changes (commits with <= 1 parent, first deployment excluded), %d clamped at 0.",
 		 r->lead_time.changes, r->lead_time.clamped);
-	list_add(l, ROLE_DIM, false, 0, "  Failures: %d of %d deployments (reverts shipped later, failed records, incidents).",
+	list_add_wrapped(l, ROLE_DIM, 2, "  Failures: %d of %d deployments (reverts shipped later, failed records, incidents).",
 		 r->cfr.failed, r->cfr.deploys);
-	list_add(l, ROLE_DIM, false, 0, "  Restore: median over %d restored failures; rework: %d deployments restoring an earlier one.",
+	list_add_wrapped(l, ROLE_DIM, 2, "  Restore: median over %d restored failures; rework: %d deployments restoring an earlier one.",
 		 r->restore.restores, r->rework.rework);
 }
 
@@ -183,8 +184,9 @@ static void build_deploys(struct app *a, struct ui_list *l)
 			 a->d.dora_in.deploy_tags ? a->d.dora_in.deploy_tags : "v*,!*rc*");
 }
 
-static void build(struct app *a, struct ui_list *l)
+static void build(struct app *a, struct pane *p)
 {
+	struct ui_list *l = &p->list;
 	if (!a->d.has_history)
 		return;
 	build_trend(a, l);
@@ -194,4 +196,8 @@ static void build(struct app *a, struct ui_list *l)
 	build_deploys(a, l);
 }
 
-const struct pane_ops pane_dora = {"dora", "DORA", build, draw_head, NULL, NULL};
+const struct pane_ops pane_dora = {
+	.title = "DORA",
+	.build = build,
+	.draw_head = draw_head,
+};

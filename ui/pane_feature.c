@@ -19,8 +19,9 @@
 /* Line ids: checklist items are encoded so Space can find them again. */
 #define CHECK_ID(i) (1000 + (int64_t)(i))
 
-static int draw_head(struct app *a, int y, int height)
+static int draw_head(struct app *a, struct pane *self, int y, int height)
 {
+	(void)self;
 	(void)height;
 	const struct dash_feature *f = app_feature(a);
 	if (!f) {
@@ -110,8 +111,9 @@ static void build_gate(struct ui_list *l, const struct dash_feature *f)
 	}
 }
 
-static void build(struct app *a, struct ui_list *l)
+static void build(struct app *a, struct pane *p)
 {
+	struct ui_list *l = &p->list;
 	const struct dash_feature *f = app_feature(a);
 	if (!f)
 		return;
@@ -121,10 +123,10 @@ static void build(struct app *a, struct ui_list *l)
 }
 
 /* Ticks or unticks the item under the cursor, in one transaction. */
-static void toggle(struct app *a)
+static void toggle(struct app *a, struct pane *p)
 {
 	const struct dash_feature *f = app_feature(a);
-	const struct ui_line *line = list_current(&a->lists[PANE_FEATURE]);
+	const struct ui_line *line = list_current(&p->list);
 	if (!f || !line || line->id < CHECK_ID(0) || (size_t)(line->id - CHECK_ID(0)) >= f->nchecks)
 		return;
 	if (opt_bool(&a->c->opt, OPT_READ_ONLY)) {
@@ -152,13 +154,18 @@ static void toggle(struct app *a)
 	app_status(a, false, "%s %s", was ? "unticked" : "ticked", id);
 }
 
-static bool key(struct app *a, enum action act)
+static bool key(struct app *a, struct pane *p, enum action act)
 {
 	if (act == ACT_TOGGLE) {
-		toggle(a);
+		toggle(a, p);
 		return true;
 	}
 	return false;
 }
 
-const struct pane_ops pane_feature = {"feature", "Feature", build, draw_head, key, NULL};
+const struct pane_ops pane_feature = {
+	.title = "Feature",
+	.build = build,
+	.draw_head = draw_head,
+	.key = key,
+};

@@ -40,7 +40,7 @@ snap_field() { printf '%s\n' "$snap" | sed -n "s/^$1 *\([^ ].*\)/\1/p" | head -n
 
 start 120 40
 require "board: tab bar and attention line" tui_wait "Needs attention"
-check "board: every phase column" tui_wait "Testing & Staging"
+check "board: every phase column" tui_wait "Testing & Stag"
 check "board: a card" tui_wait "Loyalty points"
 tui_keys l Enter
 check "drill-down: Enter opens the feature" tui_wait "Order tracking page"
