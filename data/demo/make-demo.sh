@@ -20,7 +20,9 @@ rm -rf "$repo" "$db" "$db-wal" "$db-shm" "$dir/.complete"
 mkdir -p "$repo"
 command -v git >/dev/null 2>&1 || { echo "make-demo: git is not installed" >&2; exit 1; }
 
-now=$(date +%s)
+# SHIPDECK_DEMO_NOW (Unix seconds) pins the demo's clock, so tests can
+# compare whole screens with a dashboard run at the same --now.
+now=${SHIPDECK_DEMO_NOW:-$(date +%s)}
 # t DAYS_AGO HOUR: an instant DAYS_AGO days before today at HOUR:00 UTC
 t() { echo $(( (now / 86400 - $1) * 86400 + $2 * 3600 )); }
 
@@ -103,7 +105,7 @@ branch_work feature/FEAT-21 6 4 FEAT-21 "order tracking page"
 branch_work feature/FEAT-22 5 2 FEAT-22 "dark mode"
 
 # ---- the release database -----------------------------------------------------
-run() { "$sd" --repo "$repo" --db "$db" "$@" >/dev/null; }
+run() { "$sd" --repo "$repo" --db "$db" --now "@$now" "$@" >/dev/null; }
 run feature add "Faster payment retries" --key FEAT-7 --branch feature/FEAT-7 --size small --owner dana
 run feature add "Saved carts" --key FEAT-8 --branch feature/FEAT-8 --size medium --owner priya
 run feature add "Search suggestions" --key FEAT-12 --branch feature/FEAT-12 --size medium --owner sam

@@ -36,6 +36,44 @@ tui_wait() {
 	return 1
 }
 
+# tui_wait_gone TEXT [SECONDS]: waits until the screen no longer shows TEXT.
+tui_wait_gone() {
+	deadline=$(( $(date +%s) + ${2:-10} ))
+	while [ "$(date +%s)" -le "$deadline" ]; do
+		if ! tui_screen | grep -qF -- "$1"; then return 0; fi
+		sleep 0.05
+	done
+	return 1
+}
+
+# tui_wait_same FILE [SECONDS]: waits until the whole screen equals FILE
+# (a saved screen); on a timeout the difference is printed.
+tui_wait_same() {
+	deadline=$(( $(date +%s) + ${2:-10} ))
+	while [ "$(date +%s)" -le "$deadline" ]; do
+		if tui_screen | cmp -s - "$1"; then return 0; fi
+		sleep 0.1
+	done
+	tui_screen | diff "$1" - | sed 's/^/diff: /'
+	return 1
+}
+
+# tui_save FILE: saves the screen once it has stopped changing.
+tui_save() {
+	prev=""
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		cur=$(tui_screen)
+		[ -n "$cur" ] && [ "$cur" = "$prev" ] && break
+		prev=$cur
+		sleep 0.2
+	done
+	tui_screen > "$1"
+}
+
+# tui_tty: the terminal device the dashboard draws on (to scribble on it
+# behind its back, as another program or a line-noise burst would).
+tui_tty() { tui_tmux display-message -p -t t '#{pane_tty}'; }
+
 tui_keys() { tui_tmux send-keys -t t "$@"; }
 
 tui_resize() { tui_tmux resize-window -t t -x "$1" -y "$2"; }
