@@ -74,7 +74,11 @@ static bool needs_attention(const struct dash_feature *f)
 	       (!f->gate_go && (streq(f->phase, "testing") || streq(f->phase, "deployment")));
 }
 
-static void attention_line(struct app *a, int y)
+/* Draws what needs attention: the open incidents and overdue reviews (and
+ * the pane they are in), the features, the window verdict. On one line when
+ * it fits (the features' list gives way first), else the features go on a
+ * second line; returns the lines used. */
+static int attention_line(struct app *a, int y)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int n = 0;
@@ -86,29 +90,41 @@ static void attention_line(struct app *a, int y)
 		sb_add_clean(&sb, f->key ? f->key : f->title);
 		sb_add(&sb, f->overdue ? " overdue" : f->not_ready ? " not ready" : f->manual_stale ? " stale phase" : " no-go");
 	}
-	struct strbuf line = STRBUF_INIT;
+	struct strbuf ops = STRBUF_INIT, rest = STRBUF_INIT, window = STRBUF_INIT;
 	if (a->d.open_incidents)
-		sb_addf(&line, "%zu OPEN INCIDENT%s", a->d.open_incidents, a->d.open_incidents > 1 ? "S" : "");
+		sb_addf(&ops, "%zu OPEN INCIDENT%s", a->d.open_incidents, a->d.open_incidents > 1 ? "S" : "");
 	if (a->d.reviews_overdue)
-		sb_addf(&line, "%s%zu overdue review%s", line.len ? ", " : "", a->d.reviews_overdue,
+		sb_addf(&ops, "%s%zu overdue review%s", ops.len ? ", " : "", a->d.reviews_overdue,
 			a->d.reviews_overdue > 1 ? "s" : "");
-	if (line.len) { /* say where they are in words, and the key in force */
+	if (ops.len) { /* say where they are in words, and the key in force */
 		char key[16];
 		app_action_key(a, ACT_PANE_DEPLOYS, key, sizeof key);
-		sb_addf(&line, " (in %s%s%s)  ", a->panes[PANE_DEPLOYS].ops->title, key[0] ? ", key " : "", key);
+		sb_addf(&ops, " (in %s%s%s)", a->panes[PANE_DEPLOYS].ops->title, key[0] ? ", key " : "", key);
 	}
-	n += (int)(a->d.open_incidents + a->d.reviews_overdue);
-	if (n > (int)(a->d.open_incidents + a->d.reviews_overdue))
-		sb_addf(&line, "Needs attention: %s", sb_str(&sb));
-	else if (n)
-		sb_add(&line, "Needs attention");
-	else
-		sb_add(&line, a->d.nfeatures ? "Nothing needs attention." : "No features yet: shipdeck feature add TITLE --key K --branch B");
+	if (n)
+		sb_addf(&rest, "Needs attention: " FLEX("%s"), sb_str(&sb));
+	else if (!ops.len)
+		sb_add(&rest, a->d.nfeatures ? "Nothing needs attention." : "No features yet: shipdeck feature add TITLE --key K --branch B");
 	if (a->d.has_window)
-		sb_addf(&line, "   Window: %s", window_verdict_id(a->d.window.verdict));
-	draw_text(a, y, 0, COLS, n ? ROLE_WARN : ROLE_GOOD, sb_str(&line));
+		sb_addf(&window, "   Window: %s", window_verdict_id(a->d.window.verdict));
+	enum role r = n || ops.len ? ROLE_WARN : ROLE_GOOD;
+	int used = 1;
+	struct strbuf line = STRBUF_INIT;
+	sb_addf(&line, "%s%s%s", sb_str(&ops), ops.len && rest.len ? "  " : "", sb_str(&rest));
+	if (ops.len && n && text_width(sb_str(&ops)) + 19 + 12 + text_width(sb_str(&window)) > COLS) {
+		sb_reset(&line);
+		sb_addf(&line, "%s%s", sb_str(&ops), sb_str(&window));
+		draw_text(a, y + used++, 2, COLS - 2, r, sb_str(&rest));
+	} else {
+		sb_add(&line, sb_str(&window));
+	}
+	draw_text(a, y, 0, COLS, r, sb_str(&line));
 	sb_free(&sb);
+	sb_free(&ops);
+	sb_free(&rest);
+	sb_free(&window);
 	sb_free(&line);
+	return used;
 }
 
 /* "d6/28": day 6 in this phase, 28 days expected at most (the legend). */
@@ -228,11 +244,11 @@ static void draw_body(struct app *a, struct pane *p, int y, int height)
 {
 	struct board_state *s = p->state;
 	clamp_cursor(a, s);
-	attention_line(a, y);
+	int top = attention_line(a, y);
 	int w = COLS / PHASE_COUNT;
 	int lines = card_lines(a, w - 1);
 	for (int c = 0; c < PHASE_COUNT; c++)
-		draw_column(a, s, c, y + 1, height - 2, c * w, w - 1, lines);
+		draw_column(a, s, c, y + top, height - top - 1, c * w, w - 1, lines);
 	draw_legend(a, y + height - 1);
 }
 

@@ -7,8 +7,8 @@
 # commit it). Pins: at 80x24 every pane keeps its status words and figures
 # (FAILED and the failure kind, card figures, tiers) and names give way
 # first; board cards have a legend, also in ?; the attention line names its
-# pane in words, with the key in force; a long repository name is cut before
-# "? Help" falls off the tab bar; ? lists the keys in force after "keys" in
+# pane in words, with the key in force, and keeps the window verdict; a long
+# repository name is cut before "? Help" falls off the tab bar; ? lists the keys in force after "keys" in
 # the config rebinds them (and a rebound key leaves the action it came from);
 # a filter is per list and shown in the status bar while it is on; a resize,
 # Ctrl-L and r leave exactly the screen a fresh start at that size shows,
@@ -95,6 +95,8 @@ check "board 80x24: the no-go mark stays on a card (FEAT-15, testing)" screen_ma
 check "board 80x24: the card legend" tui_wait "d6/28 day 6 of 28 in phase  P/D planning/pre-deploy ticks"
 check "board 80x24: the attention line names the Deploys pane in words" \
 	line_has "OPEN INCIDENT" "(in Deploys, key 5)"
+check "board 80x24: ... and keeps the window verdict whole" line_has "OPEN INCIDENT" "Window: good"
+check "board 80x24: the features needing attention on the next line" tui_wait "  Needs attention: FEAT-12 overdue"
 check "tab bar 80x24: every tab, ? Help last" tabs_whole
 tui_keys 5
 tui_wait "Production deployments" >/dev/null
