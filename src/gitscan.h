@@ -44,6 +44,7 @@ struct gitscan_result {
 	size_t commits_walked;        /* commits read from the repository this run */
 	size_t commits_known;         /* commits of the history (walked or cached) */
 	bool from_cache;              /* true when nothing had to be walked */
+	bool cache_busy;              /* the cache could not be saved: the database stayed busy */
 	char **warnings;              /* e.g. shallow clone, no matching tags */
 	size_t nwarnings;
 	char **strings;               /* owns deploys[i].ref and .commit */
@@ -52,7 +53,10 @@ struct gitscan_result {
 };
 
 /* Scans the repository at repo_path, using and updating the git cache in st
- * (one transaction; st may be NULL or read-only: nothing is cached then).
+ * (st may be NULL or read-only: nothing is cached then). The cache is read
+ * in one read transaction and written in one short write transaction after
+ * the walk, so other writers never wait on a walk; a database that stays
+ * busy leaves the cache unsaved (cache_busy), not the scan failed.
  * 0 ok, -1 with a one-line message in err. */
 int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_opts *o,
 		 struct gitscan_result *out, char *err, size_t errlen);

@@ -28,7 +28,7 @@ const char *const store_record_tables[] = {
 };
 
 static const char *const cache_tables[] = {
-	"git_meta", "git_refs", "git_deploys", "git_commits", "git_reverts", NULL,
+	"git_meta", "git_refs", "git_deploys", "git_commits", "git_reverts", "git_missing", NULL,
 };
 
 /* vsnprintf into the error buffer; a long path is cut, never overflowed. */
@@ -376,6 +376,17 @@ int store_commit(struct store *st)
 		return -1;
 	}
 	return 0;
+}
+
+bool store_busy(const struct store *st)
+{
+	int code = st->db ? sqlite3_errcode(st->db) & 0xff : SQLITE_OK;
+	return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
+void store_set_busy_timeout(struct store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms);
 }
 
 void store_rollback(struct store *st)

@@ -16,6 +16,19 @@ bool store_git_writable(const struct store *st)
 	return !st->readonly;
 }
 
+int store_git_read_begin(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		return 0;
+	return store_exec(st, "BEGIN") == 0 ? 1 : -1;
+}
+
+void store_git_read_end(struct store *st, int started)
+{
+	if (started > 0)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+}
+
 char *store_git_meta_get(struct store *st, const char *key)
 {
 	sqlite3_stmt *s = store_prepare(st, "SELECT value FROM git_meta WHERE key = ?");
@@ -304,8 +317,56 @@ int store_git_reverts_save(struct store *st, const struct git_revert_row *rows, 
 	return rc;
 }
 
+int store_git_missing_load(struct store *st, struct git_missing_row **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = store_prepare(st, "SELECT sha, kind, seq FROM git_missing ORDER BY kind, seq, sha");
+	if (!s)
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(s, 0) != 20)
+			continue; /* not ours: dropped, and the next walk finds it again */
+		struct git_missing_row r = {.seq = sqlite3_column_int(s, 2)};
+		memcpy(r.sha, sqlite3_column_blob(s, 0), 20);
+		const unsigned char *kind = sqlite3_column_text(s, 1);
+		r.deploy = kind && strcmp((const char *)kind, "deploy") == 0;
+		VEC_PUSH(*out, *n, cap, r);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return store_fail(st, "git_missing");
+	}
+	return 0;
+}
+
+int store_git_missing_save(struct store *st, const struct git_missing_row *rows, size_t n)
+{
+	if (store_exec(st, "DELETE FROM git_missing") != 0)
+		return -1;
+	sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO git_missing (sha, kind, seq) VALUES (?, ?, ?)");
+	if (!s)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sqlite3_bind_blob(s, 1, rows[i].sha, 20, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, rows[i].deploy ? "deploy" : "walk", -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 3, rows[i].seq);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = store_fail(st, "git_missing");
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int store_git_clear(struct store *st)
 {
 	return store_exec(st, "DELETE FROM git_meta; DELETE FROM git_refs; DELETE FROM git_deploys;"
-			  " DELETE FROM git_commits; DELETE FROM git_reverts;");
+			  " DELETE FROM git_commits; DELETE FROM git_reverts; DELETE FROM git_missing;");
 }
