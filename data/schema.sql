@@ -189,30 +189,3 @@ CREATE TABLE git_reverts (
 	author_time INTEGER NOT NULL,
 	PRIMARY KEY (revert_sha, target)
 ) STRICT;
-
--- migration 2
--- Snapshots running at once could each store the same inferred phase
--- change (issue 13: 75 rows instead of 15); writers now re-check under the
--- write lock. This keeps the first row of each automatic event and drops
--- the copies (manual events are each a person's act and are kept).
-DELETE FROM feature_events WHERE manual = 0 AND id NOT IN
-	(SELECT min(id) FROM feature_events WHERE manual = 0 GROUP BY feature_id, phase, at);
--- Commits the last scan wanted and could not read: a deployment's own
--- commit this clone does not have yet (kind 'deploy'), or a commit the walk
--- reached that is missing or damaged (kind 'walk'). seq is the deployment
--- that wanted it first (-1: the unshipped walk). When one of them can be
--- read again (a fetch brought it), the scan recomputes from that seq, so
--- the cache never keeps "ships nothing" for a commit that has arrived.
-CREATE TABLE git_missing (
-	sha         BLOB NOT NULL,
-	kind        TEXT NOT NULL
-	            CONSTRAINT kind CHECK (kind IN ('deploy', 'walk')),
-	seq         INTEGER NOT NULL,
-	PRIMARY KEY (sha, kind)
-) STRICT;
--- git_meta gains 'view' (a hash of what shapes the history beyond the refs:
--- .git/shallow, .git/info/grafts and refs/replace; a change rescans from
--- scratch) and 'generation' (counts the cache's writes, so a scan that read
--- the cache before another one wrote it does not write its now stale delta).
--- A cache written by an older shipdeck has neither: the next scan rebuilds it.
-DELETE FROM git_meta;

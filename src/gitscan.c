@@ -785,8 +785,9 @@ static int load_commit_row(void *arg, const struct git_commit_row *r)
 	return 0;
 }
 
-/* A warm start's loader: the cached commits go straight into the result
- * (no index, no copy), the shipped ones with at most one parent as changes. */
+/* A warm start's loader: the cached commits go straight into the result,
+ * the shipped ones with at most one parent as changes, and into the map
+ * (not indexed: gitscan_first_deploys indexes it if it is ever asked). */
 static int load_change_row(void *arg, const struct git_commit_row *r)
 {
 	struct scan *s = arg;
@@ -795,7 +796,7 @@ static int load_change_row(void *arg, const struct git_commit_row *r)
 	if (r->seq >= 0 && r->parents <= 1)
 		out->changes[out->nchanges++] = (struct dora_change){
 			.deploy = r->seq, .author_time = r->author_time, .commit_time = r->commit_time};
-	return 0;
+	return load_commit_row(&s->map, r);
 }
 
 /* Loads the cached commits: into the result when nothing changed (warm),
@@ -806,11 +807,11 @@ static int load_commits(struct scan *s, struct store *st, bool warm)
 	if (store_git_commits_count(st, &total) != 0)
 		return -1;
 	int rc;
+	grow_array((void **)&s->map.e, &s->map.cap, total + 1, sizeof *s->map.e);
 	if (warm) {
 		s->out->changes = xmalloc((total + 1) * sizeof *s->out->changes);
 		rc = store_git_commits_load(st, load_change_row, s);
 	} else {
-		grow_array((void **)&s->map.e, &s->map.cap, total + 1, sizeof *s->map.e);
 		rc = store_git_commits_load(st, load_commit_row, &s->map);
 	}
 	if (rc != 0)
@@ -1276,15 +1277,10 @@ int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_o
 	cache_commits(true);
 done:
 	if (rc == 0) {
-		/* kept for gitscan_first_deploy: indexed, as a warm start loads the
-		 * cache without building the slots */
+		/* kept for gitscan_first_deploys: this run's own view, never a
+		 * re-read of a cache another process may have rewritten since */
 		out->shipped = xmalloc(sizeof *out->shipped);
 		*out->shipped = s.map;
-		size_t nslot = 1024;
-		while (nslot < 2 * s.map.n)
-			nslot *= 2;
-		if (out->shipped->nslot < 2 * s.map.n || !out->shipped->slot)
-			cmap_rehash(out->shipped, nslot);
 		memset(&s.map, 0, sizeof s.map);
 	}
 	cmap_free(&s.map);
@@ -1309,46 +1305,23 @@ done:
 	return rc;
 }
 
-struct ship_query {
-	const git_oid *ids;
-	size_t n;
-	int *out;
-};
-
-static int answer_ship_row(void *arg, const struct git_commit_row *row)
+int gitscan_first_deploys(const struct gitscan_result *r, const char *const *hex, size_t n, int *out)
 {
-	struct ship_query *q = arg;
-	for (size_t i = 0; i < q->n; i++)
-		if (memcmp(q->ids[i].id, row->sha, GIT_OID_RAWSZ) == 0)
-			q->out[i] = row->seq;
-	return 0;
-}
-
-int gitscan_first_deploys(struct store *st, const struct gitscan_result *r,
-			  const char *const *hex, size_t n, int *out)
-{
-	git_oid *ids = xcalloc(n + 1, sizeof *ids);
-	bool any = false;
+	struct cmap *m = r->shipped;
+	if (m && m->n && !m->slot) { /* a warm start's map: indexed on first use */
+		size_t nslot = 1024;
+		while (nslot < 2 * (m->n + 1))
+			nslot *= 2;
+		cmap_rehash(m, nslot);
+	}
 	for (size_t i = 0; i < n; i++) {
-		out[i] = -1;
-		if (hex[i] && hex[i][0] && git_oid_fromstr(&ids[i], hex[i]) == 0)
-			any = true;
-	}
-	int rc = 0;
-	if (any && r->shipped && r->shipped->n) {
-		for (size_t i = 0; i < n; i++) {
-			long k = hex[i] && hex[i][0] ? cmap_find(r->shipped, &ids[i]) : -1;
-			out[i] = k < 0 ? -1 : (int)r->shipped->e[k].seq;
-		}
-	} else if (any && st) {
-		struct ship_query q = {ids, n, out};
-		rc = store_git_commits_load(st, answer_ship_row, &q);
-	}
-	for (size_t i = 0; i < n; i++)
+		git_oid id;
+		long k = m && hex[i] && hex[i][0] && git_oid_fromstr(&id, hex[i]) == 0 ? cmap_find(m, &id) : -1;
+		out[i] = k < 0 ? -1 : (int)m->e[k].seq;
 		if (out[i] >= (int)r->ndeploys)
 			out[i] = -1;
-	free(ids);
-	return rc;
+	}
+	return 0;
 }
 
 void gitscan_result_free(struct gitscan_result *r)

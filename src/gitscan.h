@@ -63,10 +63,11 @@ int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_o
 /* Frees everything a result owns and zeroes it. */
 void gitscan_result_free(struct gitscan_result *r);
 /* For each commit (40 hex, or ""), the index (into r->deploys) of the
- * deployment that first shipped it, or -1: from the scan's own map, or on a
- * warm start from the cache in st (one pass), so no graph walk is needed. */
-int gitscan_first_deploys(struct store *st, const struct gitscan_result *r,
-			  const char *const *hex, size_t n, int *out);
+ * deployment that first shipped it, or -1: from the scan's own map (a warm
+ * start's is indexed on the first call), so no graph walk is needed and
+ * the answer is that of the scan even if another process has rewritten the
+ * cache since. Returns 0. */
+int gitscan_first_deploys(const struct gitscan_result *r, const char *const *hex, size_t n, int *out);
 /* Resolves a ref (tag, branch, commit prefix) to 40 hex; 0 ok, -1 with message. */
 int gitscan_resolve(const char *repo_path, const char *ref, char out[41], char *err, size_t errlen);
 /* True when the tag's short name is a deployment under pattern (NULL: the default). */

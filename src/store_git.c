@@ -317,56 +317,55 @@ int store_git_reverts_save(struct store *st, const struct git_revert_row *rows, 
 	return rc;
 }
 
+/* The missing commits live in git_meta ("missing": one line "deploy|walk
+ * SEQ HEX" each): a cache fact like the others, so the schema (and the
+ * export's version) does not change for it. */
 int store_git_missing_load(struct store *st, struct git_missing_row **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s = store_prepare(st, "SELECT sha, kind, seq FROM git_missing ORDER BY kind, seq, sha");
-	if (!s)
-		return -1;
+	char *text = store_git_meta_get(st, "missing");
 	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(s, 0) != 20)
-			continue; /* not ours: dropped, and the next walk finds it again */
-		struct git_missing_row r = {.seq = sqlite3_column_int(s, 2)};
-		memcpy(r.sha, sqlite3_column_blob(s, 0), 20);
-		const unsigned char *kind = sqlite3_column_text(s, 1);
-		r.deploy = kind && strcmp((const char *)kind, "deploy") == 0;
-		VEC_PUSH(*out, *n, cap, r);
+	for (const char *p = text; p && *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char kind[8], hex[41];
+		int seq;
+		struct git_missing_row r = {0};
+		bool ok = len < 80 && sscanf(p, "%7s %d %40s", kind, &seq, hex) == 3 && strlen(hex) == 40;
+		for (int i = 0; ok && i < 20; i++) {
+			unsigned v;
+			ok = sscanf(hex + 2 * i, "%2x", &v) == 1;
+			r.sha[i] = (unsigned char)v;
+		}
+		if (ok && (strcmp(kind, "deploy") == 0 || strcmp(kind, "walk") == 0)) {
+			r.deploy = kind[0] == 'd';
+			r.seq = seq;
+			VEC_PUSH(*out, *n, cap, r); /* anything else is not ours: dropped */
+		}
+		p += len + (eol != NULL);
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return store_fail(st, "git_missing");
-	}
+	free(text);
 	return 0;
 }
 
 int store_git_missing_save(struct store *st, const struct git_missing_row *rows, size_t n)
 {
-	if (store_exec(st, "DELETE FROM git_missing") != 0)
-		return -1;
-	sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO git_missing (sha, kind, seq) VALUES (?, ?, ?)");
-	if (!s)
-		return -1;
-	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		sqlite3_bind_blob(s, 1, rows[i].sha, 20, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, rows[i].deploy ? "deploy" : "walk", -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 3, rows[i].seq);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			rc = store_fail(st, "git_missing");
-		sqlite3_reset(s);
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, "");
+	for (size_t i = 0; i < n; i++) {
+		sb_addf(&sb, "%s %d ", rows[i].deploy ? "deploy" : "walk", (int)rows[i].seq);
+		for (int k = 0; k < 20; k++)
+			sb_addf(&sb, "%02x", rows[i].sha[k]);
+		sb_add(&sb, "\n");
 	}
-	sqlite3_finalize(s);
+	int rc = store_git_meta_set(st, "missing", sb_str(&sb));
+	sb_free(&sb);
 	return rc;
 }
 
 int store_git_clear(struct store *st)
 {
 	return store_exec(st, "DELETE FROM git_meta; DELETE FROM git_refs; DELETE FROM git_deploys;"
-			  " DELETE FROM git_commits; DELETE FROM git_reverts; DELETE FROM git_missing;");
+			  " DELETE FROM git_commits; DELETE FROM git_reverts;");
 }

@@ -46,8 +46,10 @@ struct git_deploy_row {
 	int64_t time;
 };
 
-/* One commit the last scan wanted and could not read (see data/schema.sql,
- * git_missing): kind deploy (a deployment's own commit) or walk. */
+/* One commit the last scan wanted and could not read: a deployment's own
+ * commit (deploy) or one the walk reached (walk); seq is the deployment
+ * that wanted it first, -1 for the unshipped walk. When it can be read
+ * again, the scan recomputes from seq. */
 struct git_missing_row {
 	unsigned char sha[20];
 	bool deploy;

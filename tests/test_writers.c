@@ -1,8 +1,7 @@
 /* test_writers — pins issue 13's writers on a shared database: (1) twelve
  * snapshot processes started at once on a new database store each
  * inferred phase change once (15 events, hand-worked below; the race
- * stored up to 75), and migration 2 drops the copies the race left in an
- * older database; (2) a tick, a build import and a deployment record made
+ * stored up to 75); (2) a tick, a build import and a deployment record made
  * while `sync --full` is in the middle of its walk land at once, and the
  * sync still finishes: the walk holds no write lock. To be sure the writes
  * happen mid-walk, whatever the machine's load, the walk is paused at a
@@ -16,7 +15,6 @@
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +24,6 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "store.h"
 #include "util.h"
 
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -125,41 +122,6 @@ Test(writers, twelve_snapshots_at_once_store_each_phase_change_once)
 	/* and one more snapshot adds nothing */
 	free(run_ok(ARGS("--repo", repo, "--db", db, NOW, "snapshot", "--format", "json")));
 	cr_assert_eq(exported_events(), 15);
-}
-
-Test(writers, migration_2_drops_the_copies_the_race_left)
-{
-	/* A version-1 database with feature 1's automatic "testing" event
-	 * stored three times, "planning" once, and two identical manual
-	 * events (kept: each is someone's act): 2 automatic + 2 manual = 4. */
-	char err[512];
-	struct store *st = store_open(db, STORE_CREATE, err, sizeof err);
-	cr_assert_not_null(st, "%s", err);
-	store_close(st);
-	sqlite3 *h;
-	cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
-	const char *sql =
-		"DROP TABLE git_missing; PRAGMA user_version = 1;"
-		"INSERT INTO features (id, title, created_at) VALUES (1, 'A', 1767225600);"
-		"INSERT INTO feature_events (feature_id, phase, at, evidence_kind, manual) VALUES"
-		" (1, 'planning', 1767225600, 'created', 0),"
-		" (1, 'testing', 1767312000, 'merge', 0), (1, 'testing', 1767312000, 'merge', 0),"
-		" (1, 'testing', 1767312000, 'merge', 0),"
-		" (1, 'testing', 1767398400, 'manual', 1), (1, 'testing', 1767398400, 'manual', 1);";
-	cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
-	sqlite3_close(h);
-	st = store_open(db, STORE_CREATE, err, sizeof err);
-	cr_assert_not_null(st, "%s", err);
-	struct feature_event *ev;
-	size_t n;
-	cr_assert_eq(store_events_list(st, 1, &ev, &n), 0);
-	cr_assert_eq(n, 4);
-	size_t manual = 0;
-	for (size_t i = 0; i < n; i++)
-		manual += ev[i].manual;
-	cr_assert_eq(manual, 2);
-	feature_events_free(ev, n);
-	store_close(st);
 }
 
 /* ---- writers during a walk ------------------------------------------------------------ */
