@@ -15,19 +15,23 @@
  * it compares the ref tips and copies the cached commits into the result. */
 #include "gitscan.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <git2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store_git.h"
 #include "store.h"
 #include "timeutil.h"
 #include "util.h"
 
-#define CACHE_FORMAT "1"
+#define CACHE_FORMAT "2"
 #define REVERT_MARK "This reverts commit "
 
 /* ---- commits: a vector plus an open-addressing index ------------------- */
@@ -140,10 +144,33 @@ struct dep {
 	int64_t record_id;
 };
 
+/* A commit whose parents the repository says are other than its own:
+ * a line of .git/info/grafts, or a shallow clone's cut (no parents). */
+struct graft {
+	git_oid id;
+	git_oid *parents;
+	size_t nparents;
+	size_t line;          /* the order read: the first graft of a commit wins */
+};
+
+/* refs/replace/<from> names the object read in place of from. */
+struct replacement {
+	git_oid from, to;
+};
+
 struct scan {
 	git_repository *repo;
 	git_odb *odb;
 	struct cmap map;
+	struct graft *grafts;          /* by id */
+	size_t ngrafts, capgrafts;
+	struct replacement *repl;      /* by from */
+	size_t nrepl, caprepl;
+	char view[GIT_OID_HEXSZ + 1];  /* hash of shallow, grafts and replace refs */
+	struct cmap walk_missed;       /* commits the walk could not read; seq: first to want it */
+	struct git_missing_row *dep_missed; /* deployments whose own commit is absent */
+	size_t ndep_missed, capdep_missed;
+	int64_t generation;            /* of the cache this run read */
 	struct git_revert_row *revs;
 	size_t nrevs, caprevs;
 	git_oid *stack;
@@ -154,7 +181,6 @@ struct scan {
 	struct dep *deps;
 	size_t ndeps, capdeps;
 	size_t walked;
-	size_t missing;
 	size_t ntags;
 	struct gitscan_result *out;
 	size_t capwarn;
@@ -248,31 +274,88 @@ static void push(struct scan *s, const git_oid *id)
 		VEC_PUSH(s->stack, s->nstack, s->capstack, *id);
 }
 
+static int cmp_replacement(const void *a, const void *b)
+{
+	return git_oid_cmp(&((const struct replacement *)a)->from, &((const struct replacement *)b)->from);
+}
+
+static int cmp_graft(const void *a, const void *b)
+{
+	return git_oid_cmp(&((const struct graft *)a)->id, &((const struct graft *)b)->id);
+}
+
+static int cmp_graft_line(const void *a, const void *b)
+{
+	const struct graft *x = a, *y = b;
+	int c = git_oid_cmp(&x->id, &y->id);
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* The object git reads for id: a replacement's, followed as git does
+ * (a replacement may itself be replaced, up to 5 deep). */
+static const git_oid *replaced(const struct scan *s, const git_oid *id)
+{
+	for (int depth = 0; s->nrepl && depth < 5; depth++) {
+		struct replacement key = {.from = *id};
+		const struct replacement *r = search_array(&key, s->repl, s->nrepl, sizeof *s->repl,
+							   cmp_replacement);
+		if (!r)
+			break;
+		id = &r->to;
+	}
+	return id;
+}
+
+static const struct graft *graft_of(const struct scan *s, const git_oid *id)
+{
+	if (!s->ngrafts)
+		return NULL;
+	struct graft key = {.id = *id};
+	return search_array(&key, s->grafts, s->ngrafts, sizeof *s->grafts, cmp_graft);
+}
+
+static bool commit_exists(const struct scan *s, const git_oid *id)
+{
+	return git_odb_exists(s->odb, replaced(s, id)) != 0;
+}
+
+/* Remembers a commit the walk wanted and could not read, with the first
+ * deployment that wanted it: when it arrives, the cache is recomputed from
+ * there (see the top of this file). */
+static void walk_missed(struct scan *s, const git_oid *id, int32_t seq)
+{
+	if (cmap_find(&s->walk_missed, id) < 0)
+		cmap_add(&s->walk_missed, &(struct centry){.id = *id, .seq = seq});
+}
+
 /* Reads one commit: parents onto the stack, times, revert lines. Only the
  * raw object is read (no parsed git_commit), which keeps the walk close to
- * the cost of inflating the object. */
+ * the cost of inflating the object. As git log does, a replacement
+ * (refs/replace) is read in the commit's place and a graft or a shallow
+ * cut gives its parents. */
 static void visit(struct scan *s, const git_oid *id, int32_t seq)
 {
 	git_odb_object *obj;
-	if (git_odb_read(&obj, s->odb, id) != 0) {
-		s->missing++; /* a shallow clone's cut: the commit is a root */
+	if (git_odb_read(&obj, s->odb, replaced(s, id)) != 0) {
+		walk_missed(s, id, seq); /* missing or damaged */
 		return;
 	}
 	if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
 		git_odb_object_free(obj);
 		return;
 	}
+	const struct graft *graft = graft_of(s, id);
 	const char *p = git_odb_object_data(obj);
 	const char *end = p + git_odb_object_size(obj);
 	struct centry c = {.id = *id, .seq = seq, .fresh = true};
-	unsigned parents = 0;
+	size_t parents = 0;
 	while (p < end && *p != '\n') {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol)
 			eol = end;
 		if (eol - p >= 47 && memcmp(p, "parent ", 7) == 0) {
 			git_oid pid;
-			if (git_oid_fromstrn(&pid, p + 7, GIT_OID_HEXSZ) == 0) {
+			if (!graft && git_oid_fromstrn(&pid, p + 7, GIT_OID_HEXSZ) == 0) {
 				push(s, &pid);
 				parents++;
 			}
@@ -283,6 +366,10 @@ static void visit(struct scan *s, const git_oid *id, int32_t seq)
 		}
 		p = eol + 1;
 	}
+	for (size_t i = 0; graft && i < graft->nparents; i++)
+		push(s, &graft->parents[i]);
+	if (graft)
+		parents = graft->nparents;
 	c.parents = parents > UINT16_MAX ? UINT16_MAX : (uint16_t)parents;
 	cmap_add(&s->map, &c);
 	s->walked++;
@@ -315,8 +402,19 @@ static int cmp_ref_row(const void *a, const void *b)
 	return strcmp(((const struct git_ref_row *)a)->name, ((const struct git_ref_row *)b)->name);
 }
 
+/* refs/replace/<40 hex>, as git reads it unless GIT_NO_REPLACE_OBJECTS is set. */
+static void add_replacement(struct scan *s, const char *hex, const git_oid *to)
+{
+	struct replacement r = {.to = *to};
+	if (getenv("GIT_NO_REPLACE_OBJECTS") || strlen(hex) != GIT_OID_HEXSZ ||
+	    git_oid_fromstr(&r.from, hex) != 0)
+		return;
+	VEC_PUSH(s->repl, s->nrepl, s->caprepl, r);
+}
+
 /* Lists refs/heads, refs/remotes and refs/tags (spec §0); pull-request refs,
- * notes and the stash are not history. */
+ * notes and the stash are not history. refs/replace/ changes what a commit
+ * reads as (see visit). */
 static int list_refs(struct scan *s, char *err, size_t errlen)
 {
 	git_reference_iterator *it;
@@ -331,6 +429,8 @@ static int list_refs(struct scan *s, char *err, size_t errlen)
 		if (git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC) {
 			if (streq(name, "refs/remotes/origin/HEAD"))
 				s->origin_head = xstrdup(git_reference_symbolic_target(ref));
+		} else if (str_starts(name, "refs/replace/") && git_reference_target(ref)) {
+			add_replacement(s, name + strlen("refs/replace/"), git_reference_target(ref));
 		} else if (history_ref(name) && git_reference_target(ref)) {
 			struct git_ref_row r = {.name = xstrdup(name), .time = SD_NO_TIME};
 			git_oid_tostr(r.target, sizeof r.target, git_reference_target(ref));
@@ -346,7 +446,115 @@ static int list_refs(struct scan *s, char *err, size_t errlen)
 		return -1;
 	}
 	sort_array(s->refs, s->nrefs, sizeof *s->refs, cmp_ref_row);
+	sort_array(s->repl, s->nrepl, sizeof *s->repl, cmp_replacement);
 	return 0;
+}
+
+/* ---- the view of history beyond the refs ------------------------------------ */
+
+/* A file of the repository's own (shallow, info/grafts): "" when absent;
+ * -1 when it cannot be read or is not a regular file (a FIFO would hang the
+ * scan). The size cap is far beyond any real one. */
+static int read_git_file(struct scan *s, const char *name, struct strbuf *out, char *err, size_t errlen)
+{
+	char *path = xasprintf("%s%s", git_repository_commondir(s->repo), name);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	int rc = 0;
+	struct stat sb;
+	if (fd < 0) {
+		if (errno != ENOENT) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			rc = -1;
+		}
+	} else if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > (off_t)256 << 20) {
+		snprintf(err, errlen, "%s: not a regular file of a sane size", path);
+		rc = -1;
+	} else {
+		char buf[65536];
+		ssize_t n;
+		while ((n = read(fd, buf, sizeof buf)) > 0)
+			sb_addn(out, buf, (size_t)n);
+		if (n < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			rc = -1;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return rc;
+}
+
+/* Adds one graft per line: "<commit> [<parent>...]" (info/grafts) or
+ * "<commit>" (shallow: a cut, no parents). */
+static void add_grafts(struct scan *s, const char *text)
+{
+	for (const char *p = text; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		struct graft g = {0};
+		size_t cap = 0;
+		bool ok = *p != '#' && len >= GIT_OID_HEXSZ && git_oid_fromstrn(&g.id, p, GIT_OID_HEXSZ) == 0;
+		for (size_t i = GIT_OID_HEXSZ; ok && i < len; i += GIT_OID_HEXSZ + 1) {
+			git_oid parent;
+			ok = p[i] == ' ' && i + 1 + GIT_OID_HEXSZ <= len &&
+			     git_oid_fromstrn(&parent, p + i + 1, GIT_OID_HEXSZ) == 0;
+			if (ok)
+				VEC_PUSH(g.parents, g.nparents, cap, parent);
+		}
+		g.line = s->ngrafts;
+		if (ok)
+			VEC_PUSH(s->grafts, s->ngrafts, s->capgrafts, g);
+		else
+			free(g.parents);
+		p += len + (eol != NULL);
+	}
+}
+
+/* Sorts the grafts by commit; a commit grafted twice keeps its first graft,
+ * as git keeps info/grafts over the shallow file. */
+static void sort_grafts(struct scan *s)
+{
+	sort_array(s->grafts, s->ngrafts, sizeof *s->grafts, cmp_graft_line);
+	size_t j = 0;
+	for (size_t i = 0; i < s->ngrafts; i++) {
+		if (j && git_oid_equal(&s->grafts[j - 1].id, &s->grafts[i].id))
+			free(s->grafts[i].parents);
+		else
+			s->grafts[j++] = s->grafts[i];
+	}
+	s->ngrafts = j;
+}
+
+/* Reads the grafts and the shallow cut, and hashes them with the
+ * replacements into s->view: a cache computed under another view is
+ * rebuilt, as any of them can change what every deployment ships. */
+static int read_view(struct scan *s, char *err, size_t errlen)
+{
+	struct strbuf grafts = STRBUF_INIT, shallow = STRBUF_INIT, all = STRBUF_INIT;
+	int rc = read_git_file(s, "info/grafts", &grafts, err, errlen);
+	if (rc == 0)
+		rc = read_git_file(s, "shallow", &shallow, err, errlen);
+	if (rc == 0) {
+		add_grafts(s, sb_str(&grafts));
+		add_grafts(s, sb_str(&shallow));
+		sort_grafts(s);
+		sb_addf(&all, "grafts %zu\n%s\nshallow %zu\n%s\nreplace %zu\n", grafts.len, sb_str(&grafts),
+			shallow.len, sb_str(&shallow), s->nrepl);
+		for (size_t i = 0; i < s->nrepl; i++) {
+			char from[GIT_OID_HEXSZ + 1], to[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(from, sizeof from, &s->repl[i].from);
+			git_oid_tostr(to, sizeof to, &s->repl[i].to);
+			sb_addf(&all, "%s %s\n", from, to);
+		}
+		git_oid h;
+		git_odb_hash(&h, all.buf ? all.buf : "", all.len, GIT_OBJECT_BLOB);
+		git_oid_tostr(s->view, sizeof s->view, &h);
+	}
+	sb_free(&grafts);
+	sb_free(&shallow);
+	sb_free(&all);
+	return rc;
 }
 
 /* What a tag names: the commit it peels to and its time (tagger date of an
@@ -577,8 +785,9 @@ static int load_commit_row(void *arg, const struct git_commit_row *r)
 	return 0;
 }
 
-/* A warm start's loader: the cached commits go straight into the result
- * (no index, no copy), the shipped ones with at most one parent as changes. */
+/* A warm start's loader: the cached commits go straight into the result,
+ * the shipped ones with at most one parent as changes, and into the map
+ * (not indexed: gitscan_first_deploys indexes it if it is ever asked). */
 static int load_change_row(void *arg, const struct git_commit_row *r)
 {
 	struct scan *s = arg;
@@ -587,7 +796,7 @@ static int load_change_row(void *arg, const struct git_commit_row *r)
 	if (r->seq >= 0 && r->parents <= 1)
 		out->changes[out->nchanges++] = (struct dora_change){
 			.deploy = r->seq, .author_time = r->author_time, .commit_time = r->commit_time};
-	return 0;
+	return load_commit_row(&s->map, r);
 }
 
 /* Loads the cached commits: into the result when nothing changed (warm),
@@ -598,11 +807,11 @@ static int load_commits(struct scan *s, struct store *st, bool warm)
 	if (store_git_commits_count(st, &total) != 0)
 		return -1;
 	int rc;
+	grow_array((void **)&s->map.e, &s->map.cap, total + 1, sizeof *s->map.e);
 	if (warm) {
 		s->out->changes = xmalloc((total + 1) * sizeof *s->out->changes);
 		rc = store_git_commits_load(st, load_change_row, s);
 	} else {
-		grow_array((void **)&s->map.e, &s->map.cap, total + 1, sizeof *s->map.e);
 		rc = store_git_commits_load(st, load_commit_row, &s->map);
 	}
 	if (rc != 0)
@@ -617,13 +826,19 @@ static int load_commits(struct scan *s, struct store *st, bool warm)
 }
 
 /* The length of the deployment order the cache shares with this run (-1:
- * no usable cache); *ncached_deps is the cached order's length. */
+ * no usable cache: none, another format, or computed under another view of
+ * the history); *ncached_deps is the cached order's length. */
 static int cached_order(struct scan *s, struct store *st, size_t *ncached_deps)
 {
 	*ncached_deps = 0;
 	char *format = store_git_meta_get(st, "format");
-	bool ok = format && streq(format, CACHE_FORMAT);
+	char *view = store_git_meta_get(st, "view");
+	char *gen = store_git_meta_get(st, "generation");
+	bool ok = format && streq(format, CACHE_FORMAT) && view && streq(view, s->view);
+	s->generation = gen ? strtoll(gen, NULL, 10) : 0;
 	free(format);
+	free(view);
+	free(gen);
 	if (!ok)
 		return -1;
 	char (*cdeps)[41];
@@ -638,10 +853,36 @@ static int cached_order(struct scan *s, struct store *st, size_t *ncached_deps)
 	return (int)common;
 }
 
+/* Loads the commits the cache could not read, and checks whether any can
+ * be read now (a fetch, an unshallow, a repaired object store). Returns the
+ * first deployment whose walk must run again: INT32_MAX for none, -1 when
+ * only the unshipped walk is concerned. */
+static int32_t missing_arrived(struct scan *s, struct store *st, int *rc)
+{
+	struct git_missing_row *rows;
+	size_t n;
+	*rc = store_git_missing_load(st, &rows, &n);
+	int32_t from = INT32_MAX;
+	for (size_t i = 0; *rc == 0 && i < n; i++) {
+		git_oid id;
+		memcpy(id.id, rows[i].sha, GIT_OID_RAWSZ);
+		if (commit_exists(s, &id)) {
+			if (rows[i].seq < from)
+				from = rows[i].seq;
+		} else if (rows[i].deploy) {
+			VEC_PUSH(s->dep_missed, s->ndep_missed, s->capdep_missed, rows[i]);
+		} else {
+			walk_missed(s, &id, rows[i].seq);
+		}
+	}
+	free(rows);
+	return from;
+}
+
 /* Writes what this run walked: the fresh commits come in runs of one
  * deployment each (deployments are walked in order, the unshipped last), so
  * each run is one packed row. */
-static int save_cache(struct scan *s, struct store *st, const char *pattern)
+static int save_commits(struct scan *s, struct store *st)
 {
 	struct git_commit_row *rows = NULL;
 	size_t n = 0, cap = 0;
@@ -662,25 +903,96 @@ static int save_cache(struct scan *s, struct store *st, const char *pattern)
 		VEC_PUSH(rows, n, cap, r);
 	}
 	free(rows);
-	if (rc == 0)
-		rc = store_git_reverts_save(st, s->revs, s->nrevs);
+	return rc;
+}
+
+static int save_missing(struct scan *s, struct store *st)
+{
+	size_t n = s->ndep_missed;
+	struct git_missing_row *rows = xmalloc((n + s->walk_missed.n + 1) * sizeof *rows);
+	memcpy(rows, s->dep_missed, n * sizeof *rows);
+	for (size_t i = 0; i < s->walk_missed.n; i++) {
+		struct git_missing_row r = {.seq = s->walk_missed.e[i].seq};
+		memcpy(r.sha, s->walk_missed.e[i].id.id, GIT_OID_RAWSZ);
+		rows[n++] = r;
+	}
+	int rc = store_git_missing_save(st, rows, n);
+	free(rows);
+	return rc;
+}
+
+static int save_deploys(struct scan *s, struct store *st)
+{
 	struct git_deploy_row *deps = xcalloc(s->ndeps + 1, sizeof *deps);
 	for (size_t i = 0; i < s->ndeps; i++) {
 		memcpy(deps[i].commit, s->deps[i].hex, 41);
 		deps[i].ref = s->deps[i].ref;
 		deps[i].time = s->deps[i].time;
 	}
-	if (rc == 0)
-		rc = store_git_deploys_save(st, deps, s->ndeps);
+	int rc = store_git_deploys_save(st, deps, s->ndeps);
 	free(deps);
+	return rc;
+}
+
+/* Everything but the commits: reverts, deployment order, refs, missing
+ * commits and the facts the next run compares with. */
+static int save_rest(struct scan *s, struct store *st, const char *pattern, int64_t generation)
+{
+	char gen[24];
+	snprintf(gen, sizeof gen, "%lld", (long long)generation);
+	if (store_git_reverts_save(st, s->revs, s->nrevs) != 0 || save_deploys(s, st) != 0 ||
+	    store_git_refs_save(st, s->refs, s->nrefs) != 0 || save_missing(s, st) != 0 ||
+	    store_git_meta_set(st, "deploy_tags", pattern) != 0 ||
+	    store_git_meta_set(st, "default_branch", s->out->default_branch) != 0 ||
+	    store_git_meta_set(st, "view", s->view) != 0 ||
+	    store_git_meta_set(st, "generation", gen) != 0)
+		return -1;
+	return store_git_meta_set(st, "format", CACHE_FORMAT);
+}
+
+/* The cache as of the cache's current generation, or -1 when absent. */
+static int64_t current_generation(struct store *st)
+{
+	char *gen = store_git_meta_get(st, "generation");
+	int64_t g = gen ? strtoll(gen, NULL, 10) : -1;
+	free(gen);
+	return g;
+}
+
+/* Writes the scan's results in one short transaction, after the walk (so
+ * writers never wait on a walk). A full scan replaces the cache whole; an
+ * incremental one writes its difference only if no one wrote the cache
+ * since this run read it (else that difference would apply to another
+ * cache: this run's figures stand, the cache stays as the other run left
+ * it). A database that stays busy is not an error: the figures are right,
+ * and the next run walks again. */
+static int write_cache(struct scan *s, struct store *st, const char *pattern, bool cold, int common)
+{
+	if (store_begin(st) != 0) {
+		if (!store_busy(st))
+			return -1;
+		s->out->cache_busy = true;
+		return 0;
+	}
+	int64_t now_gen = current_generation(st);
+	if (!cold && now_gen != s->generation) {
+		store_rollback(st);
+		return 0;
+	}
+	int rc = cold ? store_git_clear(st) : store_git_forget(st, common);
 	if (rc == 0)
-		rc = store_git_refs_save(st, s->refs, s->nrefs);
+		rc = save_commits(s, st);
 	if (rc == 0)
-		rc = store_git_meta_set(st, "deploy_tags", pattern);
-	if (rc == 0)
-		rc = store_git_meta_set(st, "default_branch", s->out->default_branch);
-	if (rc == 0)
-		rc = store_git_meta_set(st, "format", CACHE_FORMAT);
+		rc = save_rest(s, st, pattern, (now_gen < 0 ? 0 : now_gen) + 1);
+	if (rc == 0 && store_commit(st) != 0)
+		rc = -1;
+	if (rc != 0) {
+		store_rollback(st);
+		if (store_busy(st)) {
+			s->out->cache_busy = true;
+			rc = 0;
+		}
+	}
 	return rc;
 }
 
@@ -800,6 +1112,8 @@ static void build_result(struct scan *s, bool warm)
 
 /* ---- the scan -------------------------------------------------------------- */
 
+/* Keeps what deployments before keep_below found: their commits, revert
+ * lines and missing commits; the rest is walked again. */
 static void forget_from(struct scan *s, int32_t keep_below)
 {
 	cmap_keep_shipped_before(&s->map, keep_below);
@@ -808,18 +1122,29 @@ static void forget_from(struct scan *s, int32_t keep_below)
 		if (s->revs[i].seq >= 0 && s->revs[i].seq < keep_below)
 			s->revs[j++] = s->revs[i];
 	s->nrevs = j;
+	cmap_keep_shipped_before(&s->walk_missed, keep_below);
+	j = 0;
+	for (size_t i = 0; i < s->ndep_missed; i++)
+		if (s->dep_missed[i].seq >= 0 && s->dep_missed[i].seq < keep_below)
+			s->dep_missed[j++] = s->dep_missed[i];
+	s->ndep_missed = j;
 }
 
+/* Said the same whether the figures come from a walk or from the cache. */
 static void add_warnings(struct scan *s, const char *pattern)
 {
+	for (size_t k = 0; k < s->ndeps; k++)
+		if (s->deps[k].from_record && !commit_exists(s, &s->deps[k].commit))
+			warn(s, "deployment %s: commit %.12s is not in the repository; it ships nothing",
+			     s->deps[k].ref, s->deps[k].hex);
 	if (git_repository_is_shallow(s->repo))
 		warn(s, "shallow clone: history stops at the cut, so the first deployment inside it "
 			"ships too much; run 'git fetch --unshallow' for full figures");
-	else if (s->missing)
+	else if (s->walk_missed.n)
 		/* Not a shallow cut: the repository is damaged (a deleted object, a
 		 * corrupt pack), and the figures leave out what cannot be read. */
 		warn(s, "%zu commit(s) cannot be read (missing or damaged objects), so the figures "
-			"are incomplete; 'shipdeck doctor' says what to do", s->missing);
+			"are incomplete; 'shipdeck doctor' says what to do", s->walk_missed.n);
 	size_t ntagdeps = 0;
 	for (size_t i = 0; i < s->ndeps; i++)
 		ntagdeps += s->deps[i].from_tag;
@@ -829,15 +1154,18 @@ static void add_warnings(struct scan *s, const char *pattern)
 
 /* Walks the deployments from index `from` on (each stopping at what an
  * earlier one shipped), then the unshipped rest of the history from every
- * branch and tag tip. */
+ * branch and tag tip. A deployment whose commit this clone does not have
+ * ships nothing, and is remembered so that its arrival is noticed. */
 static void walk_history(struct scan *s, size_t from)
 {
 	for (size_t k = from; k < s->ndeps; k++) {
-		if (git_odb_exists(s->odb, &s->deps[k].commit))
+		if (commit_exists(s, &s->deps[k].commit)) {
 			walk_from(s, &s->deps[k].commit, (int32_t)k);
-		else /* a record of a commit this clone does not have */
-			warn(s, "deployment %s: commit %.12s is not in the repository; it ships nothing",
-			     s->deps[k].ref, s->deps[k].hex);
+		} else {
+			struct git_missing_row m = {.deploy = true, .seq = (int32_t)k};
+			memcpy(m.sha, s->deps[k].commit.id, GIT_OID_RAWSZ);
+			VEC_PUSH(s->dep_missed, s->ndep_missed, s->capdep_missed, m);
+		}
 	}
 	for (size_t i = 0; i < s->nrefs; i++) {
 		git_oid id;
@@ -846,20 +1174,24 @@ static void walk_history(struct scan *s, size_t from)
 	}
 }
 
-/* The scan: refs and deployments now, the cache's view of them, then only
- * the walking the difference needs (see the top of this file). */
-static int scan_run(struct scan *s, struct store *st, const struct gitscan_opts *o, char *err, size_t errlen)
+/* What this run takes from the cache: nothing (cold), everything (warm:
+ * nothing to walk), or the deployments before `common`. */
+struct plan {
+	bool cold, warm;
+	int common;
+};
+
+/* Compares the repository now with the cache (read as one picture, in a
+ * read transaction that blocks no writer) and loads what can be kept. */
+static int plan_from_cache(struct scan *s, struct store *st, const struct gitscan_opts *o,
+			   const char *pattern, struct plan *p)
 {
-	const char *pattern = o->deploy_tags && *o->deploy_tags ? o->deploy_tags : GITSCAN_DEFAULT_TAGS;
-	bool writable = st && store_git_writable(st);
-	if (list_refs(s, err, errlen) != 0)
-		return -1;
+	bool use = st && !o->full;
+	int began = use ? store_git_read_begin(st) : 0;
 	struct git_ref_row *cached = NULL;
 	size_t ncached = 0;
-	if (st && !o->full && store_git_refs_load(st, &cached, &ncached) != 0) {
-		snprintf(err, errlen, "git cache: %s", store_errmsg(st));
+	if (began < 0 || (use && store_git_refs_load(st, &cached, &ncached) != 0))
 		return -1;
-	}
 	fill_tags(s, cached, ncached);
 	bool same_refs = refs_equal(s, cached, ncached);
 	store_git_refs_free(cached, ncached);
@@ -868,34 +1200,43 @@ static int scan_run(struct scan *s, struct store *st, const struct gitscan_opts 
 	deps_from_tags(s, pattern);
 	deps_from_records(s, o);
 	sort_array(s->deps, s->ndeps, sizeof *s->deps, cmp_dep_order);
-
 	size_t ncached_deps = 0;
-	int common = st && !o->full ? cached_order(s, st, &ncached_deps) : -1;
-	bool cold = common < 0;
-	bool same_deps = !cold && (size_t)common == ncached_deps && (size_t)common == s->ndeps;
-	bool warm = !cold && same_deps && same_refs;
-	if (!cold && load_commits(s, st, warm) != 0)
+	int rc = 0;
+	p->common = use ? cached_order(s, st, &ncached_deps) : -1;
+	p->cold = p->common < 0;
+	int32_t arrived = p->cold ? INT32_MAX : missing_arrived(s, st, &rc);
+	if (arrived >= 0 && arrived < p->common)
+		p->common = arrived;
+	p->warm = !p->cold && rc == 0 && arrived == INT32_MAX && same_refs &&
+		  (size_t)p->common == ncached_deps && (size_t)p->common == s->ndeps;
+	if (rc == 0 && !p->cold)
+		rc = load_commits(s, st, p->warm);
+	store_git_read_end(st, began);
+	return rc;
+}
+
+/* The scan: refs and deployments now, the cache's view of them, then only
+ * the walking the difference needs (see the top of this file), outside any
+ * transaction; the results are written in one short one at the end. */
+static int scan_run(struct scan *s, struct store *st, const struct gitscan_opts *o, char *err, size_t errlen)
+{
+	const char *pattern = o->deploy_tags && *o->deploy_tags ? o->deploy_tags : GITSCAN_DEFAULT_TAGS;
+	if (list_refs(s, err, errlen) != 0 || read_view(s, err, errlen) != 0)
+		return -1;
+	struct plan p;
+	if (plan_from_cache(s, st, o, pattern, &p) != 0)
 		goto db_fail;
-	if (cold) {
-		forget_from(s, 0);
-		if (writable && store_git_clear(st) != 0)
-			goto db_fail;
-		common = 0;
-	} else if (!warm) {
-		forget_from(s, common);
-		if (writable && store_git_forget(st, common) != 0)
-			goto db_fail;
-	}
-	if (!warm)
-		walk_history(s, (size_t)common);
-	s->out->from_cache = !cold && s->walked == 0;
-	if (!warm) {
+	if (!p.warm) {
+		forget_from(s, p.cold ? 0 : p.common);
+		walk_history(s, p.cold ? 0 : (size_t)p.common);
 		resolve_reverts(s);
-		if (writable && save_cache(s, st, pattern) != 0)
-			goto db_fail;
 	}
+	s->out->from_cache = !p.cold && s->walked == 0;
+	if (!p.warm && st && store_git_writable(st) &&
+	    write_cache(s, st, pattern, p.cold, p.cold ? 0 : p.common) != 0)
+		goto db_fail;
 	add_warnings(s, pattern);
-	build_result(s, warm);
+	build_result(s, p.warm);
 	return 0;
 db_fail:
 	snprintf(err, errlen, "git cache: %s", store_errmsg(st));
@@ -931,34 +1272,24 @@ int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_o
 		git_fail(err, errlen, repo_path);
 		goto done;
 	}
-	bool tx = st && store_git_writable(st);
-	if (tx && store_begin(st) != 0) {
-		snprintf(err, errlen, "git cache: %s", store_errmsg(st));
-		goto done;
-	}
 	cache_commits(false);
 	rc = scan_run(&s, st, o, err, errlen);
 	cache_commits(true);
-	if (tx && rc == 0 && store_commit(st) != 0) {
-		snprintf(err, errlen, "git cache: %s", store_errmsg(st));
-		rc = -1;
-	} else if (tx && rc != 0) {
-		store_rollback(st);
-	}
 done:
 	if (rc == 0) {
-		/* kept for gitscan_first_deploy: indexed, as a warm start loads the
-		 * cache without building the slots */
+		/* kept for gitscan_first_deploys: this run's own view, never a
+		 * re-read of a cache another process may have rewritten since */
 		out->shipped = xmalloc(sizeof *out->shipped);
 		*out->shipped = s.map;
-		size_t nslot = 1024;
-		while (nslot < 2 * s.map.n)
-			nslot *= 2;
-		if (out->shipped->nslot < 2 * s.map.n || !out->shipped->slot)
-			cmap_rehash(out->shipped, nslot);
 		memset(&s.map, 0, sizeof s.map);
 	}
 	cmap_free(&s.map);
+	cmap_free(&s.walk_missed);
+	free(s.dep_missed);
+	for (size_t i = 0; i < s.ngrafts; i++)
+		free(s.grafts[i].parents);
+	free(s.grafts);
+	free(s.repl);
 	free(s.revs);
 	free(s.stack);
 	store_git_refs_free(s.refs, s.nrefs);
@@ -974,46 +1305,23 @@ done:
 	return rc;
 }
 
-struct ship_query {
-	const git_oid *ids;
-	size_t n;
-	int *out;
-};
-
-static int answer_ship_row(void *arg, const struct git_commit_row *row)
+int gitscan_first_deploys(const struct gitscan_result *r, const char *const *hex, size_t n, int *out)
 {
-	struct ship_query *q = arg;
-	for (size_t i = 0; i < q->n; i++)
-		if (memcmp(q->ids[i].id, row->sha, GIT_OID_RAWSZ) == 0)
-			q->out[i] = row->seq;
-	return 0;
-}
-
-int gitscan_first_deploys(struct store *st, const struct gitscan_result *r,
-			  const char *const *hex, size_t n, int *out)
-{
-	git_oid *ids = xcalloc(n + 1, sizeof *ids);
-	bool any = false;
+	struct cmap *m = r->shipped;
+	if (m && m->n && !m->slot) { /* a warm start's map: indexed on first use */
+		size_t nslot = 1024;
+		while (nslot < 2 * (m->n + 1))
+			nslot *= 2;
+		cmap_rehash(m, nslot);
+	}
 	for (size_t i = 0; i < n; i++) {
-		out[i] = -1;
-		if (hex[i] && hex[i][0] && git_oid_fromstr(&ids[i], hex[i]) == 0)
-			any = true;
-	}
-	int rc = 0;
-	if (any && r->shipped && r->shipped->n) {
-		for (size_t i = 0; i < n; i++) {
-			long k = hex[i] && hex[i][0] ? cmap_find(r->shipped, &ids[i]) : -1;
-			out[i] = k < 0 ? -1 : (int)r->shipped->e[k].seq;
-		}
-	} else if (any && st) {
-		struct ship_query q = {ids, n, out};
-		rc = store_git_commits_load(st, answer_ship_row, &q);
-	}
-	for (size_t i = 0; i < n; i++)
+		git_oid id;
+		long k = m && hex[i] && hex[i][0] && git_oid_fromstr(&id, hex[i]) == 0 ? cmap_find(m, &id) : -1;
+		out[i] = k < 0 ? -1 : (int)m->e[k].seq;
 		if (out[i] >= (int)r->ndeploys)
 			out[i] = -1;
-	free(ids);
-	return rc;
+	}
+	return 0;
 }
 
 void gitscan_result_free(struct gitscan_result *r)

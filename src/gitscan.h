@@ -44,6 +44,7 @@ struct gitscan_result {
 	size_t commits_walked;        /* commits read from the repository this run */
 	size_t commits_known;         /* commits of the history (walked or cached) */
 	bool from_cache;              /* true when nothing had to be walked */
+	bool cache_busy;              /* the cache could not be saved: the database stayed busy */
 	char **warnings;              /* e.g. shallow clone, no matching tags */
 	size_t nwarnings;
 	char **strings;               /* owns deploys[i].ref and .commit */
@@ -52,17 +53,21 @@ struct gitscan_result {
 };
 
 /* Scans the repository at repo_path, using and updating the git cache in st
- * (one transaction; st may be NULL or read-only: nothing is cached then).
+ * (st may be NULL or read-only: nothing is cached then). The cache is read
+ * in one read transaction and written in one short write transaction after
+ * the walk, so other writers never wait on a walk; a database that stays
+ * busy leaves the cache unsaved (cache_busy), not the scan failed.
  * 0 ok, -1 with a one-line message in err. */
 int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_opts *o,
 		 struct gitscan_result *out, char *err, size_t errlen);
 /* Frees everything a result owns and zeroes it. */
 void gitscan_result_free(struct gitscan_result *r);
 /* For each commit (40 hex, or ""), the index (into r->deploys) of the
- * deployment that first shipped it, or -1: from the scan's own map, or on a
- * warm start from the cache in st (one pass), so no graph walk is needed. */
-int gitscan_first_deploys(struct store *st, const struct gitscan_result *r,
-			  const char *const *hex, size_t n, int *out);
+ * deployment that first shipped it, or -1: from the scan's own map (a warm
+ * start's is indexed on the first call), so no graph walk is needed and
+ * the answer is that of the scan even if another process has rewritten the
+ * cache since. Returns 0. */
+int gitscan_first_deploys(const struct gitscan_result *r, const char *const *hex, size_t n, int *out);
 /* Resolves a ref (tag, branch, commit prefix) to 40 hex; 0 ok, -1 with message. */
 int gitscan_resolve(const char *repo_path, const char *ref, char out[41], char *err, size_t errlen);
 /* True when the tag's short name is a deployment under pattern (NULL: the default). */

@@ -70,6 +70,7 @@ static int load_history(struct ctx *c, struct store *st, struct dash *d)
 		return -1;
 	}
 	d->has_history = true;
+	d->db_busy = d->git.cache_busy;
 	for (size_t i = 0; i < d->git.nwarnings; i++)
 		add_note(d, xstrdup(d->git.warnings[i]));
 	bool have_th = thresholds_load_default(opt_str(&c->opt, OPT_THRESHOLDS), &d->thresholds,

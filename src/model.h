@@ -82,6 +82,7 @@ struct dash {
 	size_t nfeatures;
 	char **notes;             /* what needs attention / why data is missing */
 	size_t nnotes;
+	bool db_busy;             /* a write was skipped: the database stayed busy (figures are right) */
 
 	/* The deployment window now (spec §9). */
 	bool has_window;

@@ -312,37 +312,57 @@ static bool event_known(const struct feature_event *ev, size_t n, int64_t fid, c
 	return false;
 }
 
-/* Stores each inferred phase change not stored yet (one transaction), so
- * the phase history survives a rewritten branch. Read-only: nothing. */
-static void store_new_events(struct ctx *c, struct store *st, const struct dash *d)
+/* The first inferred phase change not among the known ones, counting from
+ * feature i, event k; false when there is none. */
+static bool next_new_event(const struct dash *d, const struct feature_event *known, size_t nknown,
+			   size_t *i, size_t *k)
 {
-	if (opt_bool(&c->opt, OPT_READ_ONLY))
-		return;
-	struct feature_event *known;
-	size_t nknown;
-	if (store_events_list(st, 0, &known, &nknown) != 0)
-		return;
-	bool began = false;
-	for (size_t i = 0; i < d->nfeatures; i++) {
-		const struct dash_feature *df = &d->features[i];
-		for (size_t k = 0; k < df->nevents; k++) {
-			const struct dash_event *e = &df->events[k];
-			if (streq(e->kind, "manual") || event_known(known, nknown, df->id, e))
-				continue;
-			if (!began && store_begin(st) != 0)
-				goto out;
-			began = true;
-			struct feature_event fe = {df->id, (char *)e->phase, e->at, (char *)e->kind, e->evidence, false};
-			if (store_event_add(st, &fe) != 0) {
-				store_rollback(st);
-				goto out;
-			}
+	for (; *i < d->nfeatures; (*i)++, *k = 0) {
+		const struct dash_feature *df = &d->features[*i];
+		for (; *k < df->nevents; (*k)++) {
+			const struct dash_event *e = &df->events[*k];
+			if (!streq(e->kind, "manual") && !event_known(known, nknown, df->id, e))
+				return true;
 		}
 	}
-	if (began && store_commit(st) != 0)
-		store_rollback(st);
-out:
+	return false;
+}
+
+/* Stores each inferred phase change not stored yet, so the phase history
+ * survives a rewritten branch. Several snapshots may infer the same change
+ * at once: the stored events are read again under the write lock (BEGIN
+ * IMMEDIATE) and only what is still missing is written, so each change is
+ * stored once. Returns false when the database stayed busy (nothing
+ * written; the next run stores it). Read-only: nothing. */
+static bool store_new_events(struct ctx *c, struct store *st, const struct dash *d)
+{
+	if (opt_bool(&c->opt, OPT_READ_ONLY))
+		return true;
+	struct feature_event *known;
+	size_t nknown, i = 0, k = 0;
+	if (store_events_list(st, 0, &known, &nknown) != 0)
+		return true;
+	bool any = next_new_event(d, known, nknown, &i, &k);
 	feature_events_free(known, nknown);
+	if (!any)
+		return true; /* the common case takes no write lock */
+	if (store_begin(st) != 0)
+		return !store_busy(st);
+	if (store_events_list(st, 0, &known, &nknown) != 0) {
+		store_rollback(st);
+		return true;
+	}
+	int rc = 0;
+	for (i = 0, k = 0; rc == 0 && next_new_event(d, known, nknown, &i, &k); k++) {
+		const struct dash_feature *df = &d->features[i];
+		const struct dash_event *e = &df->events[k];
+		struct feature_event fe = {df->id, (char *)e->phase, e->at, (char *)e->kind, e->evidence, false};
+		rc = store_event_add(st, &fe);
+	}
+	feature_events_free(known, nknown);
+	if (rc != 0 || store_commit(st) != 0)
+		store_rollback(st);
+	return true;
 }
 
 /* ---- all features -------------------------------------------------------------------- */
@@ -397,7 +417,7 @@ static void evidence_for_all(struct ctx *c, struct dash *d, const struct feature
 	for (size_t i = 0; i < n; i++)
 		ship[i] = git[i].ship_commit;
 	if (d->has_history)
-		gitscan_first_deploys(c->store, &d->git, ship, n, dep);
+		gitscan_first_deploys(&d->git, ship, n, dep);
 	for (size_t i = 0; i < n; i++)
 		git[i].deploy = d->has_history ? dep[i] : -1;
 	free(ship);
@@ -452,7 +472,8 @@ int model_features(struct ctx *c, struct store *st, struct dash *d)
 	free(pos);
 	features_free(fs, n);
 	check_ticks_free(ticks, nticks);
-	store_new_events(c, st, d);
+	if (!store_new_events(c, st, d))
+		d->db_busy = true;
 	return 0;
 }
 

@@ -378,6 +378,17 @@ int store_commit(struct store *st)
 	return 0;
 }
 
+bool store_busy(const struct store *st)
+{
+	int code = st->db ? sqlite3_errcode(st->db) & 0xff : SQLITE_OK;
+	return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
+void store_set_busy_timeout(struct store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms);
+}
+
 void store_rollback(struct store *st)
 {
 	if (st->tx_depth == 0)

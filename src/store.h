@@ -31,6 +31,12 @@ const char *store_path(const struct store *st);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+/* True when the last failure was the database staying busy: another writer
+ * held it for the whole busy timeout. */
+bool store_busy(const struct store *st);
+/* How long a writer waits for another one before giving up (ms): the
+ * commands wait 10 s; the dashboard waits a moment and keeps its keys. */
+void store_set_busy_timeout(struct store *st, int ms);
 
 /* ---- settings ---------------------------------------------------------- */
 /* Returns a malloc'd value or NULL. */

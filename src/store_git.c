@@ -16,6 +16,19 @@ bool store_git_writable(const struct store *st)
 	return !st->readonly;
 }
 
+int store_git_read_begin(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		return 0;
+	return store_exec(st, "BEGIN") == 0 ? 1 : -1;
+}
+
+void store_git_read_end(struct store *st, int started)
+{
+	if (started > 0)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+}
+
 char *store_git_meta_get(struct store *st, const char *key)
 {
 	sqlite3_stmt *s = store_prepare(st, "SELECT value FROM git_meta WHERE key = ?");
@@ -301,6 +314,53 @@ int store_git_reverts_save(struct store *st, const struct git_revert_row *rows, 
 		sqlite3_reset(s);
 	}
 	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The missing commits live in git_meta ("missing": one line "deploy|walk
+ * SEQ HEX" each): a cache fact like the others, so the schema (and the
+ * export's version) does not change for it. */
+int store_git_missing_load(struct store *st, struct git_missing_row **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	char *text = store_git_meta_get(st, "missing");
+	size_t cap = 0;
+	for (const char *p = text; p && *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char kind[8], hex[41];
+		int seq;
+		struct git_missing_row r = {0};
+		bool ok = len < 80 && sscanf(p, "%7s %d %40s", kind, &seq, hex) == 3 && strlen(hex) == 40;
+		for (int i = 0; ok && i < 20; i++) {
+			unsigned v;
+			ok = sscanf(hex + 2 * i, "%2x", &v) == 1;
+			r.sha[i] = (unsigned char)v;
+		}
+		if (ok && (strcmp(kind, "deploy") == 0 || strcmp(kind, "walk") == 0)) {
+			r.deploy = kind[0] == 'd';
+			r.seq = seq;
+			VEC_PUSH(*out, *n, cap, r); /* anything else is not ours: dropped */
+		}
+		p += len + (eol != NULL);
+	}
+	free(text);
+	return 0;
+}
+
+int store_git_missing_save(struct store *st, const struct git_missing_row *rows, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, "");
+	for (size_t i = 0; i < n; i++) {
+		sb_addf(&sb, "%s %d ", rows[i].deploy ? "deploy" : "walk", (int)rows[i].seq);
+		for (int k = 0; k < 20; k++)
+			sb_addf(&sb, "%02x", rows[i].sha[k]);
+		sb_add(&sb, "\n");
+	}
+	int rc = store_git_meta_set(st, "missing", sb_str(&sb));
+	sb_free(&sb);
 	return rc;
 }
 

@@ -46,8 +46,24 @@ struct git_deploy_row {
 	int64_t time;
 };
 
+/* One commit the last scan wanted and could not read: a deployment's own
+ * commit (deploy) or one the walk reached (walk); seq is the deployment
+ * that wanted it first, -1 for the unshipped walk. When it can be read
+ * again, the scan recomputes from seq. */
+struct git_missing_row {
+	unsigned char sha[20];
+	bool deploy;
+	int32_t seq;
+};
+
 /* False when the store was opened read-only: the scan then caches nothing. */
 bool store_git_writable(const struct store *st);
+/* Starts a read transaction, so the cache's tables are read as one
+ * consistent picture while others write: 1 started, 0 already inside a
+ * transaction (nothing to end), -1 error. */
+int store_git_read_begin(struct store *st);
+/* Ends what store_git_read_begin started (started: its return value). */
+void store_git_read_end(struct store *st, int started);
 /* A git_meta value (malloc'd) or NULL. */
 char *store_git_meta_get(struct store *st, const char *key);
 int store_git_meta_set(struct store *st, const char *key, const char *value);
@@ -79,6 +95,11 @@ int store_git_forget(struct store *st, int from_seq);
 int store_git_reverts_load(struct store *st, struct git_revert_row **out, size_t *n);
 /* Replaces the cached revert lines. */
 int store_git_reverts_save(struct store *st, const struct git_revert_row *rows, size_t n);
+
+/* Every cached missing commit. */
+int store_git_missing_load(struct store *st, struct git_missing_row **out, size_t *n);
+/* Replaces the cached missing commits. */
+int store_git_missing_save(struct store *st, const struct git_missing_row *rows, size_t n);
 
 /* Empties the whole git cache. */
 int store_git_clear(struct store *st);

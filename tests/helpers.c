@@ -117,6 +117,42 @@ struct th_run th_shipdeck(const char *home, const char *stdin_file, const char *
 	return r;
 }
 
+int th_shipdeck_spawn(const char *home, const char *out_path, const char *const *args)
+{
+	const char *bin = getenv("SD_BIN");
+	if (!bin)
+		bin = "./shipdeck";
+	pid_t pid = fork();
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(in, 0);
+		dup2(out, 1);
+		dup2(out, 2);
+		child_env(home);
+		if (chdir(home) != 0)
+			_exit(126);
+		int n = 0;
+		while (args[n])
+			n++;
+		char **argv = xcalloc((size_t)n + 2, sizeof *argv);
+		argv[0] = (char *)bin;
+		for (int i = 0; i < n; i++)
+			argv[i + 1] = (char *)args[i];
+		execv(bin, argv);
+		_exit(127);
+	}
+	return (int)pid;
+}
+
+int th_wait_status(int pid)
+{
+	int st;
+	if (waitpid((pid_t)pid, &st, 0) != (pid_t)pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 void th_run_free(struct th_run *r)
 {
 	free(r->out);

@@ -24,6 +24,11 @@ struct th_run {
  * /dev/null (or stdin_file), HOME and XDG dirs pointed into home. */
 struct th_run th_shipdeck(const char *home, const char *stdin_file, const char *const *args);
 void th_run_free(struct th_run *r);
+/* Starts $SD_BIN like th_shipdeck without waiting: stdout and stderr go to
+ * out_path; returns the process id (wait with th_wait_status). */
+int th_shipdeck_spawn(const char *home, const char *out_path, const char *const *args);
+/* Waits for a process from th_shipdeck_spawn: its exit status, or -1. */
+int th_wait_status(int pid);
 
 /* git with a fixed identity and dates: `th_git(repo, "2026-01-02T10:00:00+0000", "commit ...")`. */
 int th_git(const char *repo, const char *date, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

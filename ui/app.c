@@ -21,12 +21,17 @@
 
 #include "config.h"
 #include "context.h"
+#include "store.h"
 #include "text.h"
 #include "timeutil.h"
 #include "tui.h"
 
 #define MIN_COLS 80
 #define MIN_LINES 24
+/* How long a refresh waits for another writer (a sync, an import) before
+ * it leaves its write (cache, phase events) to the next refresh: keys must
+ * keep working while someone else writes. */
+#define BUSY_WAIT_MS 200
 
 /* The pane registry, generated from panes.def. */
 static const struct {
@@ -241,6 +246,9 @@ int app_reload(struct app *a)
 	FILE *mem = fmemopen(errbuf, sizeof errbuf - 1, "w");
 	if (mem)
 		stderr = mem;
+	struct store *st = ctx_store(a->c);
+	if (st)
+		store_set_busy_timeout(st, BUSY_WAIT_MS);
 	int rc = model_build(a->c, &fresh);
 	if (mem) {
 		fclose(mem);
@@ -261,6 +269,9 @@ int app_reload(struct app *a)
 	a->synced_at = a->tried_at = monotonic_seconds();
 	a->load_now = a->c->now;
 	app_rebuild(a);
+	if (a->d.db_busy)
+		app_status(a, false, "database busy (someone else is writing): figures are fresh, "
+			   "saving them waits for the next refresh");
 	return 0;
 }
 
@@ -486,7 +497,7 @@ static bool handle_action(struct app *a, enum action act)
 	case ACT_BACK: app_switch(a, a->back_pane); break;
 	case ACT_REFRESH:
 		a->repaint = true;
-		if (app_reload(a) == 0)
+		if (app_reload(a) == 0 && !a->d.db_busy)
 			app_status(a, false, "refreshed");
 		break;
 	case ACT_REDRAW: a->repaint = true; break;
