@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "datafiles.h"
+#include "files.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -234,19 +235,25 @@ static int create_db_file(const char *path, int flags, char *err, size_t errlen)
 /* SQLite opens the database and its -wal, -shm and -journal files with
  * O_NOFOLLOW and fails with a vague "unable to open"; saying which link is
  * in the way tells the user what to remove (in a shared directory it may
- * have been planted to make someone overwrite their own files). */
-static int refuse_links(const char *path, char *err, size_t errlen)
+ * have been planted to make someone overwrite their own files). Anything
+ * else that is not a regular file is refused before SQLite touches it too:
+ * reading a FIFO blocks for ever (doctor and --read-only hung), and SQLite
+ * would create "/dev/zero-journal" beside a device. */
+static int refuse_strange_files(const char *path, char *err, size_t errlen)
 {
 	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
 	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
 		char *p = xasprintf("%s%s", path, suffixes[i]);
 		struct stat sb;
-		bool link = lstat(p, &sb) == 0 && S_ISLNK(sb.st_mode);
-		if (link)
+		const char *refusal = lstat(p, &sb) == 0 ? file_type_refusal(sb.st_mode) : NULL;
+		if (refusal && S_ISLNK(sb.st_mode))
 			snprintf(err, errlen, "%s: is a symbolic link; shipdeck never follows one at the "
 				 "database path (remove it, or give --db the real file)", p);
+		else if (refusal)
+			snprintf(err, errlen, "%s: %s; a database is one (give --db a file's path)",
+				 p, refusal);
 		free(p);
-		if (link)
+		if (refusal)
 			return -1;
 	}
 	return 0;
@@ -255,15 +262,10 @@ static int refuse_links(const char *path, char *err, size_t errlen)
 static int check_db_path(const char *path, int flags, char *err, size_t errlen)
 {
 	struct stat sb;
-	if (refuse_links(path, err, errlen) != 0)
+	if (refuse_strange_files(path, err, errlen) != 0)
 		return -1;
-	if (stat(path, &sb) == 0) {
-		if (S_ISDIR(sb.st_mode)) {
-			snprintf(err, errlen, "%s: is a directory, not a database file", path);
-			return -1;
-		}
+	if (lstat(path, &sb) == 0)
 		return 0;
-	}
 	if (errno != ENOENT) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
