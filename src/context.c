@@ -187,11 +187,11 @@ static int config_refused(struct ctx *c)
 static int load_configs(struct ctx *c, const char *config_flag)
 {
 	c->user_config = config_flag ? xstrdup(config_flag) : paths_user_config();
-	if (config_load(&c->opt, c->user_config, config_flag != NULL, &c->warnings) != 0)
+	if (config_load(&c->opt, c->user_config, config_flag ? CONFIG_MUST_EXIST : 0, &c->warnings) != 0)
 		return config_refused(c);
 	if (c->repo_path) {
 		c->repo_config = xasprintf("%s/.shipdeck.json", c->repo_path);
-		if (config_load(&c->opt, c->repo_config, false, &c->warnings) != 0)
+		if (config_load(&c->opt, c->repo_config, CONFIG_REPOSITORY, &c->warnings) != 0)
 			return config_refused(c);
 	}
 	return 0;
@@ -248,10 +248,9 @@ int ctx_init(struct ctx *c, int argc, char **argv)
 		cmd = -1;
 	free(flags);
 	if (cmd >= 0 && !c->db_path) {
-		const char *db = opt_str(&c->opt, OPT_DB);
-		if (db)
-			c->db_path = xstrdup(db);
-		else if (c->repo_name)
+		/* a relative db in the user's config is beside that config */
+		c->db_path = opt_path(&c->opt, OPT_DB);
+		if (!c->db_path && c->repo_name)
 			c->db_path = paths_default_db(c->repo_name);
 	}
 	return cmd;
