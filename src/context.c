@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dbfiles.h"
 #include "gitrepo.h"
 #include "paths.h"
 #include "store.h"
@@ -291,6 +292,24 @@ static int prepare_db_dir(struct ctx *c)
 	return rc;
 }
 
+/* When the database opens: a member who may only read it gets a read-only
+ * run instead of a failure half-way (the dashboard's status bar says
+ * read-only), and --shared in a directory without the setgid bit works only
+ * as long as every member uses this shipdeck: say how to fix it. */
+static void say_how_shared(struct ctx *c)
+{
+	if (store_no_write_access(c->store)) /* the model says it, in a note */
+		options_set(&c->opt, OPT_READ_ONLY, "true", "no write permission", NULL, 0);
+	if (opt_bool(&c->opt, OPT_SHARED) && !dbfiles_dir_setgid(c->db_path)) {
+		char *dir = paths_dirname(c->db_path);
+		char *quoted = paths_shell_quote(dir);
+		sd_warn("%s: the directory is not setgid, so files other programs create there "
+			"get their creator's group; fix it with: chmod g+s %s", c->db_path, quoted);
+		free(quoted);
+		free(dir);
+	}
+}
+
 struct store *ctx_store(struct ctx *c)
 {
 	if (c->store)
@@ -309,6 +328,8 @@ struct store *ctx_store(struct ctx *c)
 	c->store = store_open(c->db_path, flags, err, sizeof err);
 	if (!c->store)
 		sd_error("%s", err);
+	else
+		say_how_shared(c);
 	return c->store;
 }
 
