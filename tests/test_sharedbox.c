@@ -275,7 +275,8 @@ Test(sharedbox, member_with_read_access_gets_a_snapshot)
 	struct th_run before = as_member(ann, ARGS("--db", db, "--read-only", "export"));
 	cr_assert_eq(before.status, 0, "%s", before.err);
 
-	struct th_run r = as_member(bob, ARGS("--repo", repo, "--db", db, NOW, "--snapshot"));
+	struct th_run r = as_member(bob, ARGS("--repo", repo, "--db", db, NOW, "--snapshot",
+						  "--width", "200"));
 	cr_assert_eq(r.status, 0, "bob's snapshot: %s", r.err);
 	cr_assert_str_empty(r.err, "%s", r.err);
 	cr_assert(strstr(r.out, "read-only for this run (the history cache is kept in memory)"),
