@@ -507,7 +507,9 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-bool holidays_parse(const char *text, struct holidays *h, char *why, size_t whylen)
+/* Reads the dates of text into h; returns NULL, or where the first word
+ * that is not a date starts (h is then emptied). */
+static const char *parse_days(const char *text, struct holidays *h, size_t *badlen)
 {
 	memset(h, 0, sizeof(*h));
 	size_t cap = 0;
@@ -526,10 +528,9 @@ bool holidays_parse(const char *text, struct holidays *h, char *why, size_t whyl
 		char date[16];
 		int64_t t;
 		if (n != 10 || (memcpy(date, p, n), date[n] = '\0', !time_parse_iso(date, &t))) {
-			snprintf(why, whylen, "holidays: '%.*s' is not a date (YYYY-MM-DD)",
-				 (int)(n > 20 ? 20 : n), p);
 			holidays_free(h);
-			return false;
+			*badlen = n;
+			return p;
 		}
 		int64_t day = time_day(t);
 		VEC_PUSH(h->days, h->n, cap, day);
@@ -537,7 +538,29 @@ bool holidays_parse(const char *text, struct holidays *h, char *why, size_t whyl
 	}
 	if (h->n)
 		sort_array(h->days, h->n, sizeof(*h->days), cmp_i64);
-	return true;
+	return NULL;
+}
+
+bool holidays_parse(const char *text, struct holidays *h, char *why, size_t whylen)
+{
+	size_t n = 0;
+	const char *bad = parse_days(text, h, &n);
+	if (bad)
+		snprintf(why, whylen, "holidays: '%.*s' is not a date (YYYY-MM-DD)",
+			 (int)(n > 20 ? 20 : n), bad);
+	return !bad;
+}
+
+int holidays_parse_file(const char *text, struct holidays *h)
+{
+	size_t n = 0;
+	const char *bad = parse_days(text, h, &n);
+	if (!bad)
+		return 0;
+	int line = 1;
+	for (const char *p = text; p < bad; p++)
+		line += *p == '\n';
+	return line;
 }
 
 void holidays_free(struct holidays *h)

@@ -98,6 +98,9 @@ void window_table_free(struct window_table *t);
 /* Parses "2026-12-24,2026-12-25" or a file's text of such dates (separated
  * by commas, spaces or newlines; "#" starts a comment). */
 bool holidays_parse(const char *text, struct holidays *h, char *why, size_t whylen);
+/* The same for a file's text, whose words must never be quoted (the path may
+ * name a secret): 0, or the line of the first word that is not a date. */
+int holidays_parse_file(const char *text, struct holidays *h);
 void holidays_free(struct holidays *h);
 /* Judges instant `at` in zone z. */
 void window_judge(const struct window_table *t, const struct tz_zone *z,

@@ -10,6 +10,7 @@
 #include "checklists.h"
 #include "context.h"
 #include "datafiles.h"
+#include "files.h"
 #include "snapshot.h"
 #include "text.h"
 #include "timeutil.h"
@@ -35,19 +36,27 @@ bool tz_load(const char *name, struct tz_zone *z, char *why, size_t whylen)
 	const char *dir = getenv("TZDIR");
 	char *path = xasprintf("%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", name);
 	size_t len = 0;
-	char *data = read_file(path, &len);
+	char reason[128];
+	char *data = file_read(path, FILE_CAP_TIMEZONE, 0, &len, reason, sizeof reason);
+	if (!data && errno == EISDIR)
+		snprintf(why, whylen, "timezone '%s': a directory of zones, not a zone (%s holds "
+			 "them: name one, such as '%s/<city>')", name, path, name);
+	else if (!data && errno == ENOENT)
+		snprintf(why, whylen, "timezone '%s': unknown zone (no %s)", name, path);
+	else if (!data)
+		snprintf(why, whylen, "timezone '%s': cannot read %s: %s", name, path, reason);
 	free(path);
-	if (!data) {
-		snprintf(why, whylen, "timezone '%s': unknown zone (%s)", name, strerror(errno));
+	if (!data)
 		return false;
-	}
 	bool ok = tz_parse_tzif(name, (const unsigned char *)data, len, z, why, whylen);
 	free(data);
 	return ok;
 }
 
-/* A list of dates, or else a file holding them. */
-static bool load_holidays(const char *value, struct holidays *h, char *why, size_t whylen)
+/* A list of dates, or else a file holding them (path: the value as a file
+ * name, resolved against the config file that set it). */
+static bool load_holidays(const char *value, const char *path, struct holidays *h, char *why,
+			  size_t whylen)
 {
 	if (!value || !*value) {
 		memset(h, 0, sizeof(*h));
@@ -55,15 +64,23 @@ static bool load_holidays(const char *value, struct holidays *h, char *why, size
 	}
 	if (holidays_parse(value, h, why, whylen))
 		return true;
-	char *data = strcmp(value, "-") == 0 ? NULL : read_file(value, NULL);
-	if (!data) {
-		char *shown = text_clean(value, TEXT_ONE_LINE);
-		snprintf(why, whylen, "holidays '%.80s': neither a list of YYYY-MM-DD dates nor a "
-			 "readable file", shown);
-		free(shown);
-		return false;
+	char reason[128] = "not a file name";
+	char *data = strcmp(value, "-") == 0 ? NULL :
+		file_read(path, FILE_CAP_HOLIDAYS, 0, NULL, reason, sizeof reason);
+	char *shown = text_clean(path, TEXT_ONE_LINE);
+	bool ok = data != NULL;
+	if (!ok)
+		snprintf(why, whylen, "holidays '%.80s': not a list of YYYY-MM-DD dates, nor a file "
+			 "of them (%s)", shown, reason);
+	/* The file may be anything the path names (a secret, say): a mistake in
+	 * it is told by line, never by quoting its text. */
+	int bad = ok ? holidays_parse_file(data, h) : 0;
+	if (bad) {
+		snprintf(why, whylen, "holidays file '%.80s': line %d is not a YYYY-MM-DD date "
+			 "(dates separated by commas or new lines; '#' starts a comment)", shown, bad);
+		ok = false;
 	}
-	bool ok = holidays_parse(data, h, why, whylen);
+	free(shown);
 	free(data);
 	return ok;
 }
@@ -76,8 +93,11 @@ bool window_setup_load(struct ctx *c, struct window_setup *ws)
 		sd_error("%s", why);
 		return false;
 	}
-	if (!tz_load(opt_str(&c->opt, OPT_TIMEZONE), &ws->zone, why, sizeof(why)) ||
-	    !load_holidays(opt_str(&c->opt, OPT_HOLIDAYS), &ws->holidays, why, sizeof(why))) {
+	char *hpath = opt_path(&c->opt, OPT_HOLIDAYS);
+	bool ok = tz_load(opt_str(&c->opt, OPT_TIMEZONE), &ws->zone, why, sizeof(why)) &&
+		  load_holidays(opt_str(&c->opt, OPT_HOLIDAYS), hpath, &ws->holidays, why, sizeof(why));
+	free(hpath);
+	if (!ok) {
 		char *shown = text_clean(why, TEXT_ONE_LINE);
 		sd_error("%s", shown);
 		free(shown);

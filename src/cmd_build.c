@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "context.h"
 #include "datafiles.h"
+#include "files.h"
 #include "import.h"
 #include "snapshot.h"
 #include "store.h"
@@ -67,11 +68,11 @@ static int parse_files(struct import_file *files, int nfiles, int format, bool s
 	for (int i = 0; i < nfiles; i++) {
 		size_t len;
 		char err[512];
-		char *text = read_file(files[i].path, &len);
+		char *text = file_read(files[i].path, 0, FILE_STDIN_OK, &len, err, sizeof err);
 		char *name = text_clean(files[i].path, TEXT_ONE_LINE);
 		int rc = 0;
 		if (!text) {
-			sd_error("%s: %s", name, strerror(errno));
+			sd_error("%s: %s", name, err);
 			rc = -1;
 		} else if (import_parse(text, len, (enum import_format)format, skip_bad,
 					&files[i].batch, err, sizeof err) != 0) {

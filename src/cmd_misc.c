@@ -13,6 +13,7 @@
 #include "context.h"
 #include "datafiles.h"
 #include "dump.h"
+#include "files.h"
 #include "gitrepo.h"
 #include "gitscan.h"
 #include "metrics.h"
@@ -203,7 +204,12 @@ static int doctor_database(struct ctx *c)
 		char *e = text_clean(err, TEXT_ONE_LINE);
 		printf("  cannot open: %s\n", e);
 		free(e);
-		doctor_advice(c->db_path);
+		struct stat sb;
+		/* copying a FIFO or /dev/zero aside would hang or never end */
+		if (lstat(c->db_path, &sb) == 0 && !S_ISREG(sb.st_mode))
+			printf("  what to do: give --db the path of a database file.\n");
+		else
+			doctor_advice(c->db_path);
 		return 1;
 	}
 	int problems = 0;
@@ -290,9 +296,10 @@ int cmd_import(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	size_t len;
-	char *json = read_file(pos[0], &len);
+	char why[128];
+	char *json = file_read(pos[0], 0, FILE_STDIN_OK, &len, why, sizeof why);
 	if (!json) {
-		sd_error("%s: %s", pos[0], strerror(errno));
+		sd_error("%s: %s", pos[0], why);
 		return EXIT_USAGE;
 	}
 	struct store *st = ctx_store(c);

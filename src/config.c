@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "files.h"
 #include "import.h"
 #include "text.h"
 
@@ -80,7 +81,8 @@ static const char *type_word(enum opt_type t)
 	return "?";
 }
 
-static void apply_key(struct options *o, const cJSON *item, const char *source, struct strbuf *w)
+static void apply_key(struct options *o, const cJSON *item, const char *source, unsigned flags,
+		      struct strbuf *w)
 {
 	int id = options_by_key(item->string);
 	if (id < 0) {
@@ -88,6 +90,14 @@ static void apply_key(struct options *o, const cJSON *item, const char *source, 
 		return;
 	}
 	const struct opt_decl *d = &opt_decls[id];
+	/* The repository's config is a tracked file anyone who can push writes:
+	 * a key naming a file or a database there could redirect the team's
+	 * records or read any file the user can (options.def, the scope). */
+	if ((flags & CONFIG_REPOSITORY) && d->scope != SCOPE_REPO) {
+		warn(w, source, item->string, "ignored: a repository's config may only describe the "
+		     "repository (set it in your own config or on the command line)");
+		return;
+	}
 	char *text = value_text(item, d->type);
 	if (!text) {
 		char why[96];
@@ -100,11 +110,14 @@ static void apply_key(struct options *o, const cJSON *item, const char *source, 
 		char full[200];
 		snprintf(full, sizeof full, "%s, ignored", why);
 		warn(w, source, item->string, full);
+	} else {
+		o->v[id].from_file = true;
 	}
 	free(text);
 }
 
-int config_apply_text(struct options *o, const char *text, const char *source, struct strbuf *w)
+int config_apply_text(struct options *o, const char *text, const char *source, unsigned flags,
+		      struct strbuf *w)
 {
 	const char *src = options_source(o, source);
 	cJSON *root = cJSON_ParseWithOpts(text, NULL, 1);
@@ -125,21 +138,25 @@ int config_apply_text(struct options *o, const char *text, const char *source, s
 	}
 	const cJSON *item;
 	cJSON_ArrayForEach(item, root)
-		apply_key(o, item, src, w);
+		apply_key(o, item, src, flags, w);
 	cJSON_Delete(root);
 	return 0;
 }
 
-int config_load(struct options *o, const char *path, bool must_exist, struct strbuf *w)
+int config_load(struct options *o, const char *path, unsigned flags, struct strbuf *w)
 {
-	char *text = read_file(path, NULL);
+	bool must_exist = flags & CONFIG_MUST_EXIST;
+	char why[128];
+	char *text = file_read(path, FILE_CAP_CONFIG, 0, NULL, why, sizeof why);
 	if (!text) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		sb_addf(w, "%s: cannot read config: %s\n", path, strerror(errno));
+		char full[160];
+		snprintf(full, sizeof full, "cannot read config: %s", why);
+		warn(w, path, NULL, full);
 		return must_exist ? -1 : 0;
 	}
-	int rc = config_apply_text(o, text, path, w);
+	int rc = config_apply_text(o, text, path, flags, w);
 	free(text);
 	return rc;
 }

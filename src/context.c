@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dbfiles.h"
 #include "gitrepo.h"
 #include "paths.h"
 #include "store.h"
@@ -187,11 +188,11 @@ static int config_refused(struct ctx *c)
 static int load_configs(struct ctx *c, const char *config_flag)
 {
 	c->user_config = config_flag ? xstrdup(config_flag) : paths_user_config();
-	if (config_load(&c->opt, c->user_config, config_flag != NULL, &c->warnings) != 0)
+	if (config_load(&c->opt, c->user_config, config_flag ? CONFIG_MUST_EXIST : 0, &c->warnings) != 0)
 		return config_refused(c);
 	if (c->repo_path) {
 		c->repo_config = xasprintf("%s/.shipdeck.json", c->repo_path);
-		if (config_load(&c->opt, c->repo_config, false, &c->warnings) != 0)
+		if (config_load(&c->opt, c->repo_config, CONFIG_REPOSITORY, &c->warnings) != 0)
 			return config_refused(c);
 	}
 	return 0;
@@ -248,10 +249,9 @@ int ctx_init(struct ctx *c, int argc, char **argv)
 		cmd = -1;
 	free(flags);
 	if (cmd >= 0 && !c->db_path) {
-		const char *db = opt_str(&c->opt, OPT_DB);
-		if (db)
-			c->db_path = xstrdup(db);
-		else if (c->repo_name)
+		/* a relative db in the user's config is beside that config */
+		c->db_path = opt_path(&c->opt, OPT_DB);
+		if (!c->db_path && c->repo_name)
 			c->db_path = paths_default_db(c->repo_name);
 	}
 	return cmd;
@@ -292,6 +292,24 @@ static int prepare_db_dir(struct ctx *c)
 	return rc;
 }
 
+/* When the database opens: a member who may only read it gets a read-only
+ * run instead of a failure half-way (the dashboard's status bar says
+ * read-only), and --shared in a directory without the setgid bit works only
+ * as long as every member uses this shipdeck: say how to fix it. */
+static void say_how_shared(struct ctx *c)
+{
+	if (store_no_write_access(c->store)) /* the model says it, in a note */
+		options_set(&c->opt, OPT_READ_ONLY, "true", "no write permission", NULL, 0);
+	if (opt_bool(&c->opt, OPT_SHARED) && !dbfiles_dir_setgid(c->db_path)) {
+		char *dir = paths_dirname(c->db_path);
+		char *quoted = paths_shell_quote(dir);
+		sd_warn("%s: the directory is not setgid, so files other programs create there "
+			"get their creator's group; fix it with: chmod g+s %s", c->db_path, quoted);
+		free(quoted);
+		free(dir);
+	}
+}
+
 struct store *ctx_store(struct ctx *c)
 {
 	if (c->store)
@@ -310,6 +328,8 @@ struct store *ctx_store(struct ctx *c)
 	c->store = store_open(c->db_path, flags, err, sizeof err);
 	if (!c->store)
 		sd_error("%s", err);
+	else
+		say_how_shared(c);
 	return c->store;
 }
 

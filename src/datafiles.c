@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "files.h"
 #include "util.h"
 
 struct loaded {
@@ -27,7 +28,8 @@ static const char *from_dir(const char *name, size_t *len)
 			return loaded[i].data;
 		}
 	char *path = xasprintf("%s/%s", dir, name);
-	char *data = read_file(path, len);
+	char why[128];
+	char *data = file_read(path, 0, 0, len, why, sizeof why);
 	free(path);
 	if (!data)
 		return NULL;

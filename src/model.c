@@ -71,6 +71,9 @@ static int load_history(struct ctx *c, struct store *st, struct dash *d)
 	}
 	d->has_history = true;
 	d->db_busy = d->git.cache_busy;
+	if (store_no_write_access(st))
+		add_note(d, xasprintf("you may only read %s: read-only for this run (the history "
+				      "cache is kept in memory)", store_path(st)));
 	for (size_t i = 0; i < d->git.nwarnings; i++)
 		add_note(d, xstrdup(d->git.warnings[i]));
 	bool have_th = thresholds_load_default(opt_str(&c->opt, OPT_THRESHOLDS), &d->thresholds,

@@ -5,11 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "paths.h"
 #include "util.h"
 
 const struct opt_decl opt_decls[OPT_COUNT] = {
-#define OPTION(id, flag, key, type, def, min, max, arg, help) \
-	[OPT_##id] = {flag, key, type, def, min, max, arg, help},
+#define OPTION(id, flag, key, scope, type, def, min, max, arg, help) \
+	[OPT_##id] = {flag, key, SCOPE_##scope, type, def, min, max, arg, help},
 #include "options.def"
 #undef OPTION
 };
@@ -110,6 +111,7 @@ bool options_set(struct options *o, enum opt_id id, const char *text, const char
 	o->v[id].text = xstrdup(text);
 	o->v[id].num = num;
 	o->v[id].source = source;
+	o->v[id].from_file = false; /* config.c marks the values it sets */
 	return true;
 }
 
@@ -132,6 +134,19 @@ int options_by_key(const char *key)
 const char *opt_str(const struct options *o, enum opt_id id)
 {
 	return o->v[id].text;
+}
+
+char *opt_path(const struct options *o, enum opt_id id)
+{
+	const char *v = o->v[id].text;
+	if (!v)
+		return NULL;
+	if (v[0] == '/' || !o->v[id].from_file)
+		return xstrdup(v);
+	char *dir = paths_dirname(o->v[id].source);
+	char *p = xasprintf("%s/%s", dir, v);
+	free(dir);
+	return p;
 }
 
 long long opt_int(const struct options *o, enum opt_id id)

@@ -6,9 +6,11 @@
 #include <stdio.h>
 
 enum opt_type { OPT_BOOL, OPT_INT, OPT_NUM, OPT_STR, OPT_ENUM, OPT_JSON };
+/* Which config files may set a key (options.def says why). */
+enum opt_scope { SCOPE_NONE, SCOPE_REPO, SCOPE_USER, SCOPE_FILE };
 
 enum opt_id {
-#define OPTION(id, flag, key, type, def, min, max, arg, help) OPT_##id,
+#define OPTION(id, flag, key, scope, type, def, min, max, arg, help) OPT_##id,
 #include "options.def"
 #undef OPTION
 	OPT_COUNT
@@ -17,6 +19,7 @@ enum opt_id {
 struct opt_decl {
 	const char *flag;     /* long flag without "--", or NULL */
 	const char *key;      /* config key, or NULL */
+	enum opt_scope scope;
 	enum opt_type type;
 	const char *def;      /* default as text, or NULL for "unset" */
 	double min, max;      /* range for INT/NUM (both 0: unbounded) */
@@ -30,6 +33,7 @@ struct opt_value {
 	char *text;           /* NULL: unset */
 	double num;           /* INT, NUM and BOOL (0/1) */
 	const char *source;   /* "default", "command line", or a file path */
+	bool from_file;       /* source is a config file (a relative path is relative to it) */
 };
 
 struct options {
@@ -54,6 +58,9 @@ int options_by_key(const char *key);
 const char *options_source(struct options *o, const char *path);
 
 const char *opt_str(const struct options *o, enum opt_id id);
+/* A value that names a file, as a path to open: relative to the config file
+ * that set it, else as given (malloc'd; NULL when unset). */
+char *opt_path(const struct options *o, enum opt_id id);
 long long opt_int(const struct options *o, enum opt_id id);
 double opt_num(const struct options *o, enum opt_id id);
 bool opt_bool(const struct options *o, enum opt_id id);

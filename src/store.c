@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "datafiles.h"
+#include "dbfiles.h"
+#include "files.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -225,8 +227,10 @@ static int create_db_file(const char *path, int flags, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot create database: %s", path, strerror(errno));
 		return -1;
 	}
-	if (flags & STORE_SHARED)
+	if (flags & STORE_SHARED) {
 		fchmod(fd, mode); /* the umask may have taken the group bits */
+		dbfiles_take_dir_group(fd, path); /* what a setgid directory would do */
+	}
 	close(fd);
 	return 0;
 }
@@ -234,19 +238,25 @@ static int create_db_file(const char *path, int flags, char *err, size_t errlen)
 /* SQLite opens the database and its -wal, -shm and -journal files with
  * O_NOFOLLOW and fails with a vague "unable to open"; saying which link is
  * in the way tells the user what to remove (in a shared directory it may
- * have been planted to make someone overwrite their own files). */
-static int refuse_links(const char *path, char *err, size_t errlen)
+ * have been planted to make someone overwrite their own files). Anything
+ * else that is not a regular file is refused before SQLite touches it too:
+ * reading a FIFO blocks for ever (doctor and --read-only hung), and SQLite
+ * would create "/dev/zero-journal" beside a device. */
+static int refuse_strange_files(const char *path, char *err, size_t errlen)
 {
 	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
 	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
 		char *p = xasprintf("%s%s", path, suffixes[i]);
 		struct stat sb;
-		bool link = lstat(p, &sb) == 0 && S_ISLNK(sb.st_mode);
-		if (link)
+		const char *refusal = lstat(p, &sb) == 0 ? file_type_refusal(sb.st_mode) : NULL;
+		if (refusal && S_ISLNK(sb.st_mode))
 			snprintf(err, errlen, "%s: is a symbolic link; shipdeck never follows one at the "
 				 "database path (remove it, or give --db the real file)", p);
+		else if (refusal)
+			snprintf(err, errlen, "%s: %s; a database is one (give --db a file's path)",
+				 p, refusal);
 		free(p);
-		if (link)
+		if (refusal)
 			return -1;
 	}
 	return 0;
@@ -255,15 +265,10 @@ static int refuse_links(const char *path, char *err, size_t errlen)
 static int check_db_path(const char *path, int flags, char *err, size_t errlen)
 {
 	struct stat sb;
-	if (refuse_links(path, err, errlen) != 0)
+	if (refuse_strange_files(path, err, errlen) != 0)
 		return -1;
-	if (stat(path, &sb) == 0) {
-		if (S_ISDIR(sb.st_mode)) {
-			snprintf(err, errlen, "%s: is a directory, not a database file", path);
-			return -1;
-		}
+	if (lstat(path, &sb) == 0)
 		return 0;
-	}
 	if (errno != ENOENT) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -274,6 +279,8 @@ static int check_db_path(const char *path, int flags, char *err, size_t errlen)
 	}
 	return create_db_file(path, flags, err, errlen);
 }
+
+static int keep_companions(struct store *st);
 
 static int configure_connection(struct store *st)
 {
@@ -287,7 +294,20 @@ static int configure_connection(struct store *st)
 	if (store_exec(st, "PRAGMA journal_mode = WAL") != 0 ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL") != 0)
 		return -1;
-	return 0;
+	return keep_companions(st);
+}
+
+/* A database the group may open keeps its -wal and -shm when the last
+ * connection closes: SQLite would delete them and the next member re-create
+ * them as themselves (src/dbfiles.c says why that goes wrong). The WAL is
+ * cut back to nothing at that close, and to 4 MiB after a checkpoint. */
+static int keep_companions(struct store *st)
+{
+	if (!dbfiles_group_shared(st->path))
+		return 0;
+	int on = 1;
+	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
+	return store_exec(st, "PRAGMA journal_size_limit = 4194304");
 }
 
 /* Distinguishes "not a database" and friends from a generic failure. */
@@ -304,13 +324,30 @@ static void describe_open_error(struct store *st, char *err, size_t errlen)
 	snprintf(err, errlen, "%s%s", st->err, hint);
 }
 
+/* Reads the header through SQLite's own descriptor: one of ours, closed,
+ * would drop the POSIX locks this process holds on the file (src/dbfiles.c). */
+static bool header_says_wal(sqlite3 *db)
+{
+	sqlite3_file *f = NULL;
+	unsigned char h[100];
+	if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+	    !f->pMethods || f->pMethods->xRead(f, h, (int)sizeof h, 0) != SQLITE_OK)
+		return false;
+	return memcmp(h, "SQLite format 3", 16) == 0 && h[18] == 2 && h[19] == 2;
+}
+
 struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 {
 	if (check_db_path(path, flags, err, errlen) != 0)
 		return NULL;
 	struct store *st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
-	st->readonly = flags & STORE_READONLY;
+	/* a member with read access only: a snapshot, never "attempt to write
+	 * a readonly database" half-way through one */
+	st->no_write_access = !(flags & STORE_READONLY) && !dbfiles_writable(path);
+	st->readonly = (flags & STORE_READONLY) || st->no_write_access;
+	if ((flags & STORE_SHARED) && !st->readonly)
+		dbfiles_share(path);
 	int oflags = (st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		     SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX;
 	int rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
@@ -321,6 +358,7 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 		store_close(st);
 		return NULL;
 	}
+	dbfiles_prepare(path, header_says_wal(st->db));
 	if (check_version(st) != 0 || configure_connection(st) != 0 || migrate(st) != 0) {
 		if (!strstr(st->err, path)) {
 			char why[sizeof st->err];
@@ -331,7 +369,13 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 		store_close(st);
 		return NULL;
 	}
+	dbfiles_after_open(path);
 	return st;
+}
+
+bool store_no_write_access(const struct store *st)
+{
+	return st->no_write_access;
 }
 
 void store_close(struct store *st)
@@ -354,6 +398,11 @@ void store_close(struct store *st)
 
 int store_begin(struct store *st)
 {
+	if (st->no_write_access) {
+		set_err(st, "%s: you may only read this database (no write permission), so nothing "
+			"was written", st->path);
+		return -1;
+	}
 	if (st->readonly) {
 		set_err(st, "%s: opened read-only, nothing can be written", st->path);
 		return -1;

@@ -25,6 +25,9 @@ const char *store_errmsg(const struct store *st);
 /* The schema version this build writes. */
 int store_schema_version(void);
 const char *store_path(const struct store *st);
+/* Opened read-only because this user may not write the file (a team member
+ * with read access): reads work, writes say so. */
+bool store_no_write_access(const struct store *st);
 
 /* One transaction per command: begin (IMMEDIATE, so writers queue on the busy
  * timeout instead of failing mid-way), then commit or rollback. */

@@ -11,6 +11,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool readonly;
+	bool no_write_access; /* readonly because the file is not ours to write */
 	int tx_depth;
 	char err[1024];
 	const char **columns[16]; /* cached column lists of record tables */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "files.h"
+
 static void out_of_memory(size_t n)
 {
 	fprintf(stderr, "shipdeck: out of memory (wanted %zu bytes)\n", n);
@@ -198,25 +200,8 @@ bool parse_double(const char *s, double *out)
 
 char *read_file(const char *path, size_t *len)
 {
-	FILE *f = streq(path, "-") ? stdin : fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct strbuf sb = STRBUF_INIT;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		sb_addn(&sb, chunk, n);
-	int failed = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (failed) {
-		sb_free(&sb);
-		errno = EIO;
-		return NULL;
-	}
-	if (len)
-		*len = sb.len;
-	return sb_detach(&sb);
+	char why[128];
+	return file_read(path, 0, FILE_STDIN_OK, len, why, sizeof why);
 }
 
 void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))

@@ -477,6 +477,9 @@ Test(concurrency, symlink_at_the_database_path_is_not_followed)
 	struct th_run made = th_shipdeck(dir, NULL, ARGS("--shared", "--db", db3, NOW, "feature", "add", "A"));
 	cr_assert_eq(made.status, 0, "%s", made.err);
 	th_run_free(&made);
+	/* a team database keeps its -wal and -shm: the attacker replaces them */
+	cr_assert_eq(unlink(wal), 0);
+	cr_assert_eq(unlink(shm), 0);
 	cr_assert_eq(symlink(victim, wal), 0);
 	cr_assert_eq(symlink(victim, shm), 0);
 

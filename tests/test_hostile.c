@@ -2,7 +2,8 @@
  * through the real binary on real SQLite files and real git repositories:
  * truncated, 10 000-level deep, 50 MB-string, wrongly typed and
  * duplicate-key JSON given to `build import`, `import` and the config file
- * each get exactly one line on stderr (an error with exit 2; for the
+ * (a 50 MB config is over its 1 MiB cap; a 100 000-byte string in a small
+ * one is over the string limit) each get exactly one line on stderr (an error with exit 2; for the
  * config, a wrong type inside a good file is one warning, the value
  * ignored) and leave the database byte-for-byte as it was
  * (`export` and `build list --json` before and after); a repository, CI
@@ -471,8 +472,11 @@ Test(hostile, config_truncated_deep_huge_typed_duplicate)
 	fclose(f);
 	config_refused(db, before, cfg, "deep", "not valid JSON");
 
+	/* a config file is small: 50 MB is refused before it is read */
 	write_padded(cfg, "{\"window_days\": 30, \"timezone\": \"", 'x', MB50, "\"}");
-	config_refused(db, before, cfg, "huge", "timezone: a string of 52428800 bytes");
+	config_refused(db, before, cfg, "huge", "cannot read config: is larger than 1 MiB");
+	write_padded(cfg, "{\"window_days\": 30, \"timezone\": \"", 'x', 100000, "\"}");
+	config_refused(db, before, cfg, "long string", "timezone: a string of 100000 bytes");
 
 	th_write(cfg, "{\"window_days\": \"30\"}");
 	config_ignored(db, before, cfg, "typed", "window_days: must be a whole number");

@@ -59,8 +59,8 @@ Test(config, precedence_user_then_repo)
 	options_init(&o);
 	struct strbuf w = STRBUF_INIT;
 	config_apply_text(&o, "{\"window_days\": 30, \"hourly_cost\": 80, \"deploy_tags\": [\"rel-*\", \"!*beta*\"]}",
-			  "/home/u/.config/shipdeck/config.json", &w);
-	config_apply_text(&o, "{\"window_days\": 60}", "/repo/.shipdeck.json", &w);
+			  "/home/u/.config/shipdeck/config.json", 0, &w);
+	config_apply_text(&o, "{\"window_days\": 60}", "/repo/.shipdeck.json", CONFIG_REPOSITORY, &w);
 	cr_assert_eq(w.len, 0, "no warnings: %s", sb_str(&w));
 	cr_assert_eq(opt_int(&o, OPT_WINDOW_DAYS), 60);
 	cr_assert_str_eq(o.v[OPT_WINDOW_DAYS].source, "/repo/.shipdeck.json");
@@ -76,7 +76,7 @@ Test(config, mistakes_are_warnings)
 	options_init(&o);
 	struct strbuf w = STRBUF_INIT;
 	cr_assert_eq(config_apply_text(&o, "{\"windw_days\": 3, \"window_days\": \"ninety\", \"width\": 5, "
-				       "\"ascii\": true, \"keys\": {\"quit\": \"x\"}}", "cfg.json", &w), 0);
+				       "\"ascii\": true, \"keys\": {\"quit\": \"x\"}}", "cfg.json", 0, &w), 0);
 	const char *want =
 		"cfg.json: windw_days: unknown key, ignored\n"
 		"cfg.json: window_days: must be a whole number, ignored\n"
@@ -87,14 +87,14 @@ Test(config, mistakes_are_warnings)
 	sb_reset(&w);
 	/* a file that is not a JSON object is refused whole, as git refuses a
 	 * broken config */
-	cr_assert_eq(config_apply_text(&o, "{\"window_days\": 7, \"ascii\": ", "broken.json", &w), -1);
+	cr_assert_eq(config_apply_text(&o, "{\"window_days\": 7, \"ascii\": ", "broken.json", 0, &w), -1);
 	cr_assert(str_starts(sb_str(&w), "broken.json: not valid JSON"), "%s", sb_str(&w));
 	cr_assert_eq(opt_int(&o, OPT_WINDOW_DAYS), 90, "nothing of a refused file applies");
 	sb_reset(&w);
-	cr_assert_eq(config_apply_text(&o, "[1,2]", "arr.json", &w), -1);
+	cr_assert_eq(config_apply_text(&o, "[1,2]", "arr.json", 0, &w), -1);
 	cr_assert_str_eq(sb_str(&w), "arr.json: must hold a JSON object\n");
 	sb_reset(&w);
-	cr_assert_eq(config_apply_text(&o, "{\"width\": 90, \"width\": 100}", "dup.json", &w), -1);
+	cr_assert_eq(config_apply_text(&o, "{\"width\": 90, \"width\": 100}", "dup.json", 0, &w), -1);
 	cr_assert(strstr(sb_str(&w), "duplicate key"), "%s", sb_str(&w));
 	sb_free(&w);
 	options_free(&o);
@@ -107,7 +107,7 @@ Test(config, missing_file)
 	struct strbuf w = STRBUF_INIT;
 	cr_assert_eq(config_load(&o, "/nonexistent/shipdeck.json", false, &w), 0);
 	cr_assert_eq(w.len, 0, "a missing default config is silent");
-	cr_assert_eq(config_load(&o, "/nonexistent/shipdeck.json", true, &w), -1);
+	cr_assert_eq(config_load(&o, "/nonexistent/shipdeck.json", CONFIG_MUST_EXIST, &w), -1);
 	cr_assert(strstr(sb_str(&w), "/nonexistent/shipdeck.json: cannot read config"));
 	sb_free(&w);
 	options_free(&o);

@@ -10,8 +10,10 @@
 
 #include <ctype.h>
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +50,37 @@ static volatile sig_atomic_t got_signal;
 static void on_signal(int sig)
 {
 	got_signal = sig;
+}
+
+/* A terminal that goes away without SIGHUP (the tmux window of a `su`
+ * session killed, say) gives end of input, POLLHUP or EIO, which getch
+ * reports as ERR just like a timeout: the loop would spin for ever with the
+ * database open. read_key tells the two apart and sets this instead. */
+static bool terminal_gone;
+
+/* The next key, or ERR after wait_ms (or a signal, or the terminal gone).
+ * ncurses may hold keys it has read already (the rest of a sequence it did
+ * not recognise), so it is asked first; the descriptor is polled only when
+ * it has nothing, and "readable but no key" is end of input. */
+static int read_key(int wait_ms)
+{
+	timeout(0);
+	int ch = getch();
+	if (ch != ERR || terminal_gone)
+		return ch;
+	struct pollfd pfd = {.fd = fileno(stdin), .events = POLLIN};
+	int n = poll(&pfd, 1, wait_ms);
+	if (n <= 0)
+		return n < 0 && errno == EINTR ? getch() : ERR; /* a resize or a signal */
+	if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) {
+		terminal_gone = true;
+		return ERR;
+	}
+	errno = 0;
+	ch = getch();
+	if (ch == ERR && errno != EINTR)
+		terminal_gone = true;
+	return ch;
 }
 
 static int64_t monotonic_seconds(void)
@@ -422,10 +455,10 @@ bool app_prompt(struct app *a, const char *label, char *buf, size_t len)
 		move(LINES - 1, text_width(sb_str(&sb)) < COLS ? text_width(sb_str(&sb)) : COLS - 1);
 		sb_free(&sb);
 		refresh();
-		int ch = getch();
-		if (ch == ERR && !got_signal)
+		int ch = read_key(1000);
+		if (ch == ERR && !got_signal && !terminal_gone)
 			continue;
-		if (ch == 27 || got_signal) {
+		if (ch == 27 || got_signal || terminal_gone) {
 			curs_set(0);
 			return false;
 		}
@@ -593,10 +626,11 @@ int ui_run(struct ctx *c)
 	else if (c->warnings.len)
 		app_status(&a, true, "config: %.*s", (int)strcspn(sb_str(&c->warnings), "\n"),
 			   sb_str(&c->warnings));
-	timeout(1000); /* wake up to notice signals and refresh */
 	draw(&a);
 	while (!got_signal) {
-		int ch = getch();
+		int ch = read_key(1000); /* wake up to notice signals and refresh */
+		if (terminal_gone)
+			break;
 		if (ch == ERR) {
 			maybe_refresh(&a);
 		} else if (ch == KEY_MOUSE) {

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct options o;
 	options_init(&o);
 	struct strbuf w = STRBUF_INIT;
-	config_apply_text(&o, text, "fuzz.json", &w);
+	config_apply_text(&o, text, "fuzz.json", 0, &w);
 	/* Each warning is a line that is safe to print: main.c prints them as
 	 * they are, so no control, bidi control or invalid UTF-8 may be left. */
 	if (w.len && (w.buf[w.len - 1] != '\n'))
