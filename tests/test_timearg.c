@@ -41,7 +41,7 @@ static int64_t wall(const char *iso)
 {
 	int64_t t;
 	bool zone;
-	cr_assert(time_parse_wall(iso, &t, &zone) && !zone, "bad wall time %s", iso);
+	cr_assert(time_parse_wall(iso, &t, &zone) == TIME_OK && !zone, "bad wall time %s", iso);
 	return t;
 }
 
