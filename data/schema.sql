@@ -189,3 +189,9 @@ CREATE TABLE git_reverts (
 	author_time INTEGER NOT NULL,
 	PRIMARY KEY (revert_sha, target)
 ) STRICT;
+
+-- migration 2
+-- A checklist item may be marked not applicable instead of ticked: state
+-- 'na' (done 0), the reason in note. Such an item no longer blocks the gate.
+ALTER TABLE checklist_items ADD COLUMN state TEXT NOT NULL DEFAULT 'done'
+	CONSTRAINT state CHECK (state IN ('done', 'na'));

@@ -370,6 +370,35 @@ const struct tz_type *tz_type_at(const struct tz_zone *z, int64_t t)
 	return &z->types[z->trans_type[lo]];
 }
 
+/* A transition moves the offset by hours at most and zones do not change
+ * twice within a day, so the offsets in effect a day either side of the
+ * wall time are the only candidates: each one that maps back to itself is
+ * an answer. */
+int tz_local_to_utc(const struct tz_zone *z, int64_t local, int64_t out[2])
+{
+	int32_t cand[3] = {tz_type_at(z, local - 86400)->offset, tz_type_at(z, local)->offset,
+			   tz_type_at(z, local + 86400)->offset};
+	int n = 0;
+	for (int i = 0; i < 3; i++) {
+		bool seen = false;
+		for (int k = 0; k < i; k++)
+			seen |= cand[k] == cand[i];
+		int64_t t = local - cand[i];
+		if (seen || tz_type_at(z, t)->offset != cand[i])
+			continue;
+		if (n == 1 && out[0] == t)
+			continue;
+		if (n < 2)
+			out[n++] = t;
+	}
+	if (n == 2 && out[0] > out[1]) {
+		int64_t x = out[0];
+		out[0] = out[1];
+		out[1] = x;
+	}
+	return n;
+}
+
 /* ======================================================================
  * Small JSON helpers for the tables
  * ==================================================================== */
@@ -501,6 +530,12 @@ void window_table_free(struct window_table *t)
 	t->nrules = 0;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -593,6 +628,7 @@ void window_judge(const struct window_table *t, const struct tz_zone *z,
 	int y, mo, d, hh, mi, s;
 	time_utc_parts(local, &y, &mo, &d, &hh, &mi, &s);
 	out->offset = type->offset;
+	snprintf(out->zone, sizeof(out->zone), "%s", z->name);
 	out->weekday = time_weekday(local);
 	out->minute_of_day = hh * 60 + mi;
 	snprintf(out->when, sizeof(out->when), "%s %04d-%02d-%02d %02d:%02d %s",
@@ -614,6 +650,62 @@ void window_judge(const struct window_table *t, const struct tz_zone *z,
 	out->verdict = r->verdict;
 	snprintf(out->rule, sizeof(out->rule), "%s", r->id);
 	snprintf(out->reason, sizeof(out->reason), "%s", r->reason);
+}
+
+/* Local minutes of the day at which some rule begins or ends, plus midnight
+ * (a holiday begins and ends there), ascending and unique. */
+static size_t boundary_minutes(const struct window_table *t, int *out, size_t cap)
+{
+	size_t n = 0;
+	out[n++] = 0;
+	for (size_t i = 0; i < t->nrules && n + 2 <= cap; i++) {
+		int m[2] = {t->rules[i].from % 1440, t->rules[i].to % 1440};
+		for (int k = 0; k < 2; k++) {
+			size_t j = 0;
+			while (j < n && out[j] != m[k])
+				j++;
+			if (j == n)
+				out[n++] = m[k];
+		}
+	}
+	sort_array(out, n, sizeof(*out), cmp_int);
+	return n;
+}
+
+/* A wall time in z as an instant; in a gap, the instant the clocks jumped
+ * to (02:30 on a spring-forward night is 03:30). */
+static int64_t local_instant(const struct tz_zone *z, int64_t local)
+{
+	int64_t t[2];
+	if (tz_local_to_utc(z, local, t) > 0)
+		return t[0];
+	return local - tz_type_at(z, local - 86400)->offset;
+}
+
+bool window_next_good(const struct window_table *t, const struct tz_zone *z,
+		      const struct holidays *h, int64_t from, int days, struct window_result *out,
+		      int64_t *at)
+{
+	window_judge(t, z, h, from, out);
+	if (out->verdict == WINDOW_GOOD) {
+		*at = from;
+		return true;
+	}
+	int mins[64];
+	size_t nm = boundary_minutes(t, mins, ARRAY_SIZE(mins));
+	int64_t first_day = time_day(from + tz_type_at(z, from)->offset);
+	for (int64_t day = first_day; day <= first_day + days; day++)
+		for (size_t i = 0; i < nm; i++) {
+			int64_t cand = local_instant(z, day * 86400 + mins[i] * 60);
+			if (cand <= from)
+				continue;
+			window_judge(t, z, h, cand, out);
+			if (out->verdict == WINDOW_GOOD) {
+				*at = cand;
+				return true;
+			}
+		}
+	return false;
 }
 
 /* ======================================================================
@@ -844,7 +936,7 @@ void advise_strategy(const struct advice_table *t, enum users_affected users,
 	if (chosen < 0) {
 		/* A team table with a gap: the most careful strategy, and say why. */
 		chosen = STRATEGY_CANARY;
-		reasons_add(&out->why, "no rule in advice.json matches these answers: canary is the careful default");
+		reasons_add(&out->why, "no rule matches these answers, so the careful choice applies: canary");
 	}
 	out->strategy = (enum deploy_strategy)chosen;
 	add_reason(&out->why, t->band_note[out->band], rollback_minutes);
@@ -914,38 +1006,165 @@ static void gate_add(struct gate_result *g, enum gate_level level, const char *f
 		g->go = false;
 }
 
+/* "`shipdeck check 3 ITEM`": the command that clears a block, with the
+ * feature's id (a key may hold characters a shell would read). */
+static void feature_word(const struct gate_input *in, char *buf, size_t len)
+{
+	if (in->feature_id > 0)
+		snprintf(buf, len, "%lld", (long long)in->feature_id);
+	else
+		snprintf(buf, len, "FEATURE");
+}
+
 static void gate_items(const struct gate_input *in, struct gate_result *g)
 {
-	if (in->nopen == 0) {
+	char fid[24];
+	feature_word(in, fid, sizeof fid);
+	size_t done = in->ntotal - in->nopen - in->nna;
+	if (in->nopen == 0 && in->nna == 0)
 		gate_add(g, GATE_OK, "pre-deployment checklist: all %zu items done", in->ntotal);
-		return;
-	}
-	gate_add(g, GATE_BLOCK, "pre-deployment checklist: %zu of %zu items open (with any item "
-		 "open, don't deploy)", in->nopen, in->ntotal);
+	else if (in->nopen == 0)
+		gate_add(g, GATE_OK, "pre-deployment checklist: %zu of %zu items done, %zu not applicable",
+			 done, in->ntotal, in->nna);
+	else
+		gate_add(g, GATE_BLOCK, "pre-deployment checklist: %zu of %zu items open (with any item "
+			 "open, don't deploy): tick each when it is true (shipdeck check %s ITEM), or mark "
+			 "one that does not apply (shipdeck check %s ITEM --na REASON)", in->nopen,
+			 in->ntotal, fid, fid);
 	for (size_t i = 0; i < in->nopen; i++)
 		gate_add(g, GATE_BLOCK, "open item %s: %s", in->open_items[i].id,
 			 in->open_items[i].text ? in->open_items[i].text : "");
+	for (size_t i = 0; i < in->nna; i++)
+		gate_add(g, GATE_OK, "item %s is not applicable: %s", in->na_items[i].id,
+			 in->na_items[i].reason ? in->na_items[i].reason : "(no reason given)");
+}
+
+/* True when the time's own words already name the zone ("... UTC"). */
+static bool zone_named(const struct window_result *w)
+{
+	size_t n = strlen(w->zone), m = strlen(w->when);
+	return !*w->zone || (m >= n && strcmp(w->when + m - n, w->zone) == 0);
+}
+
+static void gate_window(const struct gate_input *in, struct gate_result *g)
+{
+	const struct window_result *w = in->window;
+	enum gate_level lv = w->verdict == WINDOW_NEVER ? GATE_BLOCK :
+			     w->verdict == WINDOW_RISKY ? GATE_WARN : GATE_OK;
+	if (w->verdict == WINDOW_GOOD)
+		gate_add(g, lv, "window good (%s): %s", w->when, w->reason);
+	else if (in->next_good)
+		gate_add(g, lv, "window %s (%s): %s; the next good window opens %s%s%s%s",
+			 window_verdict_id(w->verdict), w->when, w->reason, in->next_good->when,
+			 zone_named(in->next_good) ? "" : " (", zone_named(in->next_good) ? "" : in->next_good->zone,
+			 zone_named(in->next_good) ? "" : ")");
+	else
+		gate_add(g, lv, "window %s (%s): %s; no good window in the next weeks (holidays?)",
+			 window_verdict_id(w->verdict), w->when, w->reason);
+}
+
+/* "abc1234, the merge of feat/x into main" / "abc1234, the tip of branch
+ * feat/x" / NULL: what the gate judged, in words. */
+static char *commit_words(const struct gate_commit *c)
+{
+	if (!c || !c->sha)
+		return NULL;
+	const char *main = c->main ? c->main : "the default branch";
+	if (c->merged && c->branch)
+		return xasprintf("%.7s, where branch %s was merged into %s", c->sha, c->branch, main);
+	if (c->merged)
+		return xasprintf("%.7s, where the feature was merged into %s", c->sha, main);
+	return xasprintf("%.7s, the tip of branch %s", c->sha, c->branch ? c->branch : "(found by key)");
+}
+
+/* Why there is no commit to judge, and what would give one. */
+static char *no_commit_words(const struct gate_commit *c, const char *fid)
+{
+	if (!c || c->no_repository)
+		return xasprintf("there is no repository to find the commit in (run shipdeck inside "
+				 "the repository, or give --repo PATH)");
+	if (c->branch_missing)
+		return xasprintf("branch %s is not in the repository (push or fetch it, or fix the name: "
+				 "shipdeck feature set %s --branch NAME)", c->branch, fid);
+	return xasprintf("no branch and no merge of this feature were found (name its branch: "
+			 "shipdeck feature set %s --branch NAME)", fid);
+}
+
+static void gate_commit_line(const struct gate_input *in, struct gate_result *g)
+{
+	char fid[24];
+	feature_word(in, fid, sizeof fid);
+	const struct gate_commit *c = in->commit;
+	char *words = commit_words(c);
+	if (!c) {
+		/* a caller that judges a commit it does not describe */
+	} else if (words && c->merged) {
+		gate_add(g, GATE_OK, "commit: judging %s", words);
+	} else if (words) {
+		gate_add(g, GATE_WARN, "commit: judging %s, which is not merged into %s: deploying it "
+			 "ships work %s does not have (once it is merged, the merge commit is judged)",
+			 words, c->main ? c->main : "the default branch", c->main ? c->main : "that branch");
+	} else {
+		char *why = no_commit_words(c, fid);
+		gate_add(g, GATE_WARN, "commit: none to judge: %s", why);
+		free(why);
+	}
+	free(words);
 }
 
 static void gate_build(const struct gate_input *in, struct gate_result *g)
 {
+	char fid[24];
+	feature_word(in, fid, sizeof fid);
 	const char *what = in->build_what ? in->build_what : "the build of the commit to deploy";
+	const char *sha = in->commit ? in->commit->sha : NULL;
 	switch (in->build) {
 	case GATE_BUILD_NO_CI:
-		gate_add(g, GATE_WARN, "build: no CI data recorded, so the build was not checked");
+		if (sha)
+			gate_add(g, GATE_WARN, "build: no CI data recorded, so the build of %.7s was not "
+				 "checked", sha);
+		else
+			gate_add(g, GATE_WARN, "build: no CI data recorded, so the build was not checked");
 		break;
 	case GATE_BUILD_NONE:
-		gate_add(g, GATE_BLOCK, "build: no build recorded for the commit to deploy");
+		if (sha) {
+			gate_add(g, GATE_BLOCK, "build: no build of %.7s recorded%s%s; record its CI run "
+				 "(shipdeck build add --commit %.7s ..., or build import)", sha,
+				 in->build_other ? ": the latest build of the branch is " : "",
+				 in->build_other ? in->build_other : "", sha);
+		} else if (in->commit) {
+			char *why = no_commit_words(in->commit, fid);
+			gate_add(g, GATE_BLOCK, "build: no commit to look for a build of: %s", why);
+			free(why);
+		} else {
+			gate_add(g, GATE_BLOCK, "build: no build recorded for the commit to deploy");
+		}
 		break;
 	case GATE_BUILD_SUCCESS:
 		gate_add(g, GATE_OK, "build: %s succeeded", what);
 		break;
 	case GATE_BUILD_FAILURE:
-		gate_add(g, GATE_BLOCK, "build: %s failed", what);
+		gate_add(g, GATE_BLOCK, "build: %s failed; a successful run of it, or of a newer commit "
+			 "that is then judged, clears this", what);
 		break;
 	case GATE_BUILD_RUNNING:
-		gate_add(g, GATE_BLOCK, "build: %s is still running", what);
+		gate_add(g, GATE_BLOCK, "build: %s is still running; wait until it succeeds", what);
 		break;
+	}
+}
+
+static void gate_incidents(const struct gate_input *in, struct gate_result *g)
+{
+	if (in->nincidents == 0)
+		gate_add(g, GATE_OK, "no open production incident");
+	for (size_t i = 0; i < in->nincidents; i++) {
+		const char *title = in->incidents[i] ? in->incidents[i] : "";
+		if (in->incident_ids)
+			gate_add(g, GATE_BLOCK, "open production incident %lld: %s; once service is back, "
+				 "record it (shipdeck incident update %lld --restored TIME)",
+				 (long long)in->incident_ids[i], title, (long long)in->incident_ids[i]);
+		else
+			gate_add(g, GATE_BLOCK, "open production incident: %s", title);
 	}
 }
 
@@ -954,18 +1173,11 @@ void gate_decide(const struct gate_input *in, struct gate_result *out)
 	memset(out, 0, sizeof(*out));
 	out->go = true;
 	gate_items(in, out);
-	if (in->window) {
-		const struct window_result *w = in->window;
-		enum gate_level lv = w->verdict == WINDOW_NEVER ? GATE_BLOCK :
-				     w->verdict == WINDOW_RISKY ? GATE_WARN : GATE_OK;
-		gate_add(out, lv, "window %s (%s): %s", window_verdict_id(w->verdict), w->when, w->reason);
-	}
+	if (in->window)
+		gate_window(in, out);
+	gate_commit_line(in, out);
 	gate_build(in, out);
-	if (in->nincidents == 0)
-		gate_add(out, GATE_OK, "no open production incident");
-	for (size_t i = 0; i < in->nincidents; i++)
-		gate_add(out, GATE_BLOCK, "open production incident: %s",
-			 in->incidents[i] ? in->incidents[i] : "");
+	gate_incidents(in, out);
 }
 
 void gate_result_free(struct gate_result *r)

@@ -54,6 +54,10 @@ bool tz_parse_tzif(const char *name, const unsigned char *data, size_t len,
 /* The local-time type in effect at instant t. */
 const struct tz_type *tz_type_at(const struct tz_zone *z, int64_t t);
 void tz_free(struct tz_zone *z);
+/* The instants whose local time in z is `local` (a wall-clock time written
+ * as if it were UTC seconds), ascending: 1 normally, 0 in a gap (clocks
+ * jumped over it), 2 in an overlap (clocks turned back over it). */
+int tz_local_to_utc(const struct tz_zone *z, int64_t local, int64_t out[2]);
 
 /* ---- deployment window (spec §9) ---------------------------------------- */
 
@@ -86,6 +90,7 @@ struct window_result {
 	char rule[32];          /* the matching rule's id, or "holiday" */
 	char reason[240];       /* the table's reason */
 	char when[64];          /* "Thursday 2026-11-26 12:00 CET" */
+	char zone[64];          /* the zone's name, "Europe/Berlin" */
 	char local_iso[32];     /* "2026-11-26T12:00:00+01:00" */
 	int weekday;            /* local, 0 = Monday */
 	int minute_of_day;      /* local */
@@ -105,6 +110,12 @@ void holidays_free(struct holidays *h);
 /* Judges instant `at` in zone z. */
 void window_judge(const struct window_table *t, const struct tz_zone *z,
 		  const struct holidays *h, int64_t at, struct window_result *out);
+/* The first instant at or after `from`, within `days` days, whose verdict
+ * is good; false when there is none. The rules change only at their from/to
+ * minutes and at midnight, so only those local times are tried. */
+bool window_next_good(const struct window_table *t, const struct tz_zone *z,
+		      const struct holidays *h, int64_t from, int days, struct window_result *out,
+		      int64_t *at);
 /* "good", "risky", "never". */
 const char *window_verdict_id(enum window_verdict v);
 
@@ -200,14 +211,40 @@ enum gate_build {
 	GATE_BUILD_RUNNING,
 };
 
+/* A pre-deployment item that does not apply, and why. */
+struct gate_na {
+	const char *id;
+	const char *reason;
+};
+
+/* The commit the gate judges and how it was chosen (docs/advisor.md "The
+ * gate"): the merge into the default branch, else the branch's tip. */
+struct gate_commit {
+	const char *sha;          /* 40 hex, or NULL when there is none */
+	const char *branch;       /* the feature's branch, or NULL */
+	const char *main;         /* the default branch, e.g. "main", or NULL */
+	bool merged;              /* sha is the merge into main */
+	bool branch_missing;      /* a branch is set but is not in the repository */
+	bool no_repository;       /* there is no history to look in */
+};
+
 struct gate_input {
 	const struct checklist_item *open_items;  /* open pre-deployment items */
 	size_t nopen;
 	size_t ntotal;                            /* pre-deployment items in all */
+	const struct gate_na *na_items;           /* items marked not applicable */
+	size_t nna;
+	int64_t feature_id;                       /* named in the commands that clear a block; 0: none */
 	const struct window_result *window;       /* NULL: not judged */
+	const struct window_result *next_good;    /* the next good window when the window is
+	                                           * not good now; NULL: none within the search */
+	const struct gate_commit *commit;         /* NULL: not known (said as "the commit to deploy") */
 	enum gate_build build;
-	const char *build_what;                   /* "build 412 of abc1234", or NULL */
+	const char *build_what;                   /* "github run 412 of abc1234", or NULL */
+	const char *build_other;                  /* when no build of the commit: the latest
+	                                           * build of the branch, of another commit */
 	const char *const *incidents;             /* titles of open production incidents */
+	const int64_t *incident_ids;              /* their ids (or NULL) */
 	size_t nincidents;
 };
 
@@ -226,7 +263,8 @@ struct gate_result {
 
 /* Go unless an item is open, the window says never, the build is not a
  * success while CI data exists, or a production incident is open; a risky
- * window warns but does not block. Every reason is listed. */
+ * window and a commit not merged into the default branch warn but do not
+ * block. Every reason is listed, and each block says what would clear it. */
 void gate_decide(const struct gate_input *in, struct gate_result *out);
 void gate_result_free(struct gate_result *r);
 /* "ok", "warn", "block". */

@@ -65,10 +65,12 @@ static void list_push(struct checklist *l, const char *id, const char *text, boo
 		l->cap = l->cap ? l->cap * 2 : 8;
 		l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
 		l->team = xrealloc(l->team, l->cap * sizeof(*l->team));
+		l->off = xrealloc(l->off, l->cap * sizeof(*l->off));
 	}
 	l->items[l->n].id = xstrdup(id);
 	l->items[l->n].text = xstrdup(text);
 	l->team[l->n] = team;
+	l->off[l->n] = false;
 	l->n++;
 }
 
@@ -119,6 +121,7 @@ static void list_free(struct checklist *l)
 	}
 	free(l->items);
 	free(l->team);
+	free(l->off);
 	free(l->title);
 	memset(l, 0, sizeof(*l));
 }
@@ -192,6 +195,58 @@ bool checklists_add_team(struct checklists *cl, const char *json, char *why, siz
 		list_free(&extra[k]);
 	}
 	return ok;
+}
+
+/* Marks id off in every kind that has it; true when some kind had it. */
+static bool switch_off_one(struct checklists *cl, const char *id)
+{
+	bool found = false;
+	for (int k = 0; k < CHECKLIST_KIND_COUNT; k++) {
+		struct checklist *l = &cl->kinds[k];
+		for (size_t i = 0; i < l->n; i++)
+			if (strcmp(l->items[i].id, id) == 0)
+				l->off[i] = found = true;
+	}
+	return found;
+}
+
+void checklists_switch_off(struct checklists *cl, const char *ids, char **unknown)
+{
+	*unknown = NULL;
+	struct strbuf bad = STRBUF_INIT;
+	const char *p = ids ? ids : "";
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char *id = xstrndup(p, n);
+		char *trimmed = id;
+		while (*trimmed == ' ')
+			trimmed++;
+		for (char *e = trimmed + strlen(trimmed); e > trimmed && e[-1] == ' '; )
+			*--e = '\0';
+		if (*trimmed && !switch_off_one(cl, trimmed)) {
+			/* config text: cleaned before it is echoed in a warning */
+			sb_add(&bad, bad.len ? ", '" : "'");
+			sb_add_clean(&bad, trimmed);
+			sb_addc(&bad, '\'');
+		}
+		free(id);
+		p += n + (p[n] == ',');
+	}
+	*unknown = bad.len ? sb_detach(&bad) : NULL;
+	sb_free(&bad);
+}
+
+void checklists_valid_ids(const struct checklists *cl, struct strbuf *out)
+{
+	static const enum checklist_kind kinds[] = {CHECKLIST_PLANNING, CHECKLIST_PREDEPLOY, CHECKLIST_SPRINT};
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		const struct checklist *l = &cl->kinds[kinds[k]];
+		sb_addf(out, "%s%s:", k ? "; " : "", kind_ids[kinds[k]]);
+		for (size_t i = 0; i < l->n; i++) {
+			sb_addc(out, ' ');
+			sb_add_clean(out, l->items[i].id);
+		}
+	}
 }
 
 const struct checklist *checklist_of(const struct checklists *cl, enum checklist_kind kind)

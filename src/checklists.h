@@ -24,6 +24,7 @@ struct checklist {
 	char *title;
 	struct checklist_item *items;
 	bool *team;             /* per item: added by the team's config */
+	bool *off;              /* per item: switched off by config `checklist_off` */
 	size_t n, cap;
 };
 
@@ -37,6 +38,14 @@ bool checklists_load(struct checklists *cl, const char *json, char *why, size_t 
  * after the standard ones; on error nothing is added and why says what. */
 bool checklists_add_team(struct checklists *cl, const char *json, char *why, size_t whylen);
 void checklists_free(struct checklists *cl);
+/* Switches items off for this repository (config `checklist_off`: ids
+ * separated by commas, each looked up in every kind): such an item is not
+ * applicable until someone ticks it. Ids that name no item are listed in
+ * *unknown ("db-migrations, x"; caller frees), else *unknown is NULL. */
+void checklists_switch_off(struct checklists *cl, const char *ids, char **unknown);
+struct strbuf;
+/* "planning: a b; predeploy: c d; sprint: e": the ids `check` accepts. */
+void checklists_valid_ids(const struct checklists *cl, struct strbuf *out);
 /* The items of one kind. */
 const struct checklist *checklist_of(const struct checklists *cl, enum checklist_kind kind);
 /* Finds an item by id; NULL with "unknown predeploy item 'x' (valid: a, b)"

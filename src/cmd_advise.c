@@ -13,6 +13,7 @@
 #include "files.h"
 #include "snapshot.h"
 #include "text.h"
+#include "timearg.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -126,6 +127,15 @@ bool checklists_setup(struct ctx *c, struct checklists *cl)
 		sd_warn("config %s; only the standard items apply", shown);
 		free(shown);
 	}
+	char *unknown = NULL;
+	checklists_switch_off(cl, opt_str(&c->opt, OPT_CHECKLIST_OFF), &unknown);
+	if (unknown) {
+		struct strbuf ids = STRBUF_INIT;
+		checklists_valid_ids(cl, &ids);
+		sd_warn("config checklist_off: no checklist item %s, ignored (ids: %s)", unknown, sb_str(&ids));
+		sb_free(&ids);
+	}
+	free(unknown);
 	return true;
 }
 
@@ -345,17 +355,17 @@ int cmd_window(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	int64_t at = c->now;
 	const char *a = cmd_flag(flags, "at");
-	enum time_parse_status ts = a ? time_parse_iso_status(a, &at) : TIME_OK;
-	if (ts == TIME_OUT_OF_RANGE)
-		return usage_error(USAGE_WINDOW, "at", "--at '%s' is " TIME_RANGE_WHY, a);
-	if (ts != TIME_OK)
-		return usage_error(USAGE_WINDOW, "at", "--at '%s' is not a time (ISO 8601, e.g. "
-				   "2026-11-26T11:00:00+01:00)", a);
+	if (a && !timearg_parse(c, "at", a, &at))
+		return EXIT_USAGE;
 	struct window_setup ws;
 	if (!window_setup_load(c, &ws))
 		return EXIT_USAGE;
-	struct window_result w;
+	struct window_result w, next;
 	window_judge(&ws.table, &ws.zone, &ws.holidays, at, &w);
+	int64_t next_at;
+	/* eight weeks: past any run of holidays a team would configure */
+	bool has_next = w.verdict != WINDOW_GOOD &&
+			window_next_good(&ws.table, &ws.zone, &ws.holidays, at, 56, &next, &next_at);
 	char iso[24];
 	if (cmd_flag(flags, "json")) {
 		struct strbuf out = STRBUF_INIT;
@@ -367,6 +377,16 @@ int cmd_window(struct ctx *c, int argc, char **argv)
 		json_add_string(&out, w.rule);
 		sb_add(&out, ", \"reason\": ");
 		json_add_string(&out, w.reason);
+		sb_add(&out, ", \"next_good\": ");
+		if (has_next) {
+			sb_addf(&out, "{\"at\": \"%s\", \"local\": \"%s\", \"when\": ",
+				time_format_iso(next_at, iso), next.local_iso);
+			json_add_string(&out, next.when);
+			sb_add(&out, "}");
+		} else {
+			/* good now: this is the good window; else none within the search */
+			sb_add(&out, "null");
+		}
 		sb_add(&out, "}");
 		print_json(&out);
 	} else {
@@ -374,6 +394,10 @@ int cmd_window(struct ctx *c, int argc, char **argv)
 		char *when = text_clean(w.when, TEXT_ONE_LINE);
 		printf("window: %s (%s, %s)\n", window_verdict_id(w.verdict), when, zone);
 		print_clean("  why: ", w.reason);
+		if (has_next)
+			print_clean("  next good window: ", next.when);
+		else if (w.verdict != WINDOW_GOOD)
+			printf("  next good window: none in the next 8 weeks\n");
 		free(zone);
 		free(when);
 	}

@@ -17,6 +17,7 @@
 #include "store.h"
 #include "store_builds.h"
 #include "text.h"
+#include "timearg.h"
 #include "timeutil.h"
 
 #define DAY 86400
@@ -199,17 +200,10 @@ static bool is_sha(const char *s)
 	return true;
 }
 
-static int parse_time_flag(const char *name, const char *v, int64_t *out)
+/* A time without an offset is read in the team's zone (src/timearg.c). */
+static int parse_time_flag(struct ctx *c, const char *name, const char *v, int64_t *out)
 {
-	enum time_parse_status ts = time_parse_iso_status(v, out);
-	if (ts != TIME_OK) {
-		char *clean = text_clean(v, TEXT_ONE_LINE);
-		sd_error("--%s %s: %s", name, clean, ts == TIME_OUT_OF_RANGE ? TIME_RANGE_WHY
-			 : "not an ISO 8601 time (e.g. 2026-11-27T09:00:00Z)");
-		free(clean);
-		return -1;
-	}
-	return 0;
+	return timearg_parse(c, name, v, out) ? 0 : -1;
 }
 
 static bool check_kind(const char *kind)
@@ -222,7 +216,7 @@ static bool check_kind(const char *kind)
 }
 
 /* Checks the flags of build add and fills b; prints the error itself. */
-static int add_fill(struct cmd_flag *flags, struct build *b)
+static int add_fill(struct ctx *c, struct cmd_flag *flags, struct build *b)
 {
 	const char *sha = cmd_flag(flags, "commit"), *con = cmd_flag(flags, "conclusion");
 	const char *kind = cmd_flag(flags, "failure-kind");
@@ -235,8 +229,8 @@ static int add_fill(struct cmd_flag *flags, struct build *b)
 		sd_error("--commit %s: not a commit id (7 to 40 hex digits)", sha);
 		return -1;
 	}
-	if (parse_time_flag("started", cmd_flag(flags, "started"), &b->started) != 0 ||
-	    parse_time_flag("finished", cmd_flag(flags, "finished"), &b->finished) != 0)
+	if (parse_time_flag(c, "started", cmd_flag(flags, "started"), &b->started) != 0 ||
+	    parse_time_flag(c, "finished", cmd_flag(flags, "finished"), &b->finished) != 0)
 		return -1;
 	if (b->finished < b->started) {
 		sd_error("--finished is before --started");
@@ -283,7 +277,7 @@ static int build_add(struct ctx *c, int argc, char **argv)
 	struct build b = {0};
 	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
 		return EXIT_USAGE;
-	if (add_fill(flags, &b) != 0) {
+	if (add_fill(c, flags, &b) != 0) {
 		usage_line(usage);
 		build_free(&b);
 		return EXIT_USAGE;
@@ -307,6 +301,7 @@ static int build_add(struct ctx *c, int argc, char **argv)
 				printf("%s build %lld: %s, %lld min, commit %.7s\n",
 				       counts.added ? "recorded" : "updated", (long long)saved.id,
 				       saved.conclusion, (long long)(saved.duration_s / 60), saved.commit);
+				timearg_print(c, "started", saved.started);
 				build_free(&saved);
 			}
 			ret = EXIT_OK;

@@ -13,6 +13,7 @@
 #include "snapshot.h"
 #include "store.h"
 #include "text.h"
+#include "timearg.h"
 #include "timeutil.h"
 
 static const struct dash_feature *find_in_dash(const struct dash *d, const struct feature *f)
@@ -32,18 +33,28 @@ static int feature_arg(struct ctx *c, const char *id, struct feature *f)
 
 /* ---- checklist ---------------------------------------------------------------- */
 
+/* "open", "done" or "na": an item's state as JSON and tests name it. */
+static const char *check_state_id(const struct dash_check *ch)
+{
+	return ch->done ? "done" : ch->na ? "na" : "open";
+}
+
 static void check_line_text(struct strbuf *out, const struct dash_check *ch)
 {
 	char when[24];
-	sb_addf(out, "  [%c] %-22s ", ch->done ? 'x' : ' ', ch->id);
+	sb_addf(out, "  [%c] %-22s ", ch->done ? 'x' : ch->na ? '-' : ' ', ch->id);
 	sb_add_clean(out, ch->text);
-	if (ch->done) {
+	if (ch->na) {
+		sb_add(out, "  N/A: ");
+		sb_add_clean(out, ch->note ? ch->note : "(no reason given)");
+	}
+	if (ch->done || (ch->na && ch->by)) {
 		sb_add(out, "  (");
 		sb_add_clean(out, ch->by ? ch->by : "?");
 		if (ch->at != SD_NO_TIME)
 			sb_addf(out, ", %s", time_format_short(ch->at, when));
 		sb_add(out, ")");
-		if (ch->note) {
+		if (ch->done && ch->note) {
 			sb_add(out, " — ");
 			sb_add_clean(out, ch->note);
 		}
@@ -66,8 +77,10 @@ static void check_json(struct strbuf *out, const struct dash_check *ch)
 	else
 		sb_addf(out, "\"%s\"", time_format_iso(ch->at, when));
 	sb_add(out, ", \"note\": ");
-	json_add_string(out, ch->note);
-	sb_add(out, "}");
+	json_add_string(out, ch->done ? ch->note : NULL);
+	sb_addf(out, ", \"state\": \"%s\", \"na_reason\": ", check_state_id(ch));
+	json_add_string(out, ch->na ? ch->note : NULL);
+	sb_addf(out, ", \"na_by_config\": %s}", ch->na_config ? "true" : "false");
 }
 
 int cmd_checklist(struct ctx *c, int argc, char **argv)
@@ -156,12 +169,7 @@ static const struct checklist_item *find_item(const struct checklists *cl, const
 		}
 	}
 	struct strbuf valid = STRBUF_INIT;
-	for (size_t k = 0; k < ARRAY_SIZE(search); k++) {
-		const struct checklist *l = checklist_of(cl, search[k]);
-		sb_addf(&valid, "%s%s:", k ? "; " : "", checklist_kind_id(search[k]));
-		for (size_t i = 0; i < l->n; i++)
-			sb_addf(&valid, " %s", l->items[i].id);
-	}
+	checklists_valid_ids(cl, &valid);
 	char *clean = text_clean(id, TEXT_ONE_LINE);
 	sd_error("unknown checklist item '%s' (valid ids: %s)", clean, sb_str(&valid));
 	free(clean);
@@ -169,41 +177,137 @@ static const struct checklist_item *find_item(const struct checklists *cl, const
 	return NULL;
 }
 
-/* Ticks (or unticks) every item in one transaction: all or nothing. */
+/* What `check` does to each item. */
+enum check_action { ACT_TICK, ACT_NA, ACT_CLEAR };
+
+/* "sam at 2026-11-24 10:00 UTC" (cleaned: the name is outside text). */
+static void add_who_when(struct strbuf *out, const struct check_tick *t)
+{
+	char when[24];
+	sb_add_clean(out, t->by ? t->by : "someone");
+	if (t->at != SD_NO_TIME)
+		sb_addf(out, " at %s UTC", time_format_short(t->at, when));
+}
+
+/* Says what happened to one item; the item as it was is `was` (found: 1). */
+static void say_change(struct strbuf *out, enum check_action act, const char *item, int found,
+		       const struct check_tick *was, const char *reason)
+{
+	bool had_tick = found == 1 && !was->na, had_na = found == 1 && was->na;
+	if (act == ACT_TICK && had_tick) {
+		sb_addf(out, "%s was already ticked by ", item);
+		add_who_when(out, was);
+		sb_add(out, "; left as it was\n");
+	} else if (act == ACT_NA && had_na) {
+		sb_addf(out, "%s was already marked not applicable by ", item);
+		add_who_when(out, was);
+		sb_add(out, ": ");
+		sb_add_clean(out, was->note ? was->note : "");
+		sb_add(out, "; left as it was (uncheck it first to give another reason)\n");
+	} else if (act == ACT_CLEAR) {
+		if (!found)
+			sb_addf(out, "%s was neither ticked nor marked not applicable\n", item);
+		else
+			sb_addf(out, "%s %s (it was %s by ", had_na ? "cleared" : "unticked", item,
+				had_na ? "marked not applicable" : "ticked");
+		if (found) {
+			add_who_when(out, was);
+			sb_add(out, "); it is open again\n");
+		}
+	} else {
+		if (act == ACT_TICK)
+			sb_addf(out, "ticked %s", item);
+		else {
+			sb_addf(out, "marked %s not applicable: ", item);
+			sb_add_clean(out, reason);
+		}
+		if (found) {
+			sb_addf(out, " (it was %s by ", had_na ? "marked not applicable" : "ticked");
+			add_who_when(out, was);
+			sb_add(out, ")");
+		}
+		sb_addc(out, '\n');
+	}
+}
+
+/* Applies act to one item inside the open transaction: 0, or -1. */
+static int change_one(struct ctx *c, const struct feature *f, enum checklist_kind kind,
+		      const char *item, enum check_action act, const char *text, struct strbuf *out)
+{
+	struct store *st = ctx_store(c);
+	const char *k = checklist_kind_id(kind);
+	struct check_tick was;
+	int found = store_tick_get(st, f->id, k, item, &was);
+	int rc = found < 0 ? -1 : 0;
+	bool same = found == 1 && ((act == ACT_TICK && !was.na) || (act == ACT_NA && was.na));
+	if (rc == 0 && act == ACT_CLEAR && found == 1)
+		rc = store_tick_clear(st, f->id, k, item) < 0 ? -1 : 0;
+	else if (rc == 0 && act != ACT_CLEAR && !same) {
+		struct check_tick t = {f->id, (char *)k, (char *)item, (char *)ctx_user(c), c->now,
+				       (char *)text, act == ACT_NA};
+		rc = store_tick_set(st, &t);
+	}
+	if (rc == 0)
+		say_change(out, act, item, found, &was, text);
+	if (found == 1)
+		check_tick_clear(&was);
+	return rc;
+}
+
+/* Changes every item in one transaction: all or nothing. */
 static int write_ticks(struct ctx *c, const struct feature *f, const enum checklist_kind *kinds,
-		       const char *const *items, int n, bool undo, const char *note)
+		       const char *const *items, int n, enum check_action act, const char *text)
 {
 	struct store *st = ctx_store(c);
 	if (store_begin(st) != 0) {
 		sd_error("%s", store_errmsg(st));
 		return EXIT_USAGE;
 	}
-	int *changed = xcalloc((size_t)n, sizeof *changed);
+	struct strbuf out = STRBUF_INIT;
 	bool failed = false;
-	for (int i = 0; i < n && !failed; i++) {
-		struct check_tick t = {f->id, (char *)checklist_kind_id(kinds[i]), (char *)items[i],
-				       (char *)ctx_user(c), c->now, (char *)note};
-		changed[i] = undo ? store_tick_clear(st, f->id, t.kind, items[i]) : store_tick_set(st, &t);
-		failed = changed[i] < 0;
-	}
+	for (int i = 0; i < n && !failed; i++)
+		failed = change_one(c, f, kinds[i], items[i], act, text, &out) != 0;
 	if (failed || store_commit(st) != 0) {
-		sd_error("%s (nothing was ticked)", store_errmsg(st));
+		sd_error("%s (nothing was changed)", store_errmsg(st));
 		store_rollback(st);
-		free(changed);
+		sb_free(&out);
 		return EXIT_USAGE;
 	}
-	for (int i = 0; i < n; i++)
-		printf(undo ? (changed[i] ? "unticked %s\n" : "%s was not ticked\n") : "ticked %s\n", items[i]);
-	free(changed);
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
 	return EXIT_OK;
 }
 
 #define MAX_ITEMS 64
 
+/* check and uncheck: FEATURE ITEM..., each item found before anything is written. */
+static int change_items(struct ctx *c, const char *const *pos, int npos, const char *kind_flag,
+			enum check_action act, const char *text)
+{
+	struct feature f = {0};
+	if (feature_arg(c, pos[0], &f) != 0)
+		return EXIT_USAGE;
+	struct checklists cl;
+	int rc = EXIT_USAGE;
+	if (checklists_setup(c, &cl)) {
+		enum checklist_kind kinds[MAX_ITEMS];
+		int found = 0;
+		while (found < npos - 1 && find_item(&cl, kind_flag, pos[found + 1], &kinds[found]))
+			found++;
+		if (found == npos - 1)
+			rc = write_ticks(c, &f, kinds, pos + 1, npos - 1, act, text);
+		checklists_free(&cl);
+	}
+	feature_free(&f);
+	return rc;
+}
+
 int cmd_check(struct ctx *c, int argc, char **argv)
 {
-	static const char usage[] = "check FEATURE ITEM... [--undo] [--note TEXT] [--kind KIND]";
-	struct cmd_flag flags[] = {{"undo", 0, NULL}, {"note", 1, NULL}, {"kind", 1, NULL}, {NULL, 0, NULL}};
+	static const char usage[] =
+		"check FEATURE ITEM... [--note TEXT | --na REASON] [--undo] [--kind KIND]";
+	struct cmd_flag flags[] = {{"undo", 0, NULL}, {"note", 1, NULL}, {"na", 1, NULL},
+				   {"kind", 1, NULL}, {NULL, 0, NULL}};
 	const char *pos[MAX_ITEMS + 1];
 	int npos;
 	if (cmd_parse(c, argc, argv, flags, pos, MAX_ITEMS + 1, &npos, usage) != 0)
@@ -213,38 +317,59 @@ int cmd_check(struct ctx *c, int argc, char **argv)
 		fprintf(stderr, "usage: shipdeck %s\n", usage);
 		return EXIT_USAGE;
 	}
-	struct feature f = {0};
-	if (feature_arg(c, pos[0], &f) != 0)
+	const char *na = cmd_flag(flags, "na"), *note = cmd_flag(flags, "note");
+	bool undo = cmd_flag(flags, "undo") != NULL;
+	if (na && (note || undo)) {
+		sd_error("--na takes the reason itself: give it without %s", note ? "--note" : "--undo");
 		return EXIT_USAGE;
-	struct checklists cl;
-	int rc = EXIT_USAGE;
-	if (checklists_setup(c, &cl)) {
-		enum checklist_kind kinds[MAX_ITEMS];
-		int found = 0;
-		while (found < npos - 1 && find_item(&cl, cmd_flag(flags, "kind"), pos[found + 1], &kinds[found]))
-			found++;
-		if (found == npos - 1)
-			rc = write_ticks(c, &f, kinds, pos + 1, npos - 1, cmd_flag(flags, "undo") != NULL,
-					 cmd_flag(flags, "note"));
-		checklists_free(&cl);
 	}
-	feature_free(&f);
-	return rc;
+	if (na && !*na) {
+		sd_error("--na needs a reason, e.g. --na 'this project has no database'");
+		return EXIT_USAGE;
+	}
+	enum check_action act = undo ? ACT_CLEAR : na ? ACT_NA : ACT_TICK;
+	return change_items(c, pos, npos, cmd_flag(flags, "kind"), act, na ? na : note);
+}
+
+int cmd_uncheck(struct ctx *c, int argc, char **argv)
+{
+	static const char usage[] = "uncheck FEATURE ITEM... [--kind KIND]";
+	struct cmd_flag flags[] = {{"kind", 1, NULL}, {NULL, 0, NULL}};
+	const char *pos[MAX_ITEMS + 1];
+	int npos;
+	if (cmd_parse(c, argc, argv, flags, pos, MAX_ITEMS + 1, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (npos < 2) {
+		sd_error("uncheck needs a FEATURE and an ITEM (see 'shipdeck checklist FEATURE')");
+		fprintf(stderr, "usage: shipdeck %s\n", usage);
+		return EXIT_USAGE;
+	}
+	return change_items(c, pos, npos, cmd_flag(flags, "kind"), ACT_CLEAR, NULL);
 }
 
 /* ---- gate ------------------------------------------------------------------------ */
 
-static void gate_text(const struct dash *d, const struct dash_feature *df)
+static void gate_text(struct ctx *c, const struct dash *d, const struct dash_feature *df)
 {
-	char when[24];
 	char *key = text_clean(df->key ? df->key : "", TEXT_ONE_LINE);
 	char *title = text_clean(df->title, TEXT_ONE_LINE);
-	printf("%s: %s%s%s at %s UTC\n", df->gate_go ? "GO" : "NO-GO", key, *key ? " " : "", title,
-	       time_format_short(d->now, when));
+	char *when = timearg_local(c, d->now);
+	printf("%s: %s%s%s at %s\n", df->gate_go ? "GO" : "NO-GO", key, *key ? " " : "", title, when);
+	free(when);
 	for (size_t i = 0; i < df->ngate; i++)
 		printf("  %-5s %s\n", gate_level_id(df->gate[i].level), df->gate[i].text);
 	free(key);
 	free(title);
+}
+
+static void window_json(struct strbuf *out, const struct window_result *w)
+{
+	sb_addf(out, "{\"verdict\": \"%s\", \"when\": ", window_verdict_id(w->verdict));
+	json_add_string(out, w->when);
+	sb_addf(out, ", \"local\": \"%s\", \"timezone\": ", w->local_iso);
+	json_add_string(out, w->zone);
+	sb_add(out, ", \"reason\": ");
+	json_add_string(out, w->reason);
 }
 
 static void gate_json(const struct dash *d, const struct dash_feature *df)
@@ -253,21 +378,35 @@ static void gate_json(const struct dash *d, const struct dash_feature *df)
 	char when[24];
 	sb_addf(&out, "{\"feature\": %lld, \"key\": ", (long long)df->id);
 	json_add_string(&out, df->key);
-	sb_addf(&out, ", \"at\": \"%s\", \"gate\": \"%s\", \"reasons\": [", time_format_iso(d->now, when),
+	sb_addf(&out, ", \"at\": \"%s\", \"gate\": \"%s\", \"commit\": ", time_format_iso(d->now, when),
 		df->gate_go ? "go" : "no-go");
+	json_add_string(&out, df->judged_commit);
+	sb_add(&out, ", \"branch\": ");
+	json_add_string(&out, df->branch);
+	sb_addf(&out, ", \"merged\": %s, \"reasons\": [", df->merge_commit ? "true" : "false");
 	for (size_t i = 0; i < df->ngate; i++) {
 		sb_addf(&out, "%s{\"level\": \"%s\", \"text\": ", i ? ", " : "", gate_level_id(df->gate[i].level));
 		json_add_string(&out, df->gate[i].text);
 		sb_add(&out, "}");
 	}
-	sb_addf(&out, "], \"window\": %s}\n", d->has_window ? "" : "null");
+	sb_add(&out, "], \"window\": ");
 	if (d->has_window) {
-		out.len -= 2; /* replace the "}\n" closing with the window object */
-		out.buf[out.len] = '\0';
-		sb_addf(&out, "{\"verdict\": \"%s\", \"reason\": ", window_verdict_id(d->window.verdict));
-		json_add_string(&out, d->window.reason);
-		sb_add(&out, "}}\n");
+		window_json(&out, &d->window);
+		sb_add(&out, ", \"next_good\": ");
+		if (d->window.verdict == WINDOW_GOOD) {
+			window_json(&out, &d->window); /* the window is good now: it is the next good one */
+			sb_add(&out, "}");
+		} else if (d->has_next_good) {
+			window_json(&out, &d->next_good);
+			sb_add(&out, "}");
+		} else {
+			sb_add(&out, "null");
+		}
+		sb_add(&out, "}");
+	} else {
+		sb_add(&out, "null");
 	}
+	sb_add(&out, "}\n");
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);
 }
@@ -285,12 +424,8 @@ int cmd_gate(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *at = cmd_flag(flags, "at");
-	enum time_parse_status ts = at ? time_parse_iso_status(at, &c->now) : TIME_OK;
-	if (ts != TIME_OK) {
-		sd_error("--at %s: %s", at, ts == TIME_OUT_OF_RANGE ? TIME_RANGE_WHY
-			 : "not an ISO 8601 time (e.g. 2026-11-27T09:00-07:00)");
+	if (at && !timearg_parse(c, "at", at, &c->now))
 		return EXIT_USAGE;
-	}
 	struct feature f = {0};
 	if (feature_arg(c, pos[0], &f) != 0)
 		return EXIT_USAGE;
@@ -301,7 +436,7 @@ int cmd_gate(struct ctx *c, int argc, char **argv)
 		if (cmd_flag(flags, "json"))
 			gate_json(&d, df);
 		else
-			gate_text(&d, df);
+			gate_text(c, &d, df);
 		rc = df->gate_go ? EXIT_OK : EXIT_NOGO;
 	}
 	model_free(&d);

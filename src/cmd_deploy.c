@@ -16,6 +16,7 @@
 #include "store.h"
 #include "store_deploys.h"
 #include "text.h"
+#include "timearg.h"
 #include "timeutil.h"
 
 #define BAR_CELLS 10
@@ -63,7 +64,8 @@ static bool parse_id(const char *s, int64_t *id)
 	return true;
 }
 
-/* A time flag: ISO 8601 in any zone, or "now". A time after now is refused
+/* A time flag: ISO 8601 in any zone (without one: the team's, see
+ * src/timearg.c), or "now". A time after now is refused
  * unless allowed, because a typo in the year would otherwise quietly hide a
  * deployment from every figure (spec: a deployment after now does not exist). */
 static int parse_time_flag(struct ctx *c, const char *flag, const char *value, bool allow_future,
@@ -73,14 +75,8 @@ static int parse_time_flag(struct ctx *c, const char *flag, const char *value, b
 		*out = c->now;
 		return 0;
 	}
-	enum time_parse_status ts = time_parse_iso_status(value, out);
-	if (ts != TIME_OK) {
-		char *v = text_clean(value, TEXT_ONE_LINE);
-		sd_error("--%s '%s': %s", flag, v, ts == TIME_OUT_OF_RANGE ? TIME_RANGE_WHY
-			 : "not an ISO 8601 time (like 2026-11-27T09:00-07:00, or now)");
-		free(v);
+	if (!timearg_parse(c, flag, value, out))
 		return -1;
-	}
 	if (*out > c->now && !allow_future) {
 		char t1[24], t2[24];
 		sd_error("--%s %s is in the future (now is %s): use --allow-future if you mean it", flag,
@@ -349,6 +345,8 @@ static int deploy_record(struct ctx *c, int argc, char **argv)
 			printf("%s deployment %lld: ", found ? "updated" : "recorded", (long long)d.id);
 			print_clean("", d.ref, "");
 			printf(" (%s) to %s, %s %s\n", sc, d.env, d.status, bar);
+			if (cmd_flag(flags, "at"))
+				timearg_print(c, "at", d.at);
 		}
 	}
 	deploy_rec_free(&d);
@@ -713,6 +711,8 @@ static int incident_open(struct ctx *c, int argc, char **argv)
 		} else {
 			printf("opened incident %lld: ", (long long)inc.id);
 			print_clean("", inc.title, "\n");
+			if (cmd_flag(flags, "at"))
+				timearg_print(c, "started", inc.started);
 			print_link(st, &inc);
 		}
 	}

@@ -32,6 +32,7 @@ int cmd_advise(struct ctx *c, int argc, char **argv);
 int cmd_window(struct ctx *c, int argc, char **argv);
 int cmd_checklist(struct ctx *c, int argc, char **argv);
 int cmd_check(struct ctx *c, int argc, char **argv);
+int cmd_uncheck(struct ctx *c, int argc, char **argv);
 int cmd_gate(struct ctx *c, int argc, char **argv);
 int cmd_doctor(struct ctx *c, int argc, char **argv);
 int cmd_build(struct ctx *c, int argc, char **argv);

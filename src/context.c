@@ -13,12 +13,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advice.h"
 #include "config.h"
 #include "dbfiles.h"
 #include "gitrepo.h"
 #include "paths.h"
 #include "store.h"
 #include "text.h"
+#include "timearg.h"
 #include "timeutil.h"
 
 /* Messages quote paths, refs and values from outside (a repository's
@@ -222,13 +224,7 @@ static int resolve_now(struct ctx *c)
 		c->now = (int64_t)time(NULL);
 		return 0;
 	}
-	enum time_parse_status ts = time_parse_iso_status(now, &c->now);
-	if (ts != TIME_OK) {
-		sd_error("--now %s: %s", now, ts == TIME_OUT_OF_RANGE ? TIME_RANGE_WHY
-			 : "not an ISO 8601 time (e.g. 2026-11-27T09:00:00Z)");
-		return -1;
-	}
-	return 0;
+	return timearg_parse(c, "now", now, &c->now) ? 0 : -1;
 }
 
 int ctx_init(struct ctx *c, int argc, char **argv)
@@ -260,6 +256,9 @@ int ctx_init(struct ctx *c, int argc, char **argv)
 void ctx_free(struct ctx *c)
 {
 	store_close(c->store);
+	if (c->zone)
+		tz_free(c->zone);
+	free(c->zone);
 	options_free(&c->opt);
 	free(c->repo_path);
 	free(c->repo_name);

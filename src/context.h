@@ -12,6 +12,7 @@
 enum { EXIT_OK = 0, EXIT_NOGO = 1, EXIT_USAGE = 2 };
 
 struct store;
+struct tz_zone;
 
 struct ctx {
 	struct options opt;
@@ -22,6 +23,7 @@ struct ctx {
 	char *user_config;      /* path tried for the user config */
 	char *repo_config;      /* path tried for .shipdeck.json */
 	struct store *store;    /* opened by ctx_store() */
+	struct tz_zone *zone;   /* the team's zone, loaded by timearg_zone() */
 	struct strbuf warnings; /* config warnings, one per line */
 	const char *argv0;
 };

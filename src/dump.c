@@ -205,8 +205,12 @@ static int check_document(const cJSON *root, char *err, size_t errlen)
 		return -1;
 	}
 	const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "version");
-	if (!cJSON_IsNumber(version) || version->valuedouble != store_schema_version()) {
-		snprintf(err, errlen, "version: must be %d (this shipdeck's database version)",
+	/* An older export still imports: later migrations only add columns
+	 * with defaults, so its rows are complete rows of today's schema. */
+	if (!cJSON_IsNumber(version) || version->valuedouble < 1 ||
+	    version->valuedouble > store_schema_version() ||
+	    version->valuedouble != floor(version->valuedouble)) {
+		snprintf(err, errlen, "version: must be 1 to %d (this shipdeck's database version)",
 			 store_schema_version());
 		return -1;
 	}

@@ -23,15 +23,20 @@ struct dash_event {
 	char *evidence;           /* a sha, build, ref or reason; may be NULL */
 };
 
-/* One checklist item of a feature, ticked or open. */
+/* One checklist item of a feature: ticked (done), not applicable (na) or open. */
 struct dash_check {
 	enum checklist_kind kind;
 	const char *id, *text;    /* point into dash.checklists */
 	bool done;
-	char *by;
+	char *by;                 /* who ticked it or marked it N/A; NULL when switched off */
 	int64_t at;
-	char *note;
+	char *note;               /* the tick's note, or why it is not applicable */
+	bool na;                  /* not applicable: marked so, or switched off by config */
+	bool na_config;           /* switched off by config `checklist_off` (no mark stored) */
 };
+
+/* The reason shown for an item switched off by config. */
+#define CHECK_OFF_REASON "switched off for this repository (config checklist_off)"
 
 struct dash_gate_reason {
 	enum gate_level level;
@@ -50,8 +55,8 @@ struct dash_feature {
 	double expected_lo, expected_hi; /* days; NaN when unknown */
 	bool overdue;
 	bool not_ready;           /* left Planning with planning items open */
-	int planning_done, planning_total;
-	int predeploy_done, predeploy_total;
+	int planning_done, planning_na, planning_total;   /* total counts every item */
+	int predeploy_done, predeploy_na, predeploy_total;
 	char **predeploy_open;    /* ids of open pre-deployment items */
 	size_t npredeploy_open;
 	bool gate_go;
@@ -61,6 +66,8 @@ struct dash_feature {
 	bool rolling_out;
 	int64_t staging_time;
 	char *first_commit, *merge_commit;
+	char *judged_commit;      /* what the gate judges: the merge, else the branch tip; or NULL */
+	bool branch_missing;      /* a branch is set but the repository does not have it */
 	const char *merge_how;
 	int deploy;               /* index into git.deploys that shipped it, or -1 */
 	bool key_shared;
@@ -87,6 +94,8 @@ struct dash {
 	/* The deployment window now (spec §9). */
 	bool has_window;
 	struct window_result window;
+	bool has_next_good;       /* when the window is not good now: the next good one */
+	struct window_result next_good;
 	bool has_checklists;
 	struct checklists checklists;
 

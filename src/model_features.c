@@ -176,24 +176,41 @@ static const struct check_tick *find_tick(const struct check_tick *t, size_t n, 
 	return NULL;
 }
 
+/* One item as the feature has it: its tick or mark, else switched off by
+ * config, else open. A stored tick or mark wins over the config. */
+static struct dash_check check_of(const struct checklist *cl, size_t i, enum checklist_kind kind,
+				  const struct check_tick *t)
+{
+	struct dash_check ch = {kind, cl->items[i].id, cl->items[i].text, false, NULL, SD_NO_TIME,
+				NULL, false, false};
+	if (t) {
+		ch.done = !t->na;
+		ch.na = t->na;
+		ch.by = xstrdup_or_null(t->by);
+		ch.at = t->at;
+		ch.note = xstrdup_or_null(t->note);
+	} else if (cl->off[i]) {
+		ch.na = ch.na_config = true;
+		ch.note = xstrdup(CHECK_OFF_REASON);
+	}
+	return ch;
+}
+
 static void add_checks(struct dash *d, struct dash_feature *df, enum checklist_kind kind,
-		       const struct check_tick *ticks, size_t nticks, int *done, int *total)
+		       const struct check_tick *ticks, size_t nticks, int *done, int *na, int *total)
 {
 	const struct checklist *cl = checklist_of(&d->checklists, kind);
-	*done = *total = 0;
+	*done = *na = *total = 0;
 	for (size_t i = 0; cl && i < cl->n; i++) {
 		const struct check_tick *t = find_tick(ticks, nticks, df->id, checklist_kind_id(kind),
 						       cl->items[i].id);
-		struct dash_check ch = {
-			kind, cl->items[i].id, cl->items[i].text, t != NULL,
-			t ? xstrdup_or_null(t->by) : NULL, t ? t->at : SD_NO_TIME,
-			t ? xstrdup_or_null(t->note) : NULL,
-		};
+		struct dash_check ch = check_of(cl, i, kind, t);
 		df->checks = xrealloc(df->checks, (df->nchecks + 1) * sizeof *df->checks);
 		df->checks[df->nchecks++] = ch;
 		(*total)++;
-		*done += t != NULL;
-		if (!t && kind == CHECKLIST_PREDEPLOY) {
+		*done += ch.done;
+		*na += ch.na;
+		if (!ch.done && !ch.na && kind == CHECKLIST_PREDEPLOY) {
 			df->predeploy_open = xrealloc(df->predeploy_open,
 						      (df->npredeploy_open + 1) * sizeof *df->predeploy_open);
 			df->predeploy_open[df->npredeploy_open++] = xstrdup(cl->items[i].id);
@@ -202,6 +219,17 @@ static void add_checks(struct dash *d, struct dash_feature *df, enum checklist_k
 }
 
 /* ---- gate ---------------------------------------------------------------------- */
+
+/* "github run 412 of abc1234", or "build 7 (recorded by hand) of abc1234":
+ * a hand-recorded build's run id is made up, its row id is what
+ * `build list` shows. */
+static void build_words(const struct build *b, const char *commit, char *what, size_t len)
+{
+	if (streq(b->provider, "manual"))
+		snprintf(what, len, "build %lld (recorded by hand) of %.7s", (long long)b->id, commit);
+	else
+		snprintf(what, len, "%s run %s of %.7s", b->provider, b->run_id, commit);
+}
 
 /* Open as of now: started, and not restored yet (a gate asked for an
  * earlier time sees an incident restored since as open). */
@@ -221,34 +249,86 @@ static enum gate_build build_state_of(const struct dash *d, const char *commit, 
 	}
 	if (!latest)
 		return GATE_BUILD_NONE;
-	snprintf(what, len, "%s run %s of %.7s", latest->provider, latest->run_id, commit);
+	build_words(latest, commit, what, len);
 	/* finished after now: as of now it was still running */
 	if (!streq(latest->status, "completed") || (latest->finished != SD_NO_TIME && latest->finished > d->now))
 		return GATE_BUILD_RUNNING;
 	return build_succeeded(latest) ? GATE_BUILD_SUCCESS : GATE_BUILD_FAILURE;
 }
 
-static void decide_gate(struct dash *d, struct dash_feature *df, const char *commit)
+/* The latest build of the feature's branch as of now that is not of the
+ * judged commit: "github run 7 of def5678", so that a block for a missing
+ * build can point at the build that was recorded instead. */
+static bool other_branch_build(const struct dash *d, const struct dash_feature *df, char *what,
+			       size_t len)
 {
-	const struct checklist *pre = checklist_of(&d->checklists, CHECKLIST_PREDEPLOY);
-	struct checklist_item *open = xcalloc(df->npredeploy_open + 1, sizeof *open);
-	size_t nopen = 0;
-	for (size_t i = 0; pre && i < pre->n; i++)
-		for (size_t k = 0; k < df->npredeploy_open; k++)
-			if (streq(pre->items[i].id, df->predeploy_open[k]))
-				open[nopen++] = pre->items[i];
-	char what[128] = "";
+	const struct build *latest = NULL;
+	for (size_t i = 0; df->branch && i < d->nbuilds; i++) {
+		const struct build *b = &d->builds[i];
+		int64_t queued = b->created != SD_NO_TIME ? b->created : b->started;
+		if ((queued != SD_NO_TIME && queued > d->now) || !b->branch || !b->commit)
+			continue;
+		if (streq(b->branch, df->branch))
+			latest = b; /* oldest first: the last match is the latest */
+	}
+	if (!latest)
+		return false;
+	build_words(latest, latest->commit, what, len);
+	size_t used = strlen(what);
+	snprintf(what + used, len - used, ", another commit");
+	return true;
+}
+
+/* The open and not-applicable pre-deployment items, in the list's order. */
+static void gate_items_of(const struct dash_feature *df,
+			  struct checklist_item *open, size_t *nopen, struct gate_na *na, size_t *nna)
+{
+	*nopen = *nna = 0;
+	for (size_t i = 0; i < df->nchecks; i++) {
+		const struct dash_check *ch = &df->checks[i];
+		if (ch->kind != CHECKLIST_PREDEPLOY || ch->done)
+			continue;
+		if (ch->na)
+			na[(*nna)++] = (struct gate_na){ch->id, ch->note};
+		else
+			open[(*nopen)++] = (struct checklist_item){ch->id, ch->text};
+	}
+}
+
+static void decide_gate(struct dash *d, struct dash_feature *df)
+{
+	struct checklist_item *open = xcalloc(df->nchecks + 1, sizeof *open);
+	struct gate_na *na = xcalloc(df->nchecks + 1, sizeof *na);
+	size_t nopen, nna;
+	gate_items_of(df, open, &nopen, na, &nna);
+	char what[128] = "", other[128] = "";
 	const char **titles = xcalloc(d->nincidents + 1, sizeof *titles);
+	int64_t *ids = xcalloc(d->nincidents + 1, sizeof *ids);
 	size_t nt = 0;
 	for (size_t i = 0; i < d->nincidents; i++)
-		if (deploylog_incident_open(&d->incidents[i], d->now))
+		if (deploylog_incident_open(&d->incidents[i], d->now)) {
+			ids[nt] = d->incidents[i].id;
 			titles[nt++] = d->incidents[i].title;
+		}
+	struct gate_commit gc = {
+		.sha = df->judged_commit, .branch = df->branch,
+		.main = d->has_history ? d->git.default_branch : NULL,
+		.merged = df->merge_commit != NULL, .branch_missing = df->branch_missing,
+		.no_repository = !d->has_history,
+	};
+	enum gate_build build = build_state_of(d, df->judged_commit, what, sizeof what);
 	struct gate_input in = {
-		.open_items = open, .nopen = nopen, .ntotal = pre ? pre->n : 0,
+		.open_items = open, .nopen = nopen, .ntotal = (size_t)df->predeploy_total,
+		.na_items = na, .nna = nna, .feature_id = df->id,
 		.window = d->has_window ? &d->window : NULL,
-		.build = build_state_of(d, commit, what, sizeof what),
+		.next_good = d->has_next_good ? &d->next_good : NULL,
+		.commit = &gc,
+		.build = build,
 		.build_what = what[0] ? what : NULL,
+		.build_other = build == GATE_BUILD_NONE && other_branch_build(d, df, other, sizeof other)
+				       ? other : NULL,
 		.incidents = titles,
+		.incident_ids = ids,
 		.nincidents = nt,
 	};
 	struct gate_result r = {0};
@@ -259,7 +339,9 @@ static void decide_gate(struct dash *d, struct dash_feature *df, const char *com
 		df->gate[df->ngate++] = (struct dash_gate_reason){r.reasons[i].level, xstrdup(r.reasons[i].text)};
 	gate_result_free(&r);
 	free(open);
+	free(na);
 	free(titles);
+	free(ids);
 }
 
 /* ---- one feature ------------------------------------------------------------------ */
@@ -367,12 +449,31 @@ static bool store_new_events(struct ctx *c, struct store *st, const struct dash 
 
 /* ---- all features -------------------------------------------------------------------- */
 
+/* Items the repository's config switches off apply to every feature: said
+ * once, as a note, rather than under each feature. */
+static void note_switched_off(struct dash *d)
+{
+	struct strbuf ids = STRBUF_INIT;
+	for (int k = 0; k < CHECKLIST_KIND_COUNT; k++) {
+		const struct checklist *l = checklist_of(&d->checklists, (enum checklist_kind)k);
+		for (size_t i = 0; i < l->n; i++)
+			if (l->off[i])
+				sb_addf(&ids, "%s%s", ids.len ? ", " : "", l->items[i].id);
+	}
+	if (ids.len) {
+		d->notes = xrealloc(d->notes, (d->nnotes + 1) * sizeof *d->notes);
+		d->notes[d->nnotes++] = xasprintf("not applicable here (config checklist_off): %s", sb_str(&ids));
+	}
+	sb_free(&ids);
+}
+
 static int load_tables(struct ctx *c, struct dash *d, struct phase_durations *dur)
 {
 	char why[256];
 	if (!d->has_checklists && !checklists_setup(c, &d->checklists))
 		return -1;
 	d->has_checklists = true;
+	note_switched_off(d);
 	if (!phase_durations_parse(data_file("phases.json", NULL), dur, why, sizeof why)) {
 		sd_error("data/phases.json: %s", why);
 		return -1;
@@ -381,6 +482,11 @@ static int load_tables(struct ctx *c, struct dash *d, struct phase_durations *du
 	if (window_setup_load(c, &ws)) {
 		window_judge(&ws.table, &ws.zone, &ws.holidays, d->now, &d->window);
 		d->has_window = true;
+		int64_t at;
+		/* eight weeks: past any run of holidays a team would configure */
+		d->has_next_good = d->window.verdict != WINDOW_GOOD &&
+				   window_next_good(&ws.table, &ws.zone, &ws.holidays, d->now, 56,
+						    &d->next_good, &at);
 		window_setup_free(&ws);
 	}
 	return 0;
@@ -454,6 +560,8 @@ int model_features(struct ctx *c, struct store *st, struct dash *d)
 		df->phase_reason = xstrdup_or_null(f->phase_reason);
 		df->first_commit = git[i].has_commits ? xstrdup(git[i].first_commit) : NULL;
 		df->merge_commit = git[i].merged ? xstrdup(git[i].merge_commit) : NULL;
+		df->judged_commit = git[i].ship_commit[0] ? xstrdup(git[i].ship_commit) : NULL;
+		df->branch_missing = d->has_history && f->branch && !git[i].branch_found;
 		df->merge_how = git[i].merge_how;
 		df->deploy = git[i].deploy;
 		df->key_shared = git[i].key_shared;
@@ -463,10 +571,13 @@ int model_features(struct ctx *c, struct store *st, struct dash *d)
 		struct phase_state ps;
 		phase_infer(&ev, d->now, &ps);
 		apply_phase(d, df, f, &ps, &dur);
-		add_checks(d, df, CHECKLIST_PLANNING, ticks, nticks, &df->planning_done, &df->planning_total);
-		add_checks(d, df, CHECKLIST_PREDEPLOY, ticks, nticks, &df->predeploy_done, &df->predeploy_total);
-		df->not_ready = ps.phase != PHASE_PLANNING && df->planning_done < df->planning_total;
-		decide_gate(d, df, df->merge_commit);
+		add_checks(d, df, CHECKLIST_PLANNING, ticks, nticks, &df->planning_done, &df->planning_na,
+			   &df->planning_total);
+		add_checks(d, df, CHECKLIST_PREDEPLOY, ticks, nticks, &df->predeploy_done, &df->predeploy_na,
+			   &df->predeploy_total);
+		df->not_ready = ps.phase != PHASE_PLANNING &&
+				df->planning_done + df->planning_na < df->planning_total;
+		decide_gate(d, df);
 	}
 	free(git);
 	free(pos);
@@ -487,6 +598,7 @@ static void dash_feature_free(struct dash_feature *f)
 	free(f->phase_reason);
 	free(f->first_commit);
 	free(f->merge_commit);
+	free(f->judged_commit);
 	for (size_t i = 0; i < f->npredeploy_open; i++)
 		free(f->predeploy_open[i]);
 	free(f->predeploy_open);

@@ -171,6 +171,50 @@ static void flags_label(struct strbuf *out, const struct dash_feature *f)
 		sb_addf(out, "%srolling out", sep);
 }
 
+static void md_cell(struct strbuf *out, const char *s)
+{
+	/* a '|' inside a cell would split the table */
+	char *c = text_clean(s, TEXT_ONE_LINE);
+	for (const char *p = c; *p; p++) {
+		if (*p == '|')
+			sb_add(out, "\\|");
+		else
+			sb_addc(out, *p);
+	}
+	free(c);
+}
+
+/* Items marked not applicable, one line each under the feature ("N/A id:
+ * reason"); items switched off by config are said once, in the notes. */
+static void na_lines_text(struct strbuf *out, const struct dash_feature *f, const struct render *r)
+{
+	for (size_t i = 0; i < f->nchecks; i++) {
+		const struct dash_check *ch = &f->checks[i];
+		if (!ch->na || ch->na_config)
+			continue;
+		char *reason = text_clean(ch->note ? ch->note : "(no reason given)", TEXT_ONE_LINE);
+		char *line = xasprintf("N/A %s: %s", ch->id, reason);
+		sb_add(out, "             ");
+		text_fit(out, line, r->width - 13, false, r->ascii);
+		while (out->len && out->buf[out->len - 1] == ' ')
+			out->buf[--out->len] = '\0';
+		sb_addc(out, '\n');
+		free(line);
+		free(reason);
+	}
+}
+
+static void na_cell_markdown(struct strbuf *out, const struct dash_feature *f)
+{
+	for (size_t i = 0; i < f->nchecks; i++) {
+		const struct dash_check *ch = &f->checks[i];
+		if (!ch->na || ch->na_config)
+			continue;
+		sb_addf(out, "%sN/A %s: ", out->len && out->buf[out->len - 1] != ' ' ? "; " : "", ch->id);
+		md_cell(out, ch->note ? ch->note : "(no reason given)");
+	}
+}
+
 static void feature_line_text(struct strbuf *out, const struct dash_feature *f, const struct render *r)
 {
 	struct strbuf cell = STRBUF_INIT;
@@ -197,6 +241,7 @@ static void feature_line_text(struct strbuf *out, const struct dash_feature *f, 
 	sb_free(&cell);
 	free(key);
 	free(title);
+	na_lines_text(out, f, r);
 }
 
 static void features_text(struct strbuf *out, const struct dash *d, const struct render *r)
@@ -223,19 +268,6 @@ static void features_text(struct strbuf *out, const struct dash *d, const struct
 	}
 }
 
-static void md_cell(struct strbuf *out, const char *s)
-{
-	/* a '|' inside a cell would split the table */
-	char *c = text_clean(s, TEXT_ONE_LINE);
-	for (const char *p = c; *p; p++) {
-		if (*p == '|')
-			sb_add(out, "\\|");
-		else
-			sb_addc(out, *p);
-	}
-	free(c);
-}
-
 static void features_markdown(struct strbuf *out, const struct dash *d, const struct render *r)
 {
 	snap_heading(out, "Features", r);
@@ -258,9 +290,30 @@ static void features_markdown(struct strbuf *out, const struct dash *d, const st
 				md_cell(out, f->title);
 				sb_addf(out, " | %s | ", sb_str(&days));
 				flags_label(out, f);
+				na_cell_markdown(out, f);
 				sb_add(out, " |\n");
 				sb_free(&days);
 			}
+}
+
+/* [{"id", "reason", "by", "by_config"}] of one kind's not-applicable items. */
+static void na_json(struct strbuf *out, const struct dash_feature *f, enum checklist_kind kind)
+{
+	int n = 0;
+	sb_add(out, "[");
+	for (size_t i = 0; i < f->nchecks; i++) {
+		const struct dash_check *ch = &f->checks[i];
+		if (!ch->na || ch->kind != kind)
+			continue;
+		sb_add(out, n++ ? ", {\"id\": " : "{\"id\": ");
+		json_add_string(out, ch->id);
+		sb_add(out, ", \"reason\": ");
+		json_add_string(out, ch->note);
+		sb_add(out, ", \"by\": ");
+		json_add_string(out, ch->by);
+		sb_addf(out, ", \"by_config\": %s}", ch->na_config ? "true" : "false");
+	}
+	sb_add(out, "]");
 }
 
 static void feature_json(struct strbuf *out, const struct dash_feature *f)
@@ -293,14 +346,18 @@ static void feature_json(struct strbuf *out, const struct dash_feature *f)
 	sb_addf(out, ", \"manual_stale\": %s, \"key_shared\": %s, \"rolling_out\": %s",
 		f->manual_stale ? "true" : "false", f->key_shared ? "true" : "false",
 		f->rolling_out ? "true" : "false");
-	sb_addf(out, ", \"planning\": {\"done\": %d, \"total\": %d}", f->planning_done, f->planning_total);
-	sb_addf(out, ", \"predeploy\": {\"done\": %d, \"total\": %d, \"open\": [", f->predeploy_done,
-		f->predeploy_total);
+	sb_addf(out, ", \"planning\": {\"done\": %d, \"na\": %d, \"total\": %d, \"not_applicable\": ",
+		f->planning_done, f->planning_na, f->planning_total);
+	na_json(out, f, CHECKLIST_PLANNING);
+	sb_addf(out, "}, \"predeploy\": {\"done\": %d, \"na\": %d, \"total\": %d, \"open\": [",
+		f->predeploy_done, f->predeploy_na, f->predeploy_total);
 	for (size_t i = 0; i < f->npredeploy_open; i++) {
 		sb_add(out, i ? ", " : "");
 		json_add_string(out, f->predeploy_open[i]);
 	}
-	sb_addf(out, "]}, \"gate\": \"%s\"}", f->gate_go ? "go" : "no-go");
+	sb_add(out, "], \"not_applicable\": ");
+	na_json(out, f, CHECKLIST_PREDEPLOY);
+	sb_addf(out, "}, \"gate\": \"%s\"}", f->gate_go ? "go" : "no-go");
 }
 
 static void snapshot_json(struct strbuf *out, const struct dash *d)

@@ -616,15 +616,29 @@ int store_feature_delete(struct store *st, int64_t id)
 
 /* ---- checklist ticks ----------------------------------------------------------- */
 
+void check_tick_clear(struct check_tick *t)
+{
+	free(t->kind);
+	free(t->item);
+	free(t->by);
+	free(t->note);
+	memset(t, 0, sizeof *t);
+}
+
 void check_ticks_free(struct check_tick *t, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(t[i].kind);
-		free(t[i].item);
-		free(t[i].by);
-		free(t[i].note);
-	}
+	for (size_t i = 0; i < n; i++)
+		check_tick_clear(&t[i]);
 	free(t);
+}
+
+static struct check_tick tick_row(sqlite3_stmt *s)
+{
+	return (struct check_tick){
+		sqlite3_column_int64(s, 0), store_col_text(s, 1), store_col_text(s, 2),
+		store_col_text(s, 3), store_col_time(s, 4), store_col_text(s, 5),
+		streq((const char *)sqlite3_column_text(s, 6), "na"),
+	};
 }
 
 int store_ticks_list(struct store *st, int64_t feature_id, struct check_tick **out, size_t *n)
@@ -632,18 +646,16 @@ int store_ticks_list(struct store *st, int64_t feature_id, struct check_tick **o
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *s = store_prepare(st,
-		"SELECT feature_id, kind, item, by, at, note FROM checklist_items "
-		"WHERE done = 1 AND (?1 = 0 OR feature_id = ?1) ORDER BY feature_id, kind, item");
+		"SELECT feature_id, kind, item, by, at, note, state FROM checklist_items "
+		"WHERE (done = 1 OR state = 'na') AND (?1 = 0 OR feature_id = ?1) "
+		"ORDER BY feature_id, kind, item");
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, feature_id);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct check_tick t = {
-			sqlite3_column_int64(s, 0), store_col_text(s, 1), store_col_text(s, 2),
-			store_col_text(s, 3), store_col_time(s, 4), store_col_text(s, 5),
-		};
+		struct check_tick t = tick_row(s);
 		VEC_PUSH(*out, *n, cap, t);
 	}
 	sqlite3_finalize(s);
@@ -658,9 +670,10 @@ int store_ticks_list(struct store *st, int64_t feature_id, struct check_tick **o
 int store_tick_set(struct store *st, const struct check_tick *t)
 {
 	sqlite3_stmt *s = store_prepare(st,
-		"INSERT INTO checklist_items(feature_id, kind, item, done, by, at, note) "
-		"VALUES (?, ?, ?, 1, ?, ?, ?) ON CONFLICT(feature_id, kind, item) DO UPDATE SET "
-		"done = 1, by = excluded.by, at = excluded.at, note = excluded.note");
+		"INSERT INTO checklist_items(feature_id, kind, item, done, by, at, note, state) "
+		"VALUES (?1, ?2, ?3, ?7 = 'done', ?4, ?5, ?6, ?7) ON CONFLICT(feature_id, kind, item) "
+		"DO UPDATE SET done = excluded.done, by = excluded.by, at = excluded.at, "
+		"note = excluded.note, state = excluded.state");
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, t->feature_id);
@@ -669,7 +682,29 @@ int store_tick_set(struct store *st, const struct check_tick *t)
 	store_bind_text(s, 4, t->by);
 	store_bind_time(s, 5, t->at);
 	store_bind_text(s, 6, t->note);
+	store_bind_text(s, 7, t->na ? "na" : "done");
 	return step_done(st, s, "checklist");
+}
+
+int store_tick_get(struct store *st, int64_t feature_id, const char *kind, const char *item,
+		   struct check_tick *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *s = store_prepare(st,
+		"SELECT feature_id, kind, item, by, at, note, state FROM checklist_items "
+		"WHERE feature_id = ? AND kind = ? AND item = ? AND (done = 1 OR state = 'na')");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, feature_id);
+	store_bind_text(s, 2, kind);
+	store_bind_text(s, 3, item);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = tick_row(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, "checklist");
+	return rc == SQLITE_ROW;
 }
 
 int store_tick_clear(struct store *st, int64_t feature_id, const char *kind, const char *item)

@@ -78,13 +78,19 @@ struct check_tick {
 	char *item;
 	char *by;
 	int64_t at;
-	char *note;
+	char *note;             /* for a not-applicable item: the reason */
+	bool na;                /* not applicable rather than ticked */
 };
 void check_ticks_free(struct check_tick *t, size_t n);
-/* Ticks of one feature (feature_id > 0) or of all (0). */
+/* Ticks and not-applicable marks of one feature (feature_id > 0) or of all (0). */
 int store_ticks_list(struct store *st, int64_t feature_id, struct check_tick **out, size_t *n);
+/* Ticks the item, or marks it not applicable when t->na (replacing either). */
 int store_tick_set(struct store *st, const struct check_tick *t);
-/* 1 removed, 0 was not ticked. */
+/* The tick or mark of one item: 1 found (free with check_tick_clear), 0 none, -1 error. */
+int store_tick_get(struct store *st, int64_t feature_id, const char *kind, const char *item,
+		   struct check_tick *out);
+void check_tick_clear(struct check_tick *t);
+/* Clears a tick or a not-applicable mark: 1 removed, 0 there was none. */
 int store_tick_clear(struct store *st, int64_t feature_id, const char *kind, const char *item);
 
 /* ---- feature events ---------------------------------------------------- */

@@ -58,8 +58,10 @@ static bool digits(const char **p, int n, int *out)
 	return true;
 }
 
-static bool parse_zone(const char *p, int *offset)
+/* *written: false when the text ends without a zone (a wall-clock time). */
+static bool parse_zone(const char *p, int *offset, bool *written)
 {
+	*written = *p != '\0';
 	if (*p == '\0' || strcmp(p, "Z") == 0 || strcmp(p, "z") == 0) {
 		*offset = 0;
 		return true;
@@ -110,6 +112,13 @@ bool time_parse_iso(const char *s, int64_t *out)
 
 enum time_parse_status time_parse_iso_status(const char *s, int64_t *out)
 {
+	bool has_zone;
+	return time_parse_wall(s, out, &has_zone);
+}
+
+enum time_parse_status time_parse_wall(const char *s, int64_t *out, bool *has_zone)
+{
+	*has_zone = true;
 	if (!s)
 		return TIME_NOT_ISO;
 	if (s[0] == '@')
@@ -136,9 +145,11 @@ enum time_parse_status time_parse_iso_status(const char *s, int64_t *out)
 		if (h > 23 || mi > 59 || se > 60)
 			return TIME_NOT_ISO;
 	}
-	if (!parse_zone(p, &offset))
+	if (!parse_zone(p, &offset, has_zone))
 		return TIME_NOT_ISO;
-	/* "0001-01-01", or a zone that carries 9999-12-31T23:00 into year 10000. */
+	/* "0001-01-01", or a zone that carries 9999-12-31T23:00 into year 10000.
+	 * A wall-clock time is checked here as if UTC, and again by its reader
+	 * once the team's zone has made it an instant. */
 	int64_t t = time_from_utc(y, mo, d, h, mi, se) - offset;
 	if (!time_in_range(t))
 		return TIME_OUT_OF_RANGE;

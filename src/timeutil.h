@@ -27,6 +27,10 @@ bool time_parse_iso(const char *s, int64_t *out);
 enum time_parse_status time_parse_iso_status(const char *s, int64_t *out);
 /* "outside the years 1970-9999", for messages. */
 #define TIME_RANGE_WHY "outside the years 1970-9999"
+/* As time_parse_iso_status, but says whether the text gave a zone: without
+ * one, *out is the wall-clock time written as if it were UTC, for the
+ * caller to read in the team's zone (src/timearg.c). "@<seconds>" has one. */
+enum time_parse_status time_parse_wall(const char *s, int64_t *out, bool *has_zone);
 /* Formats as "2026-11-27T09:00:00Z" into buf (at least 21 bytes). */
 char *time_format_iso(int64_t t, char *buf);
 /* "2026-11-27 09:00" UTC, for tables (buf at least 17 bytes). */

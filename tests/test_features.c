@@ -934,7 +934,7 @@ Test(gate, latest_build_of_the_merge_and_incidents)
 	DO(CREATED, "build", "add", "--commit", mg, "--started", "2026-11-25T09:00Z",
 	   "--finished", "2026-11-25T09:10Z", "--conclusion", "failure");
 	g = gate_at("2026-11-26T10:00:00Z", 1);
-	const char *t = reason(g, "block", "build: manual run ");
+	const char *t = reason(g, "block", "build: build ");
 	cr_assert(strstr(t, "failed"), "%s", t);
 	cJSON_Delete(g);
 	/* A re-run succeeded at 11:10: the latest build decides, go again; as of
@@ -942,22 +942,24 @@ Test(gate, latest_build_of_the_merge_and_incidents)
 	DO(CREATED, "build", "add", "--commit", mg, "--started", "2026-11-25T11:00Z",
 	   "--finished", "2026-11-25T11:10Z", "--conclusion", "success");
 	g = gate_at("2026-11-26T10:00:00Z", 0);
-	t = reason(g, "ok", "build: manual run ");
+	t = reason(g, "ok", "build: build ");
 	cr_assert(strstr(t, "succeeded"), "%s", t);
 	cJSON_Delete(g);
 	/* As of Wednesday 10:30 the re-run had not started: the failure is the latest. */
 	g = gate_at("2026-11-25T10:30:00Z", 1);
-	cr_assert(strstr(reason(g, "block", "build: manual run "), "failed"));
+	cr_assert(strstr(reason(g, "block", "build: build "), "failed"));
 	cJSON_Delete(g);
 	/* As of 11:05 it had started, not finished: still running, no-go. */
 	g = gate_at("2026-11-25T11:05:00Z", 1);
-	cr_assert(strstr(reason(g, "block", "build: manual run "), "still running"));
+	cr_assert(strstr(reason(g, "block", "build: build "), "still running"));
 	cJSON_Delete(g);
 	/* CI data exists but none for an unmerged feature's commit: no-go. */
 	struct th_run r = RUN(CREATED, "gate", "2", "--at", "2026-11-26T10:00:00Z", "--json");
 	cr_assert_eq(r.status, 1, "%s", r.out);
 	cJSON *g2 = cJSON_Parse(r.out);
-	reason(g2, "block", "build: no build recorded");
+	/* it judges the branch tip (not merged), and says so */
+	reason(g2, "block", "build: no build of ");
+	reason(g2, "warn", "commit: judging ");
 	cJSON_Delete(g2);
 	th_run_free(&r);
 
@@ -965,7 +967,7 @@ Test(gate, latest_build_of_the_merge_and_incidents)
 	DO("2026-11-26T09:00:00Z", "incident", "open", "Checkout \x1b[31mdown", "--severity", "sev1",
 	   "--at", "2026-11-26T09:00Z");
 	g = gate_at("2026-11-26T10:00:00Z", 1);
-	t = reason(g, "block", "open production incident: ");
+	t = reason(g, "block", "open production incident 1: ");
 	cr_assert_not(strchr(t, '\x1b'), "outside text is cleaned: %s", t);
 	cr_assert(strstr(t, "Checkout"), "%s", t);
 	cJSON_Delete(g);
@@ -979,7 +981,7 @@ Test(gate, latest_build_of_the_merge_and_incidents)
 	cJSON_Delete(g);
 	/* As of 09:15 it was still open. */
 	g = gate_at("2026-11-26T09:15:00Z", 1);
-	reason(g, "block", "open production incident: ");
+	reason(g, "block", "open production incident 1: ");
 	cJSON_Delete(g);
 	/* Every reason at once: items, never window, failed build, incident. */
 	DO(CREATED, "check", "1", "team-available", "--undo");
@@ -989,8 +991,8 @@ Test(gate, latest_build_of_the_merge_and_incidents)
 	g = gate_at("2026-11-28T10:00:00Z", 1);
 	reason(g, "block", "open item team-available");
 	reason(g, "block", "window never (Saturday");
-	cr_assert(strstr(reason(g, "block", "build: manual run "), "failed"));
-	reason(g, "block", "open production incident: Search slow");
+	cr_assert(strstr(reason(g, "block", "build: build "), "failed"));
+	reason(g, "block", "open production incident 2: Search slow");
 	cJSON_Delete(g);
 	free(mg);
 }

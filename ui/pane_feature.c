@@ -94,10 +94,16 @@ static void build_checks(struct app *a, struct ui_list *l, const struct dash_fea
 		}
 		char *text = text_clean(ch->text, TEXT_ONE_LINE);
 		char *by = text_clean(ch->by ? ch->by : "", TEXT_ONE_LINE);
-		list_add(l, ch->done ? ROLE_GOOD : ROLE_NORMAL, true, CHECK_ID(i), "  [%s] %s%s%s",
-			 ch->done ? "x" : " ", text, ch->done ? "   - " : "", by);
+		char *why = text_clean(ch->na && ch->note ? ch->note : "", TEXT_ONE_LINE);
+		if (ch->na)
+			list_add(l, ROLE_DIM, true, CHECK_ID(i), "  [-] %s   N/A: %s%s%s", text, why,
+				 *by ? " - " : "", by);
+		else
+			list_add(l, ch->done ? ROLE_GOOD : ROLE_NORMAL, true, CHECK_ID(i), "  [%s] %s%s%s",
+				 ch->done ? "x" : " ", text, ch->done ? "   - " : "", by);
 		free(text);
 		free(by);
+		free(why);
 	}
 }
 
@@ -137,9 +143,12 @@ static void toggle(struct app *a, struct pane *p)
 	struct store *st = a->c->store;
 	char id[64];
 	snprintf(id, sizeof id, "%s", ch->id);
-	bool was = ch->done;
+	/* Space clears a tick or a stored N/A mark; an item switched off by
+	 * config has no mark to clear, so Space ticks it */
+	bool was = ch->done || (ch->na && !ch->na_config);
+	bool was_na = ch->na && !ch->na_config;
 	struct check_tick t = {f->id, (char *)checklist_kind_id(ch->kind), id, (char *)ctx_user(a->c),
-			       a->c->now, NULL};
+			       a->c->now, NULL, false};
 	int rc = store_begin(st);
 	if (rc == 0)
 		rc = was ? (store_tick_clear(st, f->id, t.kind, id) < 0 ? -1 : 0) : store_tick_set(st, &t);
@@ -151,7 +160,7 @@ static void toggle(struct app *a, struct pane *p)
 		return;
 	}
 	app_reload(a);
-	app_status(a, false, "%s %s", was ? "unticked" : "ticked", id);
+	app_status(a, false, "%s %s", was_na ? "cleared the N/A mark of" : was ? "unticked" : "ticked", id);
 }
 
 static bool key(struct app *a, struct pane *p, enum action act)

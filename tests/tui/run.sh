@@ -4,7 +4,7 @@
 # sizes, keys are sent and screens read (waiting for each screen, never
 # sleeping blindly). Pins: every pane and its title; drill-down from a card
 # and back to the same place; search; a checklist tick with Space stored in
-# the database; figures equal to the snapshot's; resize to 80x24, 200x60 and
+# the database; an item marked not applicable shown with its reason; figures equal to the snapshot's; resize to 80x24, 200x60 and
 # too small; --read-only, --ascii, TERM=vt100, a key bound in config; a
 # hostile title that cannot retitle the terminal; q, SIGTERM and SIGHUP
 # leaving cleanly; a repository deleted under the running dashboard.
@@ -26,6 +26,7 @@ repo="$work/demo/storefront"
 db="$work/demo/demo.db"
 sd() { "$bin" --repo "$repo" --db "$db" "$@"; }
 sd feature add "$(printf 'Evil \033]0;owned\007 title')" --key EVIL >/dev/null
+sd check FEAT-21 migrations-reversible --na "no database in this service" >/dev/null
 snap=$(sd --snapshot)
 json=$(sd --snapshot --format json)
 
@@ -45,6 +46,7 @@ check "board: a card" tui_wait "Loyalty points"
 tui_keys l Enter
 check "drill-down: Enter opens the feature" tui_wait "Order tracking page"
 check "feature: journey and checklists" tui_wait "Pre-deployment"
+check "feature: an N/A item shows its reason" tui_wait "N/A: no database in this service"
 tui_keys / s t a g i n g Enter
 tui_keys Space
 check "feature: Space ticks the item" tui_wait "ticked staging-tests"
