@@ -226,6 +226,9 @@ void snapshot_ops_json(struct strbuf *out, const struct dash *d)
 		json_add_string(out, d->window.reason);
 		sb_add(out, ", \"when\": ");
 		json_add_string(out, d->window.when);
+		/* when the window is not good now: when it next is, in the team's zone */
+		sb_add(out, ", \"next_good\": ");
+		json_add_string(out, d->has_next_good ? d->next_good.when : NULL);
 		sb_add(out, "}");
 	} else {
 		sb_add(out, "null");

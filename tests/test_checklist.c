@@ -9,7 +9,7 @@
  * block of the gate names what it judged (the commit: the merge, else the
  * branch tip, which is said to be unmerged; the build it found or looked
  * for) and what would clear it, the window block naming the next good
- * window in the team's zone. */
+ * window in the team's zone (also in the snapshot's JSON). */
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -372,6 +372,12 @@ Test(checklist, gate_window_names_the_next_good_one)
 	const cJSON *next = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "window"), "next_good");
 	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(next, "local")), "2026-12-08T07:00:00+01:00");
 	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(j, "at")), "2026-12-05T09:00:00Z");
+	cJSON_Delete(j);
+	/* the snapshot as of then says the same */
+	j = json_of(th_shipdeck(home, NULL, (const char *const[]){"--repo", repo, "--now", "2026-12-05T10:00",
+		"snapshot", "--format", "json", NULL}));
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "window"), "next_good")),
+			 "Tuesday 2026-12-08 07:00 CET");
 	cJSON_Delete(j);
 	free(cfg);
 }

@@ -52,9 +52,14 @@ static int draw_head(struct app *a, struct pane *p, int y, int height)
 	snprintf(line, sizeof line, "Deploy now? %s - %s", window_verdict_id(w->verdict), w->when);
 	draw_text(a, y, 1, COLS - 2, r, line);
 	draw_text(a, y + 1, 3, COLS - 4, ROLE_NORMAL, w->reason);
-	move(y + 2, 0);
+	int used = 2;
+	if (a->d.has_next_good) { /* the model looked for it only when now is not good */
+		snprintf(line, sizeof line, "next good window: %s", a->d.next_good.when);
+		draw_text(a, y + used++, 3, COLS - 4, ROLE_NORMAL, line);
+	}
+	move(y + used, 0);
 	clrtoeol();
-	return 3;
+	return used + 1;
 }
 
 static void question(const struct advisor_state *s, struct ui_list *l, int field, const char *text)

@@ -71,6 +71,9 @@ check "deploys: the open incident" tui_wait "Search latency above its objective"
 tui_keys 6
 verdict=$(printf '%s' "$json" | sed -n 's/.*"window": {"verdict": "\([a-z]*\)".*/\1/p')
 check "advisor: the window now ($verdict), as in the snapshot" tui_wait "Deploy now? $verdict"
+if [ "$verdict" != good ]; then
+	check "advisor: a window that is not good names the next good one" tui_wait "next good window: "
+fi
 tui_keys l
 check "advisor: answering in place changes the advice" tui_wait "Users affected                     < some >"
 tui_keys '?'
