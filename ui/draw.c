@@ -159,19 +159,21 @@ char **draw_wrap(const char *text, int width, int indent, size_t *n)
 	do {
 		struct strbuf line = STRBUF_INIT;
 		sb_addf(&line, "%*s", pad, "");
-		int used = pad;
-		/* whole words while they fit; a word longer than a line is cut when drawn */
+		int used = pad, gap = 0;
+		/* whole words while they fit, with the spaces they had between them
+		 * (columns stay aligned); a word longer than a line is cut when drawn */
 		while (*p) {
 			size_t wl = word_length(p);
 			char *word = xasprintf("%.*s", (int)wl, p);
 			int ww = text_width(word);
 			bool first = used == pad;
-			bool fits = first || used + 1 + ww <= width;
+			bool fits = first || used + gap + ww <= width;
 			if (fits) {
-				sb_addf(&line, "%s%s", first ? "" : " ", word);
-				used += (first ? 0 : 1) + ww;
+				sb_addf(&line, "%*s%s", first ? 0 : gap, "", word);
+				used += (first ? 0 : gap) + ww;
 				p += wl;
-				p += strspn(p, " ");
+				gap = (int)strspn(p, " ");
+				p += gap;
 			}
 			free(word);
 			if (!fits)

@@ -255,14 +255,16 @@ static void draw_body(struct app *a, struct pane *p, int y, int height)
 /* The legend in the help pane. */
 static void help(struct app *a, struct ui_list *l)
 {
-	list_add(l, ROLE_HEADING, false, 0, "Board cards");
-	list_add(l, ROLE_NORMAL, false, 0, "  key, then marks: %s no-go (the gate says no; words when they fit), * phase set by hand",
-		 a->ascii ? "x" : "\xe2\x9c\x97");
+	char key[16];
+	app_action_key(a, ACT_PANE_BOARD, key, sizeof key);
+	list_add(l, ROLE_HEADING, false, 0, "Board cards (key %s)", key[0] ? key : "none");
+	list_add_wrapped(l, ROLE_NORMAL, 8, "  key     then its marks: %s no-go (the gate says no; the word when it fits), * phase set by hand (manual)",
+			 a->ascii ? "x" : "\xe2\x9c\x97");
 	list_add(l, ROLE_NORMAL, false, 0, "  title");
-	list_add(l, ROLE_NORMAL, false, 0, "  d6/28   day 6 in the current phase; 28 days is the most its size should take");
-	list_add(l, ROLE_NORMAL, false, 0, "  P5/7    planning checklist: 5 of 7 items ticked (is the story ready?)");
-	list_add(l, ROLE_NORMAL, false, 0, "  D0/8    pre-deployment checklist: 0 of 8 items ticked");
-	list_add(l, ROLE_NORMAL, false, 0, "  figures in the warning colour: the feature is overdue in its phase");
+	list_add_wrapped(l, ROLE_NORMAL, 8, "  d6/28   day 6 in the current phase; 28 days is the most its size should take");
+	list_add_wrapped(l, ROLE_NORMAL, 8, "  P5/7    planning checklist: 5 of 7 items ticked (is the story ready?)");
+	list_add_wrapped(l, ROLE_NORMAL, 8, "  D0/8    pre-deployment checklist: 0 of 8 items ticked");
+	list_add_wrapped(l, ROLE_NORMAL, 2, "  figures in the warning colour: the feature is overdue in its phase");
 }
 
 /* The feature under the cursor, or NULL. */

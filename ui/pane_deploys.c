@@ -161,7 +161,24 @@ static void build(struct app *a, struct pane *p)
 	build_reviews(a, l);
 }
 
+/* The legend in the help pane: what the deployment rows abbreviate. */
+static void help(struct app *a, struct ui_list *l)
+{
+	struct strbuf bar = STRBUF_INIT;
+	draw_bar(&bar, 25, 10, a->ascii);
+	char key[16];
+	app_action_key(a, ACT_PANE_DEPLOYS, key, sizeof key);
+	list_add(l, ROLE_HEADING, false, 0, "Deployments (key %s)", key[0] ? key : "none");
+	list_add_wrapped(l, ROLE_NORMAL, 14, "  2 ch          changes (commits) the deployment shipped");
+	list_add_wrapped(l, ROLE_NORMAL, 14, "  %s  the rollout share of a recorded deployment (the share alone below 100 columns)",
+			 sb_str(&bar));
+	list_add_wrapped(l, ROLE_NORMAL, 14, "  tag           a release tag with no deployment record; else the recorded strategy");
+	list_add_wrapped(l, ROLE_NORMAL, 2, "  what restored a failed deployment goes on the line below it when it does not fit beside");
+	sb_free(&bar);
+}
+
 const struct pane_ops pane_deploys = {
 	.title = "Deploys",
 	.build = build,
+	.help = help,
 };

@@ -196,8 +196,23 @@ static void build(struct app *a, struct pane *p)
 	build_deploys(a, l);
 }
 
+/* The legend in the help pane: the scorecard's marks. */
+static void help(struct app *a, struct ui_list *l)
+{
+	char key[16];
+	app_action_key(a, ACT_PANE_DORA, key, sizeof key);
+	list_add(l, ROLE_HEADING, false, 0, "DORA scorecard (key %s)", key[0] ? key : "none");
+	list_add_wrapped(l, ROLE_NORMAL, 14, "  tier (year)   the band of that year's DORA report the figure falls in");
+	char *marks = xasprintf("target %s %s", met_mark(a, TARGET_MET), met_mark(a, TARGET_MISSED));
+	list_add_wrapped(l, ROLE_NORMAL, 14, "  %s%*s the team's target met, missed; - no figure to judge", marks,
+			 13 - text_width(marks), "");
+	free(marks);
+	list_add_wrapped(l, ROLE_NORMAL, 14, "  elite         what the report's elite band asks for");
+}
+
 const struct pane_ops pane_dora = {
 	.title = "DORA",
 	.build = build,
 	.draw_head = draw_head,
+	.help = help,
 };

@@ -6,13 +6,15 @@
 # golden/ (SD_UPDATE_GOLDEN=1 rewrites them; read the diff before you
 # commit it). Pins: at 80x24 every pane keeps its status words and figures
 # (FAILED and the failure kind, card figures, tiers) and names give way
-# first; board cards have a legend, also in ?; the attention line names its
-# pane in words, with the key in force, and keeps the window verdict; a long
-# repository name is cut before "? Help" falls off the tab bar; ? lists the keys in force after "keys" in
-# the config rebinds them (and a rebound key leaves the action it came from);
-# a filter is per list and shown in the status bar while it is on; a resize,
-# Ctrl-L and r leave exactly the screen a fresh start at that size shows,
-# even after something scribbled on the terminal behind the dashboard.
+# first; board cards have a legend, also in ? (with the DORA and deploys
+# panes' abbreviations, wrapped in their columns); the attention line names
+# its pane in words, with the key in force, and keeps the window verdict; a
+# long repository name is cut before "? Help" falls off the tab bar; ? lists
+# the keys in force after "keys" in the config rebinds them (and a rebound
+# key leaves the action it came from); a filter is per list and shown in the
+# status bar while it is on; a resize, Ctrl-L and r leave exactly the screen
+# a fresh start at that size shows, even after something scribbled on the
+# terminal behind the dashboard.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -211,6 +213,9 @@ tui_keys G
 check "help: the board card legend" tui_wait "Board cards"
 check "help: ... what d6/28 means" tui_wait "day 6 in the current phase"
 check "help: ... what P and D mean" tui_wait "pre-deployment checklist: 0 of 8"
+check "help: the DORA marks" tui_wait "the team's target met, missed"
+check "help: the deploys pane's ch" tui_wait "2 ch          changes (commits) the deployment shipped"
+check "help: a wrapped legend line keeps its column" tui_wait "                alone below 100 columns"
 tui_stop
 
 tui_finish
