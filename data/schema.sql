@@ -1,7 +1,9 @@
 -- shipdeck release database. Read by src/store.c only.
 -- Each "-- migration N" block moves a database from user_version N-1 to N;
 -- blocks are applied in order, each in one transaction, and never edited
--- once released: a change to the schema is a new block at the end.
+-- once released: a change to the schema is a new block at the end. A block
+-- only adds (tables, columns that are NULL or have a default), so that an export made by
+-- an older shipdeck still imports.
 -- Tables are STRICT so a wrong type is refused instead of stored.
 -- Release records are exported by `shipdeck export`; the git_* tables are a
 -- cache of what the history scan learned and are rebuilt by `shipdeck sync`.
@@ -195,3 +197,8 @@ CREATE TABLE git_reverts (
 -- 'na' (done 0), the reason in note. Such an item no longer blocks the gate.
 ALTER TABLE checklist_items ADD COLUMN state TEXT NOT NULL DEFAULT 'done'
 	CONSTRAINT state CHECK (state IN ('done', 'na'));
+
+-- migration 3
+-- An incident's root cause in words (`incident update --root-cause TEXT`);
+-- root_cause_at stays the time it was found.
+ALTER TABLE incidents ADD COLUMN root_cause TEXT;

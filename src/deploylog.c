@@ -40,6 +40,7 @@ void incident_rec_free(struct incident_rec *i)
 	free(i->severity);
 	free(i->deploy_ref);
 	free(i->decision);
+	free(i->cause);
 	free(i->note);
 	memset(i, 0, sizeof(*i));
 }

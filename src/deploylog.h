@@ -43,7 +43,8 @@ struct incident_rec {
 	int64_t started;
 	int64_t detected;
 	int64_t paged;
-	int64_t root_cause;
+	int64_t root_cause;     /* when the cause was found */
+	char *cause;            /* the root cause in words, or NULL */
 	char *decision;         /* rollback | fix-forward, or NULL */
 	int64_t decided;
 	int64_t restored;

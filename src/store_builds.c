@@ -183,6 +183,19 @@ int store_builds_list(struct store *st, int64_t since, struct build **out, size_
 	return all_rows(st, s, out, n, "list builds");
 }
 
+int store_build_delete(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = store_prepare(st, "DELETE FROM builds WHERE id = ?1");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "remove build");
+	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+}
+
 int store_build_set_failure_kind(struct store *st, int64_t id, const char *kind)
 {
 	sqlite3_stmt *s = store_prepare(st, "UPDATE builds SET failure_kind = ?1,"

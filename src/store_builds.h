@@ -24,6 +24,8 @@ int store_build_upsert(struct store *st, struct build *b);
 /* Builds whose start (or queueing time, before a start) is after since
  * (SD_NO_TIME: all), oldest first. */
 int store_builds_list(struct store *st, int64_t since, struct build **out, size_t *n);
+/* Removes a build; 1 done, 0 no such build, -1 error. */
+int store_build_delete(struct store *st, int64_t id);
 /* Sets a failure kind by hand (never overwritten by a re-import);
  * 1 done, 0 no such build, -1 error. */
 int store_build_set_failure_kind(struct store *st, int64_t id, const char *kind);

@@ -60,6 +60,38 @@ static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
 	return rc == SQLITE_DONE ? 0 : store_fail(st, what);
 }
 
+/* Deletes the row id of table with the answers to its review (subject);
+ * 1 done, 0 no such row, -1 error. */
+static int delete_with_review(struct store *st, const char *table, const char *subject, int64_t id)
+{
+	sqlite3_stmt *s = store_prepare(st, "DELETE FROM reviews WHERE subject = ?1 AND subject_id = ?2");
+	if (!s)
+		return -1;
+	store_bind_text(s, 1, subject);
+	sqlite3_bind_int64(s, 2, id);
+	if (step_done(st, s, "remove review answers") != 0)
+		return -1;
+	char *sql = xasprintf("DELETE FROM %s WHERE id = ?1", table);
+	s = store_prepare(st, sql);
+	free(sql);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if (step_done(st, s, "remove record") != 0)
+		return -1;
+	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+}
+
+int store_deploy_delete(struct store *st, int64_t id)
+{
+	return delete_with_review(st, "deployments", "deploy", id);
+}
+
+int store_incident_delete(struct store *st, int64_t id)
+{
+	return delete_with_review(st, "incidents", "incident", id);
+}
+
 static int one_deploy(struct store *st, sqlite3_stmt *s, struct deploy_rec *out)
 {
 	int rc = sqlite3_step(s);
@@ -191,7 +223,7 @@ int store_stages_list(struct store *st, int64_t deployment_id, struct rollout_st
 
 #define INCIDENT_COLUMNS \
 	"id, title, severity, deployment_id, deploy_ref, linked_auto, started_at, detected_at," \
-	" paged_at, root_cause_at, decision, decided_at, restored_at, note"
+	" paged_at, root_cause_at, decision, decided_at, restored_at, note, root_cause"
 
 static void read_incident(sqlite3_stmt *s, struct incident_rec *i)
 {
@@ -210,6 +242,7 @@ static void read_incident(sqlite3_stmt *s, struct incident_rec *i)
 	i->decided = store_col_time(s, 11);
 	i->restored = store_col_time(s, 12);
 	i->note = store_col_text(s, 13);
+	i->cause = store_col_text(s, 14);
 }
 
 static void bind_incident(sqlite3_stmt *s, const struct incident_rec *i)
@@ -230,6 +263,7 @@ static void bind_incident(sqlite3_stmt *s, const struct incident_rec *i)
 	store_bind_time(s, 11, i->decided);
 	store_bind_time(s, 12, i->restored);
 	store_bind_text(s, 13, i->note);
+	store_bind_text(s, 14, i->cause);
 }
 
 int store_incident_get(struct store *st, int64_t id, struct incident_rec *out)
@@ -254,8 +288,8 @@ int store_incident_insert(struct store *st, struct incident_rec *i)
 {
 	sqlite3_stmt *s = store_prepare(st, "INSERT INTO incidents (title, severity, deployment_id,"
 					" deploy_ref, linked_auto, started_at, detected_at, paged_at,"
-					" root_cause_at, decision, decided_at, restored_at, note)"
-					" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+					" root_cause_at, decision, decided_at, restored_at, note, root_cause)"
+					" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
 	if (!s)
 		return -1;
 	bind_incident(s, i);
@@ -271,11 +305,11 @@ int store_incident_update(struct store *st, const struct incident_rec *i)
 					" deployment_id = ?3, deploy_ref = ?4, linked_auto = ?5,"
 					" started_at = ?6, detected_at = ?7, paged_at = ?8,"
 					" root_cause_at = ?9, decision = ?10, decided_at = ?11,"
-					" restored_at = ?12, note = ?13 WHERE id = ?14");
+					" restored_at = ?12, note = ?13, root_cause = ?14 WHERE id = ?15");
 	if (!s)
 		return -1;
 	bind_incident(s, i);
-	sqlite3_bind_int64(s, 14, i->id);
+	sqlite3_bind_int64(s, 15, i->id);
 	return step_done(st, s, "update incident");
 }
 

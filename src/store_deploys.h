@@ -20,6 +20,9 @@ int store_deploy_find(struct store *st, const char *commit, const char *env, str
 int store_deploy_insert(struct store *st, struct deploy_rec *d);
 /* Rewrites the row d->id with every field of d; 0 or -1. */
 int store_deploy_update(struct store *st, const struct deploy_rec *d);
+/* Removes a deployment with its rollout stages and review answers; its
+ * incidents lose the link (the caller relinks them). 1, 0 or -1. */
+int store_deploy_delete(struct store *st, int64_t id);
 /* Deployments to env (NULL: all), newest first (time, then id); 0 or -1. */
 int store_deploys_list(struct store *st, const char *env, struct deploy_rec **out, size_t *n);
 /* Records that deployment_id reached pct at `at`; a stage already recorded
@@ -35,6 +38,8 @@ int store_incident_get(struct store *st, int64_t id, struct incident_rec *out);
 int store_incident_insert(struct store *st, struct incident_rec *i);
 /* Rewrites the row i->id; 0 or -1. */
 int store_incident_update(struct store *st, const struct incident_rec *i);
+/* Removes an incident with its review answers; 1, 0 or -1. */
+int store_incident_delete(struct store *st, int64_t id);
 /* All incidents: open ones first, then each group newest start first. */
 int store_incidents_list(struct store *st, struct incident_rec **out, size_t *n);
 
@@ -44,13 +49,5 @@ int store_review_set(struct store *st, const struct review_answer *a);
 /* Answers of one subject (subject NULL: all), by subject, id, question. */
 int store_reviews_list(struct store *st, const char *subject, int64_t subject_id,
 		       struct review_answer **out, size_t *n);
-
-/* ---- commands (cmd_deploy.c) -------------------------------------------- */
-/* shipdeck deploy record|advance|set|list ... (argv[0] = "deploy"). */
-int cmd_deploy(struct ctx *c, int argc, char **argv);
-/* shipdeck incident open|update|list ... */
-int cmd_incident(struct ctx *c, int argc, char **argv);
-/* shipdeck review deploy|incident ID [--answer N=TEXT]... | review list */
-int cmd_review(struct ctx *c, int argc, char **argv);
 
 #endif
