@@ -292,8 +292,5 @@ void window_setup_free(struct window_setup *ws);
 /* Loads data/checklists.json plus config `checklists`; a bad team list is
  * a warning (the standard items still apply), a bad data file an error. */
 bool checklists_setup(struct ctx *c, struct checklists *cl);
-/* advise strategy|rollback ... and window [--at TIME] (for the command table). */
-int cmd_advise(struct ctx *c, int argc, char **argv);
-int cmd_window(struct ctx *c, int argc, char **argv);
 
 #endif

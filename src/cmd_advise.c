@@ -17,11 +17,7 @@
 #include "timeutil.h"
 #include "util.h"
 
-#define USAGE_STRATEGY "advise strategy --users all|some|few --rollback-minutes N " \
-	"--impact revenue|inconvenience|minor [--json]"
-#define USAGE_ROLLBACK "advise rollback --severity critical|major|minor " \
-	"--root-cause known|unknown --fix-minutes N [--json]"
-#define USAGE_WINDOW "window [--at TIME] [--json]"
+#include "commands.h"
 
 /* ---- loading ------------------------------------------------------------ */
 
@@ -165,18 +161,16 @@ static void print_json(struct strbuf *out)
 	sb_free(out);
 }
 
-static int usage_error(const char *usage, const char *flag, const char *fmt, const char *arg)
+static int usage_error(const struct cmd_args *a, const char *flag, const char *fmt, const char *arg)
 {
-	if (!arg) {
-		/* The flag is absent: say that, not "got ''". */
-		sd_error("missing --%s", flag);
-		fprintf(stderr, "usage: shipdeck %s\n", usage);
-		return EXIT_USAGE;
-	}
-	char *shown = text_clean(arg ? arg : "", TEXT_ONE_LINE);
-	sd_error(fmt, shown);
+	if (!arg) /* The flag is absent: say that, not "got ''". */
+		return cmd_usage_error(a, "missing --%s", flag);
+	char *shown = text_clean(arg, TEXT_ONE_LINE);
+	struct strbuf msg = STRBUF_INIT;
+	sb_addf(&msg, fmt, shown);
+	cmd_usage_error(a, "%s", sb_str(&msg));
+	sb_free(&msg);
 	free(shown);
-	fprintf(stderr, "usage: shipdeck %s\n", usage);
 	return EXIT_USAGE;
 }
 
@@ -239,36 +233,29 @@ static void strategy_json(const struct strategy_advice *a, enum users_affected u
 	print_json(&out);
 }
 
-static int advise_strategy_cmd(struct ctx *c, int argc, char **argv)
+static int advise_strategy_cmd(struct ctx *c, struct cmd_args *args)
 {
-	struct cmd_flag flags[] = {
-		{"users", true, NULL}, {"rollback-minutes", true, NULL}, {"impact", true, NULL},
-		{"json", false, NULL}, {NULL, false, NULL},
-	};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, USAGE_STRATEGY) != 0)
-		return EXIT_USAGE;
+	(void)c;
 	enum users_affected users;
 	enum business_impact impact;
 	long long minutes;
-	const char *u = cmd_flag(flags, "users"), *m = cmd_flag(flags, "rollback-minutes");
-	const char *i = cmd_flag(flags, "impact");
+	const char *u = cmd_arg(args, "users"), *m = cmd_arg(args, "rollback-minutes");
+	const char *i = cmd_arg(args, "impact");
 	if (!u || !users_parse(u, &users))
-		return usage_error(USAGE_STRATEGY, "users",
+		return usage_error(args, "users",
 				   "--users must be all, some or few (got '%s')", u);
 	if (!m || !parse_long(m, 0, 1000000, &minutes))
-		return usage_error(USAGE_STRATEGY, "rollback-minutes",
+		return usage_error(args, "rollback-minutes",
 				   "--rollback-minutes must be a whole number of minutes (got '%s')", m);
 	if (!i || !impact_parse(i, &impact))
-		return usage_error(USAGE_STRATEGY, "impact",
+		return usage_error(args, "impact",
 				   "--impact must be revenue, inconvenience or minor (got '%s')", i);
 	struct advice_table t;
 	if (!load_advice(&t))
 		return EXIT_USAGE;
 	struct strategy_advice a;
 	advise_strategy(&t, users, (long)minutes, impact, &a);
-	if (cmd_flag(flags, "json"))
+	if (cmd_arg(args, "json"))
 		strategy_json(&a, users, (long)minutes, impact);
 	else
 		strategy_text(&a);
@@ -279,28 +266,21 @@ static int advise_strategy_cmd(struct ctx *c, int argc, char **argv)
 
 /* ---- advise rollback ---------------------------------------------------------- */
 
-static int advise_rollback_cmd(struct ctx *c, int argc, char **argv)
+static int advise_rollback_cmd(struct ctx *c, struct cmd_args *args)
 {
-	struct cmd_flag flags[] = {
-		{"severity", true, NULL}, {"root-cause", true, NULL}, {"fix-minutes", true, NULL},
-		{"json", false, NULL}, {NULL, false, NULL},
-	};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, USAGE_ROLLBACK) != 0)
-		return EXIT_USAGE;
+	(void)c;
 	enum severity sev;
 	long long minutes;
-	const char *s = cmd_flag(flags, "severity"), *r = cmd_flag(flags, "root-cause");
-	const char *m = cmd_flag(flags, "fix-minutes");
+	const char *s = cmd_arg(args, "severity"), *r = cmd_arg(args, "root-cause");
+	const char *m = cmd_arg(args, "fix-minutes");
 	if (!s || !severity_parse(s, &sev))
-		return usage_error(USAGE_ROLLBACK, "severity",
+		return usage_error(args, "severity",
 				   "--severity must be critical, major or minor (got '%s')", s);
 	if (!r || (!streq(r, "known") && !streq(r, "unknown")))
-		return usage_error(USAGE_ROLLBACK, "root-cause",
+		return usage_error(args, "root-cause",
 				   "--root-cause must be known or unknown (got '%s')", r);
 	if (!m || !parse_long(m, 0, 1000000, &minutes))
-		return usage_error(USAGE_ROLLBACK, "fix-minutes",
+		return usage_error(args, "fix-minutes",
 				   "--fix-minutes must be a whole number of minutes (got '%s')", m);
 	struct advice_table t;
 	if (!load_advice(&t))
@@ -308,7 +288,7 @@ static int advise_rollback_cmd(struct ctx *c, int argc, char **argv)
 	struct recovery_advice a;
 	bool known = streq(r, "known");
 	advise_recovery(&t, sev, known, (long)minutes, &a);
-	if (cmd_flag(flags, "json")) {
+	if (cmd_arg(args, "json")) {
 		struct strbuf out = STRBUF_INIT;
 		sb_addf(&out, "{\"advice\": \"rollback\", \"answers\": {\"severity\": \"%s\", "
 			"\"root_cause\": \"%s\", \"fix_minutes\": %lld}, \"decision\": \"%s\", "
@@ -327,35 +307,13 @@ static int advise_rollback_cmd(struct ctx *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cmd_advise(struct ctx *c, int argc, char **argv)
-{
-	if (argc >= 2 && streq(argv[1], "strategy"))
-		return advise_strategy_cmd(c, argc - 1, argv + 1);
-	if (argc >= 2 && streq(argv[1], "rollback"))
-		return advise_rollback_cmd(c, argc - 1, argv + 1);
-	if (argc >= 2) {
-		char *shown = text_clean(argv[1], TEXT_ONE_LINE);
-		sd_error("advise: unknown question '%s' (strategy or rollback)", shown);
-		free(shown);
-	} else {
-		sd_error("advise: which question? strategy or rollback");
-	}
-	fprintf(stderr, "usage: shipdeck %s\n       shipdeck %s\n", USAGE_STRATEGY, USAGE_ROLLBACK);
-	return EXIT_USAGE;
-}
-
 /* ---- window -------------------------------------------------------------------- */
 
-int cmd_window(struct ctx *c, int argc, char **argv)
+static int cmd_window(struct ctx *c, struct cmd_args *a)
 {
-	struct cmd_flag flags[] = {{"at", true, NULL}, {"json", false, NULL}, {NULL, false, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, USAGE_WINDOW) != 0)
-		return EXIT_USAGE;
 	int64_t at = c->now;
-	const char *a = cmd_flag(flags, "at");
-	if (a && !timearg_parse(c, "at", a, &at))
+	const char *at_flag = cmd_arg(a, "at");
+	if (at_flag && !timearg_parse(c, "at", at_flag, &at))
 		return EXIT_USAGE;
 	struct window_setup ws;
 	if (!window_setup_load(c, &ws))
@@ -367,7 +325,7 @@ int cmd_window(struct ctx *c, int argc, char **argv)
 	bool has_next = w.verdict != WINDOW_GOOD &&
 			window_next_good(&ws.table, &ws.zone, &ws.holidays, at, 56, &next, &next_at);
 	char iso[24];
-	if (cmd_flag(flags, "json")) {
+	if (cmd_arg(a, "json")) {
 		struct strbuf out = STRBUF_INIT;
 		sb_addf(&out, "{\"at\": \"%s\", \"timezone\": ", time_format_iso(at, iso));
 		json_add_string(&out, ws.zone.name);
@@ -404,3 +362,38 @@ int cmd_window(struct ctx *c, int argc, char **argv)
 	window_setup_free(&ws);
 	return EXIT_OK;
 }
+
+/* ---- the command table ------------------------------------------------------- */
+
+static const struct cmd_entry advise_strategy_entry = {
+	.name = "strategy", .maxpos = 0, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"users", "all|some|few", "how many users the change reaches", CMD_OPT_REQUIRED, NULL},
+		{"rollback-minutes", "N", "how long a rollback takes", CMD_OPT_REQUIRED, NULL},
+		{"impact", "revenue|inconvenience|minor", "what a failure costs", CMD_OPT_REQUIRED, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "which deployment strategy, with a rollout plan", .run = advise_strategy_cmd,
+};
+static const struct cmd_entry advise_rollback_entry = {
+	.name = "rollback", .maxpos = 0, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"severity", "critical|major|minor", "how bad the incident is", CMD_OPT_REQUIRED, NULL},
+		{"root-cause", "known|unknown", "whether the cause is known", CMD_OPT_REQUIRED, NULL},
+		{"fix-minutes", "N", "how long a fix forward would take", CMD_OPT_REQUIRED, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "roll back or fix forward", .run = advise_rollback_cmd,
+};
+
+const struct cmd_entry cmd_advise_entry = {
+	.name = "advise",
+	.help = "which deployment strategy; roll back or fix forward",
+	.subs = (const struct cmd_entry *const[]){&advise_strategy_entry, &advise_rollback_entry, NULL},
+};
+const struct cmd_entry cmd_window_entry = {
+	.name = "window", .maxpos = 0, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"at", "TIME", "judge this time instead of now", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "is this a good time to deploy? the verdict and why, in the team's time zone",
+	.run = cmd_window,
+};

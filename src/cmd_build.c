@@ -12,6 +12,7 @@
 #include "context.h"
 #include "datafiles.h"
 #include "files.h"
+#include "gitscan.h"
 #include "import.h"
 #include "snapshot.h"
 #include "store.h"
@@ -21,11 +22,6 @@
 #include "timeutil.h"
 
 #define DAY 86400
-
-static void usage_line(const char *usage)
-{
-	fprintf(stderr, "usage: shipdeck %s\n", usage);
-}
 
 /* The config's "keywords" table, else data/keywords.json. */
 static struct keywords *load_keywords(struct ctx *c)
@@ -137,29 +133,23 @@ static void print_summary(const struct import_file *f)
 	free(name);
 }
 
-static int build_import(struct ctx *c, int argc, char **argv)
+static int build_import(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] =
-		"build import FILE... [--format github-runs|github-jobs|gh|gitlab|jenkins] [--skip-bad]";
-	struct cmd_flag flags[] = {{"format", 1, NULL}, {"skip-bad", 0, NULL}, {NULL, 0, NULL}};
-	const char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
-	int npos, ret = EXIT_USAGE;
+	const char **pos = a->pos;
+	int npos = a->npos, ret = EXIT_USAGE;
 	struct import_file *files = NULL;
 	struct keywords *kw = NULL;
-	if (cmd_parse(c, argc, argv, flags, pos, argc, &npos, usage) != 0)
-		goto out;
 	if (npos == 0) {
-		sd_error("build import needs a FILE (\"-\" reads stdin)");
-		usage_line(usage);
+		cmd_usage_error(a, "build import needs a FILE (\"-\" reads stdin)");
 		goto out;
 	}
-	const char *fname = cmd_flag(flags, "format");
+	const char *fname = cmd_arg(a, "format");
 	int format = fname ? import_format_by_name(fname) : IMPORT_AUTO;
 	if (format < 0) {
 		sd_error("--format %s: must be github-runs, github-jobs, gh, gitlab or jenkins", fname);
 		goto out;
 	}
-	bool skip_bad = cmd_flag(flags, "skip-bad") != NULL;
+	bool skip_bad = cmd_arg(a, "skip-bad") != NULL;
 	files = xcalloc((size_t)npos, sizeof(*files));
 	for (int i = 0; i < npos; i++)
 		files[i].path = pos[i];
@@ -183,7 +173,6 @@ out:
 		import_batch_free(&files[i].batch);
 	free(files);
 	keywords_free(kw);
-	free(pos);
 	return ret;
 }
 
@@ -198,6 +187,31 @@ static bool is_sha(const char *s)
 		if (!isxdigit((unsigned char)s[i]))
 			return false;
 	return true;
+}
+
+/* --commit takes any revision, as `deploy record` does: in a repository it
+ * is resolved to its full commit id now; outside one only a commit id (7 to
+ * 40 hex digits) can be recorded, as written. */
+static int resolve_commit(struct ctx *c, const char *rev, char sha[41])
+{
+	char err[512];
+	if (c->repo_path && gitscan_resolve(c->repo_path, rev, sha, err, sizeof err) == 0)
+		return 0;
+	if (is_sha(rev)) {
+		/* CI may have built a commit this clone has not fetched yet. */
+		if (c->repo_path)
+			sd_warn("--commit %s is not in the repository (yet): recorded as written", rev);
+		snprintf(sha, 41, "%s", rev);
+		return 0;
+	}
+	char *shown = text_clean(c->repo_path ? err : rev, TEXT_ONE_LINE);
+	if (c->repo_path)
+		sd_error("--commit: %s", shown);
+	else
+		sd_error("--commit %s: not a commit id, and no repository to resolve it in (use --repo PATH)",
+			 shown);
+	free(shown);
+	return -1;
 }
 
 /* A time without an offset is read in the team's zone (src/timearg.c). */
@@ -216,24 +230,23 @@ static bool check_kind(const char *kind)
 }
 
 /* Checks the flags of build add and fills b; prints the error itself. */
-static int add_fill(struct ctx *c, struct cmd_flag *flags, struct build *b)
+static int add_fill(struct ctx *c, const struct cmd_args *a, struct build *b)
 {
-	const char *sha = cmd_flag(flags, "commit"), *con = cmd_flag(flags, "conclusion");
-	const char *kind = cmd_flag(flags, "failure-kind");
-	const char *wf = cmd_flag(flags, "workflow");
-	if (!sha || !cmd_flag(flags, "started") || !cmd_flag(flags, "finished") || !con) {
-		sd_error("build add needs --commit, --started, --finished and --conclusion");
+	const char *rev = cmd_arg(a, "commit"), *con = cmd_arg(a, "conclusion");
+	const char *kind = cmd_arg(a, "failure-kind");
+	const char *wf = cmd_arg(a, "workflow");
+	if (!rev || !cmd_arg(a, "started-at") || !cmd_arg(a, "finished-at") || !con) {
+		sd_error("build add needs --commit, --started-at, --finished-at and --conclusion");
 		return -1;
 	}
-	if (!is_sha(sha)) {
-		sd_error("--commit %s: not a commit id (7 to 40 hex digits)", sha);
+	char sha[41];
+	if (resolve_commit(c, rev, sha) != 0)
 		return -1;
-	}
-	if (parse_time_flag(c, "started", cmd_flag(flags, "started"), &b->started) != 0 ||
-	    parse_time_flag(c, "finished", cmd_flag(flags, "finished"), &b->finished) != 0)
+	if (parse_time_flag(c, "started-at", cmd_arg(a, "started-at"), &b->started) != 0 ||
+	    parse_time_flag(c, "finished-at", cmd_arg(a, "finished-at"), &b->finished) != 0)
 		return -1;
 	if (b->finished < b->started) {
-		sd_error("--finished is before --started");
+		sd_error("--finished-at is before --started-at");
 		return -1;
 	}
 	if (build_conclusion_index(con) < 0) {
@@ -255,7 +268,7 @@ static int add_fill(struct ctx *c, struct cmd_flag *flags, struct build *b)
 	b->attempt = 1;
 	b->commit = xstrdup(sha);
 	b->workflow = xstrdup_or_null(wf);
-	b->branch = xstrdup_or_null(cmd_flag(flags, "branch"));
+	b->branch = xstrdup_or_null(cmd_arg(a, "branch"));
 	b->status = xstrdup("completed");
 	b->conclusion = xstrdup(con);
 	b->created = b->started;
@@ -265,20 +278,11 @@ static int add_fill(struct ctx *c, struct cmd_flag *flags, struct build *b)
 	return 0;
 }
 
-static int build_add(struct ctx *c, int argc, char **argv)
+static int build_add(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "build add --commit SHA --started T --finished T --conclusion C"
-				    " [--workflow W] [--branch B] [--failure-kind K]";
-	struct cmd_flag flags[] = {{"commit", 1, NULL}, {"started", 1, NULL}, {"finished", 1, NULL},
-				   {"conclusion", 1, NULL}, {"workflow", 1, NULL}, {"branch", 1, NULL},
-				   {"failure-kind", 1, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
 	struct build b = {0};
-	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (add_fill(c, flags, &b) != 0) {
-		usage_line(usage);
+	if (add_fill(c, a, &b) != 0) {
+		cmd_print_usage(stderr, a->parent, a->entry);
 		build_free(&b);
 		return EXIT_USAGE;
 	}
@@ -415,16 +419,10 @@ static void build_line(struct strbuf *out, const struct build *b, bool ascii)
 	free(sha);
 }
 
-static int build_list(struct ctx *c, int argc, char **argv)
+static int build_list(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "build list [--json] [--since DAYS]";
-	struct cmd_flag flags[] = {{"json", 0, NULL}, {"since", 1, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
-		return EXIT_USAGE;
 	long long days = opt_int(&c->opt, OPT_WINDOW_DAYS);
-	const char *since = cmd_flag(flags, "since");
+	const char *since = cmd_arg(a, "since");
 	if (since && !parse_long(since, 1, 36500, &days)) {
 		sd_error("--since %s: must be a whole number of days from 1 to 36500", since);
 		return EXIT_USAGE;
@@ -438,7 +436,7 @@ static int build_list(struct ctx *c, int argc, char **argv)
 		sd_error("%s", store_errmsg(st));
 		return EXIT_USAGE;
 	}
-	bool json = cmd_flag(flags, "json") != NULL, ascii = opt_bool(&c->opt, OPT_ASCII);
+	bool json = cmd_arg(a, "json") != NULL, ascii = opt_bool(&c->opt, OPT_ASCII);
 	struct strbuf out = STRBUF_INIT;
 	size_t shown = 0;
 	sb_add(&out, json ? "[" : "");
@@ -468,20 +466,13 @@ static int build_list(struct ctx *c, int argc, char **argv)
 
 /* ---- build set ------------------------------------------------------------ */
 
-static int build_set(struct ctx *c, int argc, char **argv)
+static int build_set(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "build set ID --failure-kind tests|quality|security|config|other";
-	struct cmd_flag flags[] = {{"failure-kind", 1, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
+	const char **pos = a->pos;
 	long long id;
-	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
-		return EXIT_USAGE;
-	const char *kind = cmd_flag(flags, "failure-kind");
-	if (npos != 1 || !kind) {
-		usage_line(usage);
-		return EXIT_USAGE;
-	}
+	const char *kind = cmd_arg(a, "failure-kind");
+	if (a->npos != 1 || !kind)
+		return cmd_usage_error(a, "build set needs an ID and --failure-kind");
 	if (!parse_long(pos[0], 1, INT64_MAX, &id)) {
 		sd_error("build set: '%s' is not a build id (see 'shipdeck build list')", pos[0]);
 		return EXIT_USAGE;
@@ -518,16 +509,130 @@ static int build_set(struct ctx *c, int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+/* ---- build show, build rm ------------------------------------------------- */
+
+/* Loads the build the ID argument names; prints the error itself. */
+static int load_build(struct ctx *c, const struct cmd_args *a, struct build *b)
+{
+	long long id;
+	if (a->npos != 1)
+		return cmd_usage_error(a, "%s needs a build ID", a->entry->name), -1;
+	if (!parse_long(a->pos[0], 1, INT64_MAX, &id)) {
+		char *shown = text_clean(a->pos[0], TEXT_ONE_LINE);
+		sd_error("'%s' is not a build id (see 'shipdeck build list')", shown);
+		free(shown);
+		return -1;
+	}
+	struct store *st = ctx_store(c);
+	int rc = st ? store_build_get(st, id, b) : -1;
+	if (rc == 0)
+		sd_error("no build %lld (see 'shipdeck build list')", id);
+	else if (rc < 0 && st)
+		sd_error("%s", store_errmsg(st));
+	return rc == 1 ? 0 : -1;
+}
+
+static void show_field(const char *label, const char *value)
+{
+	char *v = text_clean(value ? value : "-", TEXT_ONE_LINE);
+	printf("%-13s %s\n", label, v);
+	free(v);
+}
+
+static void show_time(const char *label, int64_t t)
+{
+	char buf[24];
+	show_field(label, t == SD_NO_TIME ? NULL : time_format_iso(t, buf));
+}
+
+static void build_text(const struct build *b)
+{
+	char buf[64];
+	struct strbuf dur = STRBUF_INIT;
+	snprintf(buf, sizeof buf, "%lld", (long long)b->id);
+	show_field("build", buf);
+	show_field("provider", b->provider);
+	snprintf(buf, sizeof buf, "#%d", b->attempt);
+	show_field("run", b->run_id);
+	show_field("attempt", buf);
+	show_field("workflow", b->workflow);
+	show_field("branch", b->branch);
+	show_field("commit", b->commit);
+	show_field("status", b->status);
+	show_field("conclusion", b->conclusion);
+	show_time("queued", b->created);
+	show_time("started", b->started);
+	show_time("finished", b->finished);
+	add_duration(&dur, b->duration_s);
+	show_field("duration", sb_str(&dur));
+	sb_reset(&dur);
+	add_duration(&dur, b->queue_s);
+	show_field("queued for", sb_str(&dur));
+	sb_reset(&dur);
+	if (b->failure_kind)
+		sb_addf(&dur, "%s%s", b->failure_kind, b->failure_kind_manual ? " (set by hand)" : "");
+	show_field("failure kind", b->failure_kind ? sb_str(&dur) : NULL);
+	for (const char *p = b->failed_jobs; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		char *job = xstrndup(p, n);
+		show_field("failed job", job);
+		free(job);
+		p += n + (p[n] == '\n');
+	}
+	show_field("url", b->url);
+	sb_free(&dur);
+}
+
+static int build_show(struct ctx *c, struct cmd_args *a)
+{
+	struct build b = {0};
+	if (load_build(c, a, &b) != 0)
+		return EXIT_USAGE;
+	if (cmd_arg(a, "json")) {
+		struct strbuf out = STRBUF_INIT;
+		build_json(&out, &b);
+		printf("%s\n", sb_str(&out));
+		sb_free(&out);
+	} else {
+		build_text(&b);
+	}
+	build_free(&b);
+	return EXIT_OK;
+}
+
+static int build_rm(struct ctx *c, struct cmd_args *a)
+{
+	struct build b = {0};
+	if (load_build(c, a, &b) != 0)
+		return EXIT_USAGE;
+	char *wf = text_clean(b.workflow ? b.workflow : b.provider, TEXT_ONE_LINE);
+	char *q = xasprintf("remove build %lld (%s, commit %.7s, %s)", (long long)b.id, wf,
+			    b.commit ? b.commit : "-", b.conclusion ? b.conclusion : b.status);
+	int ret = EXIT_USAGE;
+	struct store *st = c->store;
+	if (cmd_confirm(a, q)) {
+		int rc = store_begin(st) == 0 ? store_build_delete(st, b.id) : -1;
+		if (rc == 1 && store_commit(st) == 0) {
+			printf("removed build %lld\n", (long long)b.id);
+			ret = EXIT_OK;
+		} else {
+			if (rc == 0)
+				sd_error("build %lld was removed meanwhile", (long long)b.id);
+			else
+				sd_error("%s (nothing removed)", store_errmsg(st));
+			store_rollback(st);
+		}
+	}
+	free(q);
+	free(wf);
+	build_free(&b);
+	return ret;
+}
+
 /* ---- build stats ---------------------------------------------------------- */
 
-static int build_stats(struct ctx *c, int argc, char **argv)
+static int build_stats(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "build stats [--format text|markdown|json]";
-	struct cmd_flag flags[] = {{NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
-		return EXIT_USAGE;
 	struct store *st = ctx_store(c);
 	struct build *b;
 	size_t n;
@@ -541,7 +646,7 @@ static int build_stats(struct ctx *c, int argc, char **argv)
 	struct build_health h;
 	buildstats_compute(b, n, c->now, wd, opt_num(&c->opt, OPT_HOURLY_COST), &h);
 	struct render ro = {SNAP_TEXT, (int)opt_int(&c->opt, OPT_WIDTH), opt_bool(&c->opt, OPT_ASCII)};
-	const char *f = opt_str(&c->opt, OPT_FORMAT);
+	const char *f = cmd_format(a);
 	struct strbuf out = STRBUF_INIT;
 	if (streq(f, "json")) {
 		sb_add(&out, "{");
@@ -560,22 +665,70 @@ static int build_stats(struct ctx *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cmd_build(struct ctx *c, int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*run)(struct ctx *, int, char **);
-	} subs[] = {
-		{"import", build_import}, {"add", build_add}, {"list", build_list},
-		{"set", build_set}, {"stats", build_stats},
-	};
-	if (argc < 2) {
-		sd_error("build needs a subcommand: import, add, list, set or stats");
-		return EXIT_USAGE;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(subs); i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].run(c, argc - 1, argv + 1);
-	sd_error("unknown build subcommand '%s' (import, add, list, set, stats)", argv[1]);
-	return EXIT_USAGE;
-}
+/* ---- the command table ------------------------------------------------------- */
+
+static const struct cmd_entry build_import_entry = {
+	.name = "import", .args = "FILE...", .maxpos = -1,
+	.opts = (const struct cmd_opt[]){
+		{"format", "github-runs|github-jobs|gh|gitlab|jenkins",
+		 "the CI file's format (default: detected)", 0, NULL},
+		{"skip-bad", NULL, "skip bad records instead of refusing the whole import", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "import CI runs from GitHub, gh, GitLab or Jenkins JSON (\"-\" reads stdin)",
+	.run = build_import,
+};
+static const struct cmd_entry build_add_entry = {
+	.name = "add", .maxpos = 0,
+	.opts = (const struct cmd_opt[]){
+		{"commit", "REV", "the commit built: a sha, branch or tag", CMD_OPT_REQUIRED, NULL},
+		{"started-at", "TIME", "when the build started", CMD_OPT_REQUIRED, NULL},
+		{"finished-at", "TIME", "when it finished", CMD_OPT_REQUIRED, NULL},
+		{"conclusion", "success|failure|cancelled|skipped|neutral|action-required|timed-out",
+		 "how it ended", CMD_OPT_REQUIRED, NULL},
+		{"workflow", "NAME", "the workflow or pipeline", 0, NULL},
+		{"branch", "BRANCH", "the branch built", 0, NULL},
+		{"failure-kind", "tests|quality|security|config|other", "why a failed build failed", 0, NULL},
+		{"started", "TIME", NULL, CMD_OPT_ALIAS, "started-at"},
+		{"finished", "TIME", NULL, CMD_OPT_ALIAS, "finished-at"},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "record a build by hand", .run = build_add,
+};
+static const struct cmd_entry build_list_entry = {
+	.name = "list", .maxpos = 0, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"since", "DAYS", "builds of the last DAYS days (default: the window)", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "list builds, one a line", .run = build_list,
+};
+static const struct cmd_entry build_set_entry = {
+	.name = "set", .args = "ID", .maxpos = 1,
+	.opts = (const struct cmd_opt[]){
+		{"failure-kind", "tests|quality|security|config|other", "the failure kind; a re-import keeps it",
+		 CMD_OPT_REQUIRED, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "correct a failed build's failure kind", .run = build_set,
+};
+static const struct cmd_entry build_show_entry = {
+	.name = "show", .args = "ID", .maxpos = 1, .formats = "text|json",
+	.help = "show one build", .run = build_show,
+};
+static const struct cmd_entry build_rm_entry = {
+	.name = "rm", .args = "ID", .maxpos = 1,
+	.opts = (const struct cmd_opt[]){
+		{"yes", NULL, "do not ask (needed when not on a terminal)", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "remove a build recorded or imported by mistake", .run = build_rm,
+};
+static const struct cmd_entry build_stats_entry = {
+	.name = "stats", .maxpos = 0, .formats = "text|markdown|json",
+	.help = "build health: durations and tiers, failures, trend, waiting cost", .run = build_stats,
+};
+
+const struct cmd_entry cmd_build_entry = {
+	.name = "build",
+	.help = "import CI runs, record builds, show build health",
+	.subs = (const struct cmd_entry *const[]){&build_import_entry, &build_add_entry,
+						   &build_list_entry, &build_show_entry,
+						   &build_set_entry, &build_rm_entry,
+						   &build_stats_entry, NULL},
+};

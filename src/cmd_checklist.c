@@ -83,22 +83,15 @@ static void check_json(struct strbuf *out, const struct dash_check *ch)
 	sb_addf(out, ", \"na_by_config\": %s}", ch->na_config ? "true" : "false");
 }
 
-int cmd_checklist(struct ctx *c, int argc, char **argv)
+static int cmd_checklist(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "checklist FEATURE [--kind planning|predeploy] [--json]";
-	struct cmd_flag flags[] = {{"kind", 1, NULL}, {"json", 0, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (npos != 1) {
-		fprintf(stderr, "usage: shipdeck %s\n", usage);
-		return EXIT_USAGE;
-	}
+	const char **pos = a->pos;
+	if (a->npos != 1)
+		return cmd_usage_error(a, "checklist needs a FEATURE");
 	enum checklist_kind kind = CHECKLIST_KIND_COUNT;
-	if (cmd_flag(flags, "kind") && (!checklist_kind_parse(cmd_flag(flags, "kind"), &kind) ||
+	if (cmd_arg(a, "kind") && (!checklist_kind_parse(cmd_arg(a, "kind"), &kind) ||
 					(kind != CHECKLIST_PLANNING && kind != CHECKLIST_PREDEPLOY))) {
-		sd_error("--kind %s: must be planning or predeploy", cmd_flag(flags, "kind"));
+		sd_error("--kind %s: must be planning or predeploy", cmd_arg(a, "kind"));
 		return EXIT_USAGE;
 	}
 	struct feature f = {0};
@@ -109,7 +102,7 @@ int cmd_checklist(struct ctx *c, int argc, char **argv)
 	const struct dash_feature *df = rc == 0 ? find_in_dash(&d, &f) : NULL;
 	if (df) {
 		struct strbuf out = STRBUF_INIT;
-		bool json = cmd_flag(flags, "json") != NULL;
+		bool json = cmd_arg(a, "json") != NULL;
 		sb_add(&out, json ? "[" : "");
 		int shown = 0;
 		for (size_t i = 0; i < df->nchecks; i++) {
@@ -302,23 +295,14 @@ static int change_items(struct ctx *c, const char *const *pos, int npos, const c
 	return rc;
 }
 
-int cmd_check(struct ctx *c, int argc, char **argv)
+static int cmd_check(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] =
-		"check FEATURE ITEM... [--note TEXT | --na REASON] [--undo] [--kind KIND]";
-	struct cmd_flag flags[] = {{"undo", 0, NULL}, {"note", 1, NULL}, {"na", 1, NULL},
-				   {"kind", 1, NULL}, {NULL, 0, NULL}};
-	const char *pos[MAX_ITEMS + 1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, MAX_ITEMS + 1, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (npos < 2) {
-		sd_error("check needs a FEATURE and an ITEM (see 'shipdeck checklist FEATURE')");
-		fprintf(stderr, "usage: shipdeck %s\n", usage);
-		return EXIT_USAGE;
-	}
-	const char *na = cmd_flag(flags, "na"), *note = cmd_flag(flags, "note");
-	bool undo = cmd_flag(flags, "undo") != NULL;
+	const char **pos = a->pos;
+	int npos = a->npos;
+	if (npos < 2)
+		return cmd_usage_error(a, "check needs a FEATURE and an ITEM (see 'shipdeck checklist FEATURE')");
+	const char *na = cmd_arg(a, "na"), *note = cmd_arg(a, "note");
+	bool undo = cmd_arg(a, "undo") != NULL;
 	if (na && (note || undo)) {
 		sd_error("--na takes the reason itself: give it without %s", note ? "--note" : "--undo");
 		return EXIT_USAGE;
@@ -328,23 +312,14 @@ int cmd_check(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	enum check_action act = undo ? ACT_CLEAR : na ? ACT_NA : ACT_TICK;
-	return change_items(c, pos, npos, cmd_flag(flags, "kind"), act, na ? na : note);
+	return change_items(c, pos, npos, cmd_arg(a, "kind"), act, na ? na : note);
 }
 
-int cmd_uncheck(struct ctx *c, int argc, char **argv)
+static int cmd_uncheck(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "uncheck FEATURE ITEM... [--kind KIND]";
-	struct cmd_flag flags[] = {{"kind", 1, NULL}, {NULL, 0, NULL}};
-	const char *pos[MAX_ITEMS + 1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, MAX_ITEMS + 1, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (npos < 2) {
-		sd_error("uncheck needs a FEATURE and an ITEM (see 'shipdeck checklist FEATURE')");
-		fprintf(stderr, "usage: shipdeck %s\n", usage);
-		return EXIT_USAGE;
-	}
-	return change_items(c, pos, npos, cmd_flag(flags, "kind"), ACT_CLEAR, NULL);
+	if (a->npos < 2)
+		return cmd_usage_error(a, "uncheck needs a FEATURE and an ITEM (see 'shipdeck checklist FEATURE')");
+	return change_items(c, a->pos, a->npos, cmd_arg(a, "kind"), ACT_CLEAR, NULL);
 }
 
 /* ---- gate ------------------------------------------------------------------------ */
@@ -411,19 +386,12 @@ static void gate_json(const struct dash *d, const struct dash_feature *df)
 	sb_free(&out);
 }
 
-int cmd_gate(struct ctx *c, int argc, char **argv)
+static int cmd_gate(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "gate FEATURE [--at TIME] [--json]";
-	struct cmd_flag flags[] = {{"at", 1, NULL}, {"json", 0, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (npos != 1) {
-		fprintf(stderr, "usage: shipdeck %s\n", usage);
-		return EXIT_USAGE;
-	}
-	const char *at = cmd_flag(flags, "at");
+	const char **pos = a->pos;
+	if (a->npos != 1)
+		return cmd_usage_error(a, "gate needs a FEATURE");
+	const char *at = cmd_arg(a, "at");
 	if (at && !timearg_parse(c, "at", at, &c->now))
 		return EXIT_USAGE;
 	struct feature f = {0};
@@ -433,7 +401,7 @@ int cmd_gate(struct ctx *c, int argc, char **argv)
 	int rc = EXIT_USAGE;
 	if (model_build(c, &d) == 0) {
 		const struct dash_feature *df = find_in_dash(&d, &f);
-		if (cmd_flag(flags, "json"))
+		if (cmd_arg(a, "json"))
 			gate_json(&d, df);
 		else
 			gate_text(c, &d, df);
@@ -443,3 +411,40 @@ int cmd_gate(struct ctx *c, int argc, char **argv)
 	feature_free(&f);
 	return rc;
 }
+
+/* ---- the command table ------------------------------------------------------- */
+
+const struct cmd_entry cmd_checklist_entry = {
+	.name = "checklist", .args = "FEATURE", .maxpos = 1, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"kind", "planning|predeploy", "only this list", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "a feature's planning and pre-deployment items, who ticked them and when",
+	.run = cmd_checklist,
+};
+const struct cmd_entry cmd_check_entry = {
+	.name = "check", .args = "FEATURE ITEM...", .maxpos = MAX_ITEMS + 1,
+	.opts = (const struct cmd_opt[]){
+		{"note", "TEXT", "a note kept with each tick", 0, NULL},
+		{"na", "REASON", "mark the items not applicable, for this reason", 0, NULL},
+		{"undo", NULL, "clear the items instead (as uncheck does)", 0, NULL},
+		{"kind", "planning|predeploy|sprint", "the list the items are in (default: found)", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "tick checklist items, or mark them not applicable (--na), all in one transaction",
+	.run = cmd_check,
+};
+const struct cmd_entry cmd_uncheck_entry = {
+	.name = "uncheck", .args = "FEATURE ITEM...", .maxpos = MAX_ITEMS + 1,
+	.opts = (const struct cmd_opt[]){
+		{"kind", "planning|predeploy|sprint", "the list the items are in (default: found)", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "clear a tick or a not-applicable mark: the item is open again", .run = cmd_uncheck,
+};
+const struct cmd_entry cmd_gate_entry = {
+	.name = "gate", .args = "FEATURE", .maxpos = 1, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"at", "TIME", "judge as of this time instead of now", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "go or no-go for deploying a feature, with every reason (exit 0 go, 1 no-go)",
+	.run = cmd_gate,
+};

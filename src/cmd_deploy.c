@@ -9,6 +9,7 @@
 
 #include "advice.h"
 #include "checklists.h"
+#include "commands.h"
 #include "context.h"
 #include "deploylog.h"
 #include "gitscan.h"
@@ -23,12 +24,6 @@
 
 /* ---- shared helpers ------------------------------------------------------- */
 
-static int usage_error(const char *usage, const char *fmt, const char *arg)
-{
-	sd_error(fmt, arg);
-	fprintf(stderr, "usage: shipdeck %s\n", usage);
-	return EXIT_USAGE;
-}
 
 /* Opens the store and starts the command's one transaction. */
 static struct store *begin_write(struct ctx *c)
@@ -87,12 +82,12 @@ static int parse_time_flag(struct ctx *c, const char *flag, const char *value, b
 }
 
 /* Like parse_time_flag for an optional flag: leaves *out alone when absent. */
-static int opt_time(struct ctx *c, struct cmd_flag *flags, const char *name, int64_t *out)
+static int opt_time(struct ctx *c, const struct cmd_args *a, const char *name, int64_t *out)
 {
-	const char *v = cmd_flag(flags, name);
+	const char *v = cmd_arg(a, name);
 	if (!v)
 		return 0;
-	return parse_time_flag(c, name, v, cmd_flag(flags, "allow-future") != NULL, out);
+	return parse_time_flag(c, name, v, cmd_arg(a, "allow-future") != NULL, out);
 }
 
 static bool check_choice(const char *flag, const char *v, bool (*ok)(const char *), const char *valid)
@@ -146,11 +141,6 @@ static void json_secs(struct strbuf *out, const char *key, int64_t v)
 }
 
 /* ---- deploy ------------------------------------------------------------------ */
-
-static const char record_usage[] =
-	"deploy record REF --env production|staging [--strategy big-bang|rolling|canary|blue-green]"
-	" [--rollout PCT] [--status in-progress|succeeded|failed|rolled-back] [--kind normal|hotfix]"
-	" [--feature ID] [--at TIME] [--note TEXT] [--allow-future] [--json]";
 
 static bool parse_pct(const char *v, int *out)
 {
@@ -244,18 +234,18 @@ static int resolve_feature(struct store *st, const char *v, int64_t *id)
 
 /* Applies the flags of `deploy record` to d (new or existing); pct is
  * --rollout, or -1 when not given. */
-static void apply_record_flags(struct ctx *c, struct cmd_flag *flags, struct deploy_rec *d, bool created,
+static void apply_record_flags(struct ctx *c, const struct cmd_args *a, struct deploy_rec *d, bool created,
 			       int pct)
 {
 	const char *v;
 	bool have_rollout = pct >= 0;
 	if (have_rollout)
 		d->rollout = pct;
-	replace(&d->strategy, cmd_flag(flags, "strategy"));
-	replace(&d->note, cmd_flag(flags, "note"));
-	if ((v = cmd_flag(flags, "kind")) || created)
+	replace(&d->strategy, cmd_arg(a, "strategy"));
+	replace(&d->note, cmd_arg(a, "note"));
+	if ((v = cmd_arg(a, "kind")) || created)
 		replace(&d->kind, v ? v : "normal");
-	if ((v = cmd_flag(flags, "status"))) {
+	if ((v = cmd_arg(a, "status"))) {
 		replace(&d->status, v);
 	} else if (created) {
 		replace(&d->status, deploylog_default_status(d->rollout));
@@ -267,33 +257,26 @@ static void apply_record_flags(struct ctx *c, struct cmd_flag *flags, struct dep
 	replace(&d->recorded_by, ctx_user(c));
 }
 
-static int deploy_record(struct ctx *c, int argc, char **argv)
+static int deploy_record(struct ctx *c, struct cmd_args *a)
 {
-	struct cmd_flag flags[] = {{"env", 1, NULL}, {"strategy", 1, NULL}, {"rollout", 1, NULL},
-				   {"status", 1, NULL}, {"kind", 1, NULL}, {"feature", 1, NULL},
-				   {"at", 1, NULL}, {"note", 1, NULL}, {"allow-future", 0, NULL},
-				   {"json", 0, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, record_usage) != 0)
-		return EXIT_USAGE;
-	if (npos != 1 || !*pos[0])
-		return usage_error(record_usage, "%s", "deploy record needs a REF (tag, branch or commit)");
-	const char *env = cmd_flag(flags, "env");
+	const char **pos = a->pos;
+	if (a->npos != 1 || !*pos[0])
+		return cmd_usage_error(a, "deploy record needs a REF (tag, branch or commit)");
+	const char *env = cmd_arg(a, "env");
 	if (!env)
-		return usage_error(record_usage, "%s", "deploy record needs --env production or staging");
+		return cmd_usage_error(a, "deploy record needs --env production or staging");
 	if (!check_choice("env", env, deploylog_env_ok, "production or staging") ||
-	    !check_choice("strategy", cmd_flag(flags, "strategy"), deploylog_strategy_ok,
+	    !check_choice("strategy", cmd_arg(a, "strategy"), deploylog_strategy_ok,
 			  "big-bang, rolling, canary or blue-green") ||
-	    !check_choice("status", cmd_flag(flags, "status"), deploylog_status_ok,
+	    !check_choice("status", cmd_arg(a, "status"), deploylog_status_ok,
 			  "in-progress, succeeded, failed or rolled-back") ||
-	    !check_choice("kind", cmd_flag(flags, "kind"), deploylog_kind_ok, "normal or hotfix"))
+	    !check_choice("kind", cmd_arg(a, "kind"), deploylog_kind_ok, "normal or hotfix"))
 		return EXIT_USAGE;
 	int pct = -1;
-	if (cmd_flag(flags, "rollout") && !parse_pct(cmd_flag(flags, "rollout"), &pct))
+	if (cmd_arg(a, "rollout") && !parse_pct(cmd_arg(a, "rollout"), &pct))
 		return EXIT_USAGE;
 	int64_t at = SD_NO_TIME;
-	if (opt_time(c, flags, "at", &at) != 0)
+	if (opt_time(c, a, "at", &at) != 0)
 		return EXIT_USAGE;
 	if (!ctx_need_repo(c))
 		return EXIT_USAGE;
@@ -310,7 +293,7 @@ static int deploy_record(struct ctx *c, int argc, char **argv)
 	struct deploy_rec d = {0};
 	int found = store_deploy_find(st, commit, env, &d);
 	int64_t feature_id = 0;
-	int rc = found < 0 ? -1 : resolve_feature(st, cmd_flag(flags, "feature"), &feature_id);
+	int rc = found < 0 ? -1 : resolve_feature(st, cmd_arg(a, "feature"), &feature_id);
 	bool printed = found >= 0;
 	if (rc == 0) {
 		if (!found) {
@@ -324,7 +307,7 @@ static int deploy_record(struct ctx *c, int argc, char **argv)
 		replace(&d.ref, pos[0]);
 		if (feature_id)
 			d.feature_id = feature_id;
-		apply_record_flags(c, flags, &d, !found, pct);
+		apply_record_flags(c, a, &d, !found, pct);
 	}
 	if (rc == 0) {
 		printed = false;
@@ -336,7 +319,7 @@ static int deploy_record(struct ctx *c, int argc, char **argv)
 	}
 	int ret = finish_write(st, rc, printed);
 	if (ret == EXIT_OK) {
-		if (cmd_flag(flags, "json")) {
+		if (cmd_arg(a, "json")) {
 			ret = print_deploy_json(st, &d, !found);
 		} else {
 			char sc[8], bar[32];
@@ -345,7 +328,7 @@ static int deploy_record(struct ctx *c, int argc, char **argv)
 			printf("%s deployment %lld: ", found ? "updated" : "recorded", (long long)d.id);
 			print_clean("", d.ref, "");
 			printf(" (%s) to %s, %s %s\n", sc, d.env, d.status, bar);
-			if (cmd_flag(flags, "at"))
+			if (cmd_arg(a, "at"))
 				timearg_print(c, "at", d.at);
 		}
 	}
@@ -399,21 +382,16 @@ static int last_stage_time(struct store *st, int64_t id, int64_t *out)
 	return 0;
 }
 
-static int deploy_advance(struct ctx *c, int argc, char **argv)
+static int deploy_advance(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "deploy advance ID --rollout PCT [--at TIME] [--allow-future] [--json]";
-	struct cmd_flag flags[] = {{"rollout", 1, NULL}, {"at", 1, NULL}, {"allow-future", 0, NULL},
-				   {"json", 0, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos, pct;
-	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (npos != 1 || !cmd_flag(flags, "rollout"))
-		return usage_error(usage, "%s", "deploy advance needs an ID and --rollout PCT");
-	if (!parse_pct(cmd_flag(flags, "rollout"), &pct))
+	const char **pos = a->pos;
+	int pct;
+	if (a->npos != 1 || !cmd_arg(a, "rollout"))
+		return cmd_usage_error(a, "deploy advance needs an ID and --rollout PCT");
+	if (!parse_pct(cmd_arg(a, "rollout"), &pct))
 		return EXIT_USAGE;
 	int64_t at = c->now;
-	if (opt_time(c, flags, "at", &at) != 0)
+	if (opt_time(c, a, "at", &at) != 0)
 		return EXIT_USAGE;
 	struct store *st = begin_write(c);
 	if (!st)
@@ -439,7 +417,7 @@ static int deploy_advance(struct ctx *c, int argc, char **argv)
 	}
 	int ret = finish_write(st, rc, printed);
 	if (ret == EXIT_OK) {
-		if (cmd_flag(flags, "json")) {
+		if (cmd_arg(a, "json")) {
 			ret = print_deploy_json(st, &d, false);
 		} else {
 			char bar[32];
@@ -451,26 +429,19 @@ static int deploy_advance(struct ctx *c, int argc, char **argv)
 	return ret;
 }
 
-static int deploy_set(struct ctx *c, int argc, char **argv)
+static int deploy_set(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] =
-		"deploy set ID [--status S] [--kind normal|hotfix] [--strategy S] [--note TEXT]";
-	struct cmd_flag flags[] = {{"status", 1, NULL}, {"kind", 1, NULL}, {"strategy", 1, NULL},
-				   {"note", 1, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
-		return EXIT_USAGE;
+	const char **pos = a->pos;
 	bool any = false;
-	for (struct cmd_flag *f = flags; f->name; f++)
+	for (struct cmd_flag *f = a->flags; f->name; f++)
 		any = any || f->value;
-	if (npos != 1 || !any)
-		return usage_error(usage, "%s", npos != 1 ? "deploy set needs an ID"
-							 : "deploy set needs something to change");
-	if (!check_choice("status", cmd_flag(flags, "status"), deploylog_status_ok,
+	if (a->npos != 1 || !any)
+		return cmd_usage_error(a, "%s", a->npos != 1 ? "deploy set needs an ID"
+							       : "deploy set needs something to change");
+	if (!check_choice("status", cmd_arg(a, "status"), deploylog_status_ok,
 			  "in-progress, succeeded, failed or rolled-back") ||
-	    !check_choice("kind", cmd_flag(flags, "kind"), deploylog_kind_ok, "normal or hotfix") ||
-	    !check_choice("strategy", cmd_flag(flags, "strategy"), deploylog_strategy_ok,
+	    !check_choice("kind", cmd_arg(a, "kind"), deploylog_kind_ok, "normal or hotfix") ||
+	    !check_choice("strategy", cmd_arg(a, "strategy"), deploylog_strategy_ok,
 			  "big-bang, rolling, canary or blue-green"))
 		return EXIT_USAGE;
 	struct store *st = begin_write(c);
@@ -481,10 +452,10 @@ static int deploy_set(struct ctx *c, int argc, char **argv)
 	bool printed = true;
 	if (rc == 0) {
 		printed = false;
-		replace(&d.status, cmd_flag(flags, "status"));
-		replace(&d.kind, cmd_flag(flags, "kind"));
-		replace(&d.strategy, cmd_flag(flags, "strategy"));
-		replace(&d.note, cmd_flag(flags, "note"));
+		replace(&d.status, cmd_arg(a, "status"));
+		replace(&d.kind, cmd_arg(a, "kind"));
+		replace(&d.strategy, cmd_arg(a, "strategy"));
+		replace(&d.note, cmd_arg(a, "note"));
 		rc = store_deploy_update(st, &d);
 	}
 	int ret = finish_write(st, rc, printed);
@@ -512,15 +483,9 @@ static void deploy_row(struct strbuf *out, const struct deploy_rec *d)
 	sb_addf(out, "  %-11s  %s\n", d->status, d->kind);
 }
 
-static int deploy_list(struct ctx *c, int argc, char **argv)
+static int deploy_list(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "deploy list [--env production|staging] [--json]";
-	struct cmd_flag flags[] = {{"env", 1, NULL}, {"json", 0, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
-		return EXIT_USAGE;
-	const char *env = cmd_flag(flags, "env");
+	const char *env = cmd_arg(a, "env");
 	if (!check_choice("env", env, deploylog_env_ok, "production or staging"))
 		return EXIT_USAGE;
 	struct store *st = ctx_store(c);
@@ -535,7 +500,7 @@ static int deploy_list(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct strbuf out = STRBUF_INIT;
-	if (cmd_flag(flags, "json")) {
+	if (cmd_arg(a, "json")) {
 		sb_add(&out, "[");
 		for (size_t i = 0; i < n; i++) {
 			sb_add(&out, i ? ",\n  " : "\n  ");
@@ -555,28 +520,6 @@ static int deploy_list(struct ctx *c, int argc, char **argv)
 	deploy_recs_free(d, n);
 	free(stg);
 	return EXIT_OK;
-}
-
-int cmd_deploy(struct ctx *c, int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*run)(struct ctx *, int, char **);
-	} subs[] = {
-		{"record", deploy_record}, {"advance", deploy_advance}, {"set", deploy_set},
-		{"list", deploy_list},
-	};
-	if (argc < 2) {
-		sd_error("deploy needs a subcommand: record, advance, set or list");
-		return EXIT_USAGE;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(subs); i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].run(c, argc - 1, argv + 1);
-	char *shown = text_clean(argv[1], TEXT_ONE_LINE);
-	sd_error("unknown deploy subcommand '%s' (record, advance, set, list)", shown);
-	free(shown);
-	return EXIT_USAGE;
 }
 
 /* ---- incident ------------------------------------------------------------------ */
@@ -662,42 +605,34 @@ static void print_link(struct store *st, const struct incident_rec *inc)
 	}
 }
 
-static int incident_open(struct ctx *c, int argc, char **argv)
+static int incident_open(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "incident open TITLE [--severity sev1|sev2|sev3|sev4] [--deploy ID|REF]"
-				    " [--at TIME] [--note TEXT] [--allow-future] [--json]";
-	struct cmd_flag flags[] = {{"severity", 1, NULL}, {"deploy", 1, NULL}, {"at", 1, NULL},
-				   {"note", 1, NULL}, {"allow-future", 0, NULL}, {"json", 0, NULL},
-				   {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (npos != 1 || !*pos[0])
-		return usage_error(usage, "%s", "incident open needs a TITLE");
-	if (!check_choice("severity", cmd_flag(flags, "severity"), deploylog_severity_ok,
+	const char **pos = a->pos;
+	if (a->npos != 1 || !*pos[0])
+		return cmd_usage_error(a, "incident open needs a TITLE");
+	if (!check_choice("severity", cmd_arg(a, "severity"), deploylog_severity_ok,
 			  "sev1, sev2, sev3 or sev4"))
 		return EXIT_USAGE;
 	struct incident_rec inc = {
 		.title = xstrdup(pos[0]),
-		.severity = xstrdup(cmd_flag(flags, "severity") ? cmd_flag(flags, "severity") : "sev2"),
-		.note = xstrdup_or_null(cmd_flag(flags, "note")),
+		.severity = xstrdup(cmd_arg(a, "severity") ? cmd_arg(a, "severity") : "sev2"),
+		.note = xstrdup_or_null(cmd_arg(a, "note")),
 		.started = c->now, .detected = SD_NO_TIME, .paged = SD_NO_TIME,
 		.root_cause = SD_NO_TIME, .decided = SD_NO_TIME, .restored = SD_NO_TIME,
 	};
 	struct store *st = NULL;
-	if (opt_time(c, flags, "at", &inc.started) != 0 || !(st = begin_write(c))) {
+	if (opt_time(c, a, "at", &inc.started) != 0 || !(st = begin_write(c))) {
 		incident_rec_free(&inc);
 		return EXIT_USAGE;
 	}
-	const char *named = cmd_flag(flags, "deploy");
+	const char *named = cmd_arg(a, "deploy");
 	int rc = named ? link_named(c, st, named, &inc) : link_auto(st, &inc);
 	bool printed = rc != 0;
 	if (rc == 0)
 		rc = store_incident_insert(st, &inc);
 	int ret = finish_write(st, rc, printed);
 	if (ret == EXIT_OK) {
-		if (cmd_flag(flags, "json")) {
+		if (cmd_arg(a, "json")) {
 			struct strbuf out = STRBUF_INIT;
 			sb_addf(&out, "{\"id\": %lld, \"deployment_id\": ", (long long)inc.id);
 			if (inc.deployment_id > 0)
@@ -711,7 +646,7 @@ static int incident_open(struct ctx *c, int argc, char **argv)
 		} else {
 			printf("opened incident %lld: ", (long long)inc.id);
 			print_clean("", inc.title, "\n");
-			if (cmd_flag(flags, "at"))
+			if (cmd_arg(a, "at"))
 				timearg_print(c, "started", inc.started);
 			print_link(st, &inc);
 		}
@@ -728,34 +663,43 @@ static int load_incident(struct store *st, const char *arg, struct incident_rec 
 	return record_found(st, store_incident_get(st, id, inc), "incident", id, "incident list");
 }
 
+/* --root-cause took a time before it took words: an old script's time is
+ * refused rather than kept as the cause. */
+static bool looks_like_time(const char *v)
+{
+	int64_t t;
+	return v && (strcmp(v, "now") == 0 || time_parse_iso(v, &t));
+}
+
 /* Reads the timeline flags of `incident update` into inc; -1 after an error. */
-static int apply_update_flags(struct ctx *c, struct cmd_flag *flags, struct incident_rec *inc)
+static int apply_update_flags(struct ctx *c, const struct cmd_args *a, struct incident_rec *inc)
 {
 	static const struct {
 		const char *flag;
 		size_t off;
 	} times[] = {
-		{"started", offsetof(struct incident_rec, started)},
-		{"detected", offsetof(struct incident_rec, detected)},
-		{"paged", offsetof(struct incident_rec, paged)},
-		{"root-cause", offsetof(struct incident_rec, root_cause)},
-		{"restored", offsetof(struct incident_rec, restored)},
+		{"started-at", offsetof(struct incident_rec, started)},
+		{"detected-at", offsetof(struct incident_rec, detected)},
+		{"paged-at", offsetof(struct incident_rec, paged)},
+		{"root-cause-at", offsetof(struct incident_rec, root_cause)},
+		{"restored-at", offsetof(struct incident_rec, restored)},
 	};
 	for (size_t k = 0; k < ARRAY_SIZE(times); k++)
-		if (opt_time(c, flags, times[k].flag, (int64_t *)((char *)inc + times[k].off)) != 0)
+		if (opt_time(c, a, times[k].flag, (int64_t *)((char *)inc + times[k].off)) != 0)
 			return -1;
-	const char *decision = cmd_flag(flags, "decision");
+	const char *decision = cmd_arg(a, "decision");
 	if (decision) {
-		/* The decision's time is when it is recorded, or --at when typed up later. */
+		/* The decision's time is when it is recorded, or --decided-at when typed up later. */
 		int64_t at = c->now;
-		if (opt_time(c, flags, "at", &at) != 0)
+		if (opt_time(c, a, "decided-at", &at) != 0)
 			return -1;
 		replace(&inc->decision, decision);
 		inc->decided = at;
 	}
-	replace(&inc->title, cmd_flag(flags, "title"));
-	replace(&inc->severity, cmd_flag(flags, "severity"));
-	replace(&inc->note, cmd_flag(flags, "note"));
+	replace(&inc->title, cmd_arg(a, "title"));
+	replace(&inc->severity, cmd_arg(a, "severity"));
+	replace(&inc->note, cmd_arg(a, "note"));
+	replace(&inc->cause, cmd_arg(a, "root-cause"));
 	return 0;
 }
 
@@ -770,43 +714,37 @@ static void print_durations(const struct incident_rec *inc)
 	       deploylog_format_duration(du.outage, b3, sizeof b3));
 }
 
-static int incident_update(struct ctx *c, int argc, char **argv)
+static int incident_update(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] =
-		"incident update ID [--detected T] [--paged T] [--root-cause T] [--decision rollback|fix-forward]"
-		" [--at T] [--restored T] [--started T] [--severity S] [--title TEXT] [--note TEXT] [--allow-future]";
-	struct cmd_flag flags[] = {{"detected", 1, NULL}, {"paged", 1, NULL}, {"root-cause", 1, NULL},
-				   {"decision", 1, NULL}, {"at", 1, NULL}, {"restored", 1, NULL},
-				   {"started", 1, NULL}, {"severity", 1, NULL}, {"title", 1, NULL},
-				   {"note", 1, NULL}, {"allow-future", 0, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
-		return EXIT_USAGE;
+	const char **pos = a->pos;
 	bool any = false;
-	for (struct cmd_flag *f = flags; f->name; f++)
-		any = any || (f->value && strcmp(f->name, "allow-future") != 0 && strcmp(f->name, "at") != 0);
-	if (npos != 1 || !any)
-		return usage_error(usage, "%s", npos != 1 ? "incident update needs an ID"
-							 : "incident update needs something to change");
-	if (cmd_flag(flags, "at") && !cmd_flag(flags, "decision"))
-		return usage_error(usage, "%s", "--at is the time of the decision: give it with --decision");
-	if (!check_choice("decision", cmd_flag(flags, "decision"), deploylog_decision_ok,
+	for (struct cmd_flag *f = a->flags; f->name; f++)
+		any = any || (f->value && strcmp(f->name, "allow-future") != 0 &&
+			      strcmp(f->name, "decided-at") != 0);
+	if (a->npos != 1 || !any)
+		return cmd_usage_error(a, "%s", a->npos != 1 ? "incident update needs an ID"
+							       : "incident update needs something to change");
+	if (cmd_arg(a, "decided-at") && !cmd_arg(a, "decision"))
+		return cmd_usage_error(a, "--decided-at is the time of the decision: give it with --decision");
+	if (!check_choice("decision", cmd_arg(a, "decision"), deploylog_decision_ok,
 			  "rollback or fix-forward") ||
-	    !check_choice("severity", cmd_flag(flags, "severity"), deploylog_severity_ok,
+	    !check_choice("severity", cmd_arg(a, "severity"), deploylog_severity_ok,
 			  "sev1, sev2, sev3 or sev4"))
 		return EXIT_USAGE;
-	const char *title = cmd_flag(flags, "title");
+	const char *title = cmd_arg(a, "title");
 	if (title && !*title)
-		return usage_error(usage, "%s", "--title cannot be empty");
+		return cmd_usage_error(a, "--title cannot be empty");
+	if (looks_like_time(cmd_arg(a, "root-cause")))
+		return cmd_usage_error(a, "--root-cause takes the cause in words; the time it was found "
+					  "is --root-cause-at");
 	struct store *st = begin_write(c);
 	if (!st)
 		return EXIT_USAGE;
 	struct incident_rec inc = {0};
 	int rc = load_incident(st, pos[0], &inc);
 	if (rc == 0)
-		rc = apply_update_flags(c, flags, &inc);
-	if (rc == 0 && inc.linked_auto && cmd_flag(flags, "started")) {
+		rc = apply_update_flags(c, a, &inc);
+	if (rc == 0 && inc.linked_auto && cmd_arg(a, "started-at")) {
 		/* A link chosen by time follows a corrected start time. */
 		inc.deployment_id = 0;
 		inc.linked_auto = false;
@@ -824,7 +762,7 @@ static int incident_update(struct ctx *c, int argc, char **argv)
 	if (ret == EXIT_OK) {
 		printf("updated incident %lld (%s)\n", (long long)inc.id,
 		       inc.restored == SD_NO_TIME ? "open" : "restored");
-		if (inc.linked_auto && cmd_flag(flags, "started"))
+		if (inc.linked_auto && cmd_arg(a, "started-at"))
 			print_link(st, &inc);
 		print_durations(&inc);
 	}
@@ -884,6 +822,11 @@ static void incident_text(struct strbuf *out, const struct incident_rec *inc,
 		deploylog_format_duration(du.detect, b1, sizeof b1),
 		deploylog_format_duration(du.decide, b2, sizeof b2),
 		deploylog_format_duration(du.outage, b3, sizeof b3));
+	if (inc->cause) {
+		sb_add(out, "    root cause: ");
+		sb_add_clean(out, inc->cause);
+		sb_addc(out, '\n');
+	}
 	if (inc->note) {
 		sb_add(out, "    note: ");
 		sb_add_clean(out, inc->note);
@@ -909,6 +852,7 @@ static void incident_json(struct strbuf *out, const struct incident_rec *inc)
 	json_time(out, "detected_at", inc->detected);
 	json_time(out, "paged_at", inc->paged);
 	json_time(out, "root_cause_at", inc->root_cause);
+	json_str(out, "root_cause", inc->cause);
 	json_str(out, "decision", inc->decision);
 	json_time(out, "decided_at", inc->decided);
 	json_time(out, "restored_at", inc->restored);
@@ -919,14 +863,8 @@ static void incident_json(struct strbuf *out, const struct incident_rec *inc)
 	sb_add(out, "}");
 }
 
-static int incident_list(struct ctx *c, int argc, char **argv)
+static int incident_list(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "incident list [--open] [--json]";
-	struct cmd_flag flags[] = {{"open", 0, NULL}, {"json", 0, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
-		return EXIT_USAGE;
 	struct store *st = ctx_store(c);
 	if (!st)
 		return EXIT_USAGE;
@@ -938,7 +876,7 @@ static int incident_list(struct ctx *c, int argc, char **argv)
 		incident_recs_free(inc, n);
 		return EXIT_USAGE;
 	}
-	bool only_open = cmd_flag(flags, "open") != NULL, json = cmd_flag(flags, "json") != NULL;
+	bool only_open = cmd_arg(a, "open") != NULL, json = cmd_arg(a, "json") != NULL;
 	struct strbuf out = STRBUF_INIT;
 	size_t shown = 0;
 	sb_add(&out, json ? "[" : "");
@@ -965,27 +903,6 @@ static int incident_list(struct ctx *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cmd_incident(struct ctx *c, int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*run)(struct ctx *, int, char **);
-	} subs[] = {
-		{"open", incident_open}, {"update", incident_update}, {"list", incident_list},
-	};
-	if (argc < 2) {
-		sd_error("incident needs a subcommand: open, update or list");
-		return EXIT_USAGE;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(subs); i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].run(c, argc - 1, argv + 1);
-	char *shown = text_clean(argv[1], TEXT_ONE_LINE);
-	sd_error("unknown incident subcommand '%s' (open, update, list)", shown);
-	free(shown);
-	return EXIT_USAGE;
-}
-
 /* ---- review -------------------------------------------------------------------- */
 
 struct pending_answer {
@@ -993,24 +910,23 @@ struct pending_answer {
 	const char *text;
 };
 
-/* Takes every --answer N=TEXT (or --answer=N=TEXT) out of argv, since
- * cmd_parse keeps only the last value of a repeated flag. The rest goes
- * into rest (argv[0] first). -1 after printing a usage error. */
-static int take_answers(int argc, char **argv, int nq, struct pending_answer **ans, size_t *na,
-			char **rest, int *nrest, const char *usage)
+/* Reads every --answer N=TEXT (or --answer=N=TEXT) from argv, since the
+ * parser keeps only the last value of a repeated flag. -1 after printing
+ * a usage error. */
+static int take_answers(const struct cmd_args *a, int nq, struct pending_answer **ans, size_t *na)
 {
 	size_t cap = 0;
-	*nrest = 0;
-	for (int i = 0; i < argc; i++) {
+	int argc = a->argc;
+	char **argv = a->argv;
+	for (int i = 1; i < argc; i++) {
 		const char *v = NULL;
-		if (i > 0 && strcmp(argv[i], "--answer") == 0) {
-			if (i + 1 >= argc)
-				return usage_error(usage, "%s", "option '--answer' needs N=TEXT"), -1;
-			v = argv[++i];
-		} else if (i > 0 && str_starts(argv[i], "--answer=")) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--answer") == 0) {
+			v = argv[++i]; /* the parser made sure there is one */
+		} else if (str_starts(argv[i], "--answer=")) {
 			v = argv[i] + strlen("--answer=");
 		} else {
-			rest[(*nrest)++] = argv[i];
 			continue;
 		}
 		const char *eq = strchr(v, '=');
@@ -1024,8 +940,8 @@ static int take_answers(int argc, char **argv, int nq, struct pending_answer **a
 			free(shown);
 			return -1;
 		}
-		struct pending_answer a = {(int)q, eq + 1};
-		VEC_PUSH(*ans, *na, cap, a);
+		struct pending_answer one = {(int)q, eq + 1};
+		VEC_PUSH(*ans, *na, cap, one);
 	}
 	return 0;
 }
@@ -1088,10 +1004,8 @@ static int check_subject(struct store *st, bool incident, int64_t id)
 	return rc;
 }
 
-static int review_record(struct ctx *c, int argc, char **argv, bool incident)
+static int review_record(struct ctx *c, struct cmd_args *a, bool incident)
 {
-	const char *usage = incident ? "review incident ID [--answer N=TEXT]..."
-				     : "review deploy ID [--answer N=TEXT]...";
 	struct checklists cls = {0};
 	if (!checklists_setup(c, &cls))
 		return EXIT_USAGE;
@@ -1099,21 +1013,17 @@ static int review_record(struct ctx *c, int argc, char **argv, bool incident)
 								 : CHECKLIST_POST_DEPLOY_REVIEW);
 	struct pending_answer *ans = NULL;
 	size_t na = 0;
-	char **rest = xcalloc((size_t)argc + 1, sizeof(char *));
 	char **lines = NULL;
 	size_t nlines = 0;
-	int nrest, ret = EXIT_USAGE;
-	const char *pos[1];
-	int npos;
+	int ret = EXIT_USAGE;
 	int64_t id = 0;
 	struct store *st = NULL;
 	struct review_answer *have = NULL;
 	size_t nhave = 0;
-	if (take_answers(argc, argv, (int)cl->n, &ans, &na, rest, &nrest, usage) != 0 ||
-	    cmd_parse(c, nrest, rest, NULL, pos, 1, &npos, usage) != 0)
+	if (take_answers(a, (int)cl->n, &ans, &na) != 0)
 		goto out;
-	if (npos != 1 || !parse_id(pos[0], &id)) {
-		usage_error(usage, "%s", "review needs the ID of the deployment or incident");
+	if (a->npos != 1 || !parse_id(a->pos[0], &id)) {
+		cmd_usage_error(a, "review needs the ID of the deployment or incident");
 		goto out;
 	}
 	if (!(st = begin_write(c)))
@@ -1133,17 +1043,17 @@ static int review_record(struct ctx *c, int argc, char **argv, bool incident)
 	}
 	int written = 0;
 	for (size_t i = 0; rc == 0 && i < na + nlines; i++) {
-		struct review_answer a = {(char *)subject, id, 0, NULL, (char *)ctx_user(c), c->now};
+		struct review_answer ra = {(char *)subject, id, 0, NULL, (char *)ctx_user(c), c->now};
 		if (i < na) {
-			a.question = ans[i].question;
-			a.answer = (char *)ans[i].text;
+			ra.question = ans[i].question;
+			ra.answer = (char *)ans[i].text;
 		} else {
-			a.question = (int)(i - na) + 1;
-			a.answer = lines[i - na];
+			ra.question = (int)(i - na) + 1;
+			ra.answer = lines[i - na];
 		}
-		if (!a.answer)
+		if (!ra.answer)
 			continue;
-		rc = store_review_set(st, &a);
+		rc = store_review_set(st, &ra);
 		written++;
 		printed = false;
 	}
@@ -1166,7 +1076,6 @@ out:
 	free(lines);
 	review_answers_free(have, nhave);
 	free(ans);
-	free(rest);
 	checklists_free(&cls);
 	return ret;
 }
@@ -1220,14 +1129,8 @@ static void review_row(struct strbuf *out, const struct review_due *r, const str
 	sb_addf(out, ", %d/%d answered\n", r->answered, r->questions);
 }
 
-static int review_list(struct ctx *c, int argc, char **argv)
+static int review_list(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "review list [--all] [--json]";
-	struct cmd_flag flags[] = {{"all", 0, NULL}, {"json", 0, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, usage) != 0)
-		return EXIT_USAGE;
 	struct checklists cls = {0};
 	if (!checklists_setup(c, &cls))
 		return EXIT_USAGE;
@@ -1239,19 +1142,19 @@ static int review_list(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	struct deploy_rec *d = NULL;
 	struct incident_rec *inc = NULL;
-	struct review_answer *a = NULL;
+	struct review_answer *answers = NULL;
 	size_t nd = 0, ni = 0, na = 0;
 	int ret = EXIT_OK;
 	if (store_deploys_list(st, "production", &d, &nd) != 0 || store_incidents_list(st, &inc, &ni) != 0 ||
-	    store_reviews_list(st, NULL, 0, &a, &na) != 0) {
+	    store_reviews_list(st, NULL, 0, &answers, &na) != 0) {
 		sd_error("%s", store_errmsg(st));
 		ret = EXIT_USAGE;
 		goto out;
 	}
 	struct review_due *r;
 	size_t nr;
-	deploylog_reviews(d, nd, inc, ni, a, na, dq, iq, c->now, &r, &nr);
-	bool all = cmd_flag(flags, "all") != NULL, json = cmd_flag(flags, "json") != NULL;
+	deploylog_reviews(d, nd, inc, ni, answers, na, dq, iq, c->now, &r, &nr);
+	bool all = cmd_arg(a, "all") != NULL, json = cmd_arg(a, "json") != NULL;
 	struct strbuf out = STRBUF_INIT;
 	size_t shown = 0;
 	sb_add(&out, json ? "[" : "");
@@ -1276,24 +1179,463 @@ static int review_list(struct ctx *c, int argc, char **argv)
 out:
 	deploy_recs_free(d, nd);
 	incident_recs_free(inc, ni);
-	review_answers_free(a, na);
+	review_answers_free(answers, na);
 	return ret;
 }
 
-int cmd_review(struct ctx *c, int argc, char **argv)
+static int review_deploy(struct ctx *c, struct cmd_args *a)
 {
-	if (argc >= 2 && strcmp(argv[1], "deploy") == 0)
-		return review_record(c, argc - 1, argv + 1, false);
-	if (argc >= 2 && strcmp(argv[1], "incident") == 0)
-		return review_record(c, argc - 1, argv + 1, true);
-	if (argc >= 2 && strcmp(argv[1], "list") == 0)
-		return review_list(c, argc - 1, argv + 1);
-	if (argc < 2) {
-		sd_error("review needs a subcommand: deploy ID, incident ID or list");
+	return review_record(c, a, false);
+}
+
+static int review_incident(struct ctx *c, struct cmd_args *a)
+{
+	return review_record(c, a, true);
+}
+
+/* ---- show, rm, close: a record's life cycle --------------------------------------- */
+
+static int deploy_show(struct ctx *c, struct cmd_args *a)
+{
+	if (a->npos != 1)
+		return cmd_usage_error(a, "deploy show needs an ID");
+	struct store *st = ctx_store(c);
+	struct deploy_rec d = {0};
+	struct rollout_stage *stg = NULL;
+	size_t n = 0;
+	if (!st || load_deploy(st, a->pos[0], &d) != 0)
+		return EXIT_USAGE;
+	if (store_stages_list(st, d.id, &stg, &n) != 0) {
+		sd_error("%s", store_errmsg(st));
+		deploy_rec_free(&d);
 		return EXIT_USAGE;
 	}
-	char *shown = text_clean(argv[1], TEXT_ONE_LINE);
-	sd_error("unknown review subcommand '%s' (deploy, incident, list)", shown);
-	free(shown);
-	return EXIT_USAGE;
+	struct strbuf out = STRBUF_INIT;
+	if (cmd_arg(a, "json")) {
+		deploy_json(&out, &d, stg, n);
+		sb_addc(&out, '\n');
+	} else {
+		char t[24], bar[32];
+		deploylog_rollout_bar(d.rollout, BAR_CELLS, bar, sizeof bar);
+		sb_addf(&out, "deployment  %lld\nref         ", (long long)d.id);
+		sb_add_clean(&out, d.ref);
+		sb_addf(&out, "\ncommit      %s\nenv         %s\nat          %s\n", d.commit, d.env,
+			time_format_iso(d.at, t));
+		sb_addf(&out, "strategy    %s\nrollout     %s\nstatus      %s\nkind        %s\n",
+			d.strategy ? d.strategy : "-", bar, d.status, d.kind);
+		if (d.feature_id > 0)
+			sb_addf(&out, "feature     %lld\n", (long long)d.feature_id);
+		for (size_t i = 0; i < n; i++)
+			sb_addf(&out, "stage       %3d %% at %s\n", stg[i].pct, time_format_iso(stg[i].at, t));
+		if (d.note) {
+			sb_add(&out, "note        ");
+			sb_add_clean(&out, d.note);
+			sb_addc(&out, '\n');
+		}
+		sb_add(&out, "recorded by ");
+		sb_add_clean(&out, d.recorded_by ? d.recorded_by : "-");
+		sb_addc(&out, '\n');
+	}
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+	free(stg);
+	deploy_rec_free(&d);
+	return EXIT_OK;
 }
+
+/* After a deployment is removed its incidents keep their story: one linked
+ * by time is linked again by time (spec §3: the latest production
+ * deployment before its start); one that named it keeps the commit. */
+static int relink_incidents(struct store *st, const struct deploy_rec *gone, struct incident_rec *inc,
+			    size_t n, struct strbuf *said)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (inc[i].deployment_id != gone->id)
+			continue;
+		bool by_time = inc[i].linked_auto;
+		inc[i].deployment_id = 0;
+		inc[i].linked_auto = false;
+		if (by_time ? link_auto(st, &inc[i]) != 0 : (replace(&inc[i].deploy_ref, gone->commit), 0))
+			return -1;
+		if (store_incident_update(st, &inc[i]) != 0)
+			return -1;
+		sb_addf(said, "incident %lld: ", (long long)inc[i].id);
+		if (inc[i].deployment_id > 0)
+			sb_addf(said, "linked by time to deployment %lld now\n", (long long)inc[i].deployment_id);
+		else if (inc[i].deploy_ref)
+			sb_addf(said, "linked to commit %.7s now (no recorded deployment)\n", inc[i].deploy_ref);
+		else
+			sb_add(said, "not linked to a deployment now\n");
+	}
+	return 0;
+}
+
+static int deploy_rm(struct ctx *c, struct cmd_args *a)
+{
+	if (a->npos != 1)
+		return cmd_usage_error(a, "deploy rm needs an ID");
+	struct store *st = ctx_store(c);
+	struct deploy_rec d = {0};
+	if (!st || load_deploy(st, a->pos[0], &d) != 0)
+		return EXIT_USAGE;
+	char *ref = text_clean(d.ref, TEXT_ONE_LINE), t[24];
+	char *q = xasprintf("remove deployment %lld (%s to %s, %s)", (long long)d.id, ref, d.env,
+			    time_format_short(d.at, t));
+	free(ref);
+	int ret = EXIT_USAGE;
+	if (!cmd_confirm(a, q) || !begin_write(c))
+		goto out;
+	struct incident_rec *inc = NULL;
+	size_t n = 0;
+	struct strbuf said = STRBUF_INIT;
+	int rc = store_incidents_list(st, &inc, &n);
+	bool printed = false;
+	if (rc == 0 && (rc = store_deploy_delete(st, d.id)) == 0) {
+		sd_error("deployment %lld was removed meanwhile", (long long)d.id);
+		printed = true;
+		rc = -1;
+	} else if (rc == 1) {
+		rc = relink_incidents(st, &d, inc, n, &said);
+	}
+	ret = finish_write(st, rc, printed);
+	if (ret == EXIT_OK)
+		printf("removed deployment %lld\n%s", (long long)d.id, sb_str(&said));
+	sb_free(&said);
+	incident_recs_free(inc, n);
+out:
+	free(q);
+	deploy_rec_free(&d);
+	return ret;
+}
+
+static int incident_show(struct ctx *c, struct cmd_args *a)
+{
+	if (a->npos != 1)
+		return cmd_usage_error(a, "incident show needs an ID");
+	struct store *st = ctx_store(c);
+	struct incident_rec inc = {0};
+	if (!st || load_incident(st, a->pos[0], &inc) != 0)
+		return EXIT_USAGE;
+	struct deploy_rec d = {0};
+	size_t nd = inc.deployment_id > 0 && store_deploy_get(st, inc.deployment_id, &d) == 1;
+	struct strbuf out = STRBUF_INIT;
+	if (cmd_arg(a, "json")) {
+		incident_json(&out, &inc);
+		sb_addc(&out, '\n');
+	} else {
+		incident_text(&out, &inc, &d, nd, c->now);
+	}
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+	deploy_rec_free(&d);
+	incident_rec_free(&inc);
+	return EXIT_OK;
+}
+
+static int incident_rm(struct ctx *c, struct cmd_args *a)
+{
+	if (a->npos != 1)
+		return cmd_usage_error(a, "incident rm needs an ID");
+	struct store *st = ctx_store(c);
+	struct incident_rec inc = {0};
+	if (!st || load_incident(st, a->pos[0], &inc) != 0)
+		return EXIT_USAGE;
+	char *title = text_clean(inc.title, TEXT_ONE_LINE);
+	char *q = xasprintf("remove incident %lld (%s: %s)", (long long)inc.id, inc.severity, title);
+	free(title);
+	int ret = EXIT_USAGE;
+	if (cmd_confirm(a, q) && begin_write(c)) {
+		int rc = store_incident_delete(st, inc.id);
+		if (rc == 0)
+			sd_error("incident %lld was removed meanwhile", (long long)inc.id);
+		ret = finish_write(st, rc == 1 ? 0 : -1, rc == 0);
+		if (ret == EXIT_OK)
+			printf("removed incident %lld\n", (long long)inc.id);
+	}
+	free(q);
+	incident_rec_free(&inc);
+	return ret;
+}
+
+static int incident_close(struct ctx *c, struct cmd_args *a)
+{
+	if (a->npos != 1)
+		return cmd_usage_error(a, "incident close needs an ID");
+	int64_t at = c->now;
+	if (opt_time(c, a, "at", &at) != 0)
+		return EXIT_USAGE;
+	struct store *st = begin_write(c);
+	if (!st)
+		return EXIT_USAGE;
+	struct incident_rec inc = {0};
+	int rc = load_incident(st, a->pos[0], &inc);
+	char why[240], t[24];
+	if (rc == 0 && inc.restored != SD_NO_TIME) {
+		sd_error("incident %lld is closed already (restored %s); to change the time: "
+			 "incident update %lld --restored-at TIME", (long long)inc.id,
+			 time_format_iso(inc.restored, t), (long long)inc.id);
+		rc = -1;
+	}
+	if (rc == 0) {
+		inc.restored = at;
+		if (deploylog_timeline_check(&inc, why, sizeof why)) {
+			sd_error("incident %lld not closed: %s", (long long)inc.id, why);
+			rc = -1;
+		}
+	}
+	bool printed = rc != 0;
+	if (rc == 0)
+		rc = store_incident_update(st, &inc);
+	int ret = finish_write(st, rc, printed);
+	if (ret == EXIT_OK) {
+		if (cmd_arg(a, "json")) {
+			struct strbuf out = STRBUF_INIT;
+			incident_json(&out, &inc);
+			printf("%s\n", sb_str(&out));
+			sb_free(&out);
+		} else {
+			printf("closed incident %lld (restored %s)\n", (long long)inc.id,
+			       time_format_iso(inc.restored, t));
+			print_durations(&inc);
+		}
+	}
+	incident_rec_free(&inc);
+	return ret;
+}
+
+/* `review show deploy|incident ID`: every question with its answer. */
+static int review_show(struct ctx *c, struct cmd_args *a)
+{
+	int64_t id;
+	bool incident = a->npos == 2 && strcmp(a->pos[0], "incident") == 0;
+	if (a->npos != 2 || (!incident && strcmp(a->pos[0], "deploy") != 0) || !parse_id(a->pos[1], &id))
+		return cmd_usage_error(a, "review show needs deploy ID or incident ID");
+	struct checklists cls = {0};
+	if (!checklists_setup(c, &cls))
+		return EXIT_USAGE;
+	const struct checklist *cl = checklist_of(&cls, incident ? CHECKLIST_POST_INCIDENT_REVIEW
+								 : CHECKLIST_POST_DEPLOY_REVIEW);
+	struct store *st = ctx_store(c);
+	struct review_answer *have = NULL;
+	size_t nhave = 0;
+	int ret = EXIT_USAGE;
+	if (!st || check_subject(st, incident, id) != 0)
+		goto out;
+	if (store_reviews_list(st, a->pos[0], id, &have, &nhave) != 0) {
+		sd_error("%s", store_errmsg(st));
+		goto out;
+	}
+	bool json = cmd_arg(a, "json") != NULL;
+	struct strbuf out = STRBUF_INIT;
+	int answered = 0;
+	if (json)
+		sb_addf(&out, "{\"subject\": \"%s\", \"id\": %lld, \"questions\": [", a->pos[0], (long long)id);
+	else
+		sb_addf(&out, "review of %s %lld\n", incident ? "incident" : "deployment", (long long)id);
+	for (size_t q = 0; q < cl->n; q++) {
+		const struct review_answer *ans = NULL;
+		for (size_t k = 0; k < nhave; k++)
+			if (have[k].question == (int)q + 1)
+				ans = &have[k];
+		answered += ans != NULL;
+		if (json) {
+			sb_addf(&out, "%s{\"n\": %zu", q ? ", " : "", q + 1);
+			json_str(&out, "question", cl->items[q].text);
+			json_str(&out, "answer", ans ? ans->answer : NULL);
+			json_str(&out, "by", ans ? ans->by : NULL);
+			json_time(&out, "at", ans ? ans->at : SD_NO_TIME);
+			sb_add(&out, "}");
+			continue;
+		}
+		sb_addf(&out, "%zu/%zu ", q + 1, cl->n);
+		sb_add_clean(&out, cl->items[q].text);
+		sb_add(&out, "\n    ");
+		sb_add_clean(&out, ans ? ans->answer : "(not answered)");
+		if (ans) {
+			char t[24];
+			sb_add(&out, "  (");
+			sb_add_clean(&out, ans->by ? ans->by : "?");
+			sb_addf(&out, ", %s)", time_format_short(ans->at, t));
+		}
+		sb_addc(&out, '\n');
+	}
+	if (json)
+		sb_addf(&out, "], \"answered\": %d, \"questions_count\": %zu}\n", answered, cl->n);
+	else
+		sb_addf(&out, "%d/%zu answered\n", answered, cl->n);
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+	ret = EXIT_OK;
+out:
+	review_answers_free(have, nhave);
+	checklists_free(&cls);
+	return ret;
+}
+
+/* ---- the command table ------------------------------------------------------- */
+
+#define STATUSES "in-progress|succeeded|failed|rolled-back"
+#define STRATEGIES "big-bang|rolling|canary|blue-green"
+#define SEVERITIES "sev1|sev2|sev3|sev4"
+#define END_OPTS {NULL, NULL, NULL, 0, NULL}
+#define ALLOW_FUTURE {"allow-future", NULL, "accept a time after now", 0, NULL}
+
+static const struct cmd_entry deploy_record_entry = {
+	.name = "record", .args = "REF", .maxpos = 1, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"env", "production|staging", "where it went", CMD_OPT_REQUIRED, NULL},
+		{"strategy", STRATEGIES, "how it went out", 0, NULL},
+		{"rollout", "PCT", "the share of traffic reached (default 100)", 0, NULL},
+		{"status", STATUSES, "how it went (default: from the rollout)", 0, NULL},
+		{"kind", "normal|hotfix", "a hotfix counts as rework", 0, NULL},
+		{"feature", "ID", "the feature it shipped (number or key)", 0, NULL},
+		{"at", "TIME", "when (default: now)", 0, NULL},
+		{"note", "TEXT", "a note", 0, NULL},
+		ALLOW_FUTURE, END_OPTS},
+	.help = "record a deployment of REF (a tag, branch or commit); again for the same commit updates it",
+	.run = deploy_record,
+};
+static const struct cmd_entry deploy_advance_entry = {
+	.name = "advance", .args = "ID", .maxpos = 1, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"rollout", "PCT", "the share of traffic reached now", CMD_OPT_REQUIRED, NULL},
+		{"at", "TIME", "when (default: now)", 0, NULL},
+		ALLOW_FUTURE, END_OPTS},
+	.help = "record the next rollout stage (a canary's 5, 25, 50, 100 %)", .run = deploy_advance,
+};
+static const struct cmd_entry deploy_set_entry = {
+	.name = "set", .args = "ID", .maxpos = 1,
+	.opts = (const struct cmd_opt[]){
+		{"status", STATUSES, "failed and rolled-back count as failed deployments", 0, NULL},
+		{"kind", "normal|hotfix", "a hotfix counts as rework", 0, NULL},
+		{"strategy", STRATEGIES, "how it went out", 0, NULL},
+		{"note", "TEXT", "a note", 0, NULL},
+		END_OPTS},
+	.help = "change a deployment's status, kind, strategy or note", .run = deploy_set,
+};
+#define YES {"yes", NULL, "do not ask (needed when not on a terminal)", 0, NULL}
+
+static const struct cmd_entry deploy_show_entry = {
+	.name = "show", .args = "ID", .maxpos = 1, .formats = "text|json",
+	.help = "show one deployment with its rollout stages", .run = deploy_show,
+};
+static const struct cmd_entry deploy_rm_entry = {
+	.name = "rm", .args = "ID", .maxpos = 1,
+	.opts = (const struct cmd_opt[]){YES, END_OPTS},
+	.help = "remove a deployment recorded by mistake (its incidents are linked again)", .run = deploy_rm,
+};
+static const struct cmd_entry deploy_list_entry = {
+	.name = "list", .maxpos = 0, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"env", "production|staging", "only this environment", 0, NULL},
+		END_OPTS},
+	.help = "list deployments, newest first, with the rollout as a bar", .run = deploy_list,
+};
+
+const struct cmd_entry cmd_deploy_entry = {
+	.name = "deploy",
+	.help = "record how releases went out: environment, strategy, rollout stages, status",
+	.subs = (const struct cmd_entry *const[]){&deploy_record_entry, &deploy_advance_entry,
+						   &deploy_set_entry, &deploy_list_entry,
+						   &deploy_show_entry, &deploy_rm_entry, NULL},
+};
+
+static const struct cmd_entry incident_open_entry = {
+	.name = "open", .args = "TITLE", .maxpos = 1, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"severity", SEVERITIES, "how bad (default sev2)", 0, NULL},
+		{"deploy", "ID|REF", "the deployment that caused it (default: the latest before it)", 0, NULL},
+		{"at", "TIME", "when it started (default: now)", 0, NULL},
+		{"note", "TEXT", "a note", 0, NULL},
+		ALLOW_FUTURE, END_OPTS},
+	.help = "open an incident, linked to the deployment that caused it", .run = incident_open,
+};
+static const struct cmd_entry incident_update_entry = {
+	.name = "update", .args = "ID", .maxpos = 1,
+	.opts = (const struct cmd_opt[]){
+		{"detected-at", "TIME", "when it was noticed", 0, NULL},
+		{"paged-at", "TIME", "when someone was paged", 0, NULL},
+		{"root-cause", "TEXT", "the root cause in words (empty: none)", 0, NULL},
+		{"root-cause-at", "TIME", "when the cause was found", 0, NULL},
+		{"decision", "rollback|fix-forward", "what was decided", 0, NULL},
+		{"decided-at", "TIME", "when it was decided (with --decision; default: now)", 0, NULL},
+		{"restored-at", "TIME", "when service was restored", 0, NULL},
+		{"started-at", "TIME", "a corrected start time", 0, NULL},
+		{"severity", SEVERITIES, "a new severity", 0, NULL},
+		{"title", "TEXT", "a new title", 0, NULL},
+		{"note", "TEXT", "a note (empty: none)", 0, NULL},
+		ALLOW_FUTURE,
+		{"detected", "TIME", NULL, CMD_OPT_ALIAS, "detected-at"},
+		{"paged", "TIME", NULL, CMD_OPT_ALIAS, "paged-at"},
+		{"restored", "TIME", NULL, CMD_OPT_ALIAS, "restored-at"},
+		{"started", "TIME", NULL, CMD_OPT_ALIAS, "started-at"},
+		{"at", "TIME", NULL, CMD_OPT_ALIAS, "decided-at"},
+		END_OPTS},
+	.help = "fill in an incident's timeline and root cause, decision, severity, title or note",
+	.run = incident_update,
+};
+static const struct cmd_entry incident_close_entry = {
+	.name = "close", .args = "ID", .maxpos = 1, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"at", "TIME", "when service was restored (default: now)", 0, NULL},
+		ALLOW_FUTURE, END_OPTS},
+	.help = "close an incident: service is restored", .run = incident_close,
+};
+static const struct cmd_entry incident_show_entry = {
+	.name = "show", .args = "ID", .maxpos = 1, .formats = "text|json",
+	.help = "show one incident with its timeline", .run = incident_show,
+};
+static const struct cmd_entry incident_rm_entry = {
+	.name = "rm", .args = "ID", .maxpos = 1,
+	.opts = (const struct cmd_opt[]){YES, END_OPTS},
+	.help = "remove an incident recorded by mistake", .run = incident_rm,
+};
+static const struct cmd_entry incident_list_entry = {
+	.name = "list", .maxpos = 0, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"open", NULL, "only open incidents", 0, NULL},
+		END_OPTS},
+	.help = "list incidents with their timeline, time to detect, to decide and outage",
+	.run = incident_list,
+};
+
+const struct cmd_entry cmd_incident_entry = {
+	.name = "incident",
+	.help = "record incidents, their timeline, time to detect, to decide and outage",
+	.subs = (const struct cmd_entry *const[]){&incident_open_entry, &incident_update_entry,
+						   &incident_close_entry, &incident_list_entry,
+						   &incident_show_entry, &incident_rm_entry, NULL},
+};
+
+#define ANSWER {"answer", "N=TEXT", "the answer to question N (default: asked on the terminal)", \
+		CMD_OPT_REPEAT, NULL}
+
+static const struct cmd_entry review_deploy_entry = {
+	.name = "deploy", .args = "ID", .maxpos = 1,
+	.opts = (const struct cmd_opt[]){ANSWER, END_OPTS},
+	.help = "answer the post-deployment review of a production deployment", .run = review_deploy,
+};
+static const struct cmd_entry review_incident_entry = {
+	.name = "incident", .args = "ID", .maxpos = 1,
+	.opts = (const struct cmd_opt[]){ANSWER, END_OPTS},
+	.help = "answer the post-incident review", .run = review_incident,
+};
+static const struct cmd_entry review_list_entry = {
+	.name = "list", .maxpos = 0, .formats = "text|json",
+	.opts = (const struct cmd_opt[]){
+		{"all", NULL, "done reviews too", 0, NULL},
+		END_OPTS},
+	.help = "list due and overdue reviews", .run = review_list,
+};
+
+static const struct cmd_entry review_show_entry = {
+	.name = "show", .args = "deploy|incident ID", .maxpos = 2, .formats = "text|json",
+	.help = "show a review's questions and answers", .run = review_show,
+};
+
+const struct cmd_entry cmd_review_entry = {
+	.name = "review",
+	.help = "answer the post-deployment and post-incident reviews; list due and overdue ones",
+	.subs = (const struct cmd_entry *const[]){&review_deploy_entry, &review_incident_entry,
+						   &review_list_entry, &review_show_entry, NULL},
+};

@@ -49,32 +49,22 @@ static char *empty_to_null(const char *v)
 	return v && *v ? xstrdup(v) : NULL;
 }
 
-static int feature_add(struct ctx *c, int argc, char **argv)
+static int feature_add(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] =
-		"feature add TITLE [--key K] [--branch B] [--size small|medium|large] [--owner NAME]";
-	struct cmd_flag flags[] = {{"key", 1, NULL}, {"branch", 1, NULL}, {"size", 1, NULL},
-				   {"owner", 1, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (npos != 1 || !*pos[0]) {
-		sd_error("feature add needs a TITLE");
-		fprintf(stderr, "usage: shipdeck %s\n", usage);
-		return EXIT_USAGE;
-	}
-	if (check_size(cmd_flag(flags, "size")) != 0)
+	const char **pos = a->pos;
+	if (a->npos != 1 || !*pos[0])
+		return cmd_usage_error(a, "feature add needs a TITLE");
+	if (check_size(cmd_arg(a, "size")) != 0)
 		return EXIT_USAGE;
 	struct store *st = ctx_store(c);
 	if (!st || store_begin(st) != 0)
 		return st ? (sd_error("%s", store_errmsg(st)), EXIT_USAGE) : EXIT_USAGE;
 	struct feature f = {
-		.key = empty_to_null(cmd_flag(flags, "key")),
+		.key = empty_to_null(cmd_arg(a, "key")),
 		.title = xstrdup(pos[0]),
-		.branch = empty_to_null(cmd_flag(flags, "branch")),
-		.size = xstrdup(cmd_flag(flags, "size") ? cmd_flag(flags, "size") : "medium"),
-		.owner = empty_to_null(cmd_flag(flags, "owner")),
+		.branch = empty_to_null(cmd_arg(a, "branch")),
+		.size = xstrdup(cmd_arg(a, "size") ? cmd_arg(a, "size") : "medium"),
+		.owner = empty_to_null(cmd_arg(a, "owner")),
 		.created_at = c->now,
 		.phase_manual_at = SD_NO_TIME,
 	};
@@ -120,13 +110,8 @@ static void print_field(const char *label, const char *value)
 	free(v);
 }
 
-static int feature_list(struct ctx *c, int argc, char **argv)
+static int feature_list(struct ctx *c, struct cmd_args *a)
 {
-	struct cmd_flag flags[] = {{"json", 0, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, "feature list [--json]") != 0)
-		return EXIT_USAGE;
 	struct store *st = ctx_store(c);
 	struct feature *fs;
 	size_t n;
@@ -137,7 +122,7 @@ static int feature_list(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct strbuf out = STRBUF_INIT;
-	if (cmd_flag(flags, "json")) {
+	if (cmd_arg(a, "json")) {
 		sb_add(&out, "[");
 		for (size_t i = 0; i < n; i++) {
 			sb_add(&out, i ? ",\n  " : "\n  ");
@@ -163,23 +148,16 @@ static int feature_list(struct ctx *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int feature_show(struct ctx *c, int argc, char **argv)
+static int feature_show(struct ctx *c, struct cmd_args *a)
 {
-	struct cmd_flag flags[] = {{"json", 0, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	static const char usage[] = "feature show ID [--json]";
-	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (npos != 1) {
-		fprintf(stderr, "usage: shipdeck %s\n", usage);
-		return EXIT_USAGE;
-	}
+	const char **pos = a->pos;
+	if (a->npos != 1)
+		return cmd_usage_error(a, "feature show needs an ID");
 	struct store *st = ctx_store(c);
 	struct feature f = {0};
 	if (!st || feature_load(st, pos[0], &f) != 0)
 		return EXIT_USAGE;
-	if (cmd_flag(flags, "json")) {
+	if (cmd_arg(a, "json")) {
 		struct strbuf out = STRBUF_INIT;
 		feature_json(&out, &f);
 		printf("%s\n", sb_str(&out));
@@ -212,27 +190,18 @@ static void set_field(char **field, const char *value, bool optional)
 	*field = optional ? empty_to_null(value) : xstrdup(value);
 }
 
-static int feature_set(struct ctx *c, int argc, char **argv)
+static int feature_set(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] =
-		"feature set ID [--title T] [--key K] [--branch B] [--size S] [--owner NAME]";
-	struct cmd_flag flags[] = {{"title", 1, NULL}, {"key", 1, NULL}, {"branch", 1, NULL},
-				   {"size", 1, NULL}, {"owner", 1, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
-		return EXIT_USAGE;
+	const char **pos = a->pos;
 	bool any = false;
-	for (struct cmd_flag *fl = flags; fl->name; fl++)
+	for (struct cmd_flag *fl = a->flags; fl->name; fl++)
 		any = any || fl->value;
-	if (npos != 1 || !any) {
-		sd_error(npos != 1 ? "feature set needs an ID" : "feature set needs a field to change");
-		fprintf(stderr, "usage: shipdeck %s\n", usage);
+	if (a->npos != 1 || !any)
+		return cmd_usage_error(a, "%s", a->npos != 1 ? "feature set needs an ID"
+							      : "feature set needs a field to change");
+	if (check_size(cmd_arg(a, "size")) != 0)
 		return EXIT_USAGE;
-	}
-	if (check_size(cmd_flag(flags, "size")) != 0)
-		return EXIT_USAGE;
-	const char *title = cmd_flag(flags, "title");
+	const char *title = cmd_arg(a, "title");
 	if (title && !*title) {
 		sd_error("--title cannot be empty");
 		return EXIT_USAGE;
@@ -246,10 +215,10 @@ static int feature_set(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	set_field(&f.title, title, false);
-	set_field(&f.key, cmd_flag(flags, "key"), true);
-	set_field(&f.branch, cmd_flag(flags, "branch"), true);
-	set_field(&f.size, cmd_flag(flags, "size"), false);
-	set_field(&f.owner, cmd_flag(flags, "owner"), true);
+	set_field(&f.key, cmd_arg(a, "key"), true);
+	set_field(&f.branch, cmd_arg(a, "branch"), true);
+	set_field(&f.size, cmd_arg(a, "size"), false);
+	set_field(&f.owner, cmd_arg(a, "owner"), true);
 	int rc = finish_write(st, store_feature_update(st, &f));
 	if (rc == EXIT_OK)
 		printf("updated feature %lld\n", (long long)f.id);
@@ -257,16 +226,11 @@ static int feature_set(struct ctx *c, int argc, char **argv)
 	return rc;
 }
 
-static int feature_rm(struct ctx *c, int argc, char **argv)
+static int feature_rm(struct ctx *c, struct cmd_args *a)
 {
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, NULL, pos, 1, &npos, "feature rm ID") != 0)
-		return EXIT_USAGE;
-	if (npos != 1) {
-		fprintf(stderr, "usage: shipdeck feature rm ID\n");
-		return EXIT_USAGE;
-	}
+	const char **pos = a->pos;
+	if (a->npos != 1)
+		return cmd_usage_error(a, "feature rm needs an ID");
 	struct store *st = ctx_store(c);
 	struct feature f = {0};
 	if (!st || store_begin(st) != 0)
@@ -300,21 +264,16 @@ static int apply_phase(struct ctx *c, struct store *st, struct feature *f, const
 	return store_event_add(st, &e);
 }
 
-static int feature_phase(struct ctx *c, int argc, char **argv)
+static int feature_phase(struct ctx *c, struct cmd_args *a)
 {
-	static const char usage[] = "feature phase ID PHASE --reason TEXT | feature phase ID --auto";
-	struct cmd_flag flags[] = {{"reason", 1, NULL}, {"auto", 0, NULL}, {NULL, 0, NULL}};
-	const char *pos[2] = {0};
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 2, &npos, usage) != 0)
-		return EXIT_USAGE;
-	bool autop = cmd_flag(flags, "auto") != NULL;
-	const char *reason = cmd_flag(flags, "reason");
+	const char **pos = a->pos;
+	int npos = a->npos;
+	bool autop = cmd_arg(a, "auto") != NULL;
+	const char *reason = cmd_arg(a, "reason");
 	if (npos < 1 || (autop ? npos != 1 : npos != 2 || !reason || !*reason)) {
-		sd_error(autop || npos < 2 ? "feature phase needs an ID and a PHASE with --reason, or --auto"
-					   : "a phase set by hand needs --reason TEXT");
-		fprintf(stderr, "usage: shipdeck %s\n", usage);
-		return EXIT_USAGE;
+		return cmd_usage_error(a, "%s", autop || npos < 2
+					       ? "feature phase needs an ID and a PHASE with --reason, or --auto"
+					       : "a phase set by hand needs --reason TEXT");
 	}
 	enum phase parsed;
 	if (!autop && !phase_parse(pos[1], &parsed)) {
@@ -338,22 +297,56 @@ static int feature_phase(struct ctx *c, int argc, char **argv)
 	return rc;
 }
 
-int cmd_feature(struct ctx *c, int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*run)(struct ctx *, int, char **);
-	} subs[] = {
-		{"add", feature_add}, {"list", feature_list}, {"show", feature_show},
-		{"set", feature_set}, {"rm", feature_rm}, {"phase", feature_phase},
-	};
-	if (argc < 2) {
-		sd_error("feature needs a subcommand: add, list, show, set, rm or phase");
-		return EXIT_USAGE;
-	}
-	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].run(c, argc - 1, argv + 1);
-	sd_error("unknown feature subcommand '%s' (add, list, show, set, rm, phase)", argv[1]);
-	return EXIT_USAGE;
-}
+/* ---- the command table ------------------------------------------------------- */
+
+static const struct cmd_entry feature_add_entry = {
+	.name = "add", .args = "TITLE", .maxpos = 1,
+	.opts = (const struct cmd_opt[]){
+		{"key", "KEY", "a short key such as FEAT-12, linking commits and branches to it", 0, NULL},
+		{"branch", "BRANCH", "the feature's branch", 0, NULL},
+		{"size", "small|medium|large", "decides the expected days in each phase (default medium)", 0, NULL},
+		{"owner", "NAME", "who owns it", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "add a feature", .run = feature_add,
+};
+static const struct cmd_entry feature_list_entry = {
+	.name = "list", .maxpos = 0, .formats = "text|json",
+	.help = "list the features", .run = feature_list,
+};
+static const struct cmd_entry feature_show_entry = {
+	.name = "show", .args = "ID", .maxpos = 1, .formats = "text|json",
+	.help = "show one feature (ID: its number or its key)", .run = feature_show,
+};
+static const struct cmd_entry feature_set_entry = {
+	.name = "set", .args = "ID", .maxpos = 1,
+	.opts = (const struct cmd_opt[]){
+		{"title", "TITLE", "a new title", 0, NULL},
+		{"key", "KEY", "a new key (empty: none)", 0, NULL},
+		{"branch", "BRANCH", "a new branch (empty: none)", 0, NULL},
+		{"size", "small|medium|large", "a new size", 0, NULL},
+		{"owner", "NAME", "a new owner (empty: none)", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "change a feature's fields; an empty value clears an optional one", .run = feature_set,
+};
+static const struct cmd_entry feature_rm_entry = {
+	.name = "rm", .args = "ID", .maxpos = 1,
+	.help = "remove a feature with its checklist and phase history", .run = feature_rm,
+};
+static const struct cmd_entry feature_phase_entry = {
+	.name = "phase", .args = "ID [PHASE]", .maxpos = 2,
+	.opts = (const struct cmd_opt[]){
+		{"reason", "TEXT", "why the phase is set by hand (needed with PHASE)", 0, NULL},
+		{"auto", NULL, "let the history decide the phase again", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "set a feature's phase by hand (planning, development, build, testing, deployment, "
+		"shipped), or --auto",
+	.run = feature_phase,
+};
+
+const struct cmd_entry cmd_feature_entry = {
+	.name = "feature",
+	.help = "manage the features the team tracks",
+	.subs = (const struct cmd_entry *const[]){&feature_add_entry, &feature_list_entry,
+						   &feature_show_entry, &feature_set_entry,
+						   &feature_rm_entry, &feature_phase_entry, NULL},
+};

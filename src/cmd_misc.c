@@ -53,12 +53,9 @@ static void info_options(const struct ctx *c)
 	}
 }
 
-int cmd_info(struct ctx *c, int argc, char **argv)
+static int cmd_info(struct ctx *c, struct cmd_args *a)
 {
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, NULL, pos, 0, &npos, "info") != 0)
-		return EXIT_USAGE;
+	(void)a;
 	const char *datadir = getenv("SHIPDECK_DATA_DIR");
 	char now[24];
 	printf("shipdeck %s\n", PACKAGE_VERSION);
@@ -78,13 +75,10 @@ static enum snap_format parse_format(const char *f)
 	return streq(f, "json") ? SNAP_JSON : streq(f, "markdown") ? SNAP_MARKDOWN : SNAP_TEXT;
 }
 
-int cmd_snapshot(struct ctx *c, int argc, char **argv)
+/* The snapshot in a format: the command's --format, else the global one
+ * (`shipdeck --snapshot --format json`). */
+static int snapshot_run(struct ctx *c, const char *format)
 {
-	const char *pos[1];
-	int npos;
-	if (argv && cmd_parse(c, argc, argv, NULL, pos, 0, &npos,
-			      "snapshot [--format text|markdown|json] [--width N]") != 0)
-		return EXIT_USAGE;
 	if (!c->repo_path && !opt_str(&c->opt, OPT_DB)) {
 		ctx_need_repo(c);
 		return EXIT_USAGE;
@@ -95,7 +89,7 @@ int cmd_snapshot(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct render r = {
-		.format = parse_format(opt_str(&c->opt, OPT_FORMAT)),
+		.format = parse_format(format),
 		.width = (int)opt_int(&c->opt, OPT_WIDTH),
 		.ascii = opt_bool(&c->opt, OPT_ASCII),
 	};
@@ -105,6 +99,17 @@ int cmd_snapshot(struct ctx *c, int argc, char **argv)
 	sb_free(&out);
 	model_free(&d);
 	return EXIT_OK;
+}
+
+int cmd_snapshot_default(struct ctx *c)
+{
+	return snapshot_run(c, opt_str(&c->opt, OPT_FORMAT));
+}
+
+static int cmd_snapshot(struct ctx *c, struct cmd_args *a)
+{
+	const char *f = cmd_arg(a, "format");
+	return snapshot_run(c, f ? f : opt_str(&c->opt, OPT_FORMAT));
 }
 
 static void print_sync_summary(const struct gitscan_result *g, double seconds)
@@ -134,13 +139,8 @@ static void print_sync_summary(const struct gitscan_result *g, double seconds)
 	printf("took             %.2f s\n", seconds);
 }
 
-int cmd_sync(struct ctx *c, int argc, char **argv)
+static int cmd_sync(struct ctx *c, struct cmd_args *a)
 {
-	struct cmd_flag flags[] = {{"full", 0, NULL}, {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, "sync [--full]") != 0)
-		return EXIT_USAGE;
 	if (!ctx_need_repo(c))
 		return EXIT_USAGE;
 	struct store *st = ctx_store(c);
@@ -158,7 +158,7 @@ int cmd_sync(struct ctx *c, int argc, char **argv)
 	struct gitscan_opts o = {
 		.deploy_tags = opt_str(&c->opt, OPT_DEPLOY_TAGS),
 		.default_branch = opt_str(&c->opt, OPT_DEFAULT_BRANCH),
-		.full = cmd_flag(flags, "full") != NULL,
+		.full = cmd_arg(a, "full") != NULL,
 		.records = rec,
 		.nrecords = nrec,
 	};
@@ -255,23 +255,17 @@ static int doctor_repository(struct ctx *c)
 	return 0;
 }
 
-int cmd_doctor(struct ctx *c, int argc, char **argv)
+static int cmd_doctor(struct ctx *c, struct cmd_args *a)
 {
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, NULL, pos, 0, &npos, "doctor") != 0)
-		return EXIT_USAGE;
+	(void)a;
 	int problems = doctor_database(c) + doctor_repository(c);
 	printf(problems ? "%d problem(s) found\n" : "all good\n", problems);
 	return problems ? EXIT_NOGO : EXIT_OK;
 }
 
-int cmd_export(struct ctx *c, int argc, char **argv)
+static int cmd_export(struct ctx *c, struct cmd_args *a)
 {
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, NULL, pos, 0, &npos, "export") != 0)
-		return EXIT_USAGE;
+	(void)a;
 	struct store *st = ctx_store(c);
 	if (!st)
 		return EXIT_USAGE;
@@ -285,16 +279,11 @@ int cmd_export(struct ctx *c, int argc, char **argv)
 	return rc == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
-int cmd_import(struct ctx *c, int argc, char **argv)
+static int cmd_import(struct ctx *c, struct cmd_args *a)
 {
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, NULL, pos, 1, &npos, "import FILE") != 0)
-		return EXIT_USAGE;
-	if (npos != 1) {
-		fprintf(stderr, "usage: shipdeck import FILE\n");
-		return EXIT_USAGE;
-	}
+	const char **pos = a->pos;
+	if (a->npos != 1)
+		return cmd_usage_error(a, "import needs a FILE");
 	size_t len;
 	char why[128];
 	char *json = file_read(pos[0], 0, FILE_STDIN_OK, &len, why, sizeof why);
@@ -370,27 +359,21 @@ static char *self_path(const char *argv0)
 	return xstrdup(argv0);
 }
 
-int cmd_demo(struct ctx *c, int argc, char **argv)
+static int cmd_demo(struct ctx *c, struct cmd_args *a)
 {
-	struct cmd_flag flags[] = {{"reset", 0, NULL}, {"no-open", 0, NULL}, {"dir", 1, NULL},
-				   {NULL, 0, NULL}};
-	const char *pos[1];
-	int npos;
-	if (cmd_parse(c, argc, argv, flags, pos, 0, &npos, "demo [--reset] [--no-open] [--dir DIR]") != 0)
-		return EXIT_USAGE;
 	char *data = paths_data_dir();
-	char *dir = cmd_flag(flags, "dir") ? xstrdup(cmd_flag(flags, "dir")) : xasprintf("%s/demo", data);
+	char *dir = cmd_arg(a, "dir") ? xstrdup(cmd_arg(a, "dir")) : xasprintf("%s/demo", data);
 	free(data);
 	char *self = self_path(c->argv0);
 	int rc = EXIT_OK;
 	if (paths_mkdir_p(dir, 0700) != 0) {
 		sd_error("%s: cannot create the demo directory: %s", dir, strerror(errno));
 		rc = EXIT_USAGE;
-	} else if (run_demo_script(self, dir, cmd_flag(flags, "reset") != NULL) != 0) {
+	} else if (run_demo_script(self, dir, cmd_arg(a, "reset") != NULL) != 0) {
 		sd_error("building the demo in %s failed (is git installed?)", dir);
 		rc = EXIT_USAGE;
 	}
-	if (rc == EXIT_OK && !cmd_flag(flags, "no-open")) {
+	if (rc == EXIT_OK && !cmd_arg(a, "no-open")) {
 		char *repo = xasprintf("%s/storefront", dir);
 		char *db = xasprintf("%s/demo.db", dir);
 		fflush(NULL);
@@ -406,3 +389,44 @@ int cmd_demo(struct ctx *c, int argc, char **argv)
 	free(dir);
 	return rc;
 }
+
+/* ---- the command table ------------------------------------------------------- */
+
+const struct cmd_entry cmd_info_entry = {
+	.name = "info", .maxpos = 0,
+	.help = "print the config, database, repository and data paths in use", .run = cmd_info,
+};
+const struct cmd_entry cmd_sync_entry = {
+	.name = "sync", .maxpos = 0,
+	.opts = (const struct cmd_opt[]){
+		{"full", NULL, "read the history from scratch, ignoring what is cached", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "read the repository's new history now and summarize it", .run = cmd_sync,
+};
+const struct cmd_entry cmd_snapshot_entry = {
+	.name = "snapshot", .maxpos = 0, .formats = "text|markdown|json",
+	.help = "print the dashboard as text, markdown or JSON (same as --snapshot; --width N before it)",
+	.run = cmd_snapshot,
+};
+const struct cmd_entry cmd_export_entry = {
+	.name = "export", .maxpos = 0,
+	.help = "print the whole release database as one JSON document", .run = cmd_export,
+};
+const struct cmd_entry cmd_import_entry = {
+	.name = "import", .args = "FILE", .maxpos = 1,
+	.help = "replace the release database with an export document", .run = cmd_import,
+};
+const struct cmd_entry cmd_doctor_entry = {
+	.name = "doctor", .maxpos = 0,
+	.help = "check the database (integrity, schema) and the repository, and say what to do",
+	.run = cmd_doctor,
+};
+const struct cmd_entry cmd_demo_entry = {
+	.name = "demo", .maxpos = 0,
+	.opts = (const struct cmd_opt[]){
+		{"reset", NULL, "build the demo again from scratch", 0, NULL},
+		{"no-open", NULL, "build it, print how to open it, and exit", 0, NULL},
+		{"dir", "DIR", "where to build it (default: $XDG_DATA_HOME/shipdeck/demo)", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
+	.help = "build a demo repository and database, and open it", .run = cmd_demo,
+};

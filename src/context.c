@@ -52,7 +52,7 @@ void sd_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-struct flag_arg {
+struct ctx_flag {
 	int id;
 	const char *value;
 };
@@ -92,7 +92,7 @@ static void print_usage_hint(void)
 
 /* Collects the global flags before the command. Returns the command index
  * or -1 after an error. */
-static int parse_globals(int argc, char **argv, struct flag_arg *flags, int *nflags)
+static int parse_globals(int argc, char **argv, struct ctx_flag *flags, int *nflags)
 {
 	int i;
 	for (i = 1; i < argc; i++) {
@@ -122,12 +122,12 @@ static int parse_globals(int argc, char **argv, struct flag_arg *flags, int *nfl
 			print_usage_hint();
 			return -1;
 		}
-		flags[(*nflags)++] = (struct flag_arg){id, value};
+		flags[(*nflags)++] = (struct ctx_flag){id, value};
 	}
 	return i;
 }
 
-static const char *find_flag(const struct flag_arg *flags, int n, int id)
+static const char *find_flag(const struct ctx_flag *flags, int n, int id)
 {
 	const char *v = NULL;
 	for (int i = 0; i < n; i++)
@@ -200,7 +200,7 @@ static int load_configs(struct ctx *c, const char *config_flag)
 	return 0;
 }
 
-static int apply_flags(struct ctx *c, const struct flag_arg *flags, int n)
+static int apply_flags(struct ctx *c, const struct ctx_flag *flags, int n)
 {
 	for (int i = 0; i < n; i++) {
 		char why[160];
@@ -227,35 +227,56 @@ static int resolve_now(struct ctx *c)
 	return timearg_parse(c, "now", now, &c->now) ? 0 : -1;
 }
 
-int ctx_init(struct ctx *c, int argc, char **argv)
+int ctx_parse(struct ctx *c, int argc, char **argv)
 {
 	memset(c, 0, sizeof *c);
 	c->argv0 = argv[0];
 	options_init(&c->opt);
-	struct flag_arg *flags = xcalloc((size_t)argc + 1, sizeof *flags);
-	int nflags = 0;
-	int cmd = parse_globals(argc, argv, flags, &nflags);
-	bool early_exit = find_flag(flags, nflags, OPT_HELP) || find_flag(flags, nflags, OPT_VERSION);
-	if (cmd >= 0 && !early_exit) {
-		if (resolve_repo(c, find_flag(flags, nflags, OPT_REPO)) != 0 ||
-		    load_configs(c, find_flag(flags, nflags, OPT_CONFIG)) != 0)
-			cmd = -1;
+	c->flags = xcalloc((size_t)argc + 1, sizeof *c->flags);
+	int cmd = parse_globals(argc, argv, c->flags, &c->nflags);
+	if (cmd >= 0) {
+		c->asked_help = find_flag(c->flags, c->nflags, OPT_HELP) != NULL;
+		c->asked_version = find_flag(c->flags, c->nflags, OPT_VERSION) != NULL;
 	}
-	if (cmd >= 0 && (apply_flags(c, flags, nflags) != 0 || resolve_now(c) != 0))
-		cmd = -1;
-	free(flags);
-	if (cmd >= 0 && !c->db_path) {
+	return cmd;
+}
+
+int ctx_resolve(struct ctx *c, bool find_repo)
+{
+	int rc = 0;
+	if (find_repo && (resolve_repo(c, find_flag(c->flags, c->nflags, OPT_REPO)) != 0 ||
+			  load_configs(c, find_flag(c->flags, c->nflags, OPT_CONFIG)) != 0))
+		rc = -1;
+	if (rc == 0 && (apply_flags(c, c->flags, c->nflags) != 0 || resolve_now(c) != 0))
+		rc = -1;
+	/* --json before the command is the snapshot's --format json. */
+	if (rc == 0 && opt_bool(&c->opt, OPT_AS_JSON))
+		options_set(&c->opt, OPT_FORMAT, "json", "command line", NULL, 0);
+	free(c->flags);
+	c->flags = NULL;
+	c->nflags = 0;
+	if (rc == 0 && find_repo && !c->db_path) {
 		/* a relative db in the user's config is beside that config */
 		c->db_path = opt_path(&c->opt, OPT_DB);
 		if (!c->db_path && c->repo_name)
 			c->db_path = paths_default_db(c->repo_name);
 	}
+	return rc;
+}
+
+int ctx_init(struct ctx *c, int argc, char **argv)
+{
+	int cmd = ctx_parse(c, argc, argv);
+	bool early_exit = c->asked_help || c->asked_version;
+	if (cmd >= 0 && ctx_resolve(c, !early_exit) != 0)
+		cmd = -1;
 	return cmd;
 }
 
 void ctx_free(struct ctx *c)
 {
 	store_close(c->store);
+	free(c->flags);
 	if (c->zone)
 		tz_free(c->zone);
 	free(c->zone);
@@ -345,24 +366,20 @@ const char *ctx_user(struct ctx *c)
 	return name;
 }
 
-/* ---- command flags ----------------------------------------------------------- */
+/* ---- global options after the command ----------------------------------------- */
 
-static struct cmd_flag *find_cmd_flag(struct cmd_flag *flags, const char *name, size_t n)
+int ctx_read_option(int argc, char **argv, int *i, const char **value)
 {
-	for (struct cmd_flag *f = flags; f && f->name; f++)
-		if (strlen(f->name) == n && strncmp(f->name, name, n) == 0)
-			return f;
-	return NULL;
+	return read_global_flag(argc, argv, i, value);
 }
 
 /* Global options that only change how figures are computed or shown may
  * also follow the command; the ones that pick the repository or database
  * were resolved already and must come first. */
-static int apply_late_global(struct ctx *c, int id, const char *value, const char *usage)
+int ctx_apply_late_option(struct ctx *c, int id, const char *value)
 {
 	if (id == OPT_REPO || id == OPT_DB || id == OPT_CONFIG) {
 		sd_error("--%s must come before the command", opt_decls[id].flag);
-		fprintf(stderr, "usage: shipdeck [global options] %s\n", usage);
 		return -1;
 	}
 	char why[160];
@@ -371,67 +388,6 @@ static int apply_late_global(struct ctx *c, int id, const char *value, const cha
 		return -1;
 	}
 	return id == OPT_NOW ? resolve_now(c) : 0;
-}
-
-static int parse_one_flag(struct ctx *c, int argc, char **argv, int *i, struct cmd_flag *flags,
-			  const char *usage)
-{
-	const char *a = argv[*i] + 2;
-	const char *eq = strchr(a, '=');
-	size_t n = eq ? (size_t)(eq - a) : strlen(a);
-	struct cmd_flag *f = find_cmd_flag(flags, a, n);
-	if (f) {
-		if (!f->has_arg) {
-			f->value = "1";
-			return 0;
-		}
-		if (!eq && *i + 1 >= argc) {
-			sd_error("option '--%s' needs an argument", f->name);
-			fprintf(stderr, "usage: shipdeck %s\n", usage);
-			return -1;
-		}
-		f->value = eq ? eq + 1 : argv[++*i];
-		return 0;
-	}
-	const char *value;
-	int id = read_global_flag(argc, argv, i, &value);
-	if (id < 0 || !value) {
-		sd_error(id < 0 ? "unknown option '%s'" : "option '%s' needs an argument", argv[*i]);
-		fprintf(stderr, "usage: shipdeck %s\n", usage);
-		return -1;
-	}
-	return apply_late_global(c, id, value, usage);
-}
-
-int cmd_parse(struct ctx *c, int argc, char **argv, struct cmd_flag *flags,
-	      const char **pos, int maxpos, int *npos, const char *usage)
-{
-	*npos = 0;
-	bool only_pos = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!only_pos && strcmp(a, "--") == 0) {
-			only_pos = true;
-			continue;
-		}
-		if (!only_pos && a[0] == '-' && a[1] == '-') {
-			if (parse_one_flag(c, argc, argv, &i, flags, usage) != 0)
-				return -1;
-			continue;
-		}
-		if (!only_pos && a[0] == '-' && a[1] != '\0') {
-			sd_error("unknown option '%s'", a);
-			fprintf(stderr, "usage: shipdeck %s\n", usage);
-			return -1;
-		}
-		if (*npos >= maxpos) {
-			sd_error("unexpected argument '%s'", a);
-			fprintf(stderr, "usage: shipdeck %s\n", usage);
-			return -1;
-		}
-		pos[(*npos)++] = a;
-	}
-	return 0;
 }
 
 const char *cmd_flag(const struct cmd_flag *flags, const char *name)

@@ -13,6 +13,7 @@ enum { EXIT_OK = 0, EXIT_NOGO = 1, EXIT_USAGE = 2 };
 
 struct store;
 struct tz_zone;
+struct ctx_flag;
 
 struct ctx {
 	struct options opt;
@@ -26,12 +27,21 @@ struct ctx {
 	struct tz_zone *zone;   /* the team's zone, loaded by timearg_zone() */
 	struct strbuf warnings; /* config warnings, one per line */
 	const char *argv0;
+	struct ctx_flag *flags; /* global flags parsed, until ctx_resolve applies them */
+	int nflags;
+	bool asked_help, asked_version;
 };
 
 /* Parses the global options at the front of argv, loads the configs and
  * resolves the repository and database. Returns the index of the first
  * non-option argument (the command), or -1 after printing an error (exit 2). */
 int ctx_init(struct ctx *c, int argc, char **argv);
+/* ctx_init in two steps, so that help is printed before anything is
+ * opened: ctx_parse only reads the global flags (returns the command's
+ * index or -1); ctx_resolve applies them and, with find_repo, finds the
+ * repository, reads the config files and names the database (0 or -1). */
+int ctx_parse(struct ctx *c, int argc, char **argv);
+int ctx_resolve(struct ctx *c, bool find_repo);
 void ctx_free(struct ctx *c);
 /* Opens the store on first use (creating it unless --read-only); NULL after
  * printing one line of error. */
@@ -45,18 +55,18 @@ void sd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- per-command options ------------------------------------------------ */
-/* A command's own flag: "--name VALUE" (has_arg) or "--name". */
+/* A command's flag as parsed: "--name VALUE" (has_arg) or "--name". */
 struct cmd_flag {
 	const char *name;
 	bool has_arg;
 	const char *value;      /* filled: the argument, or "1" for a bare flag */
 };
-/* Parses argv[1..] of a command: its own flags (table ends with name NULL),
- * global options (applied to c), and positional arguments (collected in
- * pos, at most maxpos). Prints usage errors; returns -1 on error. */
-int cmd_parse(struct ctx *c, int argc, char **argv, struct cmd_flag *flags,
-	      const char **pos, int maxpos, int *npos, const char *usage);
 /* The value of a flag in a parsed table, or NULL. */
 const char *cmd_flag(const struct cmd_flag *flags, const char *name);
+/* Reads the global option at argv[*i] ("--name[=value]"), moving *i past
+ * its value: the option id (value NULL when missing), or -1 if none. */
+int ctx_read_option(int argc, char **argv, int *i, const char **value);
+/* Applies a global option given after the command; -1 after one line of error. */
+int ctx_apply_late_option(struct ctx *c, int id, const char *value);
 
 #endif

@@ -317,10 +317,10 @@ Test(cli, help_and_man_page_agree)
 		after_tp = str_starts(p, ".TP");
 	}
 	cr_assert_eq(in_man, n, "man page has %d commands, --help %d", in_man, n);
-	/* every long option in --help is in the man page */
-	for (const char *p = strstr(r.out, "Global options"); (p = strstr(p, "  --"));) {
-		p += 4;
-		size_t len = strcspn(p, " \n");
+	/* every long option in --help, global or a command's, is in the man page */
+	for (const char *p = r.out; (p = strstr(p, "--"));) {
+		p += 2;
+		size_t len = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
 		struct strbuf nb = STRBUF_INIT; /* roff spells every '-' of a flag "\\-" */
 		sb_add(&nb, "\\-\\-");
 		for (size_t k = 0; k < len; k++)

@@ -75,19 +75,10 @@ TestSuite(concurrency, .init = setup, .fini = teardown, .timeout = 150);
 
 static int run_command(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(struct ctx *, int, char **);
-	} table[] = {
-		{"check", cmd_check}, {"deploy", cmd_deploy}, {"build", cmd_build},
-		{"feature", cmd_feature}, {"export", cmd_export},
-	};
 	struct ctx c;
 	int cmd = ctx_init(&c, argc, argv), rc = 2;
 	if (cmd >= 0 && cmd < argc)
-		for (size_t i = 0; i < ARRAY_SIZE(table); i++)
-			if (streq(argv[cmd], table[i].name))
-				rc = table[i].fn(&c, argc - cmd, argv + cmd);
+		rc = cmd_dispatch(&c, argc - cmd, argv + cmd);
 	ctx_free(&c);
 	return rc;
 }

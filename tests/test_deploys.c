@@ -582,18 +582,20 @@ Test(cli, guide_example_and_restored_before_detected)
 	r = RUN("incident", "open", "Checkout returns 500", "--severity", "sev1", "--at", "2026-11-27T08:54Z");
 	ok(&r, "linked automatically to deployment 1");
 	th_run_free(&r);
+	/* the spellings before time flags ended in -at keep working */
 	r = RUN("incident", "update", "1", "--detected", "2026-11-27T08:56Z", "--paged", "2026-11-27T08:58Z",
 		"--decision", "rollback", "--at", "2026-11-27T09:01Z");
 	ok(&r, "time to detect 2 min, to decide 5 min, outage -");
 	th_run_free(&r);
 	/* Restored 08:55, before the 08:56 detection: rejected, nothing changes. */
-	r = RUN("incident", "update", "1", "--restored", "2026-11-27T08:55Z");
+	r = RUN("incident", "update", "1", "--restored-at", "2026-11-27T08:55Z");
 	fails(&r, "restored 2026-11-27T08:55:00Z is before detected 2026-11-27T08:56:00Z");
 	th_run_free(&r);
 	r = RUN("incident", "list", "--open");
 	ok(&r, "OPEN for 3 h 06 min"); /* 12:00 - 08:54 */
 	th_run_free(&r);
-	r = RUN("incident", "update", "1", "--restored", "2026-11-27T09:12Z", "--root-cause", "2026-11-27T09:05Z");
+	r = RUN("incident", "update", "1", "--restored-at", "2026-11-27T09:12Z", "--root-cause-at",
+		"2026-11-27T09:05Z", "--root-cause", "parser overflow");
 	ok(&r, "time to detect 2 min, to decide 5 min, outage 18 min");
 	th_run_free(&r);
 	cJSON *j = json_of(RUN("incident", "list", "--json"));
@@ -603,6 +605,7 @@ Test(cli, guide_example_and_restored_before_detected)
 	cr_assert_eq(jnum(i, "time_to_decide_seconds"), 300);
 	cr_assert_eq(jnum(i, "outage_seconds"), 1080);
 	cr_assert_str_eq(jstr(i, "decision"), "rollback");
+	cr_assert_str_eq(jstr(i, "root_cause"), "parser overflow");
 	cr_assert_str_eq(jstr(i, "decided_at"), "2026-11-27T09:01:00Z");
 	cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(i, "open")));
 	cJSON_Delete(j);

@@ -577,7 +577,7 @@ static int run_build(char **out, const char *const *args)
 	close(fd);
 	struct ctx c;
 	int cmd = ctx_init(&c, argc, argv);
-	int rc = cmd < 0 ? 2 : cmd_build(&c, argc - cmd, argv + cmd);
+	int rc = cmd < 0 ? 2 : cmd_dispatch(&c, argc - cmd, argv + cmd);
 	ctx_free(&c);
 	fflush(stdout);
 	dup2(saved, 1);

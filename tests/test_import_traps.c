@@ -361,10 +361,10 @@ Test(traps, command_times_outside_1970_9999)
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "--at '@253402300800': outside the years 1970-9999"), "%s", r.err);
 	th_run_free(&r);
-	r = sd(ARGS("--db", db, "build", "add", "--commit", "abcdef1", "--started", "@-1",
-		    "--finished", "2026-11-21T10:14:00Z", "--conclusion", "success"));
+	r = sd(ARGS("--db", db, "build", "add", "--commit", "abcdef1", "--started-at", "@-1",
+		    "--finished-at", "2026-11-21T10:14:00Z", "--conclusion", "success"));
 	cr_assert_eq(r.status, 2);
-	cr_assert(strstr(r.err, "--started '@-1': outside the years 1970-9999"), "%s", r.err);
+	cr_assert(strstr(r.err, "--started-at '@-1': outside the years 1970-9999"), "%s", r.err);
 	th_run_free(&r);
 	free(db);
 	free(f);

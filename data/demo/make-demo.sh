@@ -156,11 +156,12 @@ run deploy record v1.12.0 --env production --strategy canary --rollout 5 --at "$
 run deploy advance 2 --rollout 25 --at "$(at 14 12)"
 run deploy record main~1 --env staging --feature FEAT-15 --at "$(at 7 9)"
 run incident open "Payments charged twice on retry" --severity sev1 --deploy v1.7.0 --at "$(at 42 10)"
-run incident update 1 --detected "$(at 42 10 12)" --paged "$(at 42 10 15)" --root-cause "$(at 42 12 20)" \
-	--decision rollback --at "$(at 42 12 30)" --restored "$(at 42 13 5)" \
+run incident update 1 --detected-at "$(at 42 10 12)" --paged-at "$(at 42 10 15)" --root-cause-at "$(at 42 12 20)" \
+	--decision rollback --decided-at "$(at 42 12 30)" --restored-at "$(at 42 13 5)" \
+	--root-cause "the retry handler charged again before checking the idempotency key" \
 	--note "revert of the retry change shipped as v1.7.1"
 run incident open "Search latency above its objective" --severity sev3 --at "$(ago 95)"
-run incident update 2 --detected "$(ago 80)"
+run incident update 2 --detected-at "$(ago 80)"
 
 touch "$dir/.complete"
 echo "demo built in $dir" >&2
