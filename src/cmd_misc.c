@@ -53,10 +53,65 @@ static void info_options(const struct ctx *c)
 	}
 }
 
+/* ---- JSON of info and sync (small on purpose: json_add_* of snapshot.h) ---- */
+
+static void json_key(struct strbuf *out, bool *first, const char *key)
+{
+	sb_addf(out, "%s\"%s\": ", *first ? "{" : ", ", key);
+	*first = false;
+}
+
+static void json_kv_str(struct strbuf *out, bool *first, const char *key, const char *v)
+{
+	json_key(out, first, key);
+	json_add_string(out, v);
+}
+
+static void json_kv_num(struct strbuf *out, bool *first, const char *key, double v)
+{
+	json_key(out, first, key);
+	sb_addf(out, "%.15g", v);
+}
+
+static void info_json(const struct ctx *c, const char *datadir)
+{
+	struct strbuf out = STRBUF_INIT;
+	bool first = true;
+	json_kv_str(&out, &first, "version", PACKAGE_VERSION);
+	json_kv_str(&out, &first, "repository", c->repo_path);
+	json_kv_str(&out, &first, "database", c->db_path);
+	json_key(&out, &first, "database_present");
+	sb_add(&out, file_exists(c->db_path) ? "true" : "false");
+	json_kv_str(&out, &first, "user_config", c->user_config);
+	json_kv_str(&out, &first, "repo_config", c->repo_config);
+	json_kv_str(&out, &first, "data_dir", datadir && *datadir ? datadir : NULL);
+	json_kv_num(&out, &first, "schema", store_schema_version());
+	json_key(&out, &first, "now");
+	json_add_time(&out, c->now);
+	json_key(&out, &first, "settings");
+	bool in = true;
+	for (int i = 0; i < OPT_COUNT; i++) {
+		const struct opt_decl *d = &opt_decls[i];
+		if (!d->key || d->type == OPT_JSON)
+			continue;
+		json_key(&out, &in, d->key);
+		bool f2 = true;
+		json_kv_str(&out, &f2, "value", c->opt.v[i].text);
+		json_kv_str(&out, &f2, "source", c->opt.v[i].source);
+		sb_add(&out, "}");
+	}
+	sb_add(&out, in ? "{}}\n" : "}}\n");
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+}
+
 static int cmd_info(struct ctx *c, struct cmd_args *a)
 {
-	(void)a;
 	const char *datadir = getenv("SHIPDECK_DATA_DIR");
+	if (cmd_arg(a, "json")) {
+		info_json(c, datadir);
+		return EXIT_OK;
+	}
 	char now[24];
 	printf("shipdeck %s\n", PACKAGE_VERSION);
 	info_path("repository", c->repo_path, false);
@@ -110,6 +165,41 @@ static int cmd_snapshot(struct ctx *c, struct cmd_args *a)
 {
 	const char *f = cmd_arg(a, "format");
 	return snapshot_run(c, f ? f : opt_str(&c->opt, OPT_FORMAT));
+}
+
+static void sync_json(const struct gitscan_result *g, double seconds)
+{
+	struct strbuf out = STRBUF_INIT;
+	bool first = true;
+	json_kv_str(&out, &first, "default_branch", g->default_branch);
+	json_kv_num(&out, &first, "commits_known", (double)g->commits_known);
+	json_kv_num(&out, &first, "commits_read", (double)g->commits_walked);
+	json_kv_num(&out, &first, "deployments", (double)g->ndeploys);
+	for (int k = 0; k < 2; k++) {
+		const struct dora_deploy *d = !g->ndeploys ? NULL : k ? &g->deploys[g->ndeploys - 1] : &g->deploys[0];
+		json_key(&out, &first, k ? "latest" : "first");
+		if (!d) {
+			sb_add(&out, "null");
+			continue;
+		}
+		bool f2 = true;
+		json_kv_str(&out, &f2, "ref", d->ref);
+		json_key(&out, &f2, "time");
+		json_add_time(&out, d->time);
+		sb_add(&out, "}");
+	}
+	json_kv_num(&out, &first, "changes", (double)g->nchanges);
+	json_kv_num(&out, &first, "reverts", (double)g->nreverts);
+	json_key(&out, &first, "warnings");
+	for (size_t i = 0; i < g->nwarnings; i++) {
+		sb_add(&out, i ? ", " : "[");
+		json_add_string(&out, g->warnings[i]);
+	}
+	sb_add(&out, g->nwarnings ? "]" : "[]");
+	json_kv_num(&out, &first, "seconds", seconds);
+	sb_add(&out, "}\n");
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
 }
 
 static void print_sync_summary(const struct gitscan_result *g, double seconds)
@@ -176,7 +266,11 @@ static int cmd_sync(struct ctx *c, struct cmd_args *a)
 		sd_error("%s", err);
 		return EXIT_USAGE;
 	}
-	print_sync_summary(&g, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (cmd_arg(a, "json"))
+		sync_json(&g, took);
+	else
+		print_sync_summary(&g, took);
 	gitscan_result_free(&g);
 	return EXIT_OK;
 }
@@ -393,11 +487,11 @@ static int cmd_demo(struct ctx *c, struct cmd_args *a)
 /* ---- the command table ------------------------------------------------------- */
 
 const struct cmd_entry cmd_info_entry = {
-	.name = "info", .maxpos = 0,
+	.name = "info", .maxpos = 0, .formats = "text|json",
 	.help = "print the config, database, repository and data paths in use", .run = cmd_info,
 };
 const struct cmd_entry cmd_sync_entry = {
-	.name = "sync", .maxpos = 0,
+	.name = "sync", .maxpos = 0, .formats = "text|json",
 	.opts = (const struct cmd_opt[]){
 		{"full", NULL, "read the history from scratch, ignoring what is cached", 0, NULL},
 		{NULL, NULL, NULL, 0, NULL}},
