@@ -451,6 +451,22 @@ bool cmd_opens_nothing(int argc, char **argv)
 	return e && e->opens_nothing;
 }
 
+/* --json, --format and --snapshot before a command: the output flags of a
+ * command that has them, refused for one that has not (never ignored). */
+static int output_flags_before(struct ctx *c, struct cmd_args *a)
+{
+	if (opt_bool(&c->opt, OPT_SNAPSHOT))
+		return cmd_usage_error(a, "--snapshot prints the dashboard and takes no command");
+	if (strcmp(c->opt.v[OPT_FORMAT].source, "command line") != 0)
+		return 0;
+	if (!a->entry->formats)
+		return cmd_usage_error(a, "unknown option '--%s'", opt_bool(&c->opt, OPT_AS_JSON) ? "json" : "format");
+	struct cmd_flag *format = slot(a, "format", 6);
+	if (!format->value)
+		format->value = opt_str(&c->opt, OPT_FORMAT);
+	return settle_format(a);
+}
+
 int cmd_dispatch(struct ctx *c, int argc, char **argv)
 {
 	struct cmd_args a = {0};
@@ -460,6 +476,8 @@ int cmd_dispatch(struct ctx *c, int argc, char **argv)
 	a.argc = argc;
 	a.argv = argv;
 	int rc = parse_args(c, &a);
+	if (rc == 0)
+		rc = output_flags_before(c, &a);
 	if (rc == 0)
 		rc = a.entry->run(c, &a);
 	free(a.pos);

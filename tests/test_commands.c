@@ -380,6 +380,19 @@ Test(commands, format_where_it_means_nothing_is_refused)
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "--json and --format text disagree"), "%s", r.err);
 	th_run_free(&r);
+	/* before the command: the command's own output flags, or refused */
+	r = RUN("--repo", repo, "--json", "feature", "list");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "[]\n");
+	th_run_free(&r);
+	r = RUN("--repo", repo, "--json", "feature", "add", "X");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "unknown option '--json'"), "%s", r.err);
+	th_run_free(&r);
+	r = RUN("--repo", repo, "--snapshot", "feature", "list");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "--snapshot prints the dashboard and takes no command"), "%s", r.err);
+	th_run_free(&r);
 	r = RUN("--repo", repo, "build", "stats", "--format", "markdown");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "#"), "markdown: %s", r.out);
