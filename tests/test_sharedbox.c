@@ -311,12 +311,8 @@ static int run_in_process(const char *const *args)
 	argv[argc] = NULL;
 	struct ctx c;
 	int cmd = ctx_init(&c, argc, argv), rc = 2;
-	if (cmd >= 0 && cmd < argc) {
-		if (streq(argv[cmd], "feature"))
-			rc = cmd_feature(&c, argc - cmd, argv + cmd);
-		else if (streq(argv[cmd], "export"))
-			rc = cmd_export(&c, argc - cmd, argv + cmd);
-	}
+	if (cmd >= 0 && cmd < argc)
+		rc = cmd_dispatch(&c, argc - cmd, argv + cmd);
 	ctx_free(&c);
 	for (int i = 0; i < argc; i++)
 		free(argv[i]);
