@@ -1,5 +1,6 @@
 /* cmd_misc — info, snapshot, export, import and demo. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,25 @@ static void info_options(const struct ctx *c)
 	}
 }
 
+/* Which repository the database belongs to, read without writing to it. */
+static void info_owner(const struct ctx *c)
+{
+	struct store_peek p = {0};
+	if (!c->db_path || !file_exists(c->db_path) || store_peek(c->db_path, &p) != 0) {
+		store_peek_free(&p);
+		return;
+	}
+	const char *whose = !p.git_dir ? "(no repository recorded yet)"
+			    : !c->repo_id ? ""
+			    : streq(p.git_dir, c->repo_id) ? "  (this repository)"
+			    : "  (NOT this repository)";
+	char *shown = text_clean(p.git_dir ? p.git_dir : "", TEXT_ONE_LINE);
+	printf("%-14s %s%s%s\n", "belongs to", shown, whose,
+	       c->db_legacy ? "; named the old way (<folder>.db), kept for it" : "");
+	free(shown);
+	store_peek_free(&p);
+}
+
 int cmd_info(struct ctx *c, int argc, char **argv)
 {
 	const char *pos[1];
@@ -64,6 +84,7 @@ int cmd_info(struct ctx *c, int argc, char **argv)
 	printf("shipdeck %s\n", PACKAGE_VERSION);
 	info_path("repository", c->repo_path, false);
 	info_path("database", c->db_path, true);
+	info_owner(c);
 	info_path("user config", c->user_config, true);
 	info_path("repo config", c->repo_config, true);
 	info_path("data", datadir && *datadir ? datadir : "(built in; installed copy in " SD_PKGDATADIR ")", false);
@@ -285,14 +306,150 @@ int cmd_export(struct ctx *c, int argc, char **argv)
 	return rc == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
+/* "6 features, 27 builds, ..." of the kinds that have any; "nothing" when none. */
+static void describe_counts(struct strbuf *sb, const struct store_counts *n)
+{
+	const struct {
+		int64_t v;
+		const char *one, *many;
+	} kinds[] = {
+		{n->features, "feature", "features"}, {n->ticks, "checklist tick", "checklist ticks"},
+		{n->builds, "build", "builds"}, {n->deployments, "deployment", "deployments"},
+		{n->incidents, "incident", "incidents"}, {n->reviews, "review answer", "review answers"},
+		{n->settings, "setting", "settings"},
+	};
+	size_t start = sb->len;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (kinds[i].v)
+			sb_addf(sb, "%s%lld %s", sb->len > start ? ", " : "", (long long)kinds[i].v,
+				kinds[i].v == 1 ? kinds[i].one : kinds[i].many);
+	if (sb->len == start)
+		sb_add(sb, "no records");
+}
+
+static bool counts_empty(const struct store_counts *n)
+{
+	return !(n->features || n->ticks || n->builds || n->deployments || n->incidents || n->reviews ||
+		 n->settings);
+}
+
+/* An export made from another repository would mix two teams' records. */
+static int check_import_owner(struct ctx *c, struct store *st, const char *file,
+			      const struct dump_doc *doc, bool force)
+{
+	const char *from = dump_doc_repository(doc);
+	struct store_repo r;
+	int have = store_repository_get(st, &r);
+	if (have < 0) {
+		sd_error("%s", store_errmsg(st));
+		return -1;
+	}
+	const char *into = have ? r.git_dir : c->repo_id;
+	int rc = 0;
+	if (from && into && !streq(from, into) && !force) {
+		sd_error("%s was exported from the repository %s, and this database belongs to %s; "
+			 "nothing was imported (give --force to import it anyway)", file, from, into);
+		rc = -1;
+	}
+	store_repo_free(&r);
+	return rc;
+}
+
+/* Writes the records about to be replaced next to the database, as an
+ * export (so 'import --replace' brings them back); returns its path. */
+static char *write_backup(struct ctx *c, struct store *st)
+{
+	struct strbuf doc = STRBUF_INIT;
+	if (dump_export(st, &doc) != 0) {
+		sd_error("backup before import: %s", store_errmsg(st));
+		sb_free(&doc);
+		return NULL;
+	}
+	char stamp[24];
+	time_format_iso(c->now, stamp);
+	for (char *p = stamp; *p; p++)
+		if (*p == ':')
+			*p = '-';
+	char *path = xasprintf("%s.before-import-%s.json", store_path(st), stamp);
+	int fd = -1;
+	for (int i = 2; (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0 &&
+			errno == EEXIST && i < 100; i++) {
+		free(path);
+		path = xasprintf("%s.before-import-%s-%d.json", store_path(st), stamp, i);
+	}
+	bool ok = fd >= 0 && write_all(fd, sb_str(&doc), doc.len) == 0;
+	if (fd >= 0 && close(fd) != 0)
+		ok = false;
+	if (!ok) {
+		sd_error("%s: cannot write the backup: %s; nothing was imported", path, strerror(errno));
+		free(path);
+		path = NULL;
+	}
+	sb_free(&doc);
+	return path;
+}
+
+/* Into a database that holds records: refused without --replace, with what
+ * would be replaced; with it, a backup first. */
+static int check_replace(struct ctx *c, struct store *st, const char *file, const struct dump_doc *doc,
+			 bool replace, char **backup)
+{
+	struct store_counts have, incoming;
+	if (store_record_counts(st, &have) != 0) {
+		sd_error("%s", store_errmsg(st));
+		return -1;
+	}
+	if (counts_empty(&have))
+		return 0;
+	dump_doc_counts(doc, &incoming);
+	if (!replace) {
+		struct strbuf msg = STRBUF_INIT;
+		sb_add(&msg, "the database holds ");
+		describe_counts(&msg, &have);
+		sb_addf(&msg, "; importing %s would replace them all with ", file);
+		describe_counts(&msg, &incoming);
+		sb_add(&msg, ". Nothing was changed: give --replace to do it (a backup is written first)");
+		sd_error("%s", sb_str(&msg));
+		sb_free(&msg);
+		return -1;
+	}
+	*backup = write_backup(c, st);
+	return *backup ? 0 : -1;
+}
+
+static void print_imported(struct store *st, const char *file, const struct dump_doc *doc,
+			   const char *backup)
+{
+	struct store_counts n;
+	dump_doc_counts(doc, &n);
+	struct strbuf counts = STRBUF_INIT;
+	describe_counts(&counts, &n);
+	char *from = text_clean(file, TEXT_ONE_LINE), *into = text_clean(store_path(st), TEXT_ONE_LINE);
+	printf("imported %s into %s: %s\n", from, into, sb_str(&counts));
+	if (backup) {
+		char *b = text_clean(backup, TEXT_ONE_LINE);
+		char *qdb = text_shell_quote(store_path(st)), *qb = text_shell_quote(backup);
+		printf("the records it replaced are in %s\n(to bring them back: shipdeck --db %s import "
+		       "--replace %s)\n", b, qdb, qb);
+		free(b);
+		free(qdb);
+		free(qb);
+	}
+	free(from);
+	free(into);
+	sb_free(&counts);
+}
+
 int cmd_import(struct ctx *c, int argc, char **argv)
 {
+	static const char usage[] = "import FILE [--replace] [--force]";
+	struct cmd_flag flags[] = {{"replace", 0, NULL}, {"force", 0, NULL}, {NULL, 0, NULL}};
 	const char *pos[1];
 	int npos;
-	if (cmd_parse(c, argc, argv, NULL, pos, 1, &npos, "import FILE") != 0)
+	if (cmd_parse(c, argc, argv, flags, pos, 1, &npos, usage) != 0)
 		return EXIT_USAGE;
 	if (npos != 1) {
-		fprintf(stderr, "usage: shipdeck import FILE\n");
+		fprintf(stderr, "usage: shipdeck %s\n", usage);
 		return EXIT_USAGE;
 	}
 	size_t len;
@@ -302,20 +459,41 @@ int cmd_import(struct ctx *c, int argc, char **argv)
 		sd_error("%s: %s", pos[0], why);
 		return EXIT_USAGE;
 	}
-	struct store *st = ctx_store(c);
 	char err[1024];
-	int rc = st ? dump_import(st, json, len, err, sizeof err) : -1;
-	if (st && rc != 0) {
-		char *e = text_clean(err, TEXT_ONE_LINE);
-		sd_error("%s: %s (nothing was imported)", pos[0], e);
-		free(e);
-	} else if (st) {
-		char *from = text_clean(pos[0], TEXT_ONE_LINE), *into = text_clean(store_path(st), TEXT_ONE_LINE);
-		printf("imported %s into %s\n", from, into);
-		free(from);
-		free(into);
+	struct dump_doc *doc = NULL;
+	if (dump_read(json, len, &doc, err, sizeof err) != 0) {
+		sd_error("%s: %s (nothing was imported)", pos[0], err);
+		free(json);
+		return EXIT_USAGE;
 	}
 	free(json);
+	/* One transaction from the checks to the last row: what was counted and
+	 * backed up is what is replaced. */
+	struct store *st = ctx_store(c);
+	char *backup = NULL;
+	int rc = st && store_begin(st) == 0 ? 0 : -1;
+	if (st && rc != 0)
+		sd_error("%s", store_errmsg(st));
+	if (rc == 0)
+		rc = check_import_owner(c, st, pos[0], doc, cmd_flag(flags, "force") != NULL);
+	if (rc == 0)
+		rc = check_replace(c, st, pos[0], doc, cmd_flag(flags, "replace") != NULL, &backup);
+	if (rc == 0 && dump_apply(st, doc, err, sizeof err) != 0) {
+		sd_error("%s: %s (nothing was imported)", pos[0], err);
+		rc = -1;
+	}
+	if (rc == 0 && store_commit(st) != 0) {
+		sd_error("%s", store_errmsg(st));
+		rc = -1;
+	}
+	if (rc != 0 && st)
+		store_rollback(st);
+	if (rc != 0 && backup)
+		unlink(backup); /* nothing was replaced: the copy would only mislead */
+	if (rc == 0)
+		print_imported(st, pos[0], doc, backup);
+	free(backup);
+	dump_doc_free(doc);
 	return rc == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
