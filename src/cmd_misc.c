@@ -355,16 +355,11 @@ static int check_import_owner(struct ctx *c, struct store *st, const char *file,
 	return rc;
 }
 
-/* Writes the records about to be replaced next to the database, as an
- * export (so 'import --replace' brings them back); returns its path. */
-static char *write_backup(struct ctx *c, struct store *st)
+/* Writes the replaced records (an export, so 'import --replace' brings
+ * them back) next to the database; returns its path, or NULL after saying
+ * why. */
+static char *write_backup(struct ctx *c, struct store *st, const struct strbuf *doc)
 {
-	struct strbuf doc = STRBUF_INIT;
-	if (dump_export(st, &doc) != 0) {
-		sd_error("backup before import: %s", store_errmsg(st));
-		sb_free(&doc);
-		return NULL;
-	}
 	char stamp[24];
 	time_format_iso(c->now, stamp);
 	for (char *p = stamp; *p; p++)
@@ -377,44 +372,63 @@ static char *write_backup(struct ctx *c, struct store *st)
 		free(path);
 		path = xasprintf("%s.before-import-%s-%d.json", store_path(st), stamp, i);
 	}
-	bool ok = fd >= 0 && write_all(fd, sb_str(&doc), doc.len) == 0;
+	bool ok = fd >= 0 && write_all(fd, doc->buf, doc->len) == 0;
 	if (fd >= 0 && close(fd) != 0)
 		ok = false;
 	if (!ok) {
 		sd_error("%s: cannot write the backup: %s; nothing was imported", path, strerror(errno));
+		if (fd >= 0)
+			unlink(path);
 		free(path);
 		path = NULL;
 	}
-	sb_free(&doc);
 	return path;
 }
 
-/* Into a database that holds records: refused without --replace, with what
- * would be replaced; with it, a backup first. */
-static int check_replace(struct ctx *c, struct store *st, const char *file, const struct dump_doc *doc,
-			 bool replace, char **backup)
+/* What the database held before the import, counted and exported inside
+ * the import's transaction, so the backup is exactly what is replaced. */
+struct import_before {
+	struct store_counts counts;
+	struct strbuf doc;
+	bool empty;
+};
+
+static int read_before(struct store *st, struct import_before *b)
 {
-	struct store_counts have, incoming;
-	if (store_record_counts(st, &have) != 0) {
+	if (store_record_counts(st, &b->counts) != 0) {
 		sd_error("%s", store_errmsg(st));
 		return -1;
 	}
-	if (counts_empty(&have))
-		return 0;
-	dump_doc_counts(doc, &incoming);
-	if (!replace) {
-		struct strbuf msg = STRBUF_INIT;
-		sb_add(&msg, "the database holds ");
-		describe_counts(&msg, &have);
-		sb_addf(&msg, "; importing %s would replace them all with ", file);
-		describe_counts(&msg, &incoming);
-		sb_add(&msg, ". Nothing was changed: give --replace to do it (a backup is written first)");
-		sd_error("%s", sb_str(&msg));
-		sb_free(&msg);
+	b->empty = counts_empty(&b->counts);
+	if (!b->empty && dump_export(st, &b->doc) != 0) {
+		sd_error("backup before import: %s", store_errmsg(st));
 		return -1;
 	}
-	*backup = write_backup(c, st);
-	return *backup ? 0 : -1;
+	return 0;
+}
+
+/* Into a database that held records: refused without --replace, saying
+ * what would be replaced; with it, the backup is written. */
+static int check_replace(struct ctx *c, struct store *st, const char *file, const struct dump_doc *doc,
+			 const struct import_before *b, bool replace, char **backup)
+{
+	if (b->empty)
+		return 0;
+	if (replace) {
+		*backup = write_backup(c, st, &b->doc);
+		return *backup ? 0 : -1;
+	}
+	struct store_counts incoming;
+	dump_doc_counts(doc, &incoming);
+	struct strbuf msg = STRBUF_INIT;
+	sb_add(&msg, "the database holds ");
+	describe_counts(&msg, &b->counts);
+	sb_addf(&msg, "; importing %s would replace them all with ", file);
+	describe_counts(&msg, &incoming);
+	sb_add(&msg, ". Nothing was changed: give --replace to do it (a backup is written first)");
+	sd_error("%s", sb_str(&msg));
+	sb_free(&msg);
+	return -1;
 }
 
 static void print_imported(struct store *st, const char *file, const struct dump_doc *doc,
@@ -468,20 +482,24 @@ int cmd_import(struct ctx *c, int argc, char **argv)
 	}
 	free(json);
 	/* One transaction from the checks to the last row: what was counted and
-	 * backed up is what is replaced. */
+	 * backed up is what is replaced. The rows go in before the --replace
+	 * check, so a broken document says what is wrong with it first. */
 	struct store *st = ctx_store(c);
 	char *backup = NULL;
+	struct import_before before = {.doc = STRBUF_INIT};
 	int rc = st && store_begin(st) == 0 ? 0 : -1;
 	if (st && rc != 0)
 		sd_error("%s", store_errmsg(st));
 	if (rc == 0)
 		rc = check_import_owner(c, st, pos[0], doc, cmd_flag(flags, "force") != NULL);
 	if (rc == 0)
-		rc = check_replace(c, st, pos[0], doc, cmd_flag(flags, "replace") != NULL, &backup);
+		rc = read_before(st, &before);
 	if (rc == 0 && dump_apply(st, doc, err, sizeof err) != 0) {
 		sd_error("%s: %s (nothing was imported)", pos[0], err);
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = check_replace(c, st, pos[0], doc, &before, cmd_flag(flags, "replace") != NULL, &backup);
 	if (rc == 0 && store_commit(st) != 0) {
 		sd_error("%s", store_errmsg(st));
 		rc = -1;
@@ -493,6 +511,7 @@ int cmd_import(struct ctx *c, int argc, char **argv)
 	if (rc == 0)
 		print_imported(st, pos[0], doc, backup);
 	free(backup);
+	sb_free(&before.doc);
 	dump_doc_free(doc);
 	return rc == 0 ? EXIT_OK : EXIT_USAGE;
 }
@@ -501,7 +520,7 @@ int cmd_import(struct ctx *c, int argc, char **argv)
 
 /* Runs the built-in demo script with sh, feeding it on stdin so that it
  * works from the build tree and after install alike. */
-static int run_demo_script(const char *self, const char *dir, bool reset)
+static int run_demo_script(const char *self, const char *dir, const char *db, bool reset)
 {
 	size_t len;
 	const char *script = data_file("make-demo.sh", &len);
@@ -520,7 +539,7 @@ static int run_demo_script(const char *self, const char *dir, bool reset)
 		close(fds[0]);
 		close(fds[1]);
 		dup2(STDERR_FILENO, STDOUT_FILENO); /* progress goes to stderr */
-		execlp("sh", "sh", "-s", "--", self, dir, reset ? "reset" : "keep", (char *)NULL);
+		execlp("sh", "sh", "-s", "--", self, dir, reset ? "reset" : "keep", db, (char *)NULL);
 		_exit(127);
 	}
 	close(fds[0]);
@@ -535,6 +554,19 @@ static int run_demo_script(const char *self, const char *dir, bool reset)
 	int status;
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* The demo's repository, and the database shipdeck finds for it by
+ * default (its identity is the real path of DIR/storefront/.git, which
+ * the script is about to make), so that `shipdeck` inside it opens it. */
+static void demo_paths(const char *dir, char **repo, char **db)
+{
+	char *real = realpath(dir, NULL);
+	*repo = xasprintf("%s/storefront", real ? real : dir);
+	char *identity = xasprintf("%s/.git", *repo);
+	*db = paths_default_db("storefront", identity);
+	free(identity);
+	free(real);
 }
 
 static char *self_path(const char *argv0)
@@ -561,25 +593,33 @@ int cmd_demo(struct ctx *c, int argc, char **argv)
 	free(data);
 	char *self = self_path(c->argv0);
 	int rc = EXIT_OK;
+	char *repo = NULL, *db = NULL;
 	if (paths_mkdir_p(dir, 0700) != 0) {
 		sd_error("%s: cannot create the demo directory: %s", dir, strerror(errno));
 		rc = EXIT_USAGE;
-	} else if (run_demo_script(self, dir, cmd_flag(flags, "reset") != NULL) != 0) {
-		sd_error("building the demo in %s failed (is git installed?)", dir);
-		rc = EXIT_USAGE;
+	} else {
+		demo_paths(dir, &repo, &db);
+		char *dbdir = paths_dirname(db);
+		if (paths_mkdir_p(dbdir, 0700) != 0 ||
+		    run_demo_script(self, dir, db, cmd_flag(flags, "reset") != NULL) != 0) {
+			sd_error("building the demo in %s failed (is git installed?)", dir);
+			rc = EXIT_USAGE;
+		}
+		free(dbdir);
 	}
 	if (rc == EXIT_OK && !cmd_flag(flags, "no-open")) {
-		char *repo = xasprintf("%s/storefront", dir);
-		char *db = xasprintf("%s/demo.db", dir);
 		fflush(NULL);
 		execl(self, self, "--repo", repo, "--db", db, (char *)NULL);
 		sd_error("cannot start %s: %s", self, strerror(errno));
-		free(repo);
-		free(db);
 		rc = EXIT_USAGE;
 	}
-	if (rc == EXIT_OK)
-		printf("demo ready: shipdeck --repo %s/storefront --db %s/demo.db\n", dir, dir);
+	if (rc == EXIT_OK) {
+		char *q = text_shell_quote(repo);
+		printf("demo ready: cd %s && shipdeck\n", q);
+		free(q);
+	}
+	free(repo);
+	free(db);
 	free(self);
 	free(dir);
 	return rc;
