@@ -564,7 +564,7 @@ static void demo_paths(const char *dir, char **repo, char **db)
 	char *real = realpath(dir, NULL);
 	*repo = xasprintf("%s/storefront", real ? real : dir);
 	char *identity = xasprintf("%s/.git", *repo);
-	*db = paths_default_db("storefront", identity);
+	*db = paths_default_db(identity);
 	free(identity);
 	free(real);
 }

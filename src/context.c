@@ -262,7 +262,7 @@ static bool legacy_is_ours(const struct ctx *c, const struct store_peek *p)
  * made for; one that belongs to another repository is left alone. */
 static void choose_default_db(struct ctx *c)
 {
-	char *fresh = paths_default_db(c->repo_name, c->repo_id);
+	char *fresh = paths_default_db(c->repo_id);
 	char *legacy = paths_legacy_db(c->repo_name);
 	c->db_path = fresh;
 	if (file_exists(fresh) || !file_exists(legacy)) {

@@ -59,21 +59,40 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-char *paths_default_db(const char *repo_name, const char *identity)
+/* The repository's folder name from its identity: /src/jq/.git -> jq,
+ * /srv/jq.git -> jq (the same for each worktree of a clone). */
+static char *identity_name(const char *identity)
+{
+	char *base = paths_basename(identity);
+	if (streq(base, ".git")) {
+		char *dir = paths_dirname(identity);
+		free(base);
+		base = paths_basename(dir);
+		free(dir);
+	}
+	size_t n = strlen(base);
+	if (n > 4 && strcmp(base + n - 4, ".git") == 0)
+		base[n - 4] = '\0';
+	return base;
+}
+
+char *paths_default_db(const char *identity)
 {
 	/* The folder's name keeps the file recognizable; it is cut and kept to
 	 * characters that are safe in any file name and on any terminal. */
 	char name[41];
 	size_t n = 0;
-	for (const char *p = repo_name && *repo_name ? repo_name : "shipdeck"; *p && n < 40; p++) {
+	char *folder = identity_name(identity);
+	for (const char *p = *folder && !streq(folder, "/") ? folder : "shipdeck"; *p && n < 40; p++) {
 		bool safe = isalnum((unsigned char)*p) || *p == '_' || *p == '-' || (*p == '.' && n > 0);
 		name[n] = safe ? *p : '_';
 		n++;
 	}
 	name[n] = '\0';
+	free(folder);
 	char *dir = paths_data_dir();
 	char *p = xasprintf("%s/%s-%012llx.db", dir, name,
-			    (unsigned long long)(fnv1a(identity ? identity : "") >> 16));
+			    (unsigned long long)(fnv1a(identity) >> 16));
 	free(dir);
 	return p;
 }
