@@ -164,6 +164,17 @@ struct store_counts {
 };
 int store_record_counts(struct store *st, struct store_counts *out);
 
+/* A record that names a commit: a build or a deployment. */
+struct commit_ref {
+	enum { COMMIT_REF_BUILD, COMMIT_REF_DEPLOYMENT } kind;
+	int64_t id;
+	char *commit;    /* as stored (40 hex when it was resolved) */
+	char *label;     /* "github run 7000000012", "v1.4.0 to production" */
+};
+void commit_refs_free(struct commit_ref *r, size_t n);
+/* Every build and deployment that names a commit, builds first, by id. */
+int store_commit_refs(struct store *st, struct commit_ref **out, size_t *n);
+
 /* Runs SQLite's integrity check; returns 0 when "ok", else -1 with the report in errmsg. */
 int store_integrity_check(struct store *st);
 /* Compares the tables and columns with the schema this build creates;

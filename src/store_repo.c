@@ -158,3 +158,44 @@ int store_record_counts(struct store *st, struct store_counts *out)
 	}
 	return 0;
 }
+
+/* ---- which commits the records name (doctor) ----------------------------------- */
+
+void commit_refs_free(struct commit_ref *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].commit);
+		free(r[i].label);
+	}
+	free(r);
+}
+
+int store_commit_refs(struct store *st, struct commit_ref **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = store_prepare(st,
+		"SELECT 'build', id, commit_sha, provider || ' run ' || run_id FROM builds "
+		"WHERE commit_sha IS NOT NULL "
+		"UNION ALL SELECT 'deployment', id, commit_sha, ref || ' to ' || env FROM deployments "
+		"ORDER BY 1, 2");
+	if (!s)
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct commit_ref r = {
+			streq((const char *)sqlite3_column_text(s, 0), "build") ? COMMIT_REF_BUILD
+										 : COMMIT_REF_DEPLOYMENT,
+			sqlite3_column_int64(s, 1), store_col_text(s, 2), store_col_text(s, 3),
+		};
+		VEC_PUSH(*out, *n, cap, r);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		commit_refs_free(*out, *n);
+		*out = NULL, *n = 0;
+		return store_fail(st, "records");
+	}
+	return 0;
+}

@@ -7,7 +7,12 @@
  * KEY~ID without loss), are never whole numbers, and an argument is an id
  * when it is a whole number, else a key; import never replaces records
  * without --replace, says what it would replace, keeps a backup that brings
- * them back, and refuses an export from another repository unless --force. */
+ * them back, and refuses an export from another repository unless --force.
+ * doctor: outside a repository and without a database it says so (never
+ * "all good"); it flags a feature branch that neither exists nor was merged
+ * and builds of commits the repository lacks; the commands it suggests
+ * quote paths so that a folder named  a'; touch PWNED; '  pastes back as
+ * that folder and runs nothing. */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -367,4 +372,90 @@ Test(identity, version_1_export_with_case_twins_imports)
 	th_run_free(&r);
 	free(file);
 	free(db);
+}
+
+Test(identity, doctor_says_when_there_is_nothing_to_check)
+{
+	struct th_run r = th_shipdeck(home, NULL, ARGS("doctor"));
+	expect(&r, 1, "not inside a git repository", NULL);
+	cr_assert(strstr(r.out, "no repository to name one and no --db given"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "all good"), "%s", r.out);
+	th_run_free(&r);
+	char *repo = own_repo("x", "fresh", "x");
+	r = sd_in(repo, ARGS("doctor"));
+	expect(&r, 1, "not created yet", NULL);
+	th_run_free(&r);
+	/* doctor never creates it */
+	char *db = info_field(repo, "database");
+	struct stat sb;
+	cr_assert_neq(stat(db, &sb), 0, "doctor created %s", db);
+	free(db);
+	free(repo);
+}
+
+Test(identity, doctor_flags_missing_branches_and_commits)
+{
+	char *repo = own_repo("x", "shop", "x");
+	th_git(repo, "2026-01-03T10:00:00+0000", "checkout -q -b feature/ok");
+	th_git(repo, "2026-01-03T10:00:00+0000", "commit -q --allow-empty -m work");
+	th_git(repo, "2026-01-03T10:00:00+0000", "checkout -q main");
+	struct th_run r = sd_in(repo, ARGS("feature", "add", "Fine", "--key", "OK-1", "--branch", "feature/ok"));
+	expect(&r, 0, NULL, NULL);
+	th_run_free(&r);
+	r = sd_in(repo, ARGS("doctor"));
+	expect(&r, 0, "all good", NULL);
+	cr_assert(strstr(r.out, "branches    ok (1 feature branch(es) found or merged)"), "%s", r.out);
+	th_run_free(&r);
+	r = sd_in(repo, ARGS("feature", "add", "Typo", "--key", "T-1", "--branch", "feature/tpyo"));
+	th_run_free(&r);
+	char *head = th_rev(repo, "HEAD");
+	r = sd_in(repo, ARGS("build", "add", "--commit", head, "--started", "2026-01-02T11:00:00Z",
+			     "--finished", "2026-01-02T11:10:00Z", "--conclusion", "success"));
+	expect(&r, 0, NULL, NULL);
+	th_run_free(&r);
+	free(head);
+	r = sd_in(repo, ARGS("doctor"));
+	expect(&r, 1, "feature T-1: branch feature/tpyo is not in this repository", NULL);
+	cr_assert_null(strstr(r.out, "feature OK-1"), "%s", r.out);
+	cr_assert(strstr(r.out, "1 problem(s) found"), "the build's commit is here: %s", r.out);
+	th_run_free(&r);
+	/* The same database read from another repository: its build's commit
+	 * (HEAD of shop, made on 2026-01-02 with marker x) is not there. */
+	char *other = own_repo("y", "other", "y");
+	char *db = info_field(repo, "database");
+	r = sd_in(other, ARGS("--db", db, "doctor"));
+	expect(&r, 1, "build 1 (", NULL);
+	cr_assert(strstr(r.out, "is not in this repository"), "%s", r.out);
+	th_run_free(&r);
+	free(db);
+	free(other);
+	free(repo);
+}
+
+Test(identity, doctor_quotes_paths_it_suggests)
+{
+	/* A damaged database in a folder whose name closes a quote and runs a
+	 * command: the suggested cp must copy it, and nothing else. */
+	const char *evil = "a'; touch PWNED; '";
+	char *dir = xasprintf("%s/%s", home, evil);
+	cr_assert_eq(th_sh(home, "mkdir \"a'; touch PWNED; '\""), 0);
+	char *db = xasprintf("%s/team.db", dir);
+	th_write(db, "this is not a database, but it is long enough to have a header page...........");
+	struct th_run r = th_shipdeck(home, NULL, ARGS("--db", db, "doctor"));
+	expect(&r, 1, "cannot open", NULL);
+	const char *cp = strstr(r.out, "(cp ");
+	cr_assert(cp, "%s", r.out);
+	char *line = xstrndup(cp + 1, strcspn(cp + 1, ")"));
+	cr_assert_eq(th_sh(home, "%s", line), 0, "the suggested command failed: %s", line);
+	char *copy = xasprintf("%s.broken", db);
+	struct stat sb;
+	cr_assert_eq(stat(copy, &sb), 0, "%s did not copy the database", line);
+	char *pwned = xasprintf("%s/PWNED", home);
+	cr_assert_neq(stat(pwned, &sb), 0, "the suggestion ran a command: %s", line);
+	th_run_free(&r);
+	free(pwned);
+	free(copy);
+	free(line);
+	free(db);
+	free(dir);
 }
