@@ -198,6 +198,11 @@ int cmd_sync(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	print_sync_summary(&g, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	if (c->deploy_tags_note) {
+		char *note = text_clean(c->deploy_tags_note, TEXT_ONE_LINE);
+		printf("note             %s\n", note);
+		free(note);
+	}
 	gitscan_result_free(&g);
 	return EXIT_OK;
 }

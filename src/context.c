@@ -17,6 +17,8 @@
 #include "config.h"
 #include "dbfiles.h"
 #include "gitrepo.h"
+#include "gitscan.h"
+#include "tagpattern.h"
 #include "paths.h"
 #include "store.h"
 #include "text.h"
@@ -283,6 +285,38 @@ static void choose_default_db(struct ctx *c)
 	store_peek_free(&p);
 }
 
+/* A first run with no config: when no tag matches the default pattern, the
+ * repository's own release-tag habit is used for this run (jq-*, curl-*,
+ * [0-9]*) and the note says so and how to keep it. A pattern anyone set is
+ * never second-guessed. */
+static void guess_deploy_tags(struct ctx *c)
+{
+	if (!c->repo_path || !streq(c->opt.v[OPT_DEPLOY_TAGS].source, "default"))
+		return;
+	char **names;
+	size_t n;
+	if (gitrepo_tag_names(c->repo_path, &names, &n) != 0)
+		return;
+	char *def = xstrdup(opt_str(&c->opt, OPT_DEPLOY_TAGS));
+	bool any = false;
+	for (size_t i = 0; i < n && !any; i++)
+		any = gitscan_tag_matches(def, names[i]);
+	size_t matched = 0;
+	char *guess = any || n == 0 ? NULL : tagpattern_guess((const char *const *)names, n, &matched);
+	char why[160];
+	if (guess && matched > 0 &&
+	    options_set(&c->opt, OPT_DEPLOY_TAGS, guess, "guessed from the repository's tags", why, sizeof why))
+		c->deploy_tags_note = xasprintf(
+			"no tag matches the default deploy pattern '%s', so this run uses '%s', which %zu of "
+			"the repository's %zu tags match; keep it with 'shipdeck init', or put "
+			"\"deploy_tags\": \"%s\" in .shipdeck.json", def, guess, matched, n, guess);
+	free(guess);
+	free(def);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 int ctx_init(struct ctx *c, int argc, char **argv)
 {
 	memset(c, 0, sizeof *c);
@@ -299,6 +333,8 @@ int ctx_init(struct ctx *c, int argc, char **argv)
 	}
 	if (cmd >= 0 && (apply_flags(c, flags, nflags) != 0 || resolve_now(c) != 0))
 		cmd = -1;
+	if (cmd >= 0 && !early_exit)
+		guess_deploy_tags(c);
 	free(flags);
 	if (cmd >= 0 && !c->db_path) {
 		/* a relative db in the user's config is beside that config */
@@ -319,6 +355,7 @@ void ctx_free(struct ctx *c)
 	free(c->repo_path);
 	free(c->repo_name);
 	free(c->repo_id);
+	free(c->deploy_tags_note);
 	free(c->db_path);
 	free(c->user_config);
 	free(c->repo_config);
