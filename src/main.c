@@ -12,6 +12,8 @@
 #include "ui.h"
 
 const struct command commands[] = {
+	{"init", cmd_init, "init [--yes]",
+	 "write the repository's .shipdeck.json (release-tag pattern, time zone, window) after showing it"},
 	{"info", cmd_info, "info", "print the config, database (and whose it is), repository and data paths in use"},
 	{"feature", cmd_feature, "feature add|list|show|set|rm|phase ...", "manage features (see below)"},
 	{"sync", cmd_sync, "sync [--full]",
