@@ -103,13 +103,15 @@ static struct store *doctor_database(struct ctx *c, int *problems)
 	return st;
 }
 
-static int doctor_repository(struct ctx *c)
+/* No repository is a problem only when there is nothing else to check: a
+ * database given with --db can be checked on its own. */
+static int doctor_repository(struct ctx *c, bool checked_database)
 {
 	print_clean("repository  %s\n", c->repo_path);
 	if (!c->repo_path) {
 		printf("  none: not inside a git repository; run doctor in one, or give\n"
 		       "  --repo PATH (history, deployments and feature branches come from it)\n");
-		return 1;
+		return checked_database ? 0 : 1;
 	}
 	size_t n;
 	char err[1024];
@@ -236,12 +238,15 @@ int cmd_doctor(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	int problems = 0;
 	struct store *st = doctor_database(c, &problems);
-	problems += doctor_repository(c);
+	problems += doctor_repository(c, st != NULL);
 	if (st && c->repo_path) {
 		problems += doctor_branches(c, st);
 		problems += doctor_commits(c, st);
 	}
 	store_close(st);
-	printf(problems ? "%d problem(s) found\n" : "all good\n", problems);
+	if (problems)
+		printf("%d problem(s) found\n", problems);
+	else
+		printf(c->repo_path ? "all good\n" : "the database is fine; no repository was checked\n");
 	return problems ? EXIT_NOGO : EXIT_OK;
 }
