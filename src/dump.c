@@ -249,8 +249,8 @@ static int check_document(const cJSON *root, char *err, size_t errlen)
 	return 0;
 }
 
-/* An export made before keys were unique ignoring case (version 1) may hold
- * JQ-1 and jq-1: the later one becomes jq-1~<id>, as migration 2 does to a
+/* An export made before keys were unique ignoring case (version 1 or 2) may hold
+ * JQ-1 and jq-1: the later one becomes jq-1~<id>, as migration 3 does to a
  * database (data/schema.sql), so it imports without loss. */
 static void mend_v1_keys(cJSON *features)
 {
@@ -303,7 +303,7 @@ int dump_read(const char *json, size_t len, struct dump_doc **out, char *err, si
 	}
 	cJSON *features = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "tables"),
 							   "features");
-	if (cJSON_GetObjectItemCaseSensitive(root, "version")->valuedouble < 2 && cJSON_IsArray(features))
+	if (cJSON_GetObjectItemCaseSensitive(root, "version")->valuedouble < 3 && cJSON_IsArray(features))
 		mend_v1_keys(features);
 	*out = xcalloc(1, sizeof **out);
 	(*out)->j = j;

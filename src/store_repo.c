@@ -1,5 +1,5 @@
 /* store_repo — whose a database is and what it holds: the repository it
- * belongs to (migration 2), a look inside a database file without opening it
+ * belongs to (migration 3), a look inside a database file without opening it
  * for writing or migrating it (to decide whether a database named the old
  * way belongs to this repository), and the count of its records (what an
  * import would replace). */
