@@ -23,13 +23,28 @@ static int finish_write(struct store *st, int rc)
 	return EXIT_USAGE;
 }
 
+/* A number that finds no id may be a key made before keys could not be
+ * numbers: the rule stays (a number is an id), and the message says how to
+ * reach that feature. */
+static void not_found(struct store *st, const char *id)
+{
+	char *shown = text_clean(id, TEXT_ONE_LINE);
+	struct feature k = {0};
+	if (store_feature_key_is_id(id) && store_feature_find_key(st, id, &k) == 1)
+		sd_error("no feature with id %s; feature %lld has the key '%s' (a number names an id: "
+			 "use %lld, or give it another key with 'shipdeck feature set %lld --key K')",
+			 shown, (long long)k.id, shown, (long long)k.id, (long long)k.id);
+	else
+		sd_error("no feature '%s' (see 'shipdeck feature list')", shown);
+	feature_free(&k);
+	free(shown);
+}
+
 int feature_load(struct store *st, const char *id, struct feature *f)
 {
 	int rc = store_feature_find(st, id, f);
 	if (rc == 0) {
-		char *shown = text_clean(id, TEXT_ONE_LINE);
-		sd_error("no feature '%s' (see 'shipdeck feature list')", shown);
-		free(shown);
+		not_found(st, id);
 	} else if (rc < 0) {
 		sd_error("%s", store_errmsg(st));
 	}
@@ -44,6 +59,37 @@ static int check_size(const char *size)
 		return -1;
 	}
 	return 0;
+}
+
+/* Keys are unique ignoring case (JQ-1 and jq-1 would be one feature to every
+ * lookup) and are never whole numbers (which name ids). self: the feature
+ * being changed, 0 for a new one. 0 ok, -1 after saying why. */
+static int check_key(struct store *st, const char *key, int64_t self)
+{
+	if (!key || !*key)
+		return 0;
+	char *shown = text_clean(key, TEXT_ONE_LINE);
+	struct feature other = {0};
+	int rc = 0;
+	if (store_feature_key_is_id(key)) {
+		sd_error("--key %s: a key cannot be a whole number, which names a feature id "
+			 "(use e.g. GH-%s)", shown, shown);
+		rc = -1;
+	} else if ((rc = store_feature_find_key(st, key, &other)) == 1 && other.id != self) {
+		char *k = text_clean(other.key, TEXT_ONE_LINE), *t = text_clean(other.title, TEXT_ONE_LINE);
+		sd_error("--key %s: feature %lld already has the key %s (\"%s\"); keys are unique "
+			 "ignoring case", shown, (long long)other.id, k, t);
+		free(k);
+		free(t);
+		rc = -1;
+	} else if (rc < 0) {
+		sd_error("%s", store_errmsg(st));
+	} else {
+		rc = 0;
+	}
+	feature_free(&other);
+	free(shown);
+	return rc;
 }
 
 static char *empty_to_null(const char *v)
@@ -80,6 +126,11 @@ static int feature_add(struct ctx *c, int argc, char **argv)
 		.created_at = c->now,
 		.phase_manual_at = SD_NO_TIME,
 	};
+	if (check_key(st, f.key, 0) != 0) {
+		store_rollback(st);
+		feature_free(&f);
+		return EXIT_USAGE;
+	}
 	int rc = finish_write(st, store_feature_add(st, &f));
 	if (rc == EXIT_OK) {
 		printf("added feature %lld", (long long)f.id);
@@ -316,6 +367,11 @@ static int feature_set(struct ctx *c, int argc, char **argv)
 	set_field(&f.branch, cmd_flag(flags, "branch"), true);
 	set_field(&f.size, cmd_flag(flags, "size"), false);
 	set_field(&f.owner, cmd_flag(flags, "owner"), true);
+	if (check_key(st, cmd_flag(flags, "key"), f.id) != 0) {
+		store_rollback(st);
+		feature_free(&f);
+		return EXIT_USAGE;
+	}
 	int rc = finish_write(st, store_feature_update(st, &f));
 	if (rc == EXIT_OK)
 		printf("updated feature %lld\n", (long long)f.id);

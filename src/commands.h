@@ -35,6 +35,7 @@ int cmd_check(struct ctx *c, int argc, char **argv);
 int cmd_uncheck(struct ctx *c, int argc, char **argv);
 int cmd_gate(struct ctx *c, int argc, char **argv);
 int cmd_doctor(struct ctx *c, int argc, char **argv);
+int cmd_init(struct ctx *c, int argc, char **argv);
 int cmd_build(struct ctx *c, int argc, char **argv);
 
 #endif

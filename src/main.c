@@ -12,7 +12,9 @@
 #include "ui.h"
 
 const struct command commands[] = {
-	{"info", cmd_info, "info", "print the config, database, repository and data paths in use"},
+	{"init", cmd_init, "init [--yes]",
+	 "write the repository's .shipdeck.json (release-tag pattern, time zone, window) after showing it"},
+	{"info", cmd_info, "info", "print the config, database (and whose it is), repository and data paths in use"},
 	{"feature", cmd_feature, "feature add|list|show|set|rm|phase ...", "manage features (see below)"},
 	{"sync", cmd_sync, "sync [--full]",
 	 "read the repository's new history now (--full: from scratch) and summarize it"},
@@ -37,7 +39,8 @@ const struct command commands[] = {
 	 "is this a good time to deploy? the verdict and why, in the team's time zone"},
 	{"advise", cmd_advise, "advise strategy|rollback ...", "which deployment strategy; roll back or fix forward (see below)"},
 	{"export", cmd_export, "export", "print the whole release database as one JSON document"},
-	{"import", cmd_import, "import FILE", "replace the release database with an export document"},
+	{"import", cmd_import, "import FILE [--replace] [--force]",
+	 "replace the release database with an export (--replace when it holds records; a backup is kept)"},
 	{"doctor", cmd_doctor, "doctor",
 	 "check the database (integrity, schema) and the repository, and say what to do"},
 	{"demo", cmd_demo, "demo [--reset] [--no-open]", "build a demo repository and database, and open it"},

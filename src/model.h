@@ -128,6 +128,9 @@ struct dash {
 	struct dora_thresholds thresholds;
 	struct dora_input dora_in;
 	struct dora_report dora;
+	/* Why the window holds no deployment, with what would show some (the
+	 * one sentence every view prints), or NULL when it holds some. */
+	char *dora_none;
 };
 
 /* Builds the dashboard from the store (and, where present, the repository).

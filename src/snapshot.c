@@ -53,6 +53,40 @@ void snap_heading(struct strbuf *out, const char *title, const struct render *r)
 
 /* ---- header -------------------------------------------------------------------- */
 
+/* A note is a sentence that says what to do (the command, the config key):
+ * cut at the width it would lose exactly that, so it wraps, continuation
+ * lines indented under its first word. */
+static void add_note_wrapped(struct strbuf *out, const char *note, const char *bullet, int width)
+{
+	char *clean = text_clean(note, TEXT_ONE_LINE);
+	sb_add(out, bullet);
+	int col = 2;
+	bool first = true;
+	for (char *p = clean; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t len = strcspn(p, " ");
+		if (!len)
+			break;
+		char *word = xstrndup(p, len);
+		int w = text_width(word);
+		if (!first && col + 1 + w > width) {
+			sb_add(out, "\n  ");
+			col = 2;
+		} else if (!first) {
+			sb_addc(out, ' ');
+			col++;
+		}
+		sb_add(out, word);
+		col += w;
+		first = false;
+		free(word);
+		p += len;
+	}
+	sb_addc(out, '\n');
+	free(clean);
+}
+
 static void header_text(struct strbuf *out, const struct dash *d, const struct render *r)
 {
 	char when[24];
@@ -72,11 +106,8 @@ static void header_text(struct strbuf *out, const struct dash *d, const struct r
 	if (snapshot_attention_lines(d, &att, r))
 		sb_addf(out, "\nNeeds attention now:\n%s", sb_str(&att));
 	sb_free(&att);
-	for (size_t i = 0; i < d->nnotes; i++) {
-		sb_add(out, r->ascii ? "! " : "\xe2\x96\xb8 ");
-		sb_add_clean(out, d->notes[i]);
-		sb_addc(out, '\n');
-	}
+	for (size_t i = 0; i < d->nnotes; i++)
+		add_note_wrapped(out, d->notes[i], r->ascii ? "! " : "\xe2\x96\xb8 ", r->width);
 }
 
 static void header_markdown(struct strbuf *out, const struct dash *d)

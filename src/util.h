@@ -55,6 +55,12 @@ bool parse_double(const char *s, double *out);
  * NULL with errno set on failure. Tests use it; the program calls file_read. */
 char *read_file(const char *path, size_t *len);
 
+/* Writes all of buf, retrying short writes; 0, or -1 with errno. */
+int write_all(int fd, const char *buf, size_t len);
+/* Writes a new file at path in one step (a temporary file in the same
+ * directory, then rename), never following a link; 0, or -1 with errno. */
+int write_file_atomic(const char *path, const char *data, size_t len, unsigned mode);
+
 /* qsort and bsearch that accept an empty array: C leaves a NULL base
  * undefined even for zero elements, and UBSan says so. */
 void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));

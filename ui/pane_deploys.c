@@ -62,9 +62,8 @@ static void build_deploys(struct app *a, struct ui_list *l)
 		sb_free(&rb);
 		free(ref);
 	}
-	if (r->ndeploys == 0)
-		list_add(l, ROLE_WARN, false, 0, "  none in the window: tags matching '%s' are deployments (--deploy-tags), or record one with 'shipdeck deploy record'",
-			 a->d.dora_in.deploy_tags ? a->d.dora_in.deploy_tags : "v*,!*rc*");
+	if (r->ndeploys == 0 && a->d.dora_none)
+		list_add(l, ROLE_WARN, false, 0, "  %s", a->d.dora_none);
 }
 
 static void build_staging(struct app *a, struct ui_list *l)

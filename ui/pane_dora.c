@@ -124,9 +124,8 @@ static void build_deploys(struct app *a, struct ui_list *l)
 		sb_free(&st);
 		free(ref);
 	}
-	if (r->ndeploys == 0)
-		list_add(l, ROLE_WARN, false, 0, "  none: no tag matches '%s' in this window (set --deploy-tags or \"deploy_tags\" in .shipdeck.json)",
-			 a->d.dora_in.deploy_tags ? a->d.dora_in.deploy_tags : "v*,!*rc*");
+	if (r->ndeploys == 0 && a->d.dora_none)
+		list_add(l, ROLE_WARN, false, 0, "  %s", a->d.dora_none);
 }
 
 static void build(struct app *a, struct pane *p)

@@ -34,7 +34,9 @@ NOW=1772618400
 SHIPDECK_DEMO_NOW=$NOW "$bin" demo --no-open --dir "$work/demo" >/dev/null 2>&1 ||
 	{ echo "not ok - demo could not be built"; exit 1; }
 repo="$work/demo/storefront"
-db="$work/demo/demo.db"
+# The demo's database is the one shipdeck finds inside the demo's repository.
+db=$(cd "$repo" && "$bin" info | sed -n 's/^database  *//p')
+[ -f "$db" ] || { echo "not ok - no demo database where shipdeck looks: '$db'"; exit 1; }
 config="$XDG_CONFIG_HOME/shipdeck/config.json"
 mkdir -p "$XDG_CONFIG_HOME/shipdeck"
 
