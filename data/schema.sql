@@ -199,6 +199,25 @@ ALTER TABLE checklist_items ADD COLUMN state TEXT NOT NULL DEFAULT 'done'
 	CONSTRAINT state CHECK (state IN ('done', 'na'));
 
 -- migration 3
+-- Which repository the database belongs to: the real path of its git
+-- directory, written when a repository first opens it (one row at most).
+-- Not a release record: export writes it as the document's "repository",
+-- and import never replaces it.
+CREATE TABLE repository (
+	id          INTEGER PRIMARY KEY CONSTRAINT one_row CHECK (id = 1),
+	git_dir     TEXT NOT NULL,
+	name        TEXT,
+	since       INTEGER NOT NULL
+) STRICT;
+-- Feature keys are unique ignoring case, as they are looked up. A key equal
+-- but for case to an older feature's gets "~<its id>" appended (JQ-1 and a
+-- later jq-1 become JQ-1 and jq-1~7): nothing is lost, each stays reachable.
+UPDATE features SET key = key || '~' || id
+ WHERE key IS NOT NULL AND EXISTS (SELECT 1 FROM features AS older
+       WHERE older.key = features.key COLLATE NOCASE AND older.id < features.id);
+CREATE UNIQUE INDEX features_key_nocase ON features(key COLLATE NOCASE);
+
+-- migration 4
 -- An incident's root cause in words (`incident update --root-cause TEXT`);
 -- root_cause_at stays the time it was found.
 ALTER TABLE incidents ADD COLUMN root_cause TEXT;

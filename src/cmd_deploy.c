@@ -1,5 +1,5 @@
 /* cmd_deploy — `shipdeck deploy`, `incident` and `review`: how releases
- * went out, what went wrong, and what the team learned (spec §1, §3, §10).
+ * went out, what went wrong, and what the team learned (docs/metrics.md §1, §3, §10).
  * Each write is one short transaction; the rules live in deploylog.c. */
 #include <stddef.h>
 #include <stdio.h>
@@ -13,7 +13,9 @@
 #include "context.h"
 #include "deploylog.h"
 #include "gitscan.h"
-#include "snapshot.h"
+#include "jsonw.h"
+#include "model.h"
+#include "present.h"
 #include "store.h"
 #include "store_deploys.h"
 #include "text.h"
@@ -21,6 +23,14 @@
 #include "timeutil.h"
 
 #define BAR_CELLS 10
+
+/* The names of the JSON documents (data/commands.schema.json describes
+ * each); the number changes when a field changes meaning. */
+#define SCHEMA_DEPLOY_RECORD "shipdeck.deploy-record/1"
+#define SCHEMA_DEPLOY_LIST "shipdeck.deploy-list/1"
+#define SCHEMA_INCIDENT_OPEN "shipdeck.incident-open/1"
+#define SCHEMA_INCIDENT_LIST "shipdeck.incident-list/1"
+#define SCHEMA_REVIEW_LIST "shipdeck.review-list/1"
 
 /* ---- shared helpers ------------------------------------------------------- */
 
@@ -62,7 +72,7 @@ static bool parse_id(const char *s, int64_t *id)
 /* A time flag: ISO 8601 in any zone (without one: the team's, see
  * src/timearg.c), or "now". A time after now is refused
  * unless allowed, because a typo in the year would otherwise quietly hide a
- * deployment from every figure (spec: a deployment after now does not exist). */
+ * deployment from every figure (docs/metrics.md: a deployment after now does not exist). */
 static int parse_time_flag(struct ctx *c, const char *flag, const char *value, bool allow_future,
 			   int64_t *out)
 {
@@ -119,25 +129,17 @@ static void print_clean(const char *prefix, const char *s, const char *suffix)
 
 static void json_time(struct strbuf *out, const char *key, int64_t t)
 {
-	char buf[24];
-	if (t == SD_NO_TIME)
-		sb_addf(out, ", \"%s\": null", key);
-	else
-		sb_addf(out, ", \"%s\": \"%s\"", key, time_format_iso(t, buf));
+	json_field_time(out, key, t);
 }
 
 static void json_str(struct strbuf *out, const char *key, const char *v)
 {
-	sb_addf(out, ", \"%s\": ", key);
-	json_add_string(out, v);
+	json_field_str(out, key, v);
 }
 
 static void json_secs(struct strbuf *out, const char *key, int64_t v)
 {
-	if (v == SD_NO_TIME)
-		sb_addf(out, ", \"%s\": null", key);
-	else
-		sb_addf(out, ", \"%s\": %lld", key, (long long)v);
+	json_field_secs(out, key, v);
 }
 
 /* ---- deploy ------------------------------------------------------------------ */
@@ -155,8 +157,11 @@ static bool parse_pct(const char *v, int *out)
 	return true;
 }
 
+/* One recorded deployment; "status" is the decided state (present.c), the
+ * same word the snapshot and the dashboard show, "recorded_status" what was
+ * typed. */
 static void deploy_json(struct strbuf *out, const struct deploy_rec *d, const struct rollout_stage *stg,
-			size_t nstg)
+			size_t nstg, const struct deploy_verdict *v)
 {
 	sb_addf(out, "{\"id\": %lld", (long long)d->id);
 	json_time(out, "at", d->at);
@@ -165,7 +170,13 @@ static void deploy_json(struct strbuf *out, const struct deploy_rec *d, const st
 	json_str(out, "commit", d->commit);
 	json_str(out, "strategy", d->strategy);
 	sb_addf(out, ", \"rollout\": %d", d->rollout);
-	json_str(out, "status", d->status);
+	json_str(out, "status", present_deploy_state_word(v->state));
+	json_str(out, "recorded_status", d->status);
+	json_str(out, "failed_because", present_fail_word(v->why));
+	json_field_bool(out, "linked_by_time", v->linked_by_time);
+	json_field_num(out, "restore_hours", v->restore_hours);
+	json_str(out, "restored_by", v->restored_by);
+	json_field_bool(out, "rework", v->rework);
 	json_str(out, "kind", d->kind);
 	if (d->feature_id > 0)
 		sb_addf(out, ", \"feature_id\": %lld", (long long)d->feature_id);
@@ -186,22 +197,26 @@ static void deploy_json(struct strbuf *out, const struct deploy_rec *d, const st
 	sb_add(out, "]}");
 }
 
-/* Prints one deployment as JSON with its stages (for record/advance --json). */
-static int print_deploy_json(struct store *st, const struct deploy_rec *d, bool created)
+/* Prints one deployment as JSON with its stages (for record/advance --json),
+ * with its state decided from the whole model, as `deploy list` does. */
+static int print_deploy_json(struct ctx *c, const struct deploy_rec *d, bool created)
 {
-	struct rollout_stage *stg;
-	size_t n;
-	if (store_stages_list(st, d->id, &stg, &n) != 0) {
-		sd_error("%s", store_errmsg(st));
+	struct dash dash;
+	if (model_build(c, &dash) != 0) {
+		model_free(&dash);
 		return EXIT_USAGE;
 	}
+	struct deploy_verdict v;
+	present_record_verdict(&dash, d, &v);
 	struct strbuf out = STRBUF_INIT;
-	sb_addf(&out, "{\"created\": %s, \"deployment\": ", created ? "true" : "false");
-	deploy_json(&out, d, stg, n);
+	sb_add(&out, "{\"schema\": \"" SCHEMA_DEPLOY_RECORD "\"");
+	json_field_bool(&out, "created", created);
+	sb_add(&out, ", \"deployment\": ");
+	deploy_json(&out, d, dash.stages, dash.nstages, &v);
 	sb_add(&out, "}\n");
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);
-	free(stg);
+	model_free(&dash);
 	return EXIT_OK;
 }
 
@@ -320,7 +335,7 @@ static int deploy_record(struct ctx *c, struct cmd_args *a)
 	int ret = finish_write(st, rc, printed);
 	if (ret == EXIT_OK) {
 		if (cmd_arg(a, "json")) {
-			ret = print_deploy_json(st, &d, !found);
+			ret = print_deploy_json(c, &d, !found);
 		} else {
 			char sc[8], bar[32];
 			short_commit(d.commit, sc);
@@ -418,7 +433,7 @@ static int deploy_advance(struct ctx *c, struct cmd_args *a)
 	int ret = finish_write(st, rc, printed);
 	if (ret == EXIT_OK) {
 		if (cmd_arg(a, "json")) {
-			ret = print_deploy_json(st, &d, false);
+			ret = print_deploy_json(c, &d, false);
 		} else {
 			char bar[32];
 			deploylog_rollout_bar(d.rollout, BAR_CELLS, bar, sizeof bar);
@@ -465,7 +480,7 @@ static int deploy_set(struct ctx *c, struct cmd_args *a)
 	return ret;
 }
 
-static void deploy_row(struct strbuf *out, const struct deploy_rec *d)
+static void deploy_row(struct strbuf *out, const struct deploy_rec *d, const struct deploy_verdict *v)
 {
 	char t[24], sc[8], bar[32];
 	short_commit(d->commit, sc);
@@ -480,7 +495,10 @@ static void deploy_row(struct strbuf *out, const struct deploy_rec *d)
 	text_fit(out, d->strategy ? d->strategy : "-", 10, false, true);
 	sb_add(out, "  ");
 	text_fit(out, bar, 17, false, true);
-	sb_addf(out, "  %-11s  %s\n", d->status, d->kind);
+	/* the state last and whole: a narrow terminal cuts nothing that matters */
+	sb_addf(out, "  %-6s  ", d->kind);
+	present_deploy_status(out, v);
+	sb_addc(out, '\n');
 }
 
 static int deploy_list(struct ctx *c, struct cmd_args *a)
@@ -488,37 +506,42 @@ static int deploy_list(struct ctx *c, struct cmd_args *a)
 	const char *env = cmd_arg(a, "env");
 	if (!check_choice("env", env, deploylog_env_ok, "production or staging"))
 		return EXIT_USAGE;
-	struct store *st = ctx_store(c);
-	if (!st)
-		return EXIT_USAGE;
-	struct deploy_rec *d = NULL;
-	struct rollout_stage *stg = NULL;
-	size_t n = 0, nstg = 0;
-	if (store_deploys_list(st, env, &d, &n) != 0 || store_stages_list(st, 0, &stg, &nstg) != 0) {
-		sd_error("%s", store_errmsg(st));
-		deploy_recs_free(d, n);
+	/* The whole model: a deployment's state needs the history, incidents
+	 * and reverts, decided once for every view (present.c). */
+	struct dash dash;
+	if (model_build(c, &dash) != 0) {
+		model_free(&dash);
 		return EXIT_USAGE;
 	}
+	bool json = cmd_arg(a, "json") != NULL;
 	struct strbuf out = STRBUF_INIT;
-	if (cmd_arg(a, "json")) {
-		sb_add(&out, "[");
-		for (size_t i = 0; i < n; i++) {
-			sb_add(&out, i ? ",\n  " : "\n  ");
-			deploy_json(&out, &d[i], stg, nstg);
+	size_t shown = 0;
+	if (json)
+		sb_add(&out, "{\"schema\": \"" SCHEMA_DEPLOY_LIST "\", \"deployments\": [");
+	for (size_t i = 0; i < dash.nrecords; i++) {
+		const struct deploy_rec *d = &dash.records[i];
+		if (env && !streq(d->env, env))
+			continue;
+		struct deploy_verdict v;
+		present_record_verdict(&dash, d, &v);
+		if (json) {
+			sb_add(&out, shown ? ",\n  " : "\n  ");
+			deploy_json(&out, d, dash.stages, dash.nstages, &v);
+		} else {
+			if (!shown)
+				sb_add(&out, "  ID  TIME (UTC)        ENV         REF             COMMIT   STRATEGY    "
+					     "ROLLOUT            KIND    STATUS\n");
+			deploy_row(&out, d, &v);
 		}
-		sb_add(&out, n ? "\n]\n" : "]\n");
-	} else if (n == 0) {
-		sb_add(&out, "no deployments recorded: record one with 'shipdeck deploy record REF --env production'\n");
-	} else {
-		sb_add(&out, "  ID  TIME (UTC)        ENV         REF             COMMIT   STRATEGY    "
-			     "ROLLOUT            STATUS       KIND\n");
-		for (size_t i = 0; i < n; i++)
-			deploy_row(&out, &d[i]);
+		shown++;
 	}
+	if (json)
+		sb_add(&out, shown ? "\n]}\n" : "]}\n");
+	else if (!shown)
+		sb_add(&out, "no deployments recorded: record one with 'shipdeck deploy record REF --env production'\n");
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);
-	deploy_recs_free(d, n);
-	free(stg);
+	model_free(&dash);
 	return EXIT_OK;
 }
 
@@ -634,7 +657,8 @@ static int incident_open(struct ctx *c, struct cmd_args *a)
 	if (ret == EXIT_OK) {
 		if (cmd_arg(a, "json")) {
 			struct strbuf out = STRBUF_INIT;
-			sb_addf(&out, "{\"id\": %lld, \"deployment_id\": ", (long long)inc.id);
+			sb_addf(&out, "{\"schema\": \"" SCHEMA_INCIDENT_OPEN "\", \"id\": %lld, \"deployment_id\": ",
+				(long long)inc.id);
 			if (inc.deployment_id > 0)
 				sb_addf(&out, "%lld", (long long)inc.deployment_id);
 			else
@@ -785,9 +809,9 @@ static void incident_text(struct strbuf *out, const struct incident_rec *inc,
 			  const struct deploy_rec *d, size_t nd, int64_t now)
 {
 	char t[24], age[32];
-	bool open = inc->restored == SD_NO_TIME;
+	bool open = present_incident_state(inc, now) == INCIDENT_OPEN;
 	if (open)
-		sb_addf(out, "#%lld  %s  OPEN for %s  ", (long long)inc->id, inc->severity,
+		sb_addf(out, "#%lld  %s  open for %s  ", (long long)inc->id, inc->severity,
 			deploylog_format_duration(now - inc->started, age, sizeof age));
 	else
 		sb_addf(out, "#%lld  %s  restored %s  ", (long long)inc->id, inc->severity,
@@ -834,14 +858,16 @@ static void incident_text(struct strbuf *out, const struct incident_rec *inc,
 	}
 }
 
-static void incident_json(struct strbuf *out, const struct incident_rec *inc)
+static void incident_json(struct strbuf *out, const struct incident_rec *inc, int64_t now)
 {
 	struct incident_durations du;
 	deploylog_durations(inc, &du);
+	enum incident_state state = present_incident_state(inc, now);
 	sb_addf(out, "{\"id\": %lld", (long long)inc->id);
 	json_str(out, "title", inc->title);
 	json_str(out, "severity", inc->severity);
-	sb_addf(out, ", \"open\": %s", inc->restored == SD_NO_TIME ? "true" : "false");
+	json_str(out, "state", present_incident_word(state));
+	json_field_bool(out, "open", state == INCIDENT_OPEN);
 	if (inc->deployment_id > 0)
 		sb_addf(out, ", \"deployment_id\": %lld", (long long)inc->deployment_id);
 	else
@@ -879,21 +905,23 @@ static int incident_list(struct ctx *c, struct cmd_args *a)
 	bool only_open = cmd_arg(a, "open") != NULL, json = cmd_arg(a, "json") != NULL;
 	struct strbuf out = STRBUF_INIT;
 	size_t shown = 0;
-	sb_add(&out, json ? "[" : "");
+	sb_add(&out, json ? "{\"schema\": \"" SCHEMA_INCIDENT_LIST "\", \"incidents\": [" : "");
 	for (size_t i = 0; i < n; i++) {
-		/* An incident "started" after now does not exist yet (spec: as of now). */
-		if ((only_open && inc[i].restored != SD_NO_TIME) || inc[i].started > c->now)
+		/* An incident "started" after now does not exist yet, and one
+		 * restored after now is still open (docs/metrics.md §1). */
+		enum incident_state state = present_incident_state(&inc[i], c->now);
+		if (state == INCIDENT_NOT_STARTED || (only_open && state != INCIDENT_OPEN))
 			continue;
 		if (json) {
 			sb_add(&out, shown ? ",\n  " : "\n  ");
-			incident_json(&out, &inc[i]);
+			incident_json(&out, &inc[i], c->now);
 		} else {
 			incident_text(&out, &inc[i], d, nd, c->now);
 		}
 		shown++;
 	}
 	if (json)
-		sb_add(&out, shown ? "\n]\n" : "]\n");
+		sb_add(&out, shown ? "\n]}\n" : "]}\n");
 	else if (!shown)
 		sb_add(&out, only_open ? "no open incidents\n" : "no incidents recorded\n");
 	fputs(sb_str(&out), stdout);
@@ -1157,7 +1185,7 @@ static int review_list(struct ctx *c, struct cmd_args *a)
 	bool all = cmd_arg(a, "all") != NULL, json = cmd_arg(a, "json") != NULL;
 	struct strbuf out = STRBUF_INIT;
 	size_t shown = 0;
-	sb_add(&out, json ? "[" : "");
+	sb_add(&out, json ? "{\"schema\": \"" SCHEMA_REVIEW_LIST "\", \"reviews\": [" : "");
 	for (size_t i = 0; i < nr; i++) {
 		if (r[i].state == REVIEW_DONE && !all)
 			continue;
@@ -1170,7 +1198,7 @@ static int review_list(struct ctx *c, struct cmd_args *a)
 		shown++;
 	}
 	if (json)
-		sb_add(&out, shown ? "\n]\n" : "]\n");
+		sb_add(&out, shown ? "\n]}\n" : "]}\n");
 	else if (!shown)
 		sb_add(&out, "no reviews due\n");
 	fputs(sb_str(&out), stdout);
@@ -1210,10 +1238,21 @@ static int deploy_show(struct ctx *c, struct cmd_args *a)
 		deploy_rec_free(&d);
 		return EXIT_USAGE;
 	}
+	/* the state is the model's, as in `deploy list` and the snapshot */
+	struct dash dash;
+	if (model_build(c, &dash) != 0) {
+		model_free(&dash);
+		free(stg);
+		deploy_rec_free(&d);
+		return EXIT_USAGE;
+	}
+	struct deploy_verdict v;
+	present_record_verdict(&dash, &d, &v);
 	struct strbuf out = STRBUF_INIT;
 	if (cmd_arg(a, "json")) {
-		deploy_json(&out, &d, stg, n);
-		sb_addc(&out, '\n');
+		sb_add(&out, "{\"schema\": \"shipdeck.deploy-show/1\", \"deployment\": ");
+		deploy_json(&out, &d, stg, n, &v);
+		sb_add(&out, "}\n");
 	} else {
 		char t[24], bar[32];
 		deploylog_rollout_bar(d.rollout, BAR_CELLS, bar, sizeof bar);
@@ -1221,8 +1260,9 @@ static int deploy_show(struct ctx *c, struct cmd_args *a)
 		sb_add_clean(&out, d.ref);
 		sb_addf(&out, "\ncommit      %s\nenv         %s\nat          %s\n", d.commit, d.env,
 			time_format_iso(d.at, t));
-		sb_addf(&out, "strategy    %s\nrollout     %s\nstatus      %s\nkind        %s\n",
-			d.strategy ? d.strategy : "-", bar, d.status, d.kind);
+		sb_addf(&out, "strategy    %s\nrollout     %s\nstatus      ", d.strategy ? d.strategy : "-", bar);
+		present_deploy_status(&out, &v);
+		sb_addf(&out, "\nkind        %s\n", d.kind);
 		if (d.feature_id > 0)
 			sb_addf(&out, "feature     %lld\n", (long long)d.feature_id);
 		for (size_t i = 0; i < n; i++)
@@ -1238,6 +1278,7 @@ static int deploy_show(struct ctx *c, struct cmd_args *a)
 	}
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);
+	model_free(&dash);
 	free(stg);
 	deploy_rec_free(&d);
 	return EXIT_OK;
@@ -1320,7 +1361,7 @@ static int incident_show(struct ctx *c, struct cmd_args *a)
 	size_t nd = inc.deployment_id > 0 && store_deploy_get(st, inc.deployment_id, &d) == 1;
 	struct strbuf out = STRBUF_INIT;
 	if (cmd_arg(a, "json")) {
-		incident_json(&out, &inc);
+		incident_json(&out, &inc, c->now);
 		sb_addc(&out, '\n');
 	} else {
 		incident_text(&out, &inc, &d, nd, c->now);
@@ -1390,7 +1431,7 @@ static int incident_close(struct ctx *c, struct cmd_args *a)
 	if (ret == EXIT_OK) {
 		if (cmd_arg(a, "json")) {
 			struct strbuf out = STRBUF_INIT;
-			incident_json(&out, &inc);
+			incident_json(&out, &inc, c->now);
 			printf("%s\n", sb_str(&out));
 			sb_free(&out);
 		} else {

@@ -6,7 +6,9 @@
 #include "commands.h"
 #include "context.h"
 #include "phase.h"
-#include "snapshot.h"
+#include "jsonw.h"
+#include "model.h"
+#include "present.h"
 #include "store.h"
 #include "text.h"
 #include "timeutil.h"
@@ -21,13 +23,28 @@ static int finish_write(struct store *st, int rc)
 	return EXIT_USAGE;
 }
 
+/* A number that finds no id may be a key made before keys could not be
+ * numbers: the rule stays (a number is an id), and the message says how to
+ * reach that feature. */
+static void not_found(struct store *st, const char *id)
+{
+	char *shown = text_clean(id, TEXT_ONE_LINE);
+	struct feature k = {0};
+	if (store_feature_key_is_id(id) && store_feature_find_key(st, id, &k) == 1)
+		sd_error("no feature with id %s; feature %lld has the key '%s' (a number names an id: "
+			 "use %lld, or give it another key with 'shipdeck feature set %lld --key K')",
+			 shown, (long long)k.id, shown, (long long)k.id, (long long)k.id);
+	else
+		sd_error("no feature '%s' (see 'shipdeck feature list')", shown);
+	feature_free(&k);
+	free(shown);
+}
+
 int feature_load(struct store *st, const char *id, struct feature *f)
 {
 	int rc = store_feature_find(st, id, f);
 	if (rc == 0) {
-		char *shown = text_clean(id, TEXT_ONE_LINE);
-		sd_error("no feature '%s' (see 'shipdeck feature list')", shown);
-		free(shown);
+		not_found(st, id);
 	} else if (rc < 0) {
 		sd_error("%s", store_errmsg(st));
 	}
@@ -42,6 +59,37 @@ static int check_size(const char *size)
 		return -1;
 	}
 	return 0;
+}
+
+/* Keys are unique ignoring case (JQ-1 and jq-1 would be one feature to every
+ * lookup) and are never whole numbers (which name ids). self: the feature
+ * being changed, 0 for a new one. 0 ok, -1 after saying why. */
+static int check_key(struct store *st, const char *key, int64_t self)
+{
+	if (!key || !*key)
+		return 0;
+	char *shown = text_clean(key, TEXT_ONE_LINE);
+	struct feature other = {0};
+	int rc = 0;
+	if (store_feature_key_is_id(key)) {
+		sd_error("--key %s: a key cannot be a whole number, which names a feature id "
+			 "(use e.g. GH-%s)", shown, shown);
+		rc = -1;
+	} else if ((rc = store_feature_find_key(st, key, &other)) == 1 && other.id != self) {
+		char *k = text_clean(other.key, TEXT_ONE_LINE), *t = text_clean(other.title, TEXT_ONE_LINE);
+		sd_error("--key %s: feature %lld already has the key %s (\"%s\"); keys are unique "
+			 "ignoring case", shown, (long long)other.id, k, t);
+		free(k);
+		free(t);
+		rc = -1;
+	} else if (rc < 0) {
+		sd_error("%s", store_errmsg(st));
+	} else {
+		rc = 0;
+	}
+	feature_free(&other);
+	free(shown);
+	return rc;
 }
 
 static char *empty_to_null(const char *v)
@@ -68,6 +116,11 @@ static int feature_add(struct ctx *c, struct cmd_args *a)
 		.created_at = c->now,
 		.phase_manual_at = SD_NO_TIME,
 	};
+	if (check_key(st, f.key, 0) != 0) {
+		store_rollback(st);
+		feature_free(&f);
+		return EXIT_USAGE;
+	}
 	int rc = finish_write(st, store_feature_add(st, &f));
 	if (rc == EXIT_OK) {
 		printf("added feature %lld", (long long)f.id);
@@ -83,7 +136,8 @@ static int feature_add(struct ctx *c, struct cmd_args *a)
 	return rc;
 }
 
-static void feature_json(struct strbuf *out, const struct feature *f)
+/* A feature's stored fields, the object left open for more members. */
+static void feature_json_open(struct strbuf *out, const struct feature *f)
 {
 	char t1[24];
 	sb_addf(out, "{\"id\": %lld, \"key\": ", (long long)f->id);
@@ -100,6 +154,11 @@ static void feature_json(struct strbuf *out, const struct feature *f)
 	json_add_string(out, f->phase_manual);
 	sb_add(out, ", \"phase_reason\": ");
 	json_add_string(out, f->phase_reason);
+}
+
+static void feature_json(struct strbuf *out, const struct feature *f)
+{
+	feature_json_open(out, f);
 	sb_add(out, "}");
 }
 
@@ -108,6 +167,60 @@ static void print_field(const char *label, const char *value)
 	char *v = text_clean(value ? value : "-", TEXT_ONE_LINE);
 	printf("%-8s %s\n", label, v);
 	free(v);
+}
+
+/* The model's view of feature id: its phase, days and flags, decided once
+ * for the list, the snapshot and the board (present.c). */
+static const struct dash_feature *dash_feature_of(const struct dash *d, int64_t id)
+{
+	for (size_t i = 0; i < d->nfeatures; i++)
+		if (d->features[i].id == id)
+			return &d->features[i];
+	return NULL;
+}
+
+static void feature_state_json(struct strbuf *out, const struct dash_feature *df)
+{
+	struct strbuf days = STRBUF_INIT;
+	if (df)
+		present_days_label(&days, df, false);
+	json_field_str(out, "phase", df ? df->phase : NULL);
+	json_field_str(out, "days_label", days.len ? sb_str(&days) : NULL);
+	unsigned flags = df ? present_feature_flags(df) : 0;
+	json_field_bool(out, "attention", (flags & FLAGS_ATTENTION) != 0);
+	sb_add(out, ", \"flags\": [");
+	for (int k = 0, n = 0; k < FLAG_COUNT; k++)
+		if (flags & (1u << k)) {
+			sb_add(out, n++ ? ", " : "");
+			json_add_string(out, present_flag_word((enum feature_flag)k));
+		}
+	sb_add(out, "]");
+	sb_free(&days);
+}
+
+static void feature_row(struct strbuf *out, const struct feature *f, const struct dash_feature *df)
+{
+	enum phase p = PHASE_PLANNING;
+	struct strbuf cell = STRBUF_INIT;
+	sb_addf(out, "%4lld  ", (long long)f->id);
+	text_fit(out, f->key ? f->key : "-", 10, false, false);
+	sb_add(out, "  ");
+	text_fit(out, f->size, 6, false, false);
+	sb_add(out, "  ");
+	text_fit(out, df && phase_parse(df->phase, &p) ? phase_name(p) : "-", 17, false, false);
+	sb_add(out, "  ");
+	if (df)
+		present_days_label(&cell, df, false);
+	text_fit(out, cell.len ? sb_str(&cell) : "-", 22, false, false);
+	sb_add(out, "  ");
+	sb_add_clean(out, f->title);
+	sb_reset(&cell);
+	if (df)
+		present_flag_words(&cell, present_feature_flags(df));
+	if (cell.len)
+		sb_addf(out, "  [%s]", sb_str(&cell));
+	sb_addc(out, '\n');
+	sb_free(&cell);
 }
 
 static int feature_list(struct ctx *c, struct cmd_args *a)
@@ -121,30 +234,32 @@ static int feature_list(struct ctx *c, struct cmd_args *a)
 		sd_error("%s", store_errmsg(st));
 		return EXIT_USAGE;
 	}
+	struct dash d;
+	if (model_build(c, &d) != 0) {
+		model_free(&d);
+		features_free(fs, n);
+		return EXIT_USAGE;
+	}
 	struct strbuf out = STRBUF_INIT;
 	if (cmd_arg(a, "json")) {
-		sb_add(&out, "[");
+		sb_add(&out, "{\"schema\": \"shipdeck.feature-list/1\", \"features\": [");
 		for (size_t i = 0; i < n; i++) {
 			sb_add(&out, i ? ",\n  " : "\n  ");
-			feature_json(&out, &fs[i]);
+			feature_json_open(&out, &fs[i]);
+			feature_state_json(&out, dash_feature_of(&d, fs[i].id));
+			sb_add(&out, "}");
 		}
-		sb_add(&out, n ? "\n]\n" : "]\n");
+		sb_add(&out, n ? "\n]}\n" : "]}\n");
 	} else {
-		for (size_t i = 0; i < n; i++) {
-			sb_addf(&out, "%4lld  ", (long long)fs[i].id);
-			text_fit(&out, fs[i].key ? fs[i].key : "-", 10, false, false);
-			sb_add(&out, "  ");
-			text_fit(&out, fs[i].size, 6, false, false);
-			sb_add(&out, "  ");
-			sb_add_clean(&out, fs[i].title);
-			sb_addc(&out, '\n');
-		}
+		for (size_t i = 0; i < n; i++)
+			feature_row(&out, &fs[i], dash_feature_of(&d, fs[i].id));
 		if (n == 0)
 			sb_add(&out, "no features yet: add one with 'shipdeck feature add TITLE'\n");
 	}
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);
 	features_free(fs, n);
+	model_free(&d);
 	return EXIT_OK;
 }
 
@@ -159,7 +274,9 @@ static int feature_show(struct ctx *c, struct cmd_args *a)
 		return EXIT_USAGE;
 	if (cmd_arg(a, "json")) {
 		struct strbuf out = STRBUF_INIT;
+		sb_add(&out, "{\"schema\": \"shipdeck.feature-show/1\", \"feature\": ");
 		feature_json(&out, &f);
+		sb_add(&out, "}");
 		printf("%s\n", sb_str(&out));
 		sb_free(&out);
 	} else {
@@ -219,6 +336,11 @@ static int feature_set(struct ctx *c, struct cmd_args *a)
 	set_field(&f.branch, cmd_arg(a, "branch"), true);
 	set_field(&f.size, cmd_arg(a, "size"), false);
 	set_field(&f.owner, cmd_arg(a, "owner"), true);
+	if (check_key(st, cmd_arg(a, "key"), f.id) != 0) {
+		store_rollback(st);
+		feature_free(&f);
+		return EXIT_USAGE;
+	}
 	int rc = finish_write(st, store_feature_update(st, &f));
 	if (rc == EXIT_OK)
 		printf("updated feature %lld\n", (long long)f.id);

@@ -1,5 +1,6 @@
 /* cmd_misc — info, snapshot, export, import and demo. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,25 @@ static void info_json(const struct ctx *c, const char *datadir)
 	sb_free(&out);
 }
 
+/* Which repository the database belongs to, read without writing to it. */
+static void info_owner(const struct ctx *c)
+{
+	struct store_peek p = {0};
+	if (!c->db_path || !file_exists(c->db_path) || store_peek(c->db_path, &p) != 0) {
+		store_peek_free(&p);
+		return;
+	}
+	const char *whose = !p.git_dir ? "(no repository recorded yet)"
+			    : !c->repo_id ? ""
+			    : streq(p.git_dir, c->repo_id) ? "  (this repository)"
+			    : "  (NOT this repository)";
+	char *shown = text_clean(p.git_dir ? p.git_dir : "", TEXT_ONE_LINE);
+	printf("%-14s %s%s%s\n", "belongs to", shown, whose,
+	       c->db_legacy ? "; named the old way (<folder>.db), kept for it" : "");
+	free(shown);
+	store_peek_free(&p);
+}
+
 static int cmd_info(struct ctx *c, struct cmd_args *a)
 {
 	const char *datadir = getenv("SHIPDECK_DATA_DIR");
@@ -116,6 +136,7 @@ static int cmd_info(struct ctx *c, struct cmd_args *a)
 	printf("shipdeck %s\n", PACKAGE_VERSION);
 	info_path("repository", c->repo_path, false);
 	info_path("database", c->db_path, true);
+	info_owner(c);
 	info_path("user config", c->user_config, true);
 	info_path("repo config", c->repo_config, true);
 	info_path("data", datadir && *datadir ? datadir : "(built in; installed copy in " SD_PKGDATADIR ")", false);
@@ -271,90 +292,13 @@ static int cmd_sync(struct ctx *c, struct cmd_args *a)
 		sync_json(&g, took);
 	else
 		print_sync_summary(&g, took);
+	if (c->deploy_tags_note) {
+		char *note = text_clean(c->deploy_tags_note, TEXT_ONE_LINE);
+		printf("note             %s\n", note);
+		free(note);
+	}
 	gitscan_result_free(&g);
 	return EXIT_OK;
-}
-
-/* What to do about a database that fails its checks. */
-static void doctor_advice(const char *path)
-{
-	char *db = text_clean(path, TEXT_ONE_LINE);
-	printf("  what to do: keep the file (cp '%s' '%s.broken'), then either restore your last\n"
-	       "  export (shipdeck --db NEW.db import backup.json) or salvage what is readable\n"
-	       "  (sqlite3 '%s' .recover | sqlite3 NEW.db) and point --db at the new file.\n", db, db, db);
-	free(db);
-}
-
-static int doctor_database(struct ctx *c)
-{
-	char err[1024];
-	char *shown = text_clean(c->db_path ? c->db_path : "(none)", TEXT_ONE_LINE);
-	printf("database    %s\n", shown);
-	free(shown);
-	if (!c->db_path)
-		return 0;
-	struct store *st = store_open(c->db_path, STORE_READONLY, err, sizeof err);
-	if (!st) {
-		char *e = text_clean(err, TEXT_ONE_LINE);
-		printf("  cannot open: %s\n", e);
-		free(e);
-		struct stat sb;
-		/* copying a FIFO or /dev/zero aside would hang or never end */
-		if (lstat(c->db_path, &sb) == 0 && !S_ISREG(sb.st_mode))
-			printf("  what to do: give --db the path of a database file.\n");
-		else
-			doctor_advice(c->db_path);
-		return 1;
-	}
-	int problems = 0;
-	if (store_integrity_check(st) == 0) {
-		printf("  integrity   ok\n");
-	} else {
-		char *e = text_clean(store_errmsg(st), TEXT_ONE_LINE);
-		printf("  integrity   FAILED: %s\n", e);
-		free(e);
-		problems++;
-	}
-	struct strbuf report = STRBUF_INIT;
-	int diffs = store_schema_check(st, &report);
-	if (diffs == 0)
-		printf("  schema      ok (version %d)\n", store_schema_version());
-	else
-		printf("  schema      %d difference(s):\n%s", diffs, sb_str(&report));
-	sb_free(&report);
-	store_close(st);
-	if (problems || diffs)
-		doctor_advice(c->db_path);
-	return problems + diffs;
-}
-
-static int doctor_repository(struct ctx *c)
-{
-	char *shown = text_clean(c->repo_path ? c->repo_path : "(none)", TEXT_ONE_LINE);
-	printf("repository  %s\n", shown);
-	free(shown);
-	if (!c->repo_path)
-		return 0;
-	size_t n;
-	char err[1024];
-	if (gitrepo_check(c->repo_path, &n, err, sizeof err) != 0) {
-		char *e = text_clean(err, TEXT_ONE_LINE);
-		printf("  history     FAILED after %zu commits: %s\n", n, e);
-		printf("  what to do: 'git fsck' shows what is missing; 'git fetch' from the team's\n"
-		       "  remote usually brings it back. shipdeck's database is not affected.\n");
-		free(e);
-		return 1;
-	}
-	printf("  history     ok (%zu commits readable)\n", n);
-	return 0;
-}
-
-static int cmd_doctor(struct ctx *c, struct cmd_args *a)
-{
-	(void)a;
-	int problems = doctor_database(c) + doctor_repository(c);
-	printf(problems ? "%d problem(s) found\n" : "all good\n", problems);
-	return problems ? EXIT_NOGO : EXIT_OK;
 }
 
 static int cmd_export(struct ctx *c, struct cmd_args *a)
@@ -373,6 +317,154 @@ static int cmd_export(struct ctx *c, struct cmd_args *a)
 	return rc == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
+/* "6 features, 27 builds, ..." of the kinds that have any; "nothing" when none. */
+static void describe_counts(struct strbuf *sb, const struct store_counts *n)
+{
+	const struct {
+		int64_t v;
+		const char *one, *many;
+	} kinds[] = {
+		{n->features, "feature", "features"}, {n->ticks, "checklist tick", "checklist ticks"},
+		{n->builds, "build", "builds"}, {n->deployments, "deployment", "deployments"},
+		{n->incidents, "incident", "incidents"}, {n->reviews, "review answer", "review answers"},
+		{n->settings, "setting", "settings"},
+	};
+	size_t start = sb->len;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (kinds[i].v)
+			sb_addf(sb, "%s%lld %s", sb->len > start ? ", " : "", (long long)kinds[i].v,
+				kinds[i].v == 1 ? kinds[i].one : kinds[i].many);
+	if (sb->len == start)
+		sb_add(sb, "no records");
+}
+
+static bool counts_empty(const struct store_counts *n)
+{
+	return !(n->features || n->ticks || n->builds || n->deployments || n->incidents || n->reviews ||
+		 n->settings);
+}
+
+/* An export made from another repository would mix two teams' records. */
+static int check_import_owner(struct ctx *c, struct store *st, const char *file,
+			      const struct dump_doc *doc, bool force)
+{
+	const char *from = dump_doc_repository(doc);
+	struct store_repo r;
+	int have = store_repository_get(st, &r);
+	if (have < 0) {
+		sd_error("%s", store_errmsg(st));
+		return -1;
+	}
+	const char *into = have ? r.git_dir : c->repo_id;
+	int rc = 0;
+	if (from && into && !streq(from, into) && !force) {
+		sd_error("%s was exported from the repository %s, and this database belongs to %s; "
+			 "nothing was imported (give --force to import it anyway)", file, from, into);
+		rc = -1;
+	}
+	store_repo_free(&r);
+	return rc;
+}
+
+/* Writes the replaced records (an export, so 'import --replace' brings
+ * them back) next to the database; returns its path, or NULL after saying
+ * why. */
+static char *write_backup(struct ctx *c, struct store *st, const struct strbuf *doc)
+{
+	char stamp[24];
+	time_format_iso(c->now, stamp);
+	for (char *p = stamp; *p; p++)
+		if (*p == ':')
+			*p = '-';
+	char *path = xasprintf("%s.before-import-%s.json", store_path(st), stamp);
+	int fd = -1;
+	for (int i = 2; (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0 &&
+			errno == EEXIST && i < 100; i++) {
+		free(path);
+		path = xasprintf("%s.before-import-%s-%d.json", store_path(st), stamp, i);
+	}
+	bool ok = fd >= 0 && write_all(fd, doc->buf, doc->len) == 0;
+	if (fd >= 0 && close(fd) != 0)
+		ok = false;
+	if (!ok) {
+		sd_error("%s: cannot write the backup: %s; nothing was imported", path, strerror(errno));
+		if (fd >= 0)
+			unlink(path);
+		free(path);
+		path = NULL;
+	}
+	return path;
+}
+
+/* What the database held before the import, counted and exported inside
+ * the import's transaction, so the backup is exactly what is replaced. */
+struct import_before {
+	struct store_counts counts;
+	struct strbuf doc;
+	bool empty;
+};
+
+static int read_before(struct store *st, struct import_before *b)
+{
+	if (store_record_counts(st, &b->counts) != 0) {
+		sd_error("%s", store_errmsg(st));
+		return -1;
+	}
+	b->empty = counts_empty(&b->counts);
+	if (!b->empty && dump_export(st, &b->doc) != 0) {
+		sd_error("backup before import: %s", store_errmsg(st));
+		return -1;
+	}
+	return 0;
+}
+
+/* Into a database that held records: refused without --replace, saying
+ * what would be replaced; with it, the backup is written. */
+static int check_replace(struct ctx *c, struct store *st, const char *file, const struct dump_doc *doc,
+			 const struct import_before *b, bool replace, char **backup)
+{
+	if (b->empty)
+		return 0;
+	if (replace) {
+		*backup = write_backup(c, st, &b->doc);
+		return *backup ? 0 : -1;
+	}
+	struct store_counts incoming;
+	dump_doc_counts(doc, &incoming);
+	struct strbuf msg = STRBUF_INIT;
+	sb_add(&msg, "the database holds ");
+	describe_counts(&msg, &b->counts);
+	sb_addf(&msg, "; importing %s would replace them all with ", file);
+	describe_counts(&msg, &incoming);
+	sb_add(&msg, ". Nothing was changed: give --replace to do it (a backup is written first)");
+	sd_error("%s", sb_str(&msg));
+	sb_free(&msg);
+	return -1;
+}
+
+static void print_imported(struct store *st, const char *file, const struct dump_doc *doc,
+			   const char *backup)
+{
+	struct store_counts n;
+	dump_doc_counts(doc, &n);
+	struct strbuf counts = STRBUF_INIT;
+	describe_counts(&counts, &n);
+	char *from = text_clean(file, TEXT_ONE_LINE), *into = text_clean(store_path(st), TEXT_ONE_LINE);
+	printf("imported %s into %s: %s\n", from, into, sb_str(&counts));
+	if (backup) {
+		char *b = text_clean(backup, TEXT_ONE_LINE);
+		char *qdb = text_shell_quote(store_path(st)), *qb = text_shell_quote(backup);
+		printf("the records it replaced are in %s\n(to bring them back: shipdeck --db %s import "
+		       "--replace %s)\n", b, qdb, qb);
+		free(b);
+		free(qdb);
+		free(qb);
+	}
+	free(from);
+	free(into);
+	sb_free(&counts);
+}
+
 static int cmd_import(struct ctx *c, struct cmd_args *a)
 {
 	const char **pos = a->pos;
@@ -385,20 +477,46 @@ static int cmd_import(struct ctx *c, struct cmd_args *a)
 		sd_error("%s: %s", pos[0], why);
 		return EXIT_USAGE;
 	}
-	struct store *st = ctx_store(c);
 	char err[1024];
-	int rc = st ? dump_import(st, json, len, err, sizeof err) : -1;
-	if (st && rc != 0) {
-		char *e = text_clean(err, TEXT_ONE_LINE);
-		sd_error("%s: %s (nothing was imported)", pos[0], e);
-		free(e);
-	} else if (st) {
-		char *from = text_clean(pos[0], TEXT_ONE_LINE), *into = text_clean(store_path(st), TEXT_ONE_LINE);
-		printf("imported %s into %s\n", from, into);
-		free(from);
-		free(into);
+	struct dump_doc *doc = NULL;
+	if (dump_read(json, len, &doc, err, sizeof err) != 0) {
+		sd_error("%s: %s (nothing was imported)", pos[0], err);
+		free(json);
+		return EXIT_USAGE;
 	}
 	free(json);
+	/* One transaction from the checks to the last row: what was counted and
+	 * backed up is what is replaced. The rows go in before the --replace
+	 * check, so a broken document says what is wrong with it first. */
+	struct store *st = ctx_store(c);
+	char *backup = NULL;
+	struct import_before before = {.doc = STRBUF_INIT};
+	int rc = st && store_begin(st) == 0 ? 0 : -1;
+	if (st && rc != 0)
+		sd_error("%s", store_errmsg(st));
+	if (rc == 0)
+		rc = check_import_owner(c, st, pos[0], doc, cmd_arg(a, "force") != NULL);
+	if (rc == 0)
+		rc = read_before(st, &before);
+	if (rc == 0 && dump_apply(st, doc, err, sizeof err) != 0) {
+		sd_error("%s: %s (nothing was imported)", pos[0], err);
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = check_replace(c, st, pos[0], doc, &before, cmd_arg(a, "replace") != NULL, &backup);
+	if (rc == 0 && store_commit(st) != 0) {
+		sd_error("%s", store_errmsg(st));
+		rc = -1;
+	}
+	if (rc != 0 && st)
+		store_rollback(st);
+	if (rc != 0 && backup)
+		unlink(backup); /* nothing was replaced: the copy would only mislead */
+	if (rc == 0)
+		print_imported(st, pos[0], doc, backup);
+	free(backup);
+	sb_free(&before.doc);
+	dump_doc_free(doc);
 	return rc == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
@@ -406,7 +524,7 @@ static int cmd_import(struct ctx *c, struct cmd_args *a)
 
 /* Runs the built-in demo script with sh, feeding it on stdin so that it
  * works from the build tree and after install alike. */
-static int run_demo_script(const char *self, const char *dir, bool reset)
+static int run_demo_script(const char *self, const char *dir, const char *db, bool reset)
 {
 	size_t len;
 	const char *script = data_file("make-demo.sh", &len);
@@ -425,7 +543,7 @@ static int run_demo_script(const char *self, const char *dir, bool reset)
 		close(fds[0]);
 		close(fds[1]);
 		dup2(STDERR_FILENO, STDOUT_FILENO); /* progress goes to stderr */
-		execlp("sh", "sh", "-s", "--", self, dir, reset ? "reset" : "keep", (char *)NULL);
+		execlp("sh", "sh", "-s", "--", self, dir, reset ? "reset" : "keep", db, (char *)NULL);
 		_exit(127);
 	}
 	close(fds[0]);
@@ -440,6 +558,19 @@ static int run_demo_script(const char *self, const char *dir, bool reset)
 	int status;
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* The demo's repository, and the database shipdeck finds for it by
+ * default (its identity is the real path of DIR/storefront/.git, which
+ * the script is about to make), so that `shipdeck` inside it opens it. */
+static void demo_paths(const char *dir, char **repo, char **db)
+{
+	char *real = realpath(dir, NULL);
+	*repo = xasprintf("%s/storefront", real ? real : dir);
+	char *identity = xasprintf("%s/.git", *repo);
+	*db = paths_default_db(identity);
+	free(identity);
+	free(real);
 }
 
 static char *self_path(const char *argv0)
@@ -460,25 +591,33 @@ static int cmd_demo(struct ctx *c, struct cmd_args *a)
 	free(data);
 	char *self = self_path(c->argv0);
 	int rc = EXIT_OK;
+	char *repo = NULL, *db = NULL;
 	if (paths_mkdir_p(dir, 0700) != 0) {
 		sd_error("%s: cannot create the demo directory: %s", dir, strerror(errno));
 		rc = EXIT_USAGE;
-	} else if (run_demo_script(self, dir, cmd_arg(a, "reset") != NULL) != 0) {
-		sd_error("building the demo in %s failed (is git installed?)", dir);
-		rc = EXIT_USAGE;
+	} else {
+		demo_paths(dir, &repo, &db);
+		char *dbdir = paths_dirname(db);
+		if (paths_mkdir_p(dbdir, 0700) != 0 ||
+		    run_demo_script(self, dir, db, cmd_arg(a, "reset") != NULL) != 0) {
+			sd_error("building the demo in %s failed (is git installed?)", dir);
+			rc = EXIT_USAGE;
+		}
+		free(dbdir);
 	}
 	if (rc == EXIT_OK && !cmd_arg(a, "no-open")) {
-		char *repo = xasprintf("%s/storefront", dir);
-		char *db = xasprintf("%s/demo.db", dir);
 		fflush(NULL);
 		execl(self, self, "--repo", repo, "--db", db, (char *)NULL);
 		sd_error("cannot start %s: %s", self, strerror(errno));
-		free(repo);
-		free(db);
 		rc = EXIT_USAGE;
 	}
-	if (rc == EXIT_OK)
-		printf("demo ready: shipdeck --repo %s/storefront --db %s/demo.db\n", dir, dir);
+	if (rc == EXIT_OK) {
+		char *q = text_shell_quote(repo);
+		printf("demo ready: cd %s && shipdeck\n", q);
+		free(q);
+	}
+	free(repo);
+	free(db);
 	free(self);
 	free(dir);
 	return rc;
@@ -508,12 +647,11 @@ const struct cmd_entry cmd_export_entry = {
 };
 const struct cmd_entry cmd_import_entry = {
 	.name = "import", .args = "FILE", .maxpos = 1,
+	.opts = (const struct cmd_opt[]){
+		{"replace", NULL, "replace the records the database holds (a backup is written first)", 0, NULL},
+		{"force", NULL, "import an export made from another repository", 0, NULL},
+		{NULL, NULL, NULL, 0, NULL}},
 	.help = "replace the release database with an export document", .run = cmd_import,
-};
-const struct cmd_entry cmd_doctor_entry = {
-	.name = "doctor", .maxpos = 0,
-	.help = "check the database (integrity, schema) and the repository, and say what to do",
-	.run = cmd_doctor,
 };
 const struct cmd_entry cmd_demo_entry = {
 	.name = "demo", .maxpos = 0,

@@ -17,6 +17,8 @@
 #include "config.h"
 #include "dbfiles.h"
 #include "gitrepo.h"
+#include "gitscan.h"
+#include "tagpattern.h"
 #include "paths.h"
 #include "store.h"
 #include "text.h"
@@ -152,7 +154,11 @@ static int resolve_repo(struct ctx *c, const char *repo_flag)
 		if (!start)
 			return 0;
 	}
-	int rc = gitrepo_discover(start, &c->repo_path, &c->repo_name, err, sizeof err);
+	struct gitrepo_found found = {0};
+	int rc = gitrepo_discover(start, &found, err, sizeof err);
+	c->repo_path = found.path;
+	c->repo_name = found.name;
+	c->repo_id = found.identity;
 	if (rc == 1 && repo_flag) {
 		sd_error("%s: not a git repository", repo_flag);
 		rc = -1;
@@ -227,6 +233,90 @@ static int resolve_now(struct ctx *c)
 	return timearg_parse(c, "now", now, &c->now) ? 0 : -1;
 }
 
+static bool file_exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0;
+}
+
+/* A database named the old way (<name>.db) made before it recorded its
+ * repository: it is this repository's when a commit it names is in this
+ * repository, or when it names none (then the first repository to open it
+ * claims it, as it did before). */
+static bool legacy_is_ours(const struct ctx *c, const struct store_peek *p)
+{
+	if (p->git_dir)
+		return streq(p->git_dir, c->repo_id);
+	if (p->ncommits == 0)
+		return true;
+	bool *have = xcalloc(p->ncommits, sizeof *have);
+	bool ours = false;
+	if (gitrepo_have_commits(c->repo_path, (const char *const *)p->commits, p->ncommits, have) == 0)
+		for (size_t i = 0; i < p->ncommits && !ours; i++)
+			ours = have[i];
+	free(have);
+	return ours;
+}
+
+/* The default database belongs to the repository, not to its folder's name
+ * (two clones named "jq" must not share one): <name>-<hash of identity>.db.
+ * A database made under the old name keeps serving the repository it was
+ * made for; one that belongs to another repository is left alone. */
+static void choose_default_db(struct ctx *c)
+{
+	char *fresh = paths_default_db(c->repo_id);
+	char *legacy = paths_legacy_db(c->repo_name);
+	c->db_path = fresh;
+	if (file_exists(fresh) || !file_exists(legacy)) {
+		free(legacy);
+		return;
+	}
+	struct store_peek p;
+	if (store_peek(legacy, &p) == 0 && legacy_is_ours(c, &p)) {
+		c->db_path = legacy;
+		c->db_legacy = true;
+		free(fresh);
+	} else {
+		sd_warn("%s was made for %s, not this repository; this repository gets its own "
+			"database %s", legacy, p.git_dir ? p.git_dir : "another repository (its commits are "
+			"not here)", fresh);
+		free(legacy);
+	}
+	store_peek_free(&p);
+}
+
+/* A first run with no config: when no tag matches the default pattern, the
+ * repository's own release-tag habit is used for this run (jq-*, curl-*,
+ * [0-9]*) and the note says so and how to keep it. A pattern anyone set is
+ * never second-guessed. */
+static void guess_deploy_tags(struct ctx *c)
+{
+	if (!c->repo_path || !streq(c->opt.v[OPT_DEPLOY_TAGS].source, "default"))
+		return;
+	char **names;
+	size_t n;
+	if (gitrepo_tag_names(c->repo_path, &names, &n) != 0)
+		return;
+	char *def = xstrdup(opt_str(&c->opt, OPT_DEPLOY_TAGS));
+	bool any = false;
+	for (size_t i = 0; i < n && !any; i++)
+		any = gitscan_tag_matches(def, names[i]);
+	size_t matched = 0;
+	char *guess = any || n == 0 ? NULL : tagpattern_guess((const char *const *)names, n, &matched);
+	char why[160];
+	if (guess && matched > 0 &&
+	    options_set(&c->opt, OPT_DEPLOY_TAGS, guess, "guessed from the repository's tags", why, sizeof why))
+		c->deploy_tags_note = xasprintf(
+			"no tag matches the default deploy pattern '%s', so this run uses '%s', which %zu of "
+			"the repository's %zu tags match; keep it with 'shipdeck init', or put "
+			"\"deploy_tags\": \"%s\" in .shipdeck.json", def, guess, matched, n, guess);
+	free(guess);
+	free(def);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 int ctx_parse(struct ctx *c, int argc, char **argv)
 {
 	memset(c, 0, sizeof *c);
@@ -252,14 +342,16 @@ int ctx_resolve(struct ctx *c, bool find_repo)
 	/* --json before the command is the snapshot's --format json. */
 	if (rc == 0 && opt_bool(&c->opt, OPT_AS_JSON))
 		options_set(&c->opt, OPT_FORMAT, "json", "command line", NULL, 0);
+	if (rc == 0 && find_repo)
+		guess_deploy_tags(c);
 	free(c->flags);
 	c->flags = NULL;
 	c->nflags = 0;
 	if (rc == 0 && find_repo && !c->db_path) {
 		/* a relative db in the user's config is beside that config */
 		c->db_path = opt_path(&c->opt, OPT_DB);
-		if (!c->db_path && c->repo_name)
-			c->db_path = paths_default_db(c->repo_name);
+		if (!c->db_path && c->repo_id)
+			choose_default_db(c);
 	}
 	return rc;
 }
@@ -283,6 +375,8 @@ void ctx_free(struct ctx *c)
 	options_free(&c->opt);
 	free(c->repo_path);
 	free(c->repo_name);
+	free(c->repo_id);
+	free(c->deploy_tags_note);
 	free(c->db_path);
 	free(c->user_config);
 	free(c->repo_config);
@@ -330,6 +424,22 @@ static void say_how_shared(struct ctx *c)
 	}
 }
 
+/* A database opened from a repository for the first time since it records
+ * its repository (a new one, one named the old way, one given with --db)
+ * belongs to that repository from then on: export writes it, import and
+ * `info` compare it. Read first, so that a database already claimed costs
+ * no write. */
+static void claim_database(struct ctx *c)
+{
+	if (!c->repo_id || opt_bool(&c->opt, OPT_READ_ONLY))
+		return;
+	struct store_repo r;
+	int have = store_repository_get(c->store, &r);
+	store_repo_free(&r);
+	if (have == 0 && store_repository_claim(c->store, c->repo_id, c->repo_name, c->now) < 0)
+		sd_warn("%s", store_errmsg(c->store));
+}
+
 struct store *ctx_store(struct ctx *c)
 {
 	if (c->store)
@@ -349,7 +459,10 @@ struct store *ctx_store(struct ctx *c)
 	if (!c->store)
 		sd_error("%s", err);
 	else
+	{
 		say_how_shared(c);
+		claim_database(c);
+	}
 	return c->store;
 }
 

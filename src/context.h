@@ -20,7 +20,10 @@ struct ctx {
 	int64_t now;            /* the one "now" of the program (--now or the clock) */
 	char *repo_path;        /* work tree (or git dir of a bare repo); NULL if none */
 	char *repo_name;
+	char *repo_id;          /* real path of its git directory: which repository (gitrepo.h) */
 	char *db_path;
+	bool db_legacy;
+	char *deploy_tags_note; /* set when the deploy pattern was guessed from the tags (first run) */         /* the default database under its pre-issue-12 name <name>.db */
 	char *user_config;      /* path tried for the user config */
 	char *repo_config;      /* path tried for .shipdeck.json */
 	struct store *store;    /* opened by ctx_store() */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "import.h"
 #include "store.h"
@@ -77,6 +78,19 @@ int dump_export(struct store *st, struct strbuf *out)
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "schema", EXPORT_SCHEMA);
 	cJSON_AddNumberToObject(root, "version", store_schema_version());
+	/* Whose records these are, so that an import into another repository's
+	 * database is refused (issue 12): null when none is recorded. */
+	struct store_repo repo;
+	int have = store_repository_get(st, &repo);
+	if (have < 0) {
+		cJSON_Delete(root);
+		return -1;
+	}
+	if (have)
+		cJSON_AddStringToObject(root, "repository", repo.git_dir);
+	else
+		cJSON_AddNullToObject(root, "repository");
+	store_repo_free(&repo);
 	struct export_state es = {cJSON_AddObjectToObject(root, "tables")};
 	for (int i = 0; store_record_tables[i]; i++)
 		cJSON_AddArrayToObject(es.tables, store_record_tables[i]);
@@ -204,6 +218,8 @@ static int check_document(const cJSON *root, char *err, size_t errlen)
 		snprintf(err, errlen, "schema: must be \"%s\" (is this a shipdeck export?)", EXPORT_SCHEMA);
 		return -1;
 	}
+	/* Older exports import too: every migration so far only adds tables
+	 * and constraints, so their rows still fit (keys are mended below). */
 	const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "version");
 	/* An older export still imports: later migrations only add columns
 	 * with defaults, so its rows are complete rows of today's schema. */
@@ -212,6 +228,11 @@ static int check_document(const cJSON *root, char *err, size_t errlen)
 	    version->valuedouble != floor(version->valuedouble)) {
 		snprintf(err, errlen, "version: must be 1 to %d (this shipdeck's database version)",
 			 store_schema_version());
+		return -1;
+	}
+	const cJSON *repo = cJSON_GetObjectItemCaseSensitive(root, "repository");
+	if (repo && !cJSON_IsNull(repo) && !cJSON_IsString(repo)) {
+		snprintf(err, errlen, "repository: must be a string or null");
 		return -1;
 	}
 	const cJSON *tables = cJSON_GetObjectItemCaseSensitive(root, "tables");
@@ -228,12 +249,45 @@ static int check_document(const cJSON *root, char *err, size_t errlen)
 	return 0;
 }
 
-int dump_import(struct store *st, const char *json, size_t len, char *err, size_t errlen)
+/* An export made before keys were unique ignoring case (version 1 or 2) may hold
+ * JQ-1 and jq-1: the later one becomes jq-1~<id>, as migration 3 does to a
+ * database (data/schema.sql), so it imports without loss. */
+static void mend_v1_keys(cJSON *features)
 {
+	cJSON *a, *b;
+	cJSON_ArrayForEach(a, features) {
+		cJSON *ka = cJSON_GetObjectItemCaseSensitive(a, "key");
+		cJSON *ia = cJSON_GetObjectItemCaseSensitive(a, "id");
+		if (!cJSON_IsString(ka) || !cJSON_IsNumber(ia))
+			continue;
+		bool older_twin = false;
+		cJSON_ArrayForEach(b, features) {
+			cJSON *kb = cJSON_GetObjectItemCaseSensitive(b, "key");
+			cJSON *ib = cJSON_GetObjectItemCaseSensitive(b, "id");
+			older_twin = older_twin || (b != a && cJSON_IsString(kb) && cJSON_IsNumber(ib) &&
+						    ib->valuedouble < ia->valuedouble &&
+						    strcasecmp(kb->valuestring, ka->valuestring) == 0);
+		}
+		if (older_twin) {
+			char *mended = xasprintf("%s~%lld", ka->valuestring, (long long)ia->valuedouble);
+			cJSON_ReplaceItemInObjectCaseSensitive(a, "key", cJSON_CreateString(mended));
+			free(mended);
+		}
+	}
+}
+
+struct dump_doc {
+	struct import_json j;
+	cJSON *root;
+};
+
+int dump_read(const char *json, size_t len, struct dump_doc **out, char *err, size_t errlen)
+{
+	*out = NULL;
 	struct import_json j;
 	if (import_json_read(json, len, false, &j, err, errlen) != 0)
 		return -1;
-	const cJSON *root = j.docs[0];
+	cJSON *root = j.docs[0];
 	/* No field written through the commands can exceed 1 MiB (an argument
 	 * is at most 128 KiB), so a longer one is not an export of ours.
 	 * The tables go first so that paths read "features[3].title" as elsewhere. */
@@ -243,22 +297,73 @@ int dump_import(struct store *st, const char *json, size_t len, char *err, size_
 		rc = import_json_check(&j, root, DUMP_MAX_STRING, err, errlen);
 	if (rc == 0)
 		rc = check_document(root, err, errlen);
-	if (rc == 0 && store_begin(st) != 0) {
+	if (rc != 0) {
+		import_json_free(&j);
+		return -1;
+	}
+	cJSON *features = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "tables"),
+							   "features");
+	if (cJSON_GetObjectItemCaseSensitive(root, "version")->valuedouble < 3 && cJSON_IsArray(features))
+		mend_v1_keys(features);
+	*out = xcalloc(1, sizeof **out);
+	(*out)->j = j;
+	(*out)->root = root;
+	return 0;
+}
+
+void dump_doc_free(struct dump_doc *doc)
+{
+	if (!doc)
+		return;
+	import_json_free(&doc->j);
+	free(doc);
+}
+
+const char *dump_doc_repository(const struct dump_doc *doc)
+{
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(doc->root, "repository");
+	return cJSON_IsString(r) ? r->valuestring : NULL;
+}
+
+void dump_doc_counts(const struct dump_doc *doc, struct store_counts *out)
+{
+	const cJSON *tables = cJSON_GetObjectItemCaseSensitive(doc->root, "tables");
+	memset(out, 0, sizeof *out);
+	out->features = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tables, "features"));
+	out->ticks = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tables, "checklist_items"));
+	out->builds = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tables, "builds"));
+	out->deployments = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tables, "deployments"));
+	out->incidents = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tables, "incidents"));
+	out->reviews = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tables, "reviews"));
+	out->settings = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tables, "settings"));
+}
+
+int dump_apply(struct store *st, const struct dump_doc *doc, char *err, size_t errlen)
+{
+	if (store_begin(st) != 0) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		return -1;
+	}
+	int rc = store_restore_clear(st);
+	if (rc != 0)
+		snprintf(err, errlen, "%s", store_errmsg(st));
+	if (rc == 0)
+		rc = import_tables(st, cJSON_GetObjectItemCaseSensitive(doc->root, "tables"), err, errlen);
+	if (rc == 0 && store_commit(st) != 0) {
 		snprintf(err, errlen, "%s", store_errmsg(st));
 		rc = -1;
-	} else if (rc == 0) {
-		rc = store_restore_clear(st);
-		if (rc != 0)
-			snprintf(err, errlen, "%s", store_errmsg(st));
-		if (rc == 0)
-			rc = import_tables(st, tables, err, errlen);
-		if (rc == 0 && store_commit(st) != 0) {
-			snprintf(err, errlen, "%s", store_errmsg(st));
-			rc = -1;
-		}
-		if (rc != 0)
-			store_rollback(st);
 	}
-	import_json_free(&j);
+	if (rc != 0)
+		store_rollback(st);
+	return rc;
+}
+
+int dump_import(struct store *st, const char *json, size_t len, char *err, size_t errlen)
+{
+	struct dump_doc *doc;
+	if (dump_read(json, len, &doc, err, errlen) != 0)
+		return -1;
+	int rc = dump_apply(st, doc, err, errlen);
+	dump_doc_free(doc);
 	return rc;
 }

@@ -29,7 +29,22 @@ static char *repo_display_name(git_repository *repo)
 	return name;
 }
 
-int gitrepo_discover(const char *start, char **path, char **name, char *err, size_t errlen)
+/* The real path of the repository's common git directory: two clones never
+ * share it (whatever their folders are called), and the worktrees of one
+ * clone do, as they share its refs. */
+static char *repo_identity(git_repository *repo)
+{
+	const char *dir = git_repository_commondir(repo);
+	char *real = realpath(dir, NULL);
+	char *id = xstrdup(real ? real : dir);
+	free(real);
+	size_t n = strlen(id);
+	if (n > 1 && id[n - 1] == '/')
+		id[n - 1] = '\0';
+	return id;
+}
+
+int gitrepo_discover(const char *start, struct gitrepo_found *out, char *err, size_t errlen)
 {
 	git_libgit2_init();
 	git_buf found = {0};
@@ -49,11 +64,13 @@ int gitrepo_discover(const char *start, char **path, char **name, char *err, siz
 		return -1;
 	}
 	const char *wd = git_repository_workdir(repo);
-	*path = xstrdup(wd ? wd : git_repository_path(repo));
-	size_t n = strlen(*path);
-	if (n > 1 && (*path)[n - 1] == '/')
-		(*path)[n - 1] = '\0';
-	*name = repo_display_name(repo);
+	char *path = xstrdup(wd ? wd : git_repository_path(repo));
+	size_t n = strlen(path);
+	if (n > 1 && path[n - 1] == '/')
+		path[n - 1] = '\0';
+	out->path = path;
+	out->name = repo_display_name(repo);
+	out->identity = repo_identity(repo);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return 0;
@@ -121,6 +138,82 @@ out:
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return rc;
+}
+
+int gitrepo_tag_names(const char *repo_path, char ***names, size_t *n)
+{
+	*names = NULL;
+	*n = 0;
+	git_libgit2_init();
+	git_repository *repo = NULL;
+	git_strarray tags = {0};
+	if (git_repository_open(&repo, repo_path) != 0 || git_tag_list(&tags, repo) != 0) {
+		git_repository_free(repo);
+		git_libgit2_shutdown();
+		return -1;
+	}
+	*names = xcalloc(tags.count + 1, sizeof **names);
+	for (size_t i = 0; i < tags.count; i++)
+		(*names)[i] = xstrdup(tags.strings[i]);
+	*n = tags.count;
+	git_strarray_dispose(&tags);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return 0;
+}
+
+int gitrepo_have_commits(const char *repo_path, const char *const *hex, size_t n, bool *have)
+{
+	git_libgit2_init();
+	git_repository *repo = NULL;
+	git_odb *odb = NULL;
+	if (git_repository_open(&repo, repo_path) != 0 || git_repository_odb(&odb, repo) != 0) {
+		git_repository_free(repo);
+		git_libgit2_shutdown();
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		git_oid id;
+		git_object *obj = NULL;
+		have[i] = hex[i] && strlen(hex[i]) == GIT_OID_HEXSZ && git_oid_fromstr(&id, hex[i]) == 0 &&
+			  git_odb_exists(odb, &id) &&
+			  git_object_lookup(&obj, repo, &id, GIT_OBJECT_COMMIT) == 0;
+		git_object_free(obj);
+	}
+	git_odb_free(odb);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return 0;
+}
+
+int gitrepo_branch_exists(const char *repo_path, const char *branch)
+{
+	git_libgit2_init();
+	git_repository *repo = NULL;
+	if (git_repository_open(&repo, repo_path) != 0) {
+		git_libgit2_shutdown();
+		return -1;
+	}
+	git_reference *ref = NULL;
+	int found = git_branch_lookup(&ref, repo, branch, GIT_BRANCH_LOCAL) == 0;
+	git_reference_free(ref);
+	if (!found) {
+		/* a branch only on a remote is still the feature's branch */
+		git_reference_iterator *it = NULL;
+		if (git_reference_iterator_glob_new(&it, repo, "refs/remotes/*") == 0) {
+			git_reference *r;
+			while (!found && git_reference_next(&r, it) == 0) {
+				const char *name = git_reference_name(r) + strlen("refs/remotes/");
+				const char *slash = strchr(name, '/');
+				found = slash && strcmp(slash + 1, branch) == 0;
+				git_reference_free(r);
+			}
+			git_reference_iterator_free(it);
+		}
+	}
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return found;
 }
 
 void gitrepo_library_hold(void)

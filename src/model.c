@@ -9,6 +9,7 @@
 #include "context.h"
 #include "store.h"
 #include "store_builds.h"
+#include "text.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -48,6 +49,38 @@ static struct dora_targets targets_from(const struct ctx *c)
 		opt_num(&c->opt, OPT_TARGET_CFR_PERCENT),
 		opt_num(&c->opt, OPT_TARGET_RESTORE_HOURS),
 	};
+}
+
+/* The window is empty either because nothing is a deployment (no tag
+ * matches, nothing recorded) or because the newest deployment is older than
+ * the window: then the window that would show it, rounded up to a month. */
+static char *why_no_deployments(const struct ctx *c, const struct dash *d)
+{
+	const struct dora_report *r = &d->dora;
+	const char *pattern = opt_str(&c->opt, OPT_DEPLOY_TAGS);
+	if (r->ndeploys > 0)
+		return NULL;
+	if (r->existing_deploys == 0 || r->latest_deploy < 0) {
+		char *p = text_clean(pattern, TEXT_ONE_LINE);
+		char *why = xasprintf("no deployments: no tag matches the deploy pattern '%s' and no "
+				      "production deployment was recorded (set --deploy-tags or \"deploy_tags\" "
+				      "in .shipdeck.json, or record one with 'shipdeck deploy record')", p);
+		free(p);
+		return why;
+	}
+	const struct dora_deploy *last = &d->dora_in.deploys[r->latest_deploy];
+	int64_t days = (c->now - last->time) / 86400;
+	int64_t want = (days / 30 + 1) * 30;
+	if (want > 3650)
+		want = 3650;
+	char when[24];
+	char *ref = text_clean(last->ref, TEXT_ONE_LINE);
+	char *why = xasprintf("no deployment in the last %d days: the newest, %s, was on %s UTC (%lld "
+			      "days ago); --window-days %lld (or \"window_days\": %lld in .shipdeck.json) "
+			      "would show it", r->window_days, ref, time_format_short(last->time, when),
+			      (long long)days, (long long)want, (long long)want);
+	free(ref);
+	return why;
 }
 
 /* Reads the history (incrementally: the git cache in the store makes a
@@ -94,6 +127,9 @@ static int load_history(struct ctx *c, struct store *st, struct dash *d)
 	};
 	model_dora_incidents(d);
 	metrics_dora(&d->dora_in, &d->dora);
+	d->dora_none = why_no_deployments(c, d);
+	if (d->dora_none && d->dora.existing_deploys > 0)
+		add_note(d, xstrdup(d->dora_none));
 	return 0;
 }
 
@@ -114,6 +150,8 @@ int model_build(struct ctx *c, struct dash *d)
 	}
 	if (model_records(c, st, d) != 0)
 		return -1;
+	if (c->deploy_tags_note)
+		add_note(d, xstrdup(c->deploy_tags_note));
 	if (c->repo_path && !opt_bool(&c->opt, OPT_NO_SYNC) && load_history(c, st, d) != 0)
 		return -1;
 	if (model_features(c, st, d) != 0)
@@ -133,6 +171,7 @@ void model_free(struct dash *d)
 	for (size_t i = 0; i < d->nnotes; i++)
 		free(d->notes[i]);
 	free(d->notes);
+	free(d->dora_none);
 	if (d->has_history) {
 		dora_report_free(&d->dora);
 		gitscan_result_free(&d->git);

@@ -2,7 +2,10 @@
  * database can hold incident notes. */
 #include "paths.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +47,57 @@ char *paths_data_dir(void)
 	return xdg_dir("XDG_DATA_HOME", ".local/share");
 }
 
-char *paths_default_db(const char *repo_name)
+/* FNV-1a, 64 bits: not for secrecy, only so that two identities get two
+ * file names; the identity stored inside the database is what is checked. */
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* The repository's folder name from its identity: /src/jq/.git -> jq,
+ * /srv/jq.git -> jq (the same for each worktree of a clone). */
+static char *identity_name(const char *identity)
+{
+	char *base = paths_basename(identity);
+	if (streq(base, ".git")) {
+		char *dir = paths_dirname(identity);
+		free(base);
+		base = paths_basename(dir);
+		free(dir);
+	}
+	size_t n = strlen(base);
+	if (n > 4 && strcmp(base + n - 4, ".git") == 0)
+		base[n - 4] = '\0';
+	return base;
+}
+
+char *paths_default_db(const char *identity)
+{
+	/* The folder's name keeps the file recognizable; it is cut and kept to
+	 * characters that are safe in any file name and on any terminal. */
+	char name[41];
+	size_t n = 0;
+	char *folder = identity_name(identity);
+	for (const char *p = *folder && !streq(folder, "/") ? folder : "shipdeck"; *p && n < 40; p++) {
+		bool safe = isalnum((unsigned char)*p) || *p == '_' || *p == '-' || (*p == '.' && n > 0);
+		name[n] = safe ? *p : '_';
+		n++;
+	}
+	name[n] = '\0';
+	free(folder);
+	char *dir = paths_data_dir();
+	char *p = xasprintf("%s/%s-%012llx.db", dir, name,
+			    (unsigned long long)(fnv1a(identity) >> 16));
+	free(dir);
+	return p;
+}
+
+char *paths_legacy_db(const char *repo_name)
 {
 	char *dir = paths_data_dir();
 	char *p = xasprintf("%s/%s.db", dir, repo_name && *repo_name ? repo_name : "shipdeck");

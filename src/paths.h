@@ -6,8 +6,12 @@
 char *paths_user_config(void);
 /* $XDG_DATA_HOME/shipdeck (or ~/.local/share/shipdeck). */
 char *paths_data_dir(void);
-/* The default database of a repository: <data dir>/<name>.db. */
-char *paths_default_db(const char *repo_name);
+/* The default database of a repository: <data dir>/<folder>-<12 hex>.db,
+ * from its identity (gitrepo.h: the git directory's real path), the hex a
+ * hash of it, so two clones named alike never share one. */
+char *paths_default_db(const char *identity);
+/* Where shipdeck before issue 12 kept it: <data dir>/<name>.db. */
+char *paths_legacy_db(const char *repo_name);
 /* Creates dir and its parents with mode; 0 or -1 with errno. */
 int paths_mkdir_p(const char *dir, unsigned mode);
 /* Directory part of path (malloc'd; "." when none). */

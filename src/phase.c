@@ -57,7 +57,7 @@ bool size_parse(const char *s, enum feature_size *out)
 
 /* ---- inference ---------------------------------------------------------- */
 
-/* Evidence from after now does not exist yet (spec: every figure as of now). */
+/* Evidence from after now does not exist yet (docs/metrics.md: every figure as of now). */
 static bool seen(int64_t t, int64_t now)
 {
 	return t != SD_NO_TIME && t <= now;
@@ -119,7 +119,7 @@ void phase_infer(const struct phase_evidence *ev, int64_t now, struct phase_stat
 			add_event(s, PHASE_BUILD, ev->merge_time, "merge", ev->merge_commit);
 			add_event(s, PHASE_TESTING, ev->build_success_time, "build", ev->build);
 		} else if (!ev->has_any_ci_data) {
-			/* No CI data at all: no build can be awaited (spec §8, 4). */
+			/* No CI data at all: no build can be awaited (docs/metrics.md §8, 4). */
 			add_event(s, PHASE_TESTING, ev->merge_time, "merge", ev->merge_commit);
 		} else {
 			add_event(s, PHASE_BUILD, ev->merge_time, "merge", ev->merge_commit);
@@ -156,11 +156,13 @@ static double unit_days(const char *unit)
 	return 1;
 }
 
+/* "7–10 days", "3–4 weeks", "20–30 min", "1 day": a norm always carries
+ * its unit (docs/metrics.md §8). */
 static void range_label(struct phase_range *r, double lo, double hi)
 {
 	const char *suffix = strcmp(r->unit, "minutes") == 0 ? " min" :
-			     strcmp(r->unit, "weeks") == 0 ? (hi > 1 ? " weeks" : " week") :
-			     lo == hi ? (hi > 1 ? " days" : " day") : "";
+			     strcmp(r->unit, "weeks") == 0 ? (hi == 1 ? " week" : " weeks") :
+			     hi == 1 ? " day" : " days";
 	if (lo == hi)
 		snprintf(r->label, sizeof(r->label), "%g%s", hi, suffix);
 	else
@@ -231,6 +233,10 @@ void phase_expect(const struct phase_durations *d, enum feature_size size, enum 
 	else if (strcmp(r->unit, "minutes") == 0 && secs < 48 * 3600)
 		snprintf(out->label, sizeof(out->label), "%s: %lld h of %s", phase_name(p),
 			 (long long)(secs / 3600), r->label);
+	else if (strcmp(r->unit, "weeks") == 0)
+		/* counted in the norm's own unit: "week 3 of 3–4 weeks" */
+		snprintf(out->label, sizeof(out->label), "%s: week %lld of %s", phase_name(p),
+			 (long long)(secs / (7 * 86400)) + 1, r->label);
 	else
 		snprintf(out->label, sizeof(out->label), "%s: day %lld of %s", phase_name(p),
 			 (long long)(secs / 86400) + 1, r->label);

@@ -580,19 +580,8 @@ int store_feature_list(struct store *st, struct feature **out, size_t *n)
 	return 0;
 }
 
-int store_feature_find(struct store *st, const char *id_or_key, struct feature *out)
+static int find_one(struct store *st, sqlite3_stmt *s, struct feature *out)
 {
-	long long id;
-	bool numeric = parse_long(id_or_key, 1, INT64_MAX, &id);
-	sqlite3_stmt *s = store_prepare(st, numeric
-		? "SELECT " FEATURE_COLUMNS " FROM features WHERE id = ?"
-		: "SELECT " FEATURE_COLUMNS " FROM features WHERE key = ? COLLATE NOCASE");
-	if (!s)
-		return -1;
-	if (numeric)
-		sqlite3_bind_int64(s, 1, id);
-	else
-		store_bind_text(s, 1, id_or_key);
 	int rc = sqlite3_step(s);
 	int found = rc == SQLITE_ROW;
 	if (found)
@@ -601,6 +590,37 @@ int store_feature_find(struct store *st, const char *id_or_key, struct feature *
 	if (!found && rc != SQLITE_DONE)
 		return store_fail(st, "features");
 	return found;
+}
+
+int store_feature_find_key(struct store *st, const char *key, struct feature *out)
+{
+	sqlite3_stmt *s = store_prepare(st,
+		"SELECT " FEATURE_COLUMNS " FROM features WHERE key = ? COLLATE NOCASE");
+	if (!s)
+		return -1;
+	store_bind_text(s, 1, key);
+	return find_one(st, s, out);
+}
+
+bool store_feature_key_is_id(const char *key)
+{
+	long long id;
+	return parse_long(key, 0, INT64_MAX, &id);
+}
+
+int store_feature_find(struct store *st, const char *id_or_key, struct feature *out)
+{
+	/* The one rule (docs/ARCHITECTURE.md, shipdeck(1) FEATURES): a whole
+	 * number is an id, anything else a key compared ignoring case. New keys
+	 * cannot be whole numbers, so the two never meet. */
+	long long id;
+	if (!parse_long(id_or_key, 1, INT64_MAX, &id))
+		return store_feature_find_key(st, id_or_key, out);
+	sqlite3_stmt *s = store_prepare(st, "SELECT " FEATURE_COLUMNS " FROM features WHERE id = ?");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	return find_one(st, s, out);
 }
 
 int store_feature_delete(struct store *st, int64_t id)
@@ -851,13 +871,16 @@ static int dump_table(struct store *st, const char *table, store_row_fn fn, void
 int store_dump(struct store *st, store_row_fn fn, void *arg)
 {
 	/* One read transaction: the export is a consistent picture even while
-	 * others write. */
-	if (store_exec(st, "BEGIN") != 0)
+	 * others write (inside a caller's transaction, that one: import writes
+	 * its backup and replaces the records under one lock). */
+	bool own = st->tx_depth == 0;
+	if (own && store_exec(st, "BEGIN") != 0)
 		return -1;
 	int ret = 0;
 	for (int i = 0; ret == 0 && store_record_tables[i]; i++)
 		ret = dump_table(st, store_record_tables[i], fn, arg);
-	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (own)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	return ret;
 }
 
@@ -905,7 +928,9 @@ static void name_failed_column(struct store *st)
 			col = dot + 1;
 		len = strcspn(col, " ,");
 	}
-	if (col && len)
+	if (strstr(msg, "features_key_nocase"))
+		set_err(st, "key: another feature has this key (keys are unique ignoring case)");
+	else if (col && len)
 		set_err(st, "%.*s: %s", (int)len, col, msg);
 	else
 		set_err(st, "%s", msg);

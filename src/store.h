@@ -65,8 +65,14 @@ void features_free(struct feature *f, size_t n);
 int store_feature_add(struct store *st, struct feature *f);
 /* All features by id. */
 int store_feature_list(struct store *st, struct feature **out, size_t *n);
-/* Finds a feature by numeric id or by key; 1 found, 0 not found, -1 error. */
+/* Finds a feature: a whole number is an id, anything else a key compared
+ * ignoring case (the one rule; keys cannot be whole numbers). 1 found, 0
+ * not found, -1 error. */
 int store_feature_find(struct store *st, const char *id_or_key, struct feature *out);
+/* Finds a feature by key alone, ignoring case; 1 found, 0 not, -1 error. */
+int store_feature_find_key(struct store *st, const char *key, struct feature *out);
+/* True when key is a whole number, which would read as an id. */
+bool store_feature_key_is_id(const char *key);
 int store_feature_update(struct store *st, const struct feature *f);
 /* 1 deleted, 0 no such feature, -1 error. */
 int store_feature_delete(struct store *st, int64_t id);
@@ -127,6 +133,47 @@ int store_restore_clear(struct store *st);
  * error message names the column when SQLite does ("size: ..."). */
 int store_restore_row(struct store *st, const char *table, int ncols,
 		      const char *const *names, const struct sd_value *vals);
+
+/* ---- whose the database is (store_repo.c) ------------------------------ */
+struct store_repo {
+	char *git_dir;   /* the repository's identity (gitrepo.h) */
+	char *name;      /* its folder's name when it was claimed */
+	int64_t since;
+};
+void store_repo_free(struct store_repo *r);
+/* The repository the database belongs to: 1 found (out filled), 0 none yet, -1 error. */
+int store_repository_get(struct store *st, struct store_repo *out);
+/* Makes the database belong to git_dir unless it belongs to one already
+ * (outside a transaction: one statement); 1 claimed, 0 not (already
+ * claimed, or read-only), -1 error. */
+int store_repository_claim(struct store *st, const char *git_dir, const char *name, int64_t now);
+
+/* A look inside a database file that neither writes nor migrates it. */
+struct store_peek {
+	char *git_dir;   /* its repository, or NULL when none is recorded */
+	char **commits;  /* up to 200 commit ids it names (40 hex) */
+	size_t ncommits;
+};
+/* 0 ok; -1 when the file cannot be read as a shipdeck database. */
+int store_peek(const char *path, struct store_peek *out);
+void store_peek_free(struct store_peek *p);
+
+/* How many release records the database holds, by kind. */
+struct store_counts {
+	int64_t features, ticks, builds, deployments, incidents, reviews, settings;
+};
+int store_record_counts(struct store *st, struct store_counts *out);
+
+/* A record that names a commit: a build or a deployment. */
+struct commit_ref {
+	enum { COMMIT_REF_BUILD, COMMIT_REF_DEPLOYMENT } kind;
+	int64_t id;
+	char *commit;    /* as stored (40 hex when it was resolved) */
+	char *label;     /* "github run 7000000012", "v1.4.0 to production" */
+};
+void commit_refs_free(struct commit_ref *r, size_t n);
+/* Every build and deployment that names a commit, builds first, by id. */
+int store_commit_refs(struct store *st, struct commit_ref **out, size_t *n);
 
 /* Runs SQLite's integrity check; returns 0 when "ok", else -1 with the report in errmsg. */
 int store_integrity_check(struct store *st);

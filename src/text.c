@@ -106,6 +106,65 @@ void sb_add_clean(struct strbuf *sb, const char *s)
 		clean_into(sb, s, TEXT_ONE_LINE);
 }
 
+/* A character that must not reach the terminal raw, or that a shell would
+ * not keep as it is inside single quotes (none: only the quote itself). */
+static bool needs_escape(uint32_t cp, int n)
+{
+	return is_control(cp) || is_bidi_control(cp) || (cp == REPLACEMENT && n == 1);
+}
+
+static void quote_escaped(struct strbuf *sb, const char *s)
+{
+	/* $'...' (bash, zsh, ksh, busybox, POSIX.1-2024 sh): each byte of an
+	 * unsafe character as \xHH, so the line stays printable and pastes
+	 * back to exactly the bytes of s. */
+	sb_add(sb, "$'");
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		uint32_t cp;
+		int n = utf8_decode(p, &cp);
+		if (needs_escape(cp, n)) {
+			for (int i = 0; i < n; i++)
+				sb_addf(sb, "\\x%02x", p[i]);
+		} else if (*p == '\'' || *p == '\\') {
+			sb_addc(sb, '\\');
+			sb_addc(sb, (char)*p);
+		} else {
+			sb_addn(sb, (const char *)p, (size_t)n);
+		}
+		p += n;
+	}
+	sb_addc(sb, '\'');
+}
+
+char *text_shell_quote(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	bool plain = true;
+	for (const unsigned char *q = p; *q;) {
+		uint32_t cp;
+		int n = utf8_decode(q, &cp);
+		plain = plain && !needs_escape(cp, n);
+		q += n;
+	}
+	if (!plain) {
+		quote_escaped(&sb, (const char *)p);
+		return sb_detach(&sb);
+	}
+	/* Single quotes keep everything but the quote itself, which is closed,
+	 * escaped and reopened: a'b -> 'a'\''b'. */
+	sb_addc(&sb, '\'');
+	for (; *p; p++) {
+		if (*p == '\'')
+			sb_add(&sb, "'\\''");
+		else
+			sb_addc(&sb, (char)*p);
+	}
+	sb_addc(&sb, '\'');
+	return sb_detach(&sb);
+}
+
 bool text_is_clean(const char *s)
 {
 	char *c = text_clean(s, TEXT_ONE_LINE);

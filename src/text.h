@@ -19,6 +19,10 @@ enum {
 char *text_clean(const char *s, int flags);
 /* Appends the cleaned s to sb. */
 void sb_add_clean(struct strbuf *sb, const char *s);
+/* s quoted for a POSIX shell, safe to print and to paste back: '...' when s
+ * is printable, else $'...' with every unsafe byte as \xHH (malloc'd). The
+ * one quoting helper for commands shipdeck suggests. */
+char *text_shell_quote(const char *s);
 /* True when s holds nothing text_clean would change. */
 bool text_is_clean(const char *s);
 /* Decodes one UTF-8 sequence at s; returns its length (>= 1) and stores the

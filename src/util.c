@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "files.h"
 
@@ -239,4 +241,40 @@ double p90_of(double *vals, size_t n)
 	 * land a hair above a whole number and push the rank one too far. */
 	size_t rank = (9 * n + 9) / 10;
 	return vals[rank - 1];
+}
+
+int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len, unsigned mode)
+{
+	/* A reader never sees half a file, and a crash leaves the old one. */
+	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	int rc = fchmod(fd, (mode_t)mode) == 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0 ? 0 : -1;
+	int saved = errno;
+	if (close(fd) != 0 && rc == 0)
+		rc = -1, saved = errno;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -1, saved = errno;
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	errno = saved;
+	return rc;
 }

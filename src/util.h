@@ -55,13 +55,19 @@ bool parse_double(const char *s, double *out);
  * NULL with errno set on failure. Tests use it; the program calls file_read. */
 char *read_file(const char *path, size_t *len);
 
+/* Writes all of buf, retrying short writes; 0, or -1 with errno. */
+int write_all(int fd, const char *buf, size_t len);
+/* Writes a new file at path in one step (a temporary file in the same
+ * directory, then rename), never following a link; 0, or -1 with errno. */
+int write_file_atomic(const char *path, const char *data, size_t len, unsigned mode);
+
 /* qsort and bsearch that accept an empty array: C leaves a NULL base
  * undefined even for zero elements, and UBSan says so. */
 void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 void *search_array(const void *key, const void *base, size_t n, size_t size,
 		   int (*cmp)(const void *, const void *));
 
-/* Median and nearest-rank p90 of n values (spec §5); they sort vals in place. */
+/* Median and nearest-rank p90 of n values (docs/metrics.md §5); they sort vals in place. */
 double median_of(double *vals, size_t n);
 double p90_of(double *vals, size_t n);
 int cmp_double(const void *a, const void *b);

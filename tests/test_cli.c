@@ -7,6 +7,7 @@
  * reproducible. */
 #include <criterion/criterion.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -127,7 +128,22 @@ Test(cli, default_database_location)
 	struct th_run r = RUN("--repo", repo, "feature", "add", "Gift cards");
 	expect(&r, 0, "added feature 1", NULL);
 	th_run_free(&r);
-	char *db = xasprintf("%s/.local/share/shipdeck/shop.db", home);
+	/* <name>-<hash of the git directory's real path>.db (issue 12) */
+	char *dbdir = xasprintf("%s/.local/share/shipdeck", home);
+	cr_assert_eq(th_sh(dbdir, "test \"$(ls shop-????????????.db | wc -l)\" = 1"), 0, "one shop-<hash>.db");
+	char *db = NULL;
+	char *ls = xasprintf("ls '%s'/shop-*.db", dbdir);
+	FILE *p = popen(ls, "r");
+	free(ls);
+	char line[4096];
+	if (p && fgets(line, sizeof line, p)) {
+		line[strcspn(line, "\n")] = '\0';
+		db = xstrdup(line);
+	}
+	if (p)
+		pclose(p);
+	cr_assert(db, "no database in %s", dbdir);
+	free(dbdir);
 	struct stat sb;
 	cr_assert_eq(stat(db, &sb), 0, "database at the XDG default: %s", db);
 	cr_assert_eq(sb.st_mode & 0777, 0600);
@@ -149,8 +165,8 @@ Test(cli, feature_commands)
 	r = RUN("--db", db, "feature", "add", "Bad", "--size", "huge");
 	expect(&r, 2, NULL, "--size huge: must be small, medium or large");
 	th_run_free(&r);
-	r = RUN("--db", db, "feature", "add", "Again", "--key", "FEAT-20");
-	expect(&r, 2, NULL, "UNIQUE");
+	r = RUN("--db", db, "feature", "add", "Again", "--key", "feat-20");
+	expect(&r, 2, NULL, "feature 1 already has the key FEAT-20 (\"Gift cards\")");
 	th_run_free(&r);
 	r = RUN("--db", db, "feature", "set", "FEAT-20", "--title", "Gift cards v2", "--owner", "");
 	expect(&r, 0, "updated feature 1", NULL);
@@ -179,7 +195,7 @@ Test(cli, feature_commands)
 	expect(&r, 0, "removed feature 1", NULL);
 	th_run_free(&r);
 	r = RUN("--db", db, "feature", "list", "--json");
-	expect(&r, 0, "[]", NULL);
+	expect(&r, 0, "\"features\": []", NULL);
 	th_run_free(&r);
 	free(db);
 }
@@ -197,7 +213,7 @@ Test(cli, export_import_round_trip_and_refusal)
 	th_run_free(&r);
 	char *file = xasprintf("%s/backup.json", home);
 	th_write(file, first);
-	r = RUN("--db", db, "import", file);
+	r = RUN("--db", db, "import", "--replace", file);
 	expect(&r, 0, "imported", NULL);
 	th_run_free(&r);
 	r = RUN("--db", db, "export");
@@ -256,7 +272,7 @@ Test(cli, snapshot_formats_are_reproducible)
 	}
 	r = RUN("--repo", repo, "--now", "2026-11-27T09:00:00Z", "--snapshot", "--format", "json");
 	expect(&r, 0, "\"now\": \"2026-11-27T09:00:00Z\"", NULL);
-	cr_assert(strstr(r.out, "\"schema\": \"shipdeck.snapshot/1\""));
+	cr_assert(strstr(r.out, "\"schema\": \"shipdeck.snapshot/2\""));
 	cr_assert(strstr(r.out, "\"repository\": \"snap\""));
 	th_run_free(&r);
 	free(repo);

@@ -348,7 +348,7 @@ Test(hostile, import_truncated_deep_and_huge)
 	/* The export itself goes back in: the refusals below are about the
 	 * damage, not about the document. */
 	th_write(f, doc);
-	struct th_run ok = sd(ARGS("--db", db, NOW, "import", f));
+	struct th_run ok = sd(ARGS("--db", db, NOW, "import", "--replace", f));
 	cr_assert_eq(ok.status, 0, "%s", ok.err);
 	th_run_free(&ok);
 

@@ -1,12 +1,20 @@
 /* test_text — pins terminal safety and column fitting: control characters
  * (ESC, CSI, OSC, BEL, BS, CR, DEL, C1), bidi overrides and isolates are
  * removed, invalid UTF-8 becomes U+FFFD, wide characters take two columns,
- * a cut string ends in an ellipsis at exactly the width asked for, and
+ * a cut string ends in an ellipsis at exactly the width asked for,
  * text_clip_lines (the snapshot's width promise) cuts each line of a text
- * to the width, wide characters never straddling the edge. */
+ * to the width, wide characters never straddling the edge, and
+ * text_shell_quote gives a path back to a real shell (sh for '...', bash
+ * for $'...') byte for byte, while a name built to break out of quotes
+ * (a'; touch PWNED; ') runs nothing. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helpers.h"
 
 #include "snapshot.h"
 #include "text.h"
@@ -102,4 +110,60 @@ Test(text, json_escapes_everything_dangerous)
 	json_add_string(&sb, "q\"b\\\x1b[1m\xe2\x80\xae\xff\n");
 	cr_assert_str_eq(sb_str(&sb), "\"q\\\"b\\\\\\u001b[1m\\u202e\\ufffd\\n\"");
 	sb_free(&sb);
+}
+
+/* Runs `printf %s QUOTED` in a real shell and returns what it printed. */
+static char *shell_echo(const char *dir, const char *shell, const char *quoted)
+{
+	char *script = xasprintf("%s/script", dir), *out = xasprintf("%s/out", dir);
+	char *text = xasprintf("printf %%s %s > out\n", quoted);
+	th_write(script, text);
+	cr_assert_eq(th_sh(dir, "%s ./script", shell), 0, "%s ran: %s", shell, text);
+	size_t len;
+	char *got = read_file(out, &len);
+	cr_assert(got, "no output of %s", text);
+	free(script);
+	free(out);
+	free(text);
+	return got;
+}
+
+static void round_trips(const char *dir, const char *shell, const char *s)
+{
+	char *q = text_shell_quote(s);
+	cr_assert(text_is_clean(q), "printable: %s", q);
+	char *got = shell_echo(dir, shell, q);
+	cr_assert_str_eq(got, s, "%s gave back %s", shell, q);
+	free(got);
+	free(q);
+}
+
+Test(text, shell_quote_round_trips)
+{
+	char *dir = th_tmpdir();
+	/* Printable names take plain single quotes, which every sh reads. */
+	round_trips(dir, "sh", "plain");
+	round_trips(dir, "sh", "with spaces and $HOME and `date` and \\ and \"");
+	round_trips(dir, "sh", "it's");
+	round_trips(dir, "sh", "a'; touch PWNED; '");
+	round_trips(dir, "sh", "");
+	round_trips(dir, "sh", "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac");
+	/* Control characters, bidi controls and broken UTF-8 take $'...'. */
+	round_trips(dir, "bash", "new\nline");
+	round_trips(dir, "bash", "esc\x1b]0;title\x07 and ' and \\");
+	round_trips(dir, "bash", "bidi\xe2\x80\xaeevil");
+	round_trips(dir, "bash", "bad\xff\xfeutf8 x1");
+	round_trips(dir, "bash", "a'; touch PWNED; '\n");
+	struct stat sb;
+	char *pwned = xasprintf("%s/PWNED", dir);
+	cr_assert_neq(stat(pwned, &sb), 0, "a quoted name ran a command");
+	char *q = text_shell_quote("it's");
+	cr_assert_str_eq(q, "'it'\\''s'"); /* the exact form, worked out by hand */
+	free(q);
+	q = text_shell_quote("a\nb");
+	cr_assert_str_eq(q, "$'a\\x0ab'");
+	free(q);
+	free(pwned);
+	th_rmtree(dir);
+	free(dir);
 }

@@ -248,7 +248,7 @@ Test(trust, repository_config_may_not_name_files)
 	cr_assert(strstr(r.out, "db                             (unset)"), "%s", r.out);
 	cr_assert(strstr(r.out, "shared                         false"), "%s", r.out);
 	cr_assert(strstr(r.out, "read_only                      false"), "%s", r.out);
-	cr_assert(strstr(r.out, "/.local/share/shipdeck/app.db"), "%s", r.out);
+	cr_assert(strstr(r.out, "/.local/share/shipdeck/app-"), "%s", r.out);
 	cr_assert_null(strstr(r.out, "SECRET"), "%s", r.out);
 	th_run_free(&r);
 	/* the same keys from the user's config apply */

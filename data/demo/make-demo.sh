@@ -5,18 +5,22 @@
 # revert that restored a bad release) and a release database with features
 # in every phase. Dates are relative to now so the dashboard looks current.
 #
-# usage: make-demo.sh SHIPDECK_BINARY DIR reset|keep
+# The database goes where shipdeck looks for the repository's own (DB, given
+# by `shipdeck demo`), so `shipdeck` run inside the demo's repository opens
+# the demo's data.
+#
+# usage: make-demo.sh SHIPDECK_BINARY DIR reset|keep [DB]
 set -eu
 sd=$1
 dir=$2
 mode=${3:-keep}
 repo=$dir/storefront
-db=$dir/demo.db
+db=${4:-$dir/demo.db}
 
-if [ "$mode" = keep ] && [ -f "$dir/.complete" ]; then
+if [ "$mode" = keep ] && [ -f "$dir/.complete" ] && [ -f "$db" ]; then
 	exit 0
 fi
-rm -rf "$repo" "$db" "$db-wal" "$db-shm" "$dir/.complete"
+rm -rf "$repo" "$db" "$db-wal" "$db-shm" "$dir/.complete" "$dir/demo.db" "$dir/demo.db-wal" "$dir/demo.db-shm"
 mkdir -p "$repo"
 command -v git >/dev/null 2>&1 || { echo "make-demo: git is not installed" >&2; exit 1; }
 

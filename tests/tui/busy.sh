@@ -35,6 +35,8 @@ mkfifo "$work/hold"
 sqlite3 "$db" <"$work/hold" >/dev/null 2>&1 &
 holder=$!
 exec 3>"$work/hold"
+# the shell waits for the dashboard's own short writes instead of failing
+echo ".timeout 20000" >&3
 echo "BEGIN IMMEDIATE; INSERT INTO settings (key, value) VALUES ('held', 'yes');" >&3
 locked() { ! sqlite3 "$db" "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; }
 n=0

@@ -23,7 +23,9 @@ unset NO_COLOR
 
 "$bin" demo --no-open --dir "$work/demo" >/dev/null 2>&1 || { echo "not ok - demo could not be built"; exit 1; }
 repo="$work/demo/storefront"
-db="$work/demo/demo.db"
+# The demo's database is the one shipdeck finds inside the demo's repository.
+db=$(cd "$repo" && "$bin" info | sed -n 's/^database  *//p')
+[ -f "$db" ] || { echo "not ok - no demo database where shipdeck looks: '$db'"; exit 1; }
 sd() { "$bin" --repo "$repo" --db "$db" "$@"; }
 sd feature add "$(printf 'Evil \033]0;owned\007 title')" --key EVIL >/dev/null
 sd check FEAT-21 migrations-reversible --na "no database in this service" >/dev/null
