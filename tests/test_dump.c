@@ -33,7 +33,7 @@ static void setup(void)
 			    .phase_manual_at = 1764000200};
 	store_feature_add(st, &a);
 	store_feature_add(st, &b);
-	struct check_tick t = {a.id, "predeploy", "rollback-plan", "sam", 1764000300, NULL};
+	struct check_tick t = {a.id, "predeploy", "rollback-plan", "sam", 1764000300, NULL, false};
 	store_tick_set(st, &t);
 	store_setting_set(st, "team", "storefront");
 }

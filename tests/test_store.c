@@ -192,7 +192,7 @@ Test(store, ticks_and_events)
 	struct store *st = open_new("ticks.db");
 	struct feature f = {.title = "t", .created_at = 1, .phase_manual_at = SD_NO_TIME};
 	store_feature_add(st, &f);
-	struct check_tick t = {f.id, "predeploy", "staging-tests", "dana", 50, "green"};
+	struct check_tick t = {f.id, "predeploy", "staging-tests", "dana", 50, "green", false};
 	cr_assert_eq(store_tick_set(st, &t), 0);
 	cr_assert_eq(store_tick_set(st, &t), 0, "ticking twice updates");
 	struct check_tick *ts;

@@ -151,7 +151,7 @@ Test(text, shell_quote_round_trips)
 	/* Control characters, bidi controls and broken UTF-8 take $'...'. */
 	round_trips(dir, "bash", "new\nline");
 	round_trips(dir, "bash", "esc\x1b]0;title\x07 and ' and \\");
-	round_trips(dir, "bash", "bidi\xe2\x80\xaeevil");
+	round_trips(dir, "bash", "bidi\xe2\x80\xae" "evil");
 	round_trips(dir, "bash", "bad\xff\xfeutf8 x1");
 	round_trips(dir, "bash", "a'; touch PWNED; '\n");
 	struct stat sb;

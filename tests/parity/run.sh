@@ -33,7 +33,9 @@ unset NO_COLOR
 
 "$bin" demo --no-open --dir "$work/demo" >/dev/null 2>&1 || { echo "not ok - demo could not be built"; exit 1; }
 repo="$work/demo/storefront"
-db="$work/demo/demo.db"
+# The demo's database is the one shipdeck finds inside the demo's repository.
+db=$(cd "$repo" && "$bin" info | sed -n 's/^database  *//p')
+[ -f "$db" ] || { echo "not ok - no demo database where shipdeck looks: '$db'"; exit 1; }
 # Everything is rendered as of NOW, ten minutes before the clock: the demo's
 # dates follow the clock, and a restore recorded at the clock is then a
 # restore after now.
