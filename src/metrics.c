@@ -396,13 +396,15 @@ void metrics_dora(const struct dora_input *in, struct dora_report *out)
 	for (size_t i = in->ndeploys; i-- > 0;)
 		if (w.res[i].in_window)
 			out->deploys[out->ndeploys++] = w.res[i];
-	free(w.res);
+	out->all = w.res;
+	out->nall = in->ndeploys;
 	free(w.incident);
 }
 
 void dora_report_free(struct dora_report *r)
 {
 	free(r->deploys);
-	r->deploys = NULL;
-	r->ndeploys = 0;
+	free(r->all);
+	r->deploys = r->all = NULL;
+	r->ndeploys = r->nall = 0;
 }

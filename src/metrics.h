@@ -176,6 +176,11 @@ struct dora_report {
 	struct dora_week weekly[DORA_WEEKS];    /* oldest first, the last holds now */
 	struct dora_deploy_result *deploys;     /* the window's, newest first */
 	size_t ndeploys;
+	/* Every input deployment's result, in input order (index i is
+	 * dora_input.deploys[i]): what a list outside the window reads, so that
+	 * a deployment's verdict is decided here once. */
+	struct dora_deploy_result *all;
+	size_t nall;
 };
 
 /* Computes every DORA figure of spec §1–§6; free with dora_report_free. */
@@ -183,21 +188,5 @@ void metrics_dora(const struct dora_input *in, struct dora_report *out);
 void dora_report_free(struct dora_report *r);
 /* "elite", "high", "medium", "low" or "n/a". */
 const char *dora_tier_name(enum dora_tier t);
-
-/* ---- rendering (snapshot_dora.c) ---------------------------------------- */
-
-struct strbuf;
-struct render;
-
-/* The DORA section as text: scorecard (current | tier | target | elite),
- * a sparkline per metric and the latest deployments, within ro->width. */
-void snapshot_dora_text(struct strbuf *out, const struct dora_report *r,
-			const struct dora_input *in, const struct render *ro);
-/* The same as GitHub-flavoured markdown tables. */
-void snapshot_dora_markdown(struct strbuf *out, const struct dora_report *r,
-			    const struct dora_input *in, const struct render *ro);
-/* Appends `"dora": {...}, "deployments": [...]` (no braces around them). */
-void snapshot_dora_json(struct strbuf *out, const struct dora_report *r,
-			const struct dora_input *in);
 
 #endif

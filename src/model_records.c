@@ -60,7 +60,8 @@ struct gitscan_record *model_gitscan_records(const struct dash *d, size_t *n)
 
 const struct deploy_rec *model_record_of_deploy(const struct dash *d, int i)
 {
-	if (!d->has_history || i < 0 || (size_t)i >= d->git.ndeploys || !d->git.record_ids[i])
+	if (!d->has_history || i < 0 || (size_t)i >= d->git.ndeploys || !d->git.record_ids ||
+	    !d->git.record_ids[i])
 		return NULL;
 	for (size_t k = 0; k < d->nrecords; k++)
 		if (d->records[k].id == d->git.record_ids[i])

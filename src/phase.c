@@ -156,11 +156,13 @@ static double unit_days(const char *unit)
 	return 1;
 }
 
+/* "7–10 days", "3–4 weeks", "20–30 min", "1 day": a norm always carries
+ * its unit (docs/metrics.md §13). */
 static void range_label(struct phase_range *r, double lo, double hi)
 {
 	const char *suffix = strcmp(r->unit, "minutes") == 0 ? " min" :
-			     strcmp(r->unit, "weeks") == 0 ? (hi > 1 ? " weeks" : " week") :
-			     lo == hi ? (hi > 1 ? " days" : " day") : "";
+			     strcmp(r->unit, "weeks") == 0 ? (hi == 1 ? " week" : " weeks") :
+			     hi == 1 ? " day" : " days";
 	if (lo == hi)
 		snprintf(r->label, sizeof(r->label), "%g%s", hi, suffix);
 	else
@@ -231,6 +233,10 @@ void phase_expect(const struct phase_durations *d, enum feature_size size, enum 
 	else if (strcmp(r->unit, "minutes") == 0 && secs < 48 * 3600)
 		snprintf(out->label, sizeof(out->label), "%s: %lld h of %s", phase_name(p),
 			 (long long)(secs / 3600), r->label);
+	else if (strcmp(r->unit, "weeks") == 0)
+		/* counted in the norm's own unit: "week 3 of 3–4 weeks" */
+		snprintf(out->label, sizeof(out->label), "%s: week %lld of %s", phase_name(p),
+			 (long long)(secs / (7 * 86400)) + 1, r->label);
 	else
 		snprintf(out->label, sizeof(out->label), "%s: day %lld of %s", phase_name(p),
 			 (long long)(secs / 86400) + 1, r->label);

@@ -9,59 +9,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "model.h"
 #include "phase.h"
+#include "present.h"
 #include "text.h"
 #include "timeutil.h"
 
 #define SNAPSHOT_SCHEMA "shipdeck.snapshot/1"
 
-/* ---- JSON helpers -------------------------------------------------------------- */
+/* ---- markdown text ---- */
 
-void json_add_string(struct strbuf *out, const char *s)
+void snap_md_text(struct strbuf *out, const char *s)
 {
-	if (!s) {
-		sb_add(out, "null");
-		return;
+	/* Outside text is one clean line, and every character markdown would
+	 * read as markup is escaped: a title with '*' or '|' stays text, and a
+	 * '|' cannot split a table row. */
+	char *c = text_clean(s ? s : "", TEXT_ONE_LINE);
+	for (const char *p = c; *p; p++) {
+		if (strchr("\\`*_[]<>|#~!", *p))
+			sb_addc(out, '\\');
+		sb_addc(out, *p);
 	}
-	sb_addc(out, '"');
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		uint32_t cp;
-		int n = utf8_decode(p, &cp);
-		if (cp == '"' || cp == '\\')
-			sb_addf(out, "\\%c", (char)cp);
-		else if (cp == '\n')
-			sb_add(out, "\\n");
-		else if (cp == '\t')
-			sb_add(out, "\\t");
-		else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
-			 (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
-			sb_addf(out, "\\u%04x", (unsigned)cp); /* never raw: a pager would obey it */
-		else if (cp == 0xFFFD && n == 1)
-			sb_add(out, "\\ufffd"); /* invalid UTF-8 in, valid JSON out */
-		else
-			sb_addn(out, (const char *)p, (size_t)n);
-		p += n;
-	}
-	sb_addc(out, '"');
-}
-
-static void json_num_or_null(struct strbuf *out, double v)
-{
-	if (isnan(v))
-		sb_add(out, "null");
-	else
-		sb_addf(out, "%.4g", v);
-}
-
-void json_add_time(struct strbuf *out, int64_t t)
-{
-	char buf[24];
-	if (t == SD_NO_TIME)
-		sb_add(out, "null");
-	else
-		sb_addf(out, "\"%s\"", time_format_iso(t, buf));
+	free(c);
 }
 
 /* ---- headings ------------------------------------------------------------------ */
@@ -97,7 +67,7 @@ static void header_text(struct strbuf *out, const struct dash *d, const struct r
 	sb_addf(out, "window %d days\n", d->window_days);
 	sb_free(&left);
 	struct strbuf att = STRBUF_INIT;
-	if (snapshot_attention_lines(d, &att, r->ascii ? "! " : "\xe2\x96\xb8 "))
+	if (snapshot_attention_lines(d, &att, r))
 		sb_addf(out, "\nNeeds attention now:\n%s", sb_str(&att));
 	sb_free(&att);
 	for (size_t i = 0; i < d->nnotes; i++) {
@@ -115,12 +85,13 @@ static void header_markdown(struct strbuf *out, const struct dash *d)
 	sb_addf(out, "\n\nAs of %s UTC, window %d days.\n", time_format_short(d->now, when),
 		d->window_days);
 	struct strbuf att = STRBUF_INIT;
-	if (snapshot_attention_lines(d, &att, "- **"))
+	struct render md = {SNAP_MARKDOWN, 1000, false};
+	if (snapshot_attention_lines(d, &att, &md))
 		sb_addf(out, "\n**Needs attention now:**\n\n%s", sb_str(&att));
 	sb_free(&att);
 	for (size_t i = 0; i < d->nnotes; i++) {
 		sb_add(out, i == 0 ? "\n- " : "- ");
-		sb_add_clean(out, d->notes[i]);
+		snap_md_text(out, d->notes[i]);
 		sb_addc(out, '\n');
 	}
 }
@@ -129,59 +100,23 @@ static void header_markdown(struct strbuf *out, const struct dash *d)
 
 static bool needs_attention(const struct dash_feature *f)
 {
-	return f->overdue || f->not_ready || (!f->gate_go && streq(f->phase, "deployment"));
+	return present_feature_needs_attention(f);
 }
 
-/* "day 12 of 7–10", "day 2 of 20–30 min" or "day 3": the phase module's
- * label without its "Phase: " prefix (the heading says the phase). */
 static void days_label(struct strbuf *out, const struct dash_feature *f, bool ascii)
 {
-	if (isnan(f->days_in_phase))
-		return;
-	const char *label = strstr(f->expected_label, ": ");
-	if (!label) {
-		sb_addf(out, "day %d", (int)floor(f->days_in_phase) + 1);
-		return;
-	}
-	for (const char *p = label + 2; *p; p++) {
-		if (ascii && str_starts(p, "\xe2\x80\x93")) { /* en dash */
-			sb_addc(out, '-');
-			p += 2;
-		} else {
-			sb_addc(out, *p);
-		}
-	}
+	present_days_label(out, f, ascii);
 }
 
-/* "overdue, not ready, manual": what a reader must notice about a feature. */
+/* "overdue, no-go, manual": what a reader must notice about a feature. */
 static void flags_label(struct strbuf *out, const struct dash_feature *f)
 {
-	const char *sep = "";
-	if (f->overdue)
-		sb_add(out, "overdue"), sep = ", ";
-	if (f->not_ready)
-		sb_addf(out, "%snot ready", sep), sep = ", ";
-	if (f->phase_manual)
-		sb_addf(out, "%smanual", sep), sep = ", ";
-	if (f->manual_stale)
-		sb_addf(out, "%sstale phase", sep), sep = ", ";
-	if (f->key_shared)
-		sb_addf(out, "%skey shared", sep), sep = ", ";
-	if (f->rolling_out)
-		sb_addf(out, "%srolling out", sep);
+	present_flag_words(out, present_feature_flags(f));
 }
 
 static void md_cell(struct strbuf *out, const char *s)
 {
-	/* a '|' inside a cell would split the table */
-	char *c = text_clean(s, TEXT_ONE_LINE);
-	for (const char *p = c; *p; p++) {
-		if (*p == '|')
-			sb_add(out, "\\|");
-		else
-			sb_addc(out, *p);
-	}
-	free(c);
+	snap_md_text(out, s);
 }
 
 /* Items marked not applicable, one line each under the feature ("N/A id:
@@ -215,30 +150,46 @@ static void na_cell_markdown(struct strbuf *out, const struct dash_feature *f)
 	}
 }
 
-static void feature_line_text(struct strbuf *out, const struct dash_feature *f, const struct render *r)
+static void trim_line(struct strbuf *out)
 {
-	struct strbuf cell = STRBUF_INIT;
-	char *key = f->key ? text_clean(f->key, TEXT_ONE_LINE) : xasprintf("#%lld", (long long)f->id);
-	char *title = text_clean(f->title, TEXT_ONE_LINE);
-	sb_add(out, "  ");
-	text_fit(out, key, 10, false, r->ascii);
-	sb_addc(out, ' ');
-	/* key 10 | title | days 20 | flags: the title gets half of what is left */
-	int rest = r->width - 2 - 11 - 21 - 1;
-	int title_w = rest / 2 > 16 ? rest / 2 : 16;
-	text_fit(out, title, title_w, false, r->ascii);
-	days_label(&cell, f, r->ascii);
-	sb_addc(out, ' ');
-	text_fit(out, sb_str(&cell), 20, false, r->ascii);
-	sb_reset(&cell);
-	flags_label(&cell, f);
-	sb_addc(out, ' ');
-	text_fit(out, sb_str(&cell), rest - title_w > 8 ? rest - title_w : 8, false, r->ascii);
 	/* trailing spaces are noise in a pasted standup */
 	while (out->len && out->buf[out->len - 1] == ' ')
 		out->buf[--out->len] = '\0';
 	sb_addc(out, '\n');
-	sb_free(&cell);
+}
+
+/* key 10 | title | days 22 | flags. The flags are never cut: the title
+ * gives way first, and flags that still do not fit go on a line of their
+ * own under the title. */
+static void feature_line_text(struct strbuf *out, const struct dash_feature *f, const struct render *r)
+{
+	struct strbuf days = STRBUF_INIT, flags = STRBUF_INIT;
+	char *key = f->key ? text_clean(f->key, TEXT_ONE_LINE) : xasprintf("#%lld", (long long)f->id);
+	char *title = text_clean(f->title, TEXT_ONE_LINE);
+	days_label(&days, f, r->ascii);
+	flags_label(&flags, f);
+	int rest = r->width - 2 - 11 - 23 - 1;
+	int flags_w = text_width(sb_str(&flags));
+	bool own_line = rest - flags_w < 12;
+	int title_w = own_line ? rest : rest - flags_w;
+	sb_add(out, "  ");
+	text_fit(out, key, 10, false, r->ascii);
+	sb_addc(out, ' ');
+	text_fit(out, title, title_w, false, r->ascii);
+	sb_addc(out, ' ');
+	text_fit(out, sb_str(&days), 22, false, r->ascii);
+	if (!own_line) {
+		sb_addc(out, ' ');
+		sb_add(out, sb_str(&flags));
+	}
+	trim_line(out);
+	if (own_line && flags.len) {
+		sb_addrep(out, " ", 13);
+		text_fit(out, sb_str(&flags), r->width - 13, false, r->ascii);
+		trim_line(out);
+	}
+	sb_free(&days);
+	sb_free(&flags);
 	free(key);
 	free(title);
 	na_lines_text(out, f, r);
@@ -330,22 +281,35 @@ static void feature_json(struct strbuf *out, const struct dash_feature *f)
 		f->phase_manual ? "true" : "false");
 	json_add_time(out, f->phase_since);
 	sb_add(out, ", \"days_in_phase\": ");
-	json_num_or_null(out, isnan(f->days_in_phase) ? NAN : floor(f->days_in_phase * 10) / 10);
+	json_add_num(out, isnan(f->days_in_phase) ? NAN : floor(f->days_in_phase * 10) / 10);
 	sb_add(out, ", \"expected_days\": ");
 	if (isnan(f->expected_lo)) {
 		sb_add(out, "null");
 	} else {
 		sb_add(out, "[");
-		json_num_or_null(out, f->expected_lo);
+		json_add_num(out, f->expected_lo);
 		sb_add(out, ", ");
-		json_num_or_null(out, f->expected_hi);
+		json_add_num(out, f->expected_hi);
 		sb_add(out, "]");
 	}
-	sb_addf(out, ", \"overdue\": %s, \"not_ready\": %s", f->overdue ? "true" : "false",
-		f->not_ready ? "true" : "false");
-	sb_addf(out, ", \"manual_stale\": %s, \"key_shared\": %s, \"rolling_out\": %s",
-		f->manual_stale ? "true" : "false", f->key_shared ? "true" : "false",
-		f->rolling_out ? "true" : "false");
+	struct strbuf lab = STRBUF_INIT;
+	present_days_label(&lab, f, false);
+	json_field_str(out, "days_label", lab.len ? sb_str(&lab) : NULL);
+	sb_free(&lab);
+	unsigned flags = present_feature_flags(f);
+	json_field_bool(out, "attention", (flags & FLAGS_ATTENTION) != 0);
+	sb_add(out, ", \"flags\": [");
+	for (int k = 0, n = 0; k < FLAG_COUNT; k++)
+		if (flags & (1u << k)) {
+			sb_add(out, n++ ? ", " : "");
+			json_add_string(out, present_flag_word((enum feature_flag)k));
+		}
+	sb_add(out, "]");
+	json_field_bool(out, "overdue", f->overdue);
+	json_field_bool(out, "not_ready", f->not_ready);
+	json_field_bool(out, "manual_stale", f->manual_stale);
+	json_field_bool(out, "key_shared", f->key_shared);
+	json_field_bool(out, "rolling_out", f->rolling_out);
 	sb_addf(out, ", \"planning\": {\"done\": %d, \"na\": %d, \"total\": %d, \"not_applicable\": ",
 		f->planning_done, f->planning_na, f->planning_total);
 	na_json(out, f, CHECKLIST_PLANNING);
@@ -383,7 +347,7 @@ static void snapshot_json(struct strbuf *out, const struct dash *d)
 	}
 	if (d->has_history) {
 		sb_add(out, ",\n  ");
-		snapshot_dora_json(out, &d->dora, &d->dora_in);
+		snapshot_dora_json(out, d);
 	}
 	sb_add(out, ",\n  ");
 	snapshot_ops_json(out, d);
@@ -402,7 +366,7 @@ void snapshot_render(struct strbuf *out, const struct dash *d, const struct rend
 		if (d->has_health)
 			snapshot_builds_markdown(out, &d->health, r);
 		if (d->has_history)
-			snapshot_dora_markdown(out, &d->dora, &d->dora_in, r);
+			snapshot_dora_markdown(out, d, r);
 		snapshot_ops_text(out, d, r);
 		return;
 	case SNAP_TEXT: {
@@ -412,7 +376,7 @@ void snapshot_render(struct strbuf *out, const struct dash *d, const struct rend
 		if (d->has_health)
 			snapshot_builds_text(&text, &d->health, r);
 		if (d->has_history)
-			snapshot_dora_text(&text, &d->dora, &d->dora_in, r);
+			snapshot_dora_text(&text, d, r);
 		snapshot_ops_text(&text, d, r);
 		/* Width is a promise (docs/security.md): a sentence around a long
 		 * name, a word longer than the line, a wide character near the

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jsonw.h"
 #include "util.h"
 
 struct dash;
@@ -24,14 +25,19 @@ void snapshot_render(struct strbuf *out, const struct dash *d, const struct rend
 
 /* A section heading in text ("── DORA ─────") or markdown ("## DORA"). */
 void snap_heading(struct strbuf *out, const char *title, const struct render *r);
-/* Appends an instant as a JSON ISO 8601 string, or null for SD_NO_TIME. */
-void json_add_time(struct strbuf *out, int64_t t);
-/* Appends one JSON string literal (quotes, escapes; control bytes as \u00XX). */
-void json_add_string(struct strbuf *out, const char *s);
+
+/* The DORA section (snapshot_dora.c): scorecard (current | tier | target |
+ * elite), a sparkline per metric and the window's deployments. */
+void snapshot_dora_text(struct strbuf *out, const struct dash *d, const struct render *r);
+void snapshot_dora_markdown(struct strbuf *out, const struct dash *d, const struct render *r);
+/* Appends `"dora": {...}, "deployments": [...]` (no braces around them). */
+void snapshot_dora_json(struct strbuf *out, const struct dash *d);
 
 /* The operations sections (snapshot_ops.c): what needs attention now, one
  * line each after bullet; returns how many. */
-size_t snapshot_attention_lines(const struct dash *d, struct strbuf *out, const char *bullet);
+size_t snapshot_attention_lines(const struct dash *d, struct strbuf *out, const struct render *r);
+/* Outside text for markdown: one clean line, markup characters escaped. */
+void snap_md_text(struct strbuf *out, const char *s);
 void snapshot_ops_text(struct strbuf *out, const struct dash *d, const struct render *r);
 /* Appends "window", "deploys_recent", "incidents" and "reviews_due". */
 void snapshot_ops_json(struct strbuf *out, const struct dash *d);

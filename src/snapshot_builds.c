@@ -7,51 +7,18 @@
 #include <string.h>
 
 #include "buildstats.h"
+#include "jsonw.h"
+#include "present.h"
 #include "snapshot.h"
 #include "text.h"
 #include "timeutil.h"
 #include "util.h"
 
-static const char *const spark_utf8[8] = {
-	"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
-	"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88",
-};
-static const char spark_ascii[] = "_.-:=+*#";
+/* ---- formatting: the rules live in present.c ------------------------------ */
 
-/* ---- formatting ------------------------------------------------------------ */
-
-/* Minutes the way people say them: "14 min", "2.5 min", "1.6 h". */
-static void add_minutes(struct strbuf *out, double m)
-{
-	if (m >= 90)
-		sb_addf(out, "%.1f h", m / 60);
-	else if (m >= 10 || m == floor(m))
-		sb_addf(out, "%.0f min", m);
-	else
-		sb_addf(out, "%.1f min", m);
-}
-
-static void add_percent(struct strbuf *out, double pct)
-{
-	if (pct >= 10 || pct == floor(pct))
-		sb_addf(out, "%.0f %%", pct);
-	else
-		sb_addf(out, "%.1f %%", pct);
-}
-
-/* "$41,600": whole units with thousands separators. */
-static void add_money(struct strbuf *out, double v)
-{
-	char digits[32];
-	snprintf(digits, sizeof digits, "%.0f", v < 0 ? 0 : v);
-	size_t n = strlen(digits);
-	sb_addc(out, '$');
-	for (size_t i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			sb_addc(out, ',');
-		sb_addc(out, digits[i]);
-	}
-}
+static void add_minutes(struct strbuf *out, double m) { present_minutes(out, m); }
+static void add_percent(struct strbuf *out, double pct) { present_percent(out, pct); }
+static void add_money(struct strbuf *out, double v) { present_money(out, v); }
 
 static char *workflow_name(const char *name)
 {
@@ -121,7 +88,10 @@ static void sentence_time(struct strbuf *s, const struct build_health *h)
 		sb_addf(s, " (%s), p90 ", h->tier);
 		add_minutes(s, h->p90_minutes);
 	}
-	sb_addf(s, "; %d build%s in %d days", h->count, h->count == 1 ? "" : "s", h->window_days);
+	sb_add(s, "; ");
+	present_count(s, h->count, "build", "builds");
+	sb_add(s, " in ");
+	present_count(s, h->window_days, "day", "days");
 	if (h->running)
 		sb_addf(s, ", %d running", h->running);
 }
@@ -133,7 +103,9 @@ static void sentence_failures(struct strbuf *s, const struct build_health *h)
 		return;
 	}
 	add_percent(s, h->failure_rate);
-	sb_addf(s, " of %d run%s failed", h->judged, h->judged == 1 ? "" : "s");
+	sb_add(s, " of ");
+	present_count(s, h->judged, "run", "runs");
+	sb_add(s, " failed");
 	if (h->failed) {
 		struct strbuf k = STRBUF_INIT;
 		int top;
@@ -149,7 +121,9 @@ static void sentence_cost(struct strbuf *s, const struct build_health *h)
 		sb_add(s, "cost of waiting n/a (no finished build in the last 7 days)");
 		return;
 	}
-	sb_addf(s, "waiting %.1f h a week costs ", h->wait_hours_per_week);
+	sb_add(s, "waiting ");
+	present_hours(s, h->wait_hours_per_week);
+	sb_add(s, " a week costs ");
 	add_money(s, h->cost_per_year);
 	sb_add(s, " a year; under 10 min would save ");
 	add_money(s, h->saving_per_year);
@@ -167,23 +141,10 @@ static void sentence_slowest(struct strbuf *s, const struct build_health *h)
 
 static void sparkline(struct strbuf *out, const struct build_health *h, bool ascii)
 {
-	double lo = INFINITY, hi = -INFINITY;
+	double v[BH_WEEKS];
 	for (int k = 0; k < BH_WEEKS; k++)
-		if (h->weekly[k].has_median) {
-			lo = fmin(lo, h->weekly[k].median_minutes);
-			hi = fmax(hi, h->weekly[k].median_minutes);
-		}
-	for (int k = 0; k < BH_WEEKS; k++) {
-		if (!h->weekly[k].has_median) {
-			sb_addc(out, ' ');
-			continue;
-		}
-		int level = hi > lo ? (int)floor((h->weekly[k].median_minutes - lo) / (hi - lo) * 7.999) : 3;
-		if (ascii)
-			sb_addc(out, spark_ascii[level]);
-		else
-			sb_add(out, spark_utf8[level]);
-	}
+		v[k] = h->weekly[k].has_median ? h->weekly[k].median_minutes : NAN;
+	present_sparkline(out, v, BH_WEEKS, ascii);
 }
 
 /* ---- text -------------------------------------------------------------------- */
@@ -229,6 +190,16 @@ void snapshot_builds_text(struct strbuf *out, const struct build_health *h, cons
 
 /* ---- markdown ------------------------------------------------------------------ */
 
+/* "- **Label:** sentence", the sentence escaped (workflow names are outside
+ * text); s is emptied for the next one. */
+static void md_item(struct strbuf *out, const char *label, struct strbuf *s)
+{
+	sb_addf(out, "- **%s:** ", label);
+	snap_md_text(out, sb_str(s));
+	sb_addc(out, '\n');
+	sb_reset(s);
+}
+
 void snapshot_builds_markdown(struct strbuf *out, const struct build_health *h,
 			      const struct render *ro)
 {
@@ -239,25 +210,30 @@ void snapshot_builds_markdown(struct strbuf *out, const struct build_health *h,
 		return;
 	}
 	sentence_time(&s, h);
-	sb_addf(out, "- **Build time:** %s\n", sb_str(&s));
-	sb_reset(&s);
+	md_item(out, "Build time", &s);
 	sentence_failures(&s, h);
-	sb_addf(out, "- **Failures:** %s\n", sb_str(&s));
-	sb_reset(&s);
+	md_item(out, "Failures", &s);
 	sentence_cost(&s, h);
-	sb_addf(out, "- **Cost:** %s\n", sb_str(&s));
+	md_item(out, "Cost", &s);
 	if (h->nslowest) {
-		sb_reset(&s);
 		sentence_slowest(&s, h);
-		/* a workflow named "a|b" must not open a table column */
-		for (size_t i = 0; i < s.len; i++)
-			if (s.buf[i] == '|' || s.buf[i] == '*' || s.buf[i] == '_' || s.buf[i] == '`')
-				s.buf[i] = ' ';
-		sb_addf(out, "- **Slowest:** %s\n", sb_str(&s));
+		md_item(out, "Slowest", &s);
 	}
-	sb_add(out, "\n| week | builds | median | failed |\n|---|---:|---:|---:|\n");
+	sb_add(out, "- **Median per week, 12 weeks:** `");
+	sparkline(&s, h, ro->ascii);
+	sb_add(out, sb_str(&s));
+	sb_add(out, "`\n");
+	sb_reset(&s);
+	/* only the weeks that had builds: twelve rows of "0 | n/a" say nothing */
+	int weeks = 0;
+	for (int k = 0; k < BH_WEEKS; k++)
+		weeks += h->weekly[k].count > 0;
+	if (weeks)
+		sb_add(out, "\n| week | builds | median | failed |\n|---|---:|---:|---:|\n");
 	for (int k = 0; k < BH_WEEKS; k++) {
 		const struct bh_week *w = &h->weekly[k];
+		if (w->count == 0)
+			continue;
 		char label[16];
 		double rate;
 		sb_addf(out, "| %s | %d | ", time_iso_week(w->start, label), w->count);
@@ -277,18 +253,10 @@ void snapshot_builds_markdown(struct strbuf *out, const struct build_health *h,
 
 /* ---- JSON ---------------------------------------------------------------------- */
 
+/* One JSON number by the one rule (jsonw.c), null when there is no data. */
 static void json_num(struct strbuf *out, bool has, double v)
 {
-	if (!has || isnan(v) || isinf(v))
-		sb_add(out, "null");
-	else
-		sb_addf(out, "%.6g", v);
-}
-
-/* Money and hours to a cent: enough for a script, free of float noise. */
-static void json_round2(struct strbuf *out, bool has, double v)
-{
-	json_num(out, has, round(v * 100) / 100);
+	json_add_num(out, has ? v : NAN);
 }
 
 void snapshot_builds_json(struct strbuf *out, const struct build_health *h)
@@ -319,11 +287,11 @@ void snapshot_builds_json(struct strbuf *out, const struct build_health *h)
 		sb_add(out, "null");
 	}
 	sb_add(out, ",\n    \"wait_hours_per_week\": ");
-	json_round2(out, h->has_wait, h->wait_hours_per_week);
+	json_num(out, h->has_wait, h->wait_hours_per_week);
 	sb_add(out, ", \"cost_per_year\": ");
-	json_round2(out, h->has_wait, h->cost_per_year);
+	json_num(out, h->has_wait, h->cost_per_year);
 	sb_add(out, ", \"saving_per_year_under_10_min\": ");
-	json_round2(out, h->has_wait, h->saving_per_year);
+	json_num(out, h->has_wait, h->saving_per_year);
 	sb_add(out, ", \"hourly_cost\": ");
 	json_num(out, true, h->hourly_cost);
 	sb_add(out, ",\n    \"slowest\": [");

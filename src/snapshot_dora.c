@@ -11,270 +11,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
+#include "present.h"
 #include "snapshot.h"
 #include "text.h"
 #include "timeutil.h"
 
 #define LIST_MAX 10     /* deployments listed in text and markdown */
 
-static const char *const spark_utf8[8] = {
-	"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
-	"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88",
-};
-static const char spark_ascii[] = "_.-:=+*#";
+/* ---- scorecard, trend and status: decided in present.c, placed here ---------- */
 
-/* ---- value formatting --------------------------------------------------------- */
-
-/* "%.1f" without a trailing ".0", so that cut-offs read "< 24 h". */
-static void add_num1(struct strbuf *out, double v)
+static void scorecard_rows(const struct dora_report *r, const struct dora_input *in, bool ascii,
+			   struct score_row rows[SCORE_COUNT])
 {
-	char buf[64];
-	snprintf(buf, sizeof buf, "%.1f", v);
-	size_t n = strlen(buf);
-	if (n > 2 && streq(buf + n - 2, ".0"))
-		buf[n - 2] = '\0';
-	sb_add(out, buf);
+	present_scorecard(r, in->th, ascii, rows);
 }
 
-/* A duration in the unit a person reads best: minutes, hours or days. */
-static void add_duration(struct strbuf *out, double hours)
+/* "< 7 d ✓": the target with whether it is met. */
+static void target_cell(struct strbuf *c, const struct score_row *row, bool ascii)
 {
-	if (isnan(hours)) {
-		sb_add(out, "n/a");
-	} else if (hours < 1) {
-		sb_addf(out, "%.0f min", hours * 60);
-	} else if (hours < 48) {
-		add_num1(out, hours);
-		sb_add(out, " h");
-	} else {
-		add_num1(out, hours / 24);
-		sb_add(out, " d");
-	}
+	sb_add(c, row->target);
+	const char *mark = present_met_mark(row->met, ascii);
+	if (*mark)
+		sb_addf(c, " %s", mark);
 }
 
-static void add_percent(struct strbuf *out, double pct)
+static void add_sparkline(struct strbuf *out, const struct dora_report *r, enum score_metric m, bool ascii)
 {
-	if (isnan(pct)) {
-		sb_add(out, "n/a");
-		return;
-	}
-	add_num1(out, pct);
-	sb_add(out, " %");
+	double v[DORA_WEEKS];
+	present_week_values(r, m, v);
+	present_sparkline(out, v, DORA_WEEKS, ascii);
 }
 
-/* One JSON number, or null for "no data" (never 0). */
-static void json_num(struct strbuf *out, double v)
+static void deploy_status(struct strbuf *c, const struct dash *d, int index)
 {
-	if (isnan(v) || isinf(v))
-		sb_add(out, "null");
-	else
-		sb_addf(out, "%.6g", v);
-}
-
-static const char *json_bool(bool b)
-{
-	return b ? "true" : "false";
-}
-
-/* ---- scorecard cells (shared by text and markdown) ------------------------------ */
-
-enum metric { M_DF, M_LT, M_CFR, M_TTR, M_REWORK, M_COUNT };
-
-static const char *const metric_names[M_COUNT] = {
-	"Deployment frequency", "Lead time (median)", "Change failure rate",
-	"Time to restore", "Rework rate",
-};
-
-static void cell_current(struct strbuf *c, const struct dora_report *r, enum metric m)
-{
-	switch (m) {
-	case M_DF:
-		if (isnan(r->frequency.per_week)) {
-			sb_add(c, "n/a");
-		} else {
-			add_num1(c, r->frequency.per_week);
-			sb_add(c, "/week");
-		}
-		break;
-	case M_LT: add_duration(c, r->lead_time.median_hours); break;
-	case M_CFR: add_percent(c, r->cfr.rate); break;
-	case M_TTR: add_duration(c, r->restore.median_hours); break;
-	case M_REWORK: add_percent(c, r->rework.rate); break;
-	case M_COUNT: break;
-	}
-}
-
-static enum dora_tier metric_tier(const struct dora_report *r, enum metric m)
-{
-	switch (m) {
-	case M_DF: return r->frequency.tier;
-	case M_LT: return r->lead_time.tier;
-	case M_CFR: return r->cfr.tier;
-	case M_TTR: return r->restore.tier;
-	default: return TIER_NA;
-	}
-}
-
-static void cell_tier(struct strbuf *c, const struct dora_report *r, enum metric m)
-{
-	if (m == M_REWORK) {
-		sb_add(c, "no tiers");  /* DORA publishes no levels for rework */
-		return;
-	}
-	enum dora_tier t = metric_tier(r, m);
-	sb_add(c, dora_tier_name(t));
-	if (t != TIER_NA && r->year)
-		sb_addf(c, " (%d)", r->year);
-}
-
-static enum dora_target_state metric_met(const struct dora_report *r, enum metric m)
-{
-	switch (m) {
-	case M_DF: return r->df_met;
-	case M_LT: return r->lt_met;
-	case M_CFR: return r->cfr_met;
-	case M_TTR: return r->ttr_met;
-	default: return TARGET_NA;
-	}
-}
-
-static void cell_target(struct strbuf *c, const struct dora_report *r, enum metric m, bool ascii)
-{
-	const struct dora_targets *t = &r->targets;
-	switch (m) {
-	case M_DF:
-		sb_add(c, ascii ? ">= " : "\xe2\x89\xa5 ");
-		add_num1(c, t->deploys_per_week);
-		sb_add(c, "/week");
-		break;
-	case M_LT: sb_add(c, "< "); add_duration(c, t->lead_time_hours); break;
-	case M_CFR: sb_add(c, "< "); add_percent(c, t->cfr_percent); break;
-	case M_TTR: sb_add(c, "< "); add_duration(c, t->restore_hours); break;
-	default: sb_add(c, "-"); return;
-	}
-	enum dora_target_state s = metric_met(r, m);
-	if (s == TARGET_MET)
-		sb_add(c, ascii ? " ok" : " \xe2\x9c\x93");
-	else if (s == TARGET_MISSED)
-		sb_add(c, ascii ? " NO" : " \xe2\x9c\x97");
-}
-
-/* What elite means under the thresholds in use (from data, not literals). */
-static void cell_elite(struct strbuf *c, const struct dora_input *in, enum metric m, bool ascii)
-{
-	const struct dora_thresholds *th = in->th;
-	if (!th || m == M_REWORK) {
-		sb_add(c, "-");
-		return;
-	}
-	switch (m) {
-	case M_DF:
-		sb_add(c, ascii ? ">= " : "\xe2\x89\xa5 ");
-		add_num1(c, th->df_elite_days);
-		sb_add(c, " days/week");
-		break;
-	case M_LT: sb_add(c, "< "); add_duration(c, th->lt_elite_h); break;
-	case M_CFR: sb_add(c, ascii ? "<= " : "\xe2\x89\xa4 "); add_percent(c, th->cfr_elite); break;
-	case M_TTR: sb_add(c, "< "); add_duration(c, th->ttr_elite_h); break;
-	default: break;
-	}
-}
-
-/* ---- sparklines ------------------------------------------------------------------ */
-
-static double week_value(const struct dora_week *w, enum metric m)
-{
-	switch (m) {
-	case M_DF: return w->deploys;
-	case M_LT: return w->lead_time_median_hours;
-	case M_CFR: return w->change_failure_rate;
-	case M_TTR: return w->time_to_restore_median_hours;
-	default: return NAN;
-	}
-}
-
-/* Twelve cells scaled from 0 to the largest week; a week without data is a
- * blank, so that "no data" never reads as a low bar. */
-static void add_sparkline(struct strbuf *out, const struct dora_report *r, enum metric m, bool ascii)
-{
-	double max = 0;
-	for (int k = 0; k < DORA_WEEKS; k++) {
-		double v = week_value(&r->weekly[k], m);
-		if (!isnan(v) && v > max)
-			max = v;
-	}
-	for (int k = 0; k < DORA_WEEKS; k++) {
-		double v = week_value(&r->weekly[k], m);
-		if (isnan(v)) {
-			sb_addc(out, ' ');
-			continue;
-		}
-		int level = max > 0 ? (int)lround(v / max * 7) : 0;
-		if (ascii)
-			sb_addc(out, spark_ascii[level]);
-		else
-			sb_add(out, spark_utf8[level]);
-	}
-}
-
-static void trend_summary(struct strbuf *c, const struct dora_report *r, enum metric m)
-{
-	const struct dora_week *last = &r->weekly[DORA_WEEKS - 1];
-	double v = week_value(last, m);
-	sb_add(c, "this week ");
-	switch (m) {
-	case M_DF: sb_addf(c, "%d", last->deploys); break;
-	case M_LT: case M_TTR: add_duration(c, v); break;
-	case M_CFR: add_percent(c, v); break;
-	default: break;
-	}
-}
-
-/* ---- deployment list ------------------------------------------------------------- */
-
-static const char *fail_word(enum dora_fail_source s)
-{
-	switch (s) {
-	case FAIL_REVERT: return "revert";
-	case FAIL_RECORD: return "record";
-	case FAIL_INCIDENT: return "incident";
-	case FAIL_NONE: break;
-	}
-	return "";
-}
-
-static void deploy_status(struct strbuf *c, const struct dora_deploy_result *d,
-			  const struct dora_input *in)
-{
-	if (!d->failed) {
-		sb_add(c, d->rework ? "ok, rework" : "ok");
-		return;
-	}
-	sb_addf(c, "failed (%s%s)", fail_word(d->fail_source),
-		d->incident_linked_by_time ? ", linked by time" : "");
-	if (d->restored_by >= 0) {
-		sb_add(c, ", restored by ");
-		sb_add_clean(c, in->deploys[d->restored_by].ref);
-	} else if (!isnan(d->restore_hours)) {
-		sb_add(c, ", restored");
-	}
-	if (!isnan(d->restore_hours)) {
-		sb_add(c, ", ");
-		add_duration(c, d->restore_hours);
-	} else {
-		sb_add(c, ", not restored");
-	}
-	if (d->rework)
-		sb_add(c, ", rework");
-}
-
-/* "11-27 09:00": the year is plain from the window, the columns are not. */
-static char *time_compact(int64_t t, char *buf)
-{
-	int y, mo, d, h, mi, sec;
-	time_utc_parts(t, &y, &mo, &d, &h, &mi, &sec);
-	snprintf(buf, 12, "%02d-%02d %02d:%02d", mo, d, h, mi);
-	return buf;
+	struct deploy_verdict v;
+	present_deploy_verdict(d, index, &v);
+	present_deploy_status(c, &v);
 }
 
 static void short_commit(char *buf, const char *commit)
@@ -376,18 +149,15 @@ static void scorecard_text(struct strbuf *out, const struct dora_report *r,
 	struct score_cols c = score_layout(ro->width);
 	const char *head[5] = {"", "current", "tier", "target", "elite"};
 	score_row(out, &c, head, ro->ascii);
-	for (int m = 0; m < M_COUNT; m++) {
-		struct strbuf cur = STRBUF_INIT, tier = STRBUF_INIT, tgt = STRBUF_INIT, el = STRBUF_INIT;
-		cell_current(&cur, r, (enum metric)m);
-		cell_tier(&tier, r, (enum metric)m);
-		cell_target(&tgt, r, (enum metric)m, ro->ascii);
-		cell_elite(&el, in, (enum metric)m, ro->ascii);
-		const char *cells[5] = {metric_names[m], sb_str(&cur), sb_str(&tier), sb_str(&tgt), sb_str(&el)};
+	struct score_row rows[SCORE_COUNT];
+	scorecard_rows(r, in, ro->ascii, rows);
+	for (int m = 0; m < SCORE_COUNT; m++) {
+		struct strbuf tgt = STRBUF_INIT;
+		target_cell(&tgt, &rows[m], ro->ascii);
+		const char *cells[5] = {rows[m].name, rows[m].current, rows[m].tier, sb_str(&tgt),
+					rows[m].elite};
 		score_row(out, &c, cells, ro->ascii);
-		sb_free(&cur);
-		sb_free(&tier);
 		sb_free(&tgt);
-		sb_free(&el);
 	}
 }
 
@@ -395,21 +165,30 @@ static void scorecard_text(struct strbuf *out, const struct dora_report *r,
 static void details_text(struct strbuf *out, const struct dora_report *r, int width)
 {
 	struct strbuf s = STRBUF_INIT;
-	sb_addf(&s, "%d deployments on %d days; median deploy days per full week: ",
-		r->frequency.deploys, r->frequency.deploy_days);
+	present_count(&s, r->frequency.deploys, "deployment", "deployments");
+	sb_add(&s, " on ");
+	present_count(&s, r->frequency.deploy_days, "day", "days");
+	sb_add(&s, "; median deploy days per full week: ");
 	if (isnan(r->frequency.median_deploy_days_per_week))
 		sb_add(&s, "n/a");
 	else
-		add_num1(&s, r->frequency.median_deploy_days_per_week);
-	sb_addf(&s, " (%d weeks). %d changes, p90 lead time ", r->frequency.weeks, r->lead_time.changes);
-	add_duration(&s, r->lead_time.p90_hours);
+		present_num1(&s, r->frequency.median_deploy_days_per_week);
+	sb_add(&s, " (");
+	present_count(&s, r->frequency.weeks, "week", "weeks");
+	sb_add(&s, "). ");
+	present_count(&s, r->lead_time.changes, "change", "changes");
+	sb_add(&s, ", p90 lead time ");
+	present_hours(&s, r->lead_time.p90_hours);
 	if (r->lead_time.clamped)
 		sb_addf(&s, ", %d clamped to 0 (clock skew)", r->lead_time.clamped);
 	sb_addf(&s, ". %d of %d failed, %d restored; %d rework.", r->cfr.failed, r->cfr.deploys,
 		r->restore.restores, r->rework.rework);
-	if (r->incidents_linked_by_time)
-		sb_addf(&s, " %d incident(s) named no deployment and were linked to the one before "
-			"their start.", r->incidents_linked_by_time);
+	if (r->incidents_linked_by_time) {
+		sb_add(&s, " ");
+		present_count(&s, r->incidents_linked_by_time, "incident", "incidents");
+		sb_addf(&s, " named no deployment and %s linked to the one before the start.",
+			present_plural(r->incidents_linked_by_time, "was", "were"));
+	}
 	add_wrapped(out, sb_str(&s), width);
 	sb_free(&s);
 }
@@ -423,15 +202,13 @@ static void trend_text(struct strbuf *out, const struct dora_report *r, const st
 	int name_w = ro->width - DORA_WEEKS - 2 - 18 < 21 ? ro->width - DORA_WEEKS - 2 - 18 : 21;
 	if (name_w < 8)
 		name_w = 8;
-	static const char *const names[4] = {"Deployments", "Lead time", "Change failure rate",
-					      "Time to restore"};
-	for (int m = 0; m < 4; m++) {
+	for (int m = 0; m < SCORE_REWORK; m++) {
 		struct strbuf s = STRBUF_INIT;
-		text_fit(out, names[m], name_w, false, ro->ascii);
+		text_fit(out, present_trend_name((enum score_metric)m), name_w, false, ro->ascii);
 		sb_addc(out, ' ');
-		add_sparkline(out, r, (enum metric)m, ro->ascii);
+		add_sparkline(out, r, (enum score_metric)m, ro->ascii);
 		sb_addc(out, ' ');
-		trend_summary(&s, r, (enum metric)m);
+		present_trend_summary(&s, r, (enum score_metric)m);
 		int rest = ro->width - name_w - DORA_WEEKS - 2;
 		text_fit(out, sb_str(&s), rest > 0 ? rest : 0, false, ro->ascii);
 		trim_line_end(out);
@@ -439,9 +216,10 @@ static void trend_text(struct strbuf *out, const struct dora_report *r, const st
 	}
 }
 
-static void deploys_text(struct strbuf *out, const struct dora_report *r,
-			 const struct dora_input *in, const struct render *ro)
+static void deploys_text(struct strbuf *out, const struct dash *dash, const struct render *ro)
 {
+	const struct dora_report *r = &dash->dora;
+	const struct dora_input *in = &dash->dora_in;
 	if (r->ndeploys == 0) {
 		char when[24];
 		const struct dora_deploy *last = &in->deploys[r->latest_deploy];
@@ -467,7 +245,7 @@ static void deploys_text(struct strbuf *out, const struct dora_report *r,
 		char *ref = text_clean(dp->ref, TEXT_ONE_LINE);
 		struct strbuf st = STRBUF_INIT;
 		sb_addf(out, "%s ", full_time ? time_format_short(dp->time, when)
-					       : time_compact(dp->time, when));
+					       : present_date(dp->time, r->now, when));
 		text_fit(out, ref, ref_w, false, ro->ascii);
 		if (with_commit) {
 			short_commit(sha, dp->commit);
@@ -477,7 +255,7 @@ static void deploys_text(struct strbuf *out, const struct dora_report *r,
 			free(clean);
 		}
 		sb_addf(out, " %4d ch ", d->changes < 9999 ? d->changes : 9999);
-		deploy_status(&st, d, in);
+		deploy_status(&st, dash, d->index);
 		int rest = ro->width - fixed;
 		text_fit(out, sb_str(&st), rest > 0 ? rest : 0, false, ro->ascii);
 		trim_line_end(out);
@@ -486,9 +264,10 @@ static void deploys_text(struct strbuf *out, const struct dora_report *r,
 	}
 }
 
-void snapshot_dora_text(struct strbuf *out, const struct dora_report *r,
-			const struct dora_input *in, const struct render *ro)
+void snapshot_dora_text(struct strbuf *out, const struct dash *dash, const struct render *ro)
 {
+	const struct dora_report *r = &dash->dora;
+	const struct dora_input *in = &dash->dora_in;
 	struct render def = {SNAP_TEXT, 80, false};
 	if (!ro)
 		ro = &def;
@@ -511,7 +290,7 @@ void snapshot_dora_text(struct strbuf *out, const struct dora_report *r,
 	sb_addc(out, '\n');
 	trend_text(out, r, &rw);
 	sb_addc(out, '\n');
-	deploys_text(out, r, in, &rw);
+	deploys_text(out, dash, &rw);
 }
 
 /* ---- markdown -------------------------------------------------------------------- */
@@ -529,9 +308,19 @@ static void md_cell(struct strbuf *out, const char *s)
 	free(c);
 }
 
-void snapshot_dora_markdown(struct strbuf *out, const struct dora_report *r,
-			    const struct dora_input *in, const struct render *ro)
+/* A code span that keeps every space: CommonMark strips one space from
+ * each end when both ends have one, so such a span gets one more. */
+static void md_code(struct strbuf *out, const char *s)
 {
+	size_t n = strlen(s);
+	bool pad = n > 1 && s[0] == ' ' && s[n - 1] == ' ' && strspn(s, " ") != n;
+	sb_addf(out, pad ? "` %s `" : "`%s`", s);
+}
+
+void snapshot_dora_markdown(struct strbuf *out, const struct dash *dash, const struct render *ro)
+{
+	const struct dora_report *r = &dash->dora;
+	const struct dora_input *in = &dash->dora_in;
 	struct render md = {SNAP_MARKDOWN, ro ? ro->width : 80, ro ? ro->ascii : false};
 	snap_heading(out, "DORA", &md);
 	if (r->existing_deploys == 0) {
@@ -542,20 +331,22 @@ void snapshot_dora_markdown(struct strbuf *out, const struct dora_report *r,
 		sb_addf(out, "Last %d days; tiers from the DORA %d report (`%s`).\n\n", r->window_days,
 			r->year, r->thresholds);
 	sb_add(out, "| Metric | Current | Tier | Target | Elite | Trend |\n|---|---|---|---|---|---|\n");
-	for (int m = 0; m < M_COUNT; m++) {
+	struct score_row rows[SCORE_COUNT];
+	scorecard_rows(r, in, md.ascii, rows);
+	for (int m = 0; m < SCORE_COUNT; m++) {
 		struct strbuf s = STRBUF_INIT;
-		sb_addf(out, "| %s | ", metric_names[m]);
-		cell_current(&s, r, (enum metric)m);
-		sb_add(&s, " | ");
-		cell_tier(&s, r, (enum metric)m);
-		sb_add(&s, " | ");
-		cell_target(&s, r, (enum metric)m, md.ascii);
-		sb_add(&s, " | ");
-		cell_elite(&s, in, (enum metric)m, md.ascii);
-		sb_add(&s, " | ");
-		if (m != M_REWORK)
-			add_sparkline(&s, r, (enum metric)m, md.ascii);
-		sb_add(out, sb_str(&s));
+		target_cell(&s, &rows[m], md.ascii);
+		sb_addf(out, "| %s | %s | %s | ", rows[m].name, rows[m].current, rows[m].tier);
+		md_cell(out, sb_str(&s));
+		sb_add(out, " | ");
+		md_cell(out, rows[m].elite);
+		sb_add(out, " | ");
+		if (m != SCORE_REWORK) {
+			/* a code span keeps the blank weeks: markdown would drop them */
+			sb_reset(&s);
+			add_sparkline(&s, r, (enum score_metric)m, md.ascii);
+			md_code(out, sb_str(&s));
+		}
 		sb_add(out, " |\n");
 		sb_free(&s);
 	}
@@ -579,7 +370,7 @@ void snapshot_dora_markdown(struct strbuf *out, const struct dora_report *r,
 		sb_add(out, " | ");
 		md_cell(out, sha);
 		sb_addf(out, " | %d | ", d->changes);
-		deploy_status(&st, d, in);
+		deploy_status(&st, dash, d->index);
 		md_cell(out, sb_str(&st));
 		sb_add(out, " |\n");
 		sb_free(&st);
@@ -590,20 +381,22 @@ void snapshot_dora_markdown(struct strbuf *out, const struct dora_report *r,
 
 static void json_tier(struct strbuf *out, enum dora_tier t)
 {
-	if (t == TIER_NA)
-		sb_add(out, "null");
-	else
-		sb_addf(out, "\"%s\"", dora_tier_name(t));
+	json_add_string(out, t == TIER_NA ? NULL : dora_tier_name(t));
 }
 
 static void json_target(struct strbuf *out, const char *key, double target, double current,
 			enum dora_target_state s)
 {
-	sb_addf(out, "\"%s\": {\"target\": ", key);
-	json_num(out, target);
-	sb_add(out, ", \"current\": ");
-	json_num(out, current);
-	sb_addf(out, ", \"met\": %s}", s == TARGET_NA ? "null" : json_bool(s == TARGET_MET));
+	json_add_string(out, key);
+	sb_add(out, ": {\"target\": ");
+	json_add_num(out, target);
+	json_field_num(out, "current", current);
+	sb_add(out, ", \"met\": ");
+	if (s == TARGET_NA)
+		sb_add(out, "null");
+	else
+		json_add_bool(out, s == TARGET_MET);
+	sb_add(out, "}");
 }
 
 static void json_weeks(struct strbuf *out, const struct dora_report *r)
@@ -611,71 +404,126 @@ static void json_weeks(struct strbuf *out, const struct dora_report *r)
 	sb_add(out, "\"weekly\": [");
 	for (int k = 0; k < DORA_WEEKS; k++) {
 		const struct dora_week *w = &r->weekly[k];
-		sb_addf(out, "%s{\"week\": \"%s\", \"deploys\": %d, \"lead_time_median_hours\": ",
-			k ? ", " : "", w->label, w->deploys);
-		json_num(out, w->lead_time_median_hours);
-		sb_add(out, ", \"change_failure_rate\": ");
-		json_num(out, w->change_failure_rate);
-		sb_add(out, ", \"time_to_restore_median_hours\": ");
-		json_num(out, w->time_to_restore_median_hours);
+		sb_addf(out, "%s{\"week\": ", k ? ", " : "");
+		json_add_string(out, w->label);
+		json_field_int(out, "deploys", w->deploys);
+		json_field_num(out, "lead_time_median_hours", w->lead_time_median_hours);
+		json_field_num(out, "change_failure_rate", w->change_failure_rate);
+		json_field_num(out, "time_to_restore_median_hours", w->time_to_restore_median_hours);
 		sb_add(out, "}");
 	}
 	sb_add(out, "]");
 }
 
-static void json_deployments(struct strbuf *out, const struct dora_report *r,
-			     const struct dora_input *in)
+/* The scorecard exactly as every view words it (present.c decides). */
+static void json_scorecard(struct strbuf *out, const struct dora_report *r, const struct dora_input *in)
 {
+	static const char *const ids[SCORE_COUNT] = {"deployment_frequency", "lead_time",
+		"change_failure_rate", "time_to_restore", "rework_rate"};
+	struct score_row rows[SCORE_COUNT];
+	present_scorecard(r, in->th, false, rows);
+	sb_add(out, "\"scorecard\": [");
+	for (int m = 0; m < SCORE_COUNT; m++) {
+		sb_addf(out, "%s{\"metric\": \"%s\"", m ? ",\n      " : "\n      ", ids[m]);
+		json_field_str(out, "name", rows[m].name);
+		json_field_str(out, "current", rows[m].current);
+		json_field_str(out, "tier", rows[m].tier);
+		json_field_str(out, "target", rows[m].target);
+		json_field_str(out, "elite", rows[m].elite);
+		sb_add(out, "}");
+	}
+	sb_add(out, "]");
+}
+
+/* The elite cut-offs of the thresholds in use, as numbers. */
+static void json_elite(struct strbuf *out, const struct dora_thresholds *th)
+{
+	sb_add(out, "\"elite\": ");
+	if (!th) {
+		sb_add(out, "null");
+		return;
+	}
+	sb_add(out, "{\"deploy_days_per_week\": ");
+	json_add_num(out, th->df_elite_days);
+	json_field_num(out, "lead_time_hours", th->lt_elite_h);
+	json_field_num(out, "change_failure_percent", th->cfr_elite);
+	json_field_num(out, "restore_hours", th->ttr_elite_h);
+	sb_add(out, "}");
+}
+
+static void json_deployment(struct strbuf *out, const struct dash *dash, const struct dora_deploy_result *d)
+{
+	const struct dora_deploy *dp = &dash->dora_in.deploys[d->index];
+	struct deploy_verdict v;
+	present_deploy_verdict(dash, d->index, &v);
+	sb_add(out, "{\"ref\": ");
+	json_add_string(out, dp->ref);
+	json_field_str(out, "commit", dp->commit);
+	json_field_time(out, "time", dp->time);
+	json_field_str(out, "source", dp->from_record ? "record" : "tag");
+	json_field_int(out, "changes", d->changes);
+	json_field_str(out, "status", present_deploy_state_word(v.state));
+	json_field_bool(out, "failed", d->failed);
+	json_field_str(out, "failed_because", present_fail_word(v.why));
+	json_field_bool(out, "linked_by_time", v.linked_by_time);
+	json_field_str(out, "restored_by", v.restored_by);
+	json_field_num(out, "restore_hours", v.restore_hours);
+	json_field_bool(out, "rework", v.rework);
+	sb_add(out, "}");
+}
+
+static void json_deployments(struct strbuf *out, const struct dash *dash)
+{
+	const struct dora_report *r = &dash->dora;
 	sb_add(out, "\"deployments\": [");
 	for (size_t i = 0; i < r->ndeploys; i++) {
-		const struct dora_deploy_result *d = &r->deploys[i];
-		const struct dora_deploy *dp = &in->deploys[d->index];
-		char when[24];
-		sb_add(out, i ? ",\n    {\"ref\": " : "\n    {\"ref\": ");
-		json_add_string(out, dp->ref);
-		sb_add(out, ", \"commit\": ");
-		json_add_string(out, dp->commit);
-		sb_addf(out, ", \"time\": \"%s\", \"source\": \"%s\", \"changes\": %d, \"failed\": %s, "
-			"\"restored_by\": ", time_format_iso(dp->time, when),
-			dp->from_record ? "record" : "tag", d->changes, json_bool(d->failed));
-		json_add_string(out, d->restored_by >= 0 ? in->deploys[d->restored_by].ref : NULL);
-		sb_add(out, "}");
+		sb_add(out, i ? ",\n    " : "\n    ");
+		json_deployment(out, dash, &r->deploys[i]);
 	}
 	sb_add(out, r->ndeploys ? "\n  ]" : "]");
 }
 
-void snapshot_dora_json(struct strbuf *out, const struct dora_report *r,
-			const struct dora_input *in)
+void snapshot_dora_json(struct strbuf *out, const struct dash *dash)
 {
+	const struct dora_report *r = &dash->dora;
+	const struct dora_input *in = &dash->dora_in;
 	sb_add(out, "\"dora\": {\"thresholds\": ");
 	json_add_string(out, r->thresholds[0] ? r->thresholds : NULL);
-	sb_addf(out, ",\n    \"deployment_frequency\": {\"deploys\": %d, \"per_week\": ",
-		r->frequency.deploys);
-	json_num(out, r->frequency.per_week);
-	sb_addf(out, ", \"deploy_days\": %d, \"median_deploy_days_per_week\": ",
-		r->frequency.deploy_days);
-	json_num(out, r->frequency.median_deploy_days_per_week);
+	sb_add(out, ", \"year\": ");
+	if (r->year)
+		json_add_int(out, r->year);
+	else
+		sb_add(out, "null");
+	sb_add(out, ",\n    \"deployment_frequency\": {\"deploys\": ");
+	json_add_int(out, r->frequency.deploys);
+	json_field_num(out, "per_week", r->frequency.per_week);
+	json_field_int(out, "deploy_days", r->frequency.deploy_days);
+	json_field_int(out, "weeks", r->frequency.weeks);
+	json_field_num(out, "median_deploy_days_per_week", r->frequency.median_deploy_days_per_week);
 	sb_add(out, ", \"tier\": ");
 	json_tier(out, r->frequency.tier);
-	sb_addf(out, "},\n    \"lead_time\": {\"changes\": %d, \"median_hours\": ", r->lead_time.changes);
-	json_num(out, r->lead_time.median_hours);
-	sb_add(out, ", \"p90_hours\": ");
-	json_num(out, r->lead_time.p90_hours);
-	sb_addf(out, ", \"clamped\": %d, \"tier\": ", r->lead_time.clamped);
+	sb_add(out, "},\n    \"lead_time\": {\"changes\": ");
+	json_add_int(out, r->lead_time.changes);
+	json_field_num(out, "median_hours", r->lead_time.median_hours);
+	json_field_num(out, "p90_hours", r->lead_time.p90_hours);
+	json_field_int(out, "clamped", r->lead_time.clamped);
+	sb_add(out, ", \"tier\": ");
 	json_tier(out, r->lead_time.tier);
-	sb_addf(out, "},\n    \"change_failure_rate\": {\"failed\": %d, \"deploys\": %d, \"rate\": ",
-		r->cfr.failed, r->cfr.deploys);
-	json_num(out, r->cfr.rate);
+	sb_add(out, "},\n    \"change_failure_rate\": {\"failed\": ");
+	json_add_int(out, r->cfr.failed);
+	json_field_int(out, "deploys", r->cfr.deploys);
+	json_field_num(out, "rate", r->cfr.rate);
 	sb_add(out, ", \"tier\": ");
 	json_tier(out, r->cfr.tier);
-	sb_addf(out, "},\n    \"time_to_restore\": {\"restores\": %d, \"median_hours\": ",
-		r->restore.restores);
-	json_num(out, r->restore.median_hours);
+	sb_add(out, "},\n    \"time_to_restore\": {\"restores\": ");
+	json_add_int(out, r->restore.restores);
+	json_field_num(out, "median_hours", r->restore.median_hours);
 	sb_add(out, ", \"tier\": ");
 	json_tier(out, r->restore.tier);
-	sb_addf(out, "},\n    \"rework_rate\": {\"rework\": %d, \"deploys\": %d, \"rate\": ",
-		r->rework.rework, r->rework.deploys);
-	json_num(out, r->rework.rate);
+	sb_add(out, "},\n    \"rework_rate\": {\"rework\": ");
+	json_add_int(out, r->rework.rework);
+	json_field_int(out, "deploys", r->rework.deploys);
+	json_field_num(out, "rate", r->rework.rate);
 	sb_add(out, "},\n    \"targets\": {");
 	json_target(out, "deploys_per_week", r->targets.deploys_per_week, r->frequency.per_week, r->df_met);
 	sb_add(out, ", ");
@@ -686,7 +534,11 @@ void snapshot_dora_json(struct strbuf *out, const struct dora_report *r,
 	sb_add(out, ", ");
 	json_target(out, "restore_hours", r->targets.restore_hours, r->restore.median_hours, r->ttr_met);
 	sb_add(out, "},\n    ");
+	json_elite(out, in->th);
+	sb_add(out, ",\n    ");
+	json_scorecard(out, r, in);
+	sb_add(out, ",\n    ");
 	json_weeks(out, r);
 	sb_add(out, "},\n  ");
-	json_deployments(out, r, in);
+	json_deployments(out, dash);
 }

@@ -5,7 +5,7 @@
  * the post-deployment review or 24 hours at 100 % (whichever comes first);
  * evidence after `now` ignored; a deployment from a maintenance branch; a
  * manual phase and when it is stale; and the expected-duration table of
- * data/phases.json with its labels ("Development: day 12 of 7–10") and the
+ * data/phases.json with its labels ("Development: day 12 of 7–10 days") and the
  * overdue edge. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -247,7 +247,7 @@ Test(durations, table_from_the_guide)
 	cr_assert(r->known);
 	cr_assert_float_eq(r->lo_days, 7, 1e-9);
 	cr_assert_float_eq(r->hi_days, 10, 1e-9);
-	cr_assert_str_eq(r->label, "7\xe2\x80\x93" "10");
+	cr_assert_str_eq(r->label, "7\xe2\x80\x93" "10 days");
 	/* medium build 20–30 min = 20/1440 .. 30/1440 days */
 	r = &d.r[SIZE_MEDIUM][PHASE_BUILD];
 	cr_assert_float_eq(r->hi_days, 30.0 / 1440, 1e-12);
@@ -275,7 +275,7 @@ Test(durations, the_issue_example)
 	cr_assert(e.known);
 	cr_assert_float_eq(e.days_in_phase, 11.5, 1e-9);
 	cr_assert(e.overdue);
-	cr_assert_str_eq(e.label, "Development: day 12 of 7\xe2\x80\x93" "10");
+	cr_assert_str_eq(e.label, "Development: day 12 of 7\xe2\x80\x93" "10 days");
 }
 
 Test(durations, overdue_edge)
@@ -286,7 +286,7 @@ Test(durations, overdue_edge)
 	phase_expect(&d, SIZE_MEDIUM, PHASE_DEVELOPMENT, T("2026-11-02T10:00:00Z"),
 		     T("2026-11-12T10:00:00Z"), &e);
 	cr_assert_not(e.overdue);
-	cr_assert_str_eq(e.label, "Development: day 11 of 7\xe2\x80\x93" "10");
+	cr_assert_str_eq(e.label, "Development: day 11 of 7\xe2\x80\x93" "10 days");
 	phase_expect(&d, SIZE_MEDIUM, PHASE_DEVELOPMENT, T("2026-11-02T10:00:00Z"),
 		     T("2026-11-12T10:00:01Z"), &e);
 	cr_assert(e.overdue);
@@ -294,7 +294,7 @@ Test(durations, overdue_edge)
 	phase_expect(&d, SIZE_SMALL, PHASE_PLANNING, T("2026-11-01T09:00:00Z"),
 		     T("2026-11-03T08:00:00Z"), &e);
 	cr_assert_not(e.overdue);
-	cr_assert_str_eq(e.label, "Planning: day 2 of 1\xe2\x80\x93" "2");
+	cr_assert_str_eq(e.label, "Planning: day 2 of 1\xe2\x80\x93" "2 days");
 }
 
 Test(durations, short_phases_in_minutes_and_hours)
@@ -316,11 +316,11 @@ Test(durations, short_phases_in_minutes_and_hours)
 	phase_expect(&d, SIZE_MEDIUM, PHASE_BUILD, T("2026-11-10T15:00:00Z"),
 		     T("2026-11-13T16:00:00Z"), &e);
 	cr_assert_str_eq(e.label, "Build & Package: day 4 of 20\xe2\x80\x93" "30 min");
-	/* Large testing 1–2 weeks: 8 days is day 9, in range. */
+	/* Large testing 1–2 weeks: 8 days is week 2 (counted in the norm's unit), in range. */
 	phase_expect(&d, SIZE_LARGE, PHASE_TESTING, T("2026-11-01T00:00:00Z"),
 		     T("2026-11-09T00:00:00Z"), &e);
 	cr_assert_not(e.overdue);
-	cr_assert_str_eq(e.label, "Testing & Staging: day 9 of 1\xe2\x80\x93" "2 weeks");
+	cr_assert_str_eq(e.label, "Testing & Staging: week 2 of 1\xe2\x80\x93" "2 weeks");
 }
 
 Test(durations, shipped_and_unknown_have_no_range)

@@ -26,7 +26,7 @@ static struct dash make_dash(void)
 		.size = "medium", .phase = "development", .phase_since = d.now - 11 * 86400 - 3600,
 		.days_in_phase = 11.04, .expected_lo = 7, .expected_hi = 10, .overdue = true,
 		.planning_total = 7, .planning_done = 7, .predeploy_total = 8,
-		.expected_label = "Development: day 12 of 7\xe2\x80\x93" "10",
+		.expected_label = "Development: day 12 of 7\xe2\x80\x93" "10 days",
 	};
 	fs[1] = (struct dash_feature){
 		.id = 2, .title = "Dark mode", .size = "small", .phase = "planning",
@@ -64,7 +64,7 @@ Test(snapshot, text_header_and_features)
 	cr_assert(strstr(t, "Development (1)\n"));
 	cr_assert(strstr(t, "Planning (1)\n"));
 	/* 11.04 days in phase is day 12, against 7-10 for a medium feature */
-	cr_assert(strstr(t, "day 12 of 7\xe2\x80\x93" "10"), "%s", t);
+	cr_assert(strstr(t, "day 12 of 7\xe2\x80\x93" "10 days"), "%s", t);
 	cr_assert(strstr(t, "overdue"));
 	cr_assert_not(has_control_bytes(t), "escape bytes in: %s", t);
 	cr_assert(strstr(t, "]0;owned"), "the text stays, harmless");
@@ -99,7 +99,7 @@ Test(snapshot, markdown)
 	char *t = render(SNAP_MARKDOWN, 80);
 	cr_assert(str_starts(t, "# shipdeck \xe2\x80\x94 storefront\n"), "%s", t);
 	cr_assert(strstr(t, "## Features"));
-	cr_assert(strstr(t, "| Development | FEAT-12 | Checkout ]0;ownedredesign \\| v2 | day 12 of 7\xe2\x80\x93" "10 | overdue |"), "%s", t);
+	cr_assert(strstr(t, "| Development | FEAT-12 | Checkout \\]0;ownedredesign \\| v2 | day 12 of 7\xe2\x80\x93" "10 days | overdue |"), "%s", t);
 	cr_assert_not(has_control_bytes(t));
 	free(t);
 }
