@@ -11,7 +11,7 @@
 #include "context.h"
 #include "datafiles.h"
 #include "files.h"
-#include "snapshot.h"
+#include "jsonw.h"
 #include "text.h"
 #include "timearg.h"
 #include "timeutil.h"
@@ -223,7 +223,7 @@ static void strategy_json(const struct strategy_advice *a, enum users_affected u
 {
 	static const char *const bands[] = {"fast", "medium", "slow"};
 	struct strbuf out = STRBUF_INIT;
-	sb_addf(&out, "{\"advice\": \"strategy\", \"answers\": {\"users\": \"%s\", "
+	sb_addf(&out, "{\"schema\": \"shipdeck.advise-strategy/1\", \"advice\": \"strategy\", \"answers\": {\"users\": \"%s\", "
 		"\"rollback_minutes\": %ld, \"impact\": \"%s\"}, \"strategy\": \"%s\", "
 		"\"rollback_band\": \"%s\", \"reasons\": ", users_id(users), minutes,
 		impact_id(impact), strategy_id(a->strategy), bands[a->band]);
@@ -310,7 +310,7 @@ static int advise_rollback_cmd(struct ctx *c, int argc, char **argv)
 	advise_recovery(&t, sev, known, (long)minutes, &a);
 	if (cmd_flag(flags, "json")) {
 		struct strbuf out = STRBUF_INIT;
-		sb_addf(&out, "{\"advice\": \"rollback\", \"answers\": {\"severity\": \"%s\", "
+		sb_addf(&out, "{\"schema\": \"shipdeck.advise-rollback/1\", \"advice\": \"rollback\", \"answers\": {\"severity\": \"%s\", "
 			"\"root_cause\": \"%s\", \"fix_minutes\": %lld}, \"decision\": \"%s\", "
 			"\"reasons\": ", severity_id(sev), known ? "known" : "unknown", minutes,
 			recovery_id(a.decision));
@@ -369,7 +369,8 @@ int cmd_window(struct ctx *c, int argc, char **argv)
 	char iso[24];
 	if (cmd_flag(flags, "json")) {
 		struct strbuf out = STRBUF_INIT;
-		sb_addf(&out, "{\"at\": \"%s\", \"timezone\": ", time_format_iso(at, iso));
+		sb_addf(&out, "{\"schema\": \"shipdeck.window/1\", \"at\": \"%s\", \"timezone\": ",
+			time_format_iso(at, iso));
 		json_add_string(&out, ws.zone.name);
 		sb_addf(&out, ", \"local\": \"%s\", \"when\": ", w.local_iso);
 		json_add_string(&out, w.when);

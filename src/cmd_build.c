@@ -13,6 +13,7 @@
 #include "datafiles.h"
 #include "files.h"
 #include "import.h"
+#include "jsonw.h"
 #include "snapshot.h"
 #include "store.h"
 #include "store_builds.h"
@@ -441,7 +442,7 @@ static int build_list(struct ctx *c, int argc, char **argv)
 	bool json = cmd_flag(flags, "json") != NULL, ascii = opt_bool(&c->opt, OPT_ASCII);
 	struct strbuf out = STRBUF_INIT;
 	size_t shown = 0;
-	sb_add(&out, json ? "[" : "");
+	sb_add(&out, json ? "{\"schema\": \"shipdeck.build-list/1\", \"builds\": [" : "");
 	for (size_t i = 0; i < n; i++) {
 		/* As of now: a build that starts later does not exist yet. */
 		int64_t t = b[i].started != SD_NO_TIME ? b[i].started : b[i].created;
@@ -456,7 +457,7 @@ static int build_list(struct ctx *c, int argc, char **argv)
 		shown++;
 	}
 	if (json)
-		sb_add(&out, shown ? "\n]\n" : "]\n");
+		sb_add(&out, shown ? "\n]}\n" : "]}\n");
 	else if (!shown)
 		sb_addf(&out, "no builds in the last %lld days: import some with"
 			" 'shipdeck build import FILE'\n", days);

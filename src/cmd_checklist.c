@@ -10,7 +10,8 @@
 #include "commands.h"
 #include "context.h"
 #include "model.h"
-#include "snapshot.h"
+#include "jsonw.h"
+#include "present.h"
 #include "store.h"
 #include "text.h"
 #include "timearg.h"
@@ -110,7 +111,7 @@ int cmd_checklist(struct ctx *c, int argc, char **argv)
 	if (df) {
 		struct strbuf out = STRBUF_INIT;
 		bool json = cmd_flag(flags, "json") != NULL;
-		sb_add(&out, json ? "[" : "");
+		sb_add(&out, json ? "{\"schema\": \"shipdeck.checklist/1\", \"items\": [" : "");
 		int shown = 0;
 		for (size_t i = 0; i < df->nchecks; i++) {
 			const struct dash_check *ch = &df->checks[i];
@@ -130,7 +131,7 @@ int cmd_checklist(struct ctx *c, int argc, char **argv)
 			}
 			shown++;
 		}
-		sb_add(&out, json ? (shown ? "\n]\n" : "]\n") : "");
+		sb_add(&out, json ? (shown ? "\n]}\n" : "]}\n") : "");
 		fputs(sb_str(&out), stdout);
 		sb_free(&out);
 	}
@@ -356,6 +357,11 @@ static void gate_text(struct ctx *c, const struct dash *d, const struct dash_fea
 	char *when = timearg_local(c, d->now);
 	printf("%s: %s%s%s at %s\n", df->gate_go ? "GO" : "NO-GO", key, *key ? " " : "", title, when);
 	free(when);
+	struct strbuf flags = STRBUF_INIT;
+	present_flag_words(&flags, present_feature_flags(df));
+	if (flags.len)
+		printf("  flags %s\n", sb_str(&flags));
+	sb_free(&flags);
 	for (size_t i = 0; i < df->ngate; i++)
 		printf("  %-5s %s\n", gate_level_id(df->gate[i].level), df->gate[i].text);
 	free(key);
@@ -375,18 +381,27 @@ static void window_json(struct strbuf *out, const struct window_result *w)
 static void gate_json(const struct dash *d, const struct dash_feature *df)
 {
 	struct strbuf out = STRBUF_INIT;
-	char when[24];
-	sb_addf(&out, "{\"feature\": %lld, \"key\": ", (long long)df->id);
-	json_add_string(&out, df->key);
-	sb_addf(&out, ", \"at\": \"%s\", \"gate\": \"%s\", \"commit\": ", time_format_iso(d->now, when),
-		df->gate_go ? "go" : "no-go");
-	json_add_string(&out, df->judged_commit);
-	sb_add(&out, ", \"branch\": ");
-	json_add_string(&out, df->branch);
-	sb_addf(&out, ", \"merged\": %s, \"reasons\": [", df->merge_commit ? "true" : "false");
+	sb_addf(&out, "{\"schema\": \"shipdeck.gate/1\", \"feature\": %lld", (long long)df->id);
+	json_field_str(&out, "key", df->key);
+	json_field_time(&out, "at", d->now);
+	json_field_str(&out, "gate", df->gate_go ? "go" : "no-go");
+	json_field_str(&out, "commit", df->judged_commit);
+	json_field_str(&out, "branch", df->branch);
+	json_field_bool(&out, "merged", df->merge_commit != NULL);
+	json_field_str(&out, "phase", df->phase);
+	/* the feature's flags as the board and the snapshot show them */
+	unsigned flags = present_feature_flags(df);
+	json_field_bool(&out, "attention", (flags & FLAGS_ATTENTION) != 0);
+	sb_add(&out, ", \"flags\": [");
+	for (int k = 0, n = 0; k < FLAG_COUNT; k++)
+		if (flags & (1u << k)) {
+			sb_add(&out, n++ ? ", " : "");
+			json_add_string(&out, present_flag_word((enum feature_flag)k));
+		}
+	sb_add(&out, "], \"reasons\": [");
 	for (size_t i = 0; i < df->ngate; i++) {
-		sb_addf(&out, "%s{\"level\": \"%s\", \"text\": ", i ? ", " : "", gate_level_id(df->gate[i].level));
-		json_add_string(&out, df->gate[i].text);
+		sb_addf(&out, "%s{\"level\": \"%s\"", i ? ", " : "", gate_level_id(df->gate[i].level));
+		json_field_str(&out, "text", df->gate[i].text);
 		sb_add(&out, "}");
 	}
 	sb_add(&out, "], \"window\": ");

@@ -12,7 +12,9 @@
 #include "context.h"
 #include "deploylog.h"
 #include "gitscan.h"
-#include "snapshot.h"
+#include "jsonw.h"
+#include "model.h"
+#include "present.h"
 #include "store.h"
 #include "store_deploys.h"
 #include "text.h"
@@ -20,6 +22,14 @@
 #include "timeutil.h"
 
 #define BAR_CELLS 10
+
+/* The names of the JSON documents (data/commands.schema.json describes
+ * each); the number changes when a field changes meaning. */
+#define SCHEMA_DEPLOY_RECORD "shipdeck.deploy-record/1"
+#define SCHEMA_DEPLOY_LIST "shipdeck.deploy-list/1"
+#define SCHEMA_INCIDENT_OPEN "shipdeck.incident-open/1"
+#define SCHEMA_INCIDENT_LIST "shipdeck.incident-list/1"
+#define SCHEMA_REVIEW_LIST "shipdeck.review-list/1"
 
 /* ---- shared helpers ------------------------------------------------------- */
 
@@ -124,25 +134,17 @@ static void print_clean(const char *prefix, const char *s, const char *suffix)
 
 static void json_time(struct strbuf *out, const char *key, int64_t t)
 {
-	char buf[24];
-	if (t == SD_NO_TIME)
-		sb_addf(out, ", \"%s\": null", key);
-	else
-		sb_addf(out, ", \"%s\": \"%s\"", key, time_format_iso(t, buf));
+	json_field_time(out, key, t);
 }
 
 static void json_str(struct strbuf *out, const char *key, const char *v)
 {
-	sb_addf(out, ", \"%s\": ", key);
-	json_add_string(out, v);
+	json_field_str(out, key, v);
 }
 
 static void json_secs(struct strbuf *out, const char *key, int64_t v)
 {
-	if (v == SD_NO_TIME)
-		sb_addf(out, ", \"%s\": null", key);
-	else
-		sb_addf(out, ", \"%s\": %lld", key, (long long)v);
+	json_field_secs(out, key, v);
 }
 
 /* ---- deploy ------------------------------------------------------------------ */
@@ -165,8 +167,11 @@ static bool parse_pct(const char *v, int *out)
 	return true;
 }
 
+/* One recorded deployment; "status" is the decided state (present.c), the
+ * same word the snapshot and the dashboard show, "recorded_status" what was
+ * typed. */
 static void deploy_json(struct strbuf *out, const struct deploy_rec *d, const struct rollout_stage *stg,
-			size_t nstg)
+			size_t nstg, const struct deploy_verdict *v)
 {
 	sb_addf(out, "{\"id\": %lld", (long long)d->id);
 	json_time(out, "at", d->at);
@@ -175,7 +180,13 @@ static void deploy_json(struct strbuf *out, const struct deploy_rec *d, const st
 	json_str(out, "commit", d->commit);
 	json_str(out, "strategy", d->strategy);
 	sb_addf(out, ", \"rollout\": %d", d->rollout);
-	json_str(out, "status", d->status);
+	json_str(out, "status", present_deploy_state_word(v->state));
+	json_str(out, "recorded_status", d->status);
+	json_str(out, "failed_because", present_fail_word(v->why));
+	json_field_bool(out, "linked_by_time", v->linked_by_time);
+	json_field_num(out, "restore_hours", v->restore_hours);
+	json_str(out, "restored_by", v->restored_by);
+	json_field_bool(out, "rework", v->rework);
 	json_str(out, "kind", d->kind);
 	if (d->feature_id > 0)
 		sb_addf(out, ", \"feature_id\": %lld", (long long)d->feature_id);
@@ -196,22 +207,26 @@ static void deploy_json(struct strbuf *out, const struct deploy_rec *d, const st
 	sb_add(out, "]}");
 }
 
-/* Prints one deployment as JSON with its stages (for record/advance --json). */
-static int print_deploy_json(struct store *st, const struct deploy_rec *d, bool created)
+/* Prints one deployment as JSON with its stages (for record/advance --json),
+ * with its state decided from the whole model, as `deploy list` does. */
+static int print_deploy_json(struct ctx *c, const struct deploy_rec *d, bool created)
 {
-	struct rollout_stage *stg;
-	size_t n;
-	if (store_stages_list(st, d->id, &stg, &n) != 0) {
-		sd_error("%s", store_errmsg(st));
+	struct dash dash;
+	if (model_build(c, &dash) != 0) {
+		model_free(&dash);
 		return EXIT_USAGE;
 	}
+	struct deploy_verdict v;
+	present_record_verdict(&dash, d, &v);
 	struct strbuf out = STRBUF_INIT;
-	sb_addf(&out, "{\"created\": %s, \"deployment\": ", created ? "true" : "false");
-	deploy_json(&out, d, stg, n);
+	sb_add(&out, "{\"schema\": \"" SCHEMA_DEPLOY_RECORD "\"");
+	json_field_bool(&out, "created", created);
+	sb_add(&out, ", \"deployment\": ");
+	deploy_json(&out, d, dash.stages, dash.nstages, &v);
 	sb_add(&out, "}\n");
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);
-	free(stg);
+	model_free(&dash);
 	return EXIT_OK;
 }
 
@@ -337,7 +352,7 @@ static int deploy_record(struct ctx *c, int argc, char **argv)
 	int ret = finish_write(st, rc, printed);
 	if (ret == EXIT_OK) {
 		if (cmd_flag(flags, "json")) {
-			ret = print_deploy_json(st, &d, !found);
+			ret = print_deploy_json(c, &d, !found);
 		} else {
 			char sc[8], bar[32];
 			short_commit(d.commit, sc);
@@ -440,7 +455,7 @@ static int deploy_advance(struct ctx *c, int argc, char **argv)
 	int ret = finish_write(st, rc, printed);
 	if (ret == EXIT_OK) {
 		if (cmd_flag(flags, "json")) {
-			ret = print_deploy_json(st, &d, false);
+			ret = print_deploy_json(c, &d, false);
 		} else {
 			char bar[32];
 			deploylog_rollout_bar(d.rollout, BAR_CELLS, bar, sizeof bar);
@@ -494,7 +509,7 @@ static int deploy_set(struct ctx *c, int argc, char **argv)
 	return ret;
 }
 
-static void deploy_row(struct strbuf *out, const struct deploy_rec *d)
+static void deploy_row(struct strbuf *out, const struct deploy_rec *d, const struct deploy_verdict *v)
 {
 	char t[24], sc[8], bar[32];
 	short_commit(d->commit, sc);
@@ -509,7 +524,10 @@ static void deploy_row(struct strbuf *out, const struct deploy_rec *d)
 	text_fit(out, d->strategy ? d->strategy : "-", 10, false, true);
 	sb_add(out, "  ");
 	text_fit(out, bar, 17, false, true);
-	sb_addf(out, "  %-11s  %s\n", d->status, d->kind);
+	/* the state last and whole: a narrow terminal cuts nothing that matters */
+	sb_addf(out, "  %-6s  ", d->kind);
+	present_deploy_status(out, v);
+	sb_addc(out, '\n');
 }
 
 static int deploy_list(struct ctx *c, int argc, char **argv)
@@ -523,37 +541,42 @@ static int deploy_list(struct ctx *c, int argc, char **argv)
 	const char *env = cmd_flag(flags, "env");
 	if (!check_choice("env", env, deploylog_env_ok, "production or staging"))
 		return EXIT_USAGE;
-	struct store *st = ctx_store(c);
-	if (!st)
-		return EXIT_USAGE;
-	struct deploy_rec *d = NULL;
-	struct rollout_stage *stg = NULL;
-	size_t n = 0, nstg = 0;
-	if (store_deploys_list(st, env, &d, &n) != 0 || store_stages_list(st, 0, &stg, &nstg) != 0) {
-		sd_error("%s", store_errmsg(st));
-		deploy_recs_free(d, n);
+	/* The whole model: a deployment's state needs the history, incidents
+	 * and reverts, decided once for every view (present.c). */
+	struct dash dash;
+	if (model_build(c, &dash) != 0) {
+		model_free(&dash);
 		return EXIT_USAGE;
 	}
+	bool json = cmd_flag(flags, "json") != NULL;
 	struct strbuf out = STRBUF_INIT;
-	if (cmd_flag(flags, "json")) {
-		sb_add(&out, "[");
-		for (size_t i = 0; i < n; i++) {
-			sb_add(&out, i ? ",\n  " : "\n  ");
-			deploy_json(&out, &d[i], stg, nstg);
+	size_t shown = 0;
+	if (json)
+		sb_add(&out, "{\"schema\": \"" SCHEMA_DEPLOY_LIST "\", \"deployments\": [");
+	for (size_t i = 0; i < dash.nrecords; i++) {
+		const struct deploy_rec *d = &dash.records[i];
+		if (env && !streq(d->env, env))
+			continue;
+		struct deploy_verdict v;
+		present_record_verdict(&dash, d, &v);
+		if (json) {
+			sb_add(&out, shown ? ",\n  " : "\n  ");
+			deploy_json(&out, d, dash.stages, dash.nstages, &v);
+		} else {
+			if (!shown)
+				sb_add(&out, "  ID  TIME (UTC)        ENV         REF             COMMIT   STRATEGY    "
+					     "ROLLOUT            KIND    STATUS\n");
+			deploy_row(&out, d, &v);
 		}
-		sb_add(&out, n ? "\n]\n" : "]\n");
-	} else if (n == 0) {
-		sb_add(&out, "no deployments recorded: record one with 'shipdeck deploy record REF --env production'\n");
-	} else {
-		sb_add(&out, "  ID  TIME (UTC)        ENV         REF             COMMIT   STRATEGY    "
-			     "ROLLOUT            STATUS       KIND\n");
-		for (size_t i = 0; i < n; i++)
-			deploy_row(&out, &d[i]);
+		shown++;
 	}
+	if (json)
+		sb_add(&out, shown ? "\n]}\n" : "]}\n");
+	else if (!shown)
+		sb_add(&out, "no deployments recorded: record one with 'shipdeck deploy record REF --env production'\n");
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);
-	deploy_recs_free(d, n);
-	free(stg);
+	model_free(&dash);
 	return EXIT_OK;
 }
 
@@ -699,7 +722,8 @@ static int incident_open(struct ctx *c, int argc, char **argv)
 	if (ret == EXIT_OK) {
 		if (cmd_flag(flags, "json")) {
 			struct strbuf out = STRBUF_INIT;
-			sb_addf(&out, "{\"id\": %lld, \"deployment_id\": ", (long long)inc.id);
+			sb_addf(&out, "{\"schema\": \"" SCHEMA_INCIDENT_OPEN "\", \"id\": %lld, \"deployment_id\": ",
+				(long long)inc.id);
 			if (inc.deployment_id > 0)
 				sb_addf(&out, "%lld", (long long)inc.deployment_id);
 			else
@@ -847,9 +871,9 @@ static void incident_text(struct strbuf *out, const struct incident_rec *inc,
 			  const struct deploy_rec *d, size_t nd, int64_t now)
 {
 	char t[24], age[32];
-	bool open = inc->restored == SD_NO_TIME;
+	bool open = present_incident_state(inc, now) == INCIDENT_OPEN;
 	if (open)
-		sb_addf(out, "#%lld  %s  OPEN for %s  ", (long long)inc->id, inc->severity,
+		sb_addf(out, "#%lld  %s  open for %s  ", (long long)inc->id, inc->severity,
 			deploylog_format_duration(now - inc->started, age, sizeof age));
 	else
 		sb_addf(out, "#%lld  %s  restored %s  ", (long long)inc->id, inc->severity,
@@ -891,14 +915,16 @@ static void incident_text(struct strbuf *out, const struct incident_rec *inc,
 	}
 }
 
-static void incident_json(struct strbuf *out, const struct incident_rec *inc)
+static void incident_json(struct strbuf *out, const struct incident_rec *inc, int64_t now)
 {
 	struct incident_durations du;
 	deploylog_durations(inc, &du);
+	enum incident_state state = present_incident_state(inc, now);
 	sb_addf(out, "{\"id\": %lld", (long long)inc->id);
 	json_str(out, "title", inc->title);
 	json_str(out, "severity", inc->severity);
-	sb_addf(out, ", \"open\": %s", inc->restored == SD_NO_TIME ? "true" : "false");
+	json_str(out, "state", present_incident_word(state));
+	json_field_bool(out, "open", state == INCIDENT_OPEN);
 	if (inc->deployment_id > 0)
 		sb_addf(out, ", \"deployment_id\": %lld", (long long)inc->deployment_id);
 	else
@@ -941,21 +967,23 @@ static int incident_list(struct ctx *c, int argc, char **argv)
 	bool only_open = cmd_flag(flags, "open") != NULL, json = cmd_flag(flags, "json") != NULL;
 	struct strbuf out = STRBUF_INIT;
 	size_t shown = 0;
-	sb_add(&out, json ? "[" : "");
+	sb_add(&out, json ? "{\"schema\": \"" SCHEMA_INCIDENT_LIST "\", \"incidents\": [" : "");
 	for (size_t i = 0; i < n; i++) {
-		/* An incident "started" after now does not exist yet (spec: as of now). */
-		if ((only_open && inc[i].restored != SD_NO_TIME) || inc[i].started > c->now)
+		/* An incident "started" after now does not exist yet, and one
+		 * restored after now is still open (docs/metrics.md §1). */
+		enum incident_state state = present_incident_state(&inc[i], c->now);
+		if (state == INCIDENT_NOT_STARTED || (only_open && state != INCIDENT_OPEN))
 			continue;
 		if (json) {
 			sb_add(&out, shown ? ",\n  " : "\n  ");
-			incident_json(&out, &inc[i]);
+			incident_json(&out, &inc[i], c->now);
 		} else {
 			incident_text(&out, &inc[i], d, nd, c->now);
 		}
 		shown++;
 	}
 	if (json)
-		sb_add(&out, shown ? "\n]\n" : "]\n");
+		sb_add(&out, shown ? "\n]}\n" : "]}\n");
 	else if (!shown)
 		sb_add(&out, only_open ? "no open incidents\n" : "no incidents recorded\n");
 	fputs(sb_str(&out), stdout);
@@ -1254,7 +1282,7 @@ static int review_list(struct ctx *c, int argc, char **argv)
 	bool all = cmd_flag(flags, "all") != NULL, json = cmd_flag(flags, "json") != NULL;
 	struct strbuf out = STRBUF_INIT;
 	size_t shown = 0;
-	sb_add(&out, json ? "[" : "");
+	sb_add(&out, json ? "{\"schema\": \"" SCHEMA_REVIEW_LIST "\", \"reviews\": [" : "");
 	for (size_t i = 0; i < nr; i++) {
 		if (r[i].state == REVIEW_DONE && !all)
 			continue;
@@ -1267,7 +1295,7 @@ static int review_list(struct ctx *c, int argc, char **argv)
 		shown++;
 	}
 	if (json)
-		sb_add(&out, shown ? "\n]\n" : "]\n");
+		sb_add(&out, shown ? "\n]}\n" : "]}\n");
 	else if (!shown)
 		sb_add(&out, "no reviews due\n");
 	fputs(sb_str(&out), stdout);

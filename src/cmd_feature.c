@@ -6,7 +6,9 @@
 #include "commands.h"
 #include "context.h"
 #include "phase.h"
-#include "snapshot.h"
+#include "jsonw.h"
+#include "model.h"
+#include "present.h"
 #include "store.h"
 #include "text.h"
 #include "timeutil.h"
@@ -93,7 +95,8 @@ static int feature_add(struct ctx *c, int argc, char **argv)
 	return rc;
 }
 
-static void feature_json(struct strbuf *out, const struct feature *f)
+/* A feature's stored fields, the object left open for more members. */
+static void feature_json_open(struct strbuf *out, const struct feature *f)
 {
 	char t1[24];
 	sb_addf(out, "{\"id\": %lld, \"key\": ", (long long)f->id);
@@ -110,6 +113,11 @@ static void feature_json(struct strbuf *out, const struct feature *f)
 	json_add_string(out, f->phase_manual);
 	sb_add(out, ", \"phase_reason\": ");
 	json_add_string(out, f->phase_reason);
+}
+
+static void feature_json(struct strbuf *out, const struct feature *f)
+{
+	feature_json_open(out, f);
 	sb_add(out, "}");
 }
 
@@ -118,6 +126,60 @@ static void print_field(const char *label, const char *value)
 	char *v = text_clean(value ? value : "-", TEXT_ONE_LINE);
 	printf("%-8s %s\n", label, v);
 	free(v);
+}
+
+/* The model's view of feature id: its phase, days and flags, decided once
+ * for the list, the snapshot and the board (present.c). */
+static const struct dash_feature *dash_feature_of(const struct dash *d, int64_t id)
+{
+	for (size_t i = 0; i < d->nfeatures; i++)
+		if (d->features[i].id == id)
+			return &d->features[i];
+	return NULL;
+}
+
+static void feature_state_json(struct strbuf *out, const struct dash_feature *df)
+{
+	struct strbuf days = STRBUF_INIT;
+	if (df)
+		present_days_label(&days, df, false);
+	json_field_str(out, "phase", df ? df->phase : NULL);
+	json_field_str(out, "days_label", days.len ? sb_str(&days) : NULL);
+	unsigned flags = df ? present_feature_flags(df) : 0;
+	json_field_bool(out, "attention", (flags & FLAGS_ATTENTION) != 0);
+	sb_add(out, ", \"flags\": [");
+	for (int k = 0, n = 0; k < FLAG_COUNT; k++)
+		if (flags & (1u << k)) {
+			sb_add(out, n++ ? ", " : "");
+			json_add_string(out, present_flag_word((enum feature_flag)k));
+		}
+	sb_add(out, "]");
+	sb_free(&days);
+}
+
+static void feature_row(struct strbuf *out, const struct feature *f, const struct dash_feature *df)
+{
+	enum phase p = PHASE_PLANNING;
+	struct strbuf cell = STRBUF_INIT;
+	sb_addf(out, "%4lld  ", (long long)f->id);
+	text_fit(out, f->key ? f->key : "-", 10, false, false);
+	sb_add(out, "  ");
+	text_fit(out, f->size, 6, false, false);
+	sb_add(out, "  ");
+	text_fit(out, df && phase_parse(df->phase, &p) ? phase_name(p) : "-", 17, false, false);
+	sb_add(out, "  ");
+	if (df)
+		present_days_label(&cell, df, false);
+	text_fit(out, cell.len ? sb_str(&cell) : "-", 22, false, false);
+	sb_add(out, "  ");
+	sb_add_clean(out, f->title);
+	sb_reset(&cell);
+	if (df)
+		present_flag_words(&cell, present_feature_flags(df));
+	if (cell.len)
+		sb_addf(out, "  [%s]", sb_str(&cell));
+	sb_addc(out, '\n');
+	sb_free(&cell);
 }
 
 static int feature_list(struct ctx *c, int argc, char **argv)
@@ -136,30 +198,32 @@ static int feature_list(struct ctx *c, int argc, char **argv)
 		sd_error("%s", store_errmsg(st));
 		return EXIT_USAGE;
 	}
+	struct dash d;
+	if (model_build(c, &d) != 0) {
+		model_free(&d);
+		features_free(fs, n);
+		return EXIT_USAGE;
+	}
 	struct strbuf out = STRBUF_INIT;
 	if (cmd_flag(flags, "json")) {
-		sb_add(&out, "[");
+		sb_add(&out, "{\"schema\": \"shipdeck.feature-list/1\", \"features\": [");
 		for (size_t i = 0; i < n; i++) {
 			sb_add(&out, i ? ",\n  " : "\n  ");
-			feature_json(&out, &fs[i]);
+			feature_json_open(&out, &fs[i]);
+			feature_state_json(&out, dash_feature_of(&d, fs[i].id));
+			sb_add(&out, "}");
 		}
-		sb_add(&out, n ? "\n]\n" : "]\n");
+		sb_add(&out, n ? "\n]}\n" : "]}\n");
 	} else {
-		for (size_t i = 0; i < n; i++) {
-			sb_addf(&out, "%4lld  ", (long long)fs[i].id);
-			text_fit(&out, fs[i].key ? fs[i].key : "-", 10, false, false);
-			sb_add(&out, "  ");
-			text_fit(&out, fs[i].size, 6, false, false);
-			sb_add(&out, "  ");
-			sb_add_clean(&out, fs[i].title);
-			sb_addc(&out, '\n');
-		}
+		for (size_t i = 0; i < n; i++)
+			feature_row(&out, &fs[i], dash_feature_of(&d, fs[i].id));
 		if (n == 0)
 			sb_add(&out, "no features yet: add one with 'shipdeck feature add TITLE'\n");
 	}
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);
 	features_free(fs, n);
+	model_free(&d);
 	return EXIT_OK;
 }
 
@@ -181,7 +245,9 @@ static int feature_show(struct ctx *c, int argc, char **argv)
 		return EXIT_USAGE;
 	if (cmd_flag(flags, "json")) {
 		struct strbuf out = STRBUF_INIT;
+		sb_add(&out, "{\"schema\": \"shipdeck.feature-show/1\", \"feature\": ");
 		feature_json(&out, &f);
+		sb_add(&out, "}");
 		printf("%s\n", sb_str(&out));
 		sb_free(&out);
 	} else {

@@ -179,7 +179,7 @@ Test(cli, feature_commands)
 	expect(&r, 0, "removed feature 1", NULL);
 	th_run_free(&r);
 	r = RUN("--db", db, "feature", "list", "--json");
-	expect(&r, 0, "[]", NULL);
+	expect(&r, 0, "\"features\": []", NULL);
 	th_run_free(&r);
 	free(db);
 }

@@ -361,6 +361,21 @@ static cJSON *json_of(struct th_run r)
 	return j;
 }
 
+/* A list document ({"schema": ..., "<items>": [...]}): its schema name is
+ * there, and its one array is returned (detached; the caller deletes it). */
+static cJSON *json_list(struct th_run r)
+{
+	cJSON *doc = json_of(r);
+	cr_assert(cJSON_IsString(cJSON_GetObjectItem(doc, "schema")), "no schema name");
+	cJSON *items = NULL;
+	for (cJSON *m = doc->child; m && !items; m = m->next)
+		if (cJSON_IsArray(m))
+			items = cJSON_DetachItemViaPointer(doc, m);
+	cr_assert_not_null(items, "no list in the document");
+	cJSON_Delete(doc);
+	return items;
+}
+
 static const char *jstr(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -391,7 +406,7 @@ Test(cli, record_by_tag_branch_and_commit_prefix)
 	cr_assert_str_eq(jstr(cJSON_GetObjectItem(j, "deployment"), "commit"), v11);
 	cJSON_Delete(j);
 
-	j = json_of(RUN("deploy", "list", "--json"));
+	j = json_list(RUN("deploy", "list", "--json"));
 	cr_assert_eq(cJSON_GetArraySize(j), 3);
 	/* Newest first: 09:00 (prefix), 08:30 (next), 08:00 (v1.0.0). */
 	cr_assert_str_eq(jstr(cJSON_GetArrayItem(j, 0), "commit"), v11);
@@ -400,7 +415,7 @@ Test(cli, record_by_tag_branch_and_commit_prefix)
 	cr_assert_str_eq(jstr(cJSON_GetArrayItem(j, 2), "commit"), v10);
 	cr_assert_str_eq(jstr(cJSON_GetArrayItem(j, 2), "at"), "2026-11-27T08:00:00Z");
 	cJSON_Delete(j);
-	j = json_of(RUN("deploy", "list", "--json", "--env", "staging"));
+	j = json_list(RUN("deploy", "list", "--json", "--env", "staging"));
 	cr_assert_eq(cJSON_GetArraySize(j), 1);
 	cJSON_Delete(j);
 
@@ -429,7 +444,7 @@ Test(cli, recorded_twice_updates)
 	r = RUN("deploy", "record", "main", "--env", "production", "--status", "failed", "--kind", "hotfix");
 	ok(&r, "updated deployment 1");
 	th_run_free(&r);
-	cJSON *j = json_of(RUN("deploy", "list", "--json"));
+	cJSON *j = json_list(RUN("deploy", "list", "--json"));
 	cr_assert_eq(cJSON_GetArraySize(j), 1);
 	cJSON *d = cJSON_GetArrayItem(j, 0);
 	cr_assert_str_eq(jstr(d, "status"), "failed");
@@ -458,7 +473,7 @@ Test(cli, future_at_refused_unless_allowed)
 	struct th_run r = RUN("deploy", "record", "v1.0.0", "--env", "production", "--at", "2026-11-27T12:00:01Z");
 	fails(&r, "is in the future");
 	th_run_free(&r);
-	cJSON *j = json_of(RUN("deploy", "list", "--json"));
+	cJSON *j = json_list(RUN("deploy", "list", "--json"));
 	cr_assert_eq(cJSON_GetArraySize(j), 0, "nothing recorded");
 	cJSON_Delete(j);
 	r = RUN("deploy", "record", "v1.0.0", "--env", "production", "--at", "2026-11-28T09:00Z",
@@ -565,7 +580,7 @@ Test(cli, incident_links_to_latest_production_before_start)
 	ok(&r, "linked automatically to deployment 1 (v1.0.0)");
 	th_run_free(&r);
 
-	j = json_of(RUN("incident", "list", "--json"));
+	j = json_list(RUN("incident", "list", "--json"));
 	cr_assert_eq(cJSON_GetArraySize(j), 3);
 	cJSON *first = NULL;
 	cJSON_ArrayForEach(first, j) if (jnum(first, "id") == 1) break;
@@ -591,12 +606,12 @@ Test(cli, guide_example_and_restored_before_detected)
 	fails(&r, "restored 2026-11-27T08:55:00Z is before detected 2026-11-27T08:56:00Z");
 	th_run_free(&r);
 	r = RUN("incident", "list", "--open");
-	ok(&r, "OPEN for 3 h 06 min"); /* 12:00 - 08:54 */
+	ok(&r, "open for 3 h 06 min"); /* 12:00 - 08:54 */
 	th_run_free(&r);
 	r = RUN("incident", "update", "1", "--restored", "2026-11-27T09:12Z", "--root-cause", "2026-11-27T09:05Z");
 	ok(&r, "time to detect 2 min, to decide 5 min, outage 18 min");
 	th_run_free(&r);
-	cJSON *j = json_of(RUN("incident", "list", "--json"));
+	cJSON *j = json_list(RUN("incident", "list", "--json"));
 	cJSON *i = cJSON_GetArrayItem(j, 0);
 	/* 120 s, 300 s, 1080 s: worked out in deploylog.guide_example_outage_18_minutes. */
 	cr_assert_eq(jnum(i, "time_to_detect_seconds"), 120);
@@ -628,7 +643,7 @@ Test(cli, reviews_due_answered_and_overdue)
 	cr_assert_null(strstr(r.out, "deployment 2"), "staging gets no review: %s", r.out);
 	th_run_free(&r);
 	/* 2026-11-28 09:00:01: one second past due, unanswered: overdue. */
-	cJSON *j = json_of(RUN_AT("2026-11-28T09:00:01Z", "review", "list", "--json"));
+	cJSON *j = json_list(RUN_AT("2026-11-28T09:00:01Z", "review", "list", "--json"));
 	cr_assert_eq(cJSON_GetArraySize(j), 1);
 	cr_assert_str_eq(jstr(cJSON_GetArrayItem(j, 0), "state"), "overdue");
 	cr_assert_str_eq(jstr(cJSON_GetArrayItem(j, 0), "due_at"), "2026-11-28T09:00:00Z");
@@ -650,10 +665,10 @@ Test(cli, reviews_due_answered_and_overdue)
 	ok(&r, "2 answer(s) recorded, 5/5 answered (done)");
 	th_run_free(&r);
 	free(in);
-	j = json_of(RUN_AT("2026-11-28T09:00:01Z", "review", "list", "--json"));
+	j = json_list(RUN_AT("2026-11-28T09:00:01Z", "review", "list", "--json"));
 	cr_assert_eq(cJSON_GetArraySize(j), 0, "a finished review is not listed");
 	cJSON_Delete(j);
-	j = json_of(RUN_AT("2026-11-28T09:00:01Z", "review", "list", "--json", "--all"));
+	j = json_list(RUN_AT("2026-11-28T09:00:01Z", "review", "list", "--json", "--all"));
 	cr_assert_str_eq(jstr(cJSON_GetArrayItem(j, 0), "state"), "done");
 	cJSON_Delete(j);
 	r = RUN("review", "deploy", "1");
@@ -669,7 +684,7 @@ Test(cli, reviews_due_answered_and_overdue)
 	ok(&r, "DUE       incident 1 (sev2): Checkout");
 	cr_assert(strstr(r.out, "overdue after 2026-12-02 09:12"), "%s", r.out);
 	th_run_free(&r);
-	j = json_of(RUN_AT("2026-12-02T09:12:01Z", "review", "list", "--json"));
+	j = json_list(RUN_AT("2026-12-02T09:12:01Z", "review", "list", "--json"));
 	cr_assert_str_eq(jstr(cJSON_GetArrayItem(j, 0), "subject"), "incident");
 	cr_assert_str_eq(jstr(cJSON_GetArrayItem(j, 0), "state"), "overdue");
 	cJSON_Delete(j);
@@ -687,7 +702,7 @@ Test(cli, outside_text_is_cleaned)
 	cr_assert_null(strchr(r.out, '\033'));
 	cr_assert_null(strchr(r.out, '\a'));
 	th_run_free(&r);
-	cJSON *j = json_of(RUN("incident", "list", "--json"));
+	cJSON *j = json_list(RUN("incident", "list", "--json"));
 	cr_assert_str_eq(jstr(cJSON_GetArrayItem(j, 0), "title"), "Evil \033[2Jtitle\a");
 	cJSON_Delete(j);
 }

@@ -710,7 +710,10 @@ Test(edges, unknown_checklist_item_lists_the_valid_ids)
 	/* all or nothing: the good item before the bad one was not ticked */
 	r = RUN(CREATED, "checklist", "FEAT-1", "--kind", "predeploy", "--json");
 	ok(&r);
-	cJSON *j = cJSON_Parse(r.out);
+	cJSON *doc = cJSON_Parse(r.out);
+	cr_assert_str_eq(jstr(doc, "schema"), "shipdeck.checklist/1");
+	cJSON *j = cJSON_DetachItemFromObject(doc, "items");
+	cJSON_Delete(doc);
 	cr_assert_eq(cJSON_GetArraySize(j), 8);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, j)
@@ -721,7 +724,9 @@ Test(edges, unknown_checklist_item_lists_the_valid_ids)
 	DO("2026-11-02T09:00:00Z", "check", "FEAT-1", "staging-tests", "--note", "green");
 	r = RUN(CREATED, "checklist", "FEAT-1", "--kind", "predeploy", "--json");
 	ok(&r);
-	j = cJSON_Parse(r.out);
+	doc = cJSON_Parse(r.out);
+	j = cJSON_DetachItemFromObject(doc, "items");
+	cJSON_Delete(doc);
 	const cJSON *first = cJSON_GetArrayItem(j, 0);
 	cr_assert_str_eq(jstr(first, "id"), "staging-tests");
 	cr_assert(jbool(first, "done"));
