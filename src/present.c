@@ -353,10 +353,20 @@ void present_record_verdict(const struct dash *d, const struct deploy_rec *rec, 
 
 void present_deploy_status(struct strbuf *out, const struct deploy_verdict *v)
 {
+	struct strbuf detail = STRBUF_INIT;
 	sb_add(out, present_deploy_state_word(v->state));
+	present_deploy_detail(&detail, v);
+	if (detail.len)
+		sb_addf(out, "%s%s", detail.buf[0] == '(' ? " " : ", ", sb_str(&detail));
+	sb_free(&detail);
+}
+
+void present_deploy_detail(struct strbuf *out, const struct deploy_verdict *v)
+{
+	size_t start = out->len;
 	const char *why = present_fail_word(v->why);
 	if (why && v->state != DEPLOY_ROLLED_BACK) {
-		sb_addf(out, " (%s", why);
+		sb_addf(out, "(%s", why);
 		if (v->linked_by_time)
 			sb_add(out, ", linked by time");
 		if (v->restored_by) {
@@ -370,7 +380,7 @@ void present_deploy_status(struct strbuf *out, const struct deploy_verdict *v)
 		sb_addc(out, ')');
 	}
 	if (v->rework)
-		sb_add(out, ", rework");
+		sb_add(out, out->len > start ? ", rework" : "rework");
 }
 
 enum incident_state present_incident_state(const struct incident_rec *i, int64_t now)

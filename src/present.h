@@ -101,6 +101,9 @@ const char *present_deploy_state_word(enum deploy_state s);
 /* The state word first, then why: "failed (incident, linked by time)",
  * "restored (revert, by v1.7.1, after 1 h)", "succeeded, rework". */
 void present_deploy_status(struct strbuf *out, const struct deploy_verdict *v);
+/* What follows the word: "(incident, linked by time)", "(revert, by v1.7.1,
+ * after 1 h), rework", "rework", or nothing. */
+void present_deploy_detail(struct strbuf *out, const struct deploy_verdict *v);
 /* "revert", "record", "incident", or NULL. */
 const char *present_fail_word(enum dora_fail_source s);
 

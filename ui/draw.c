@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "present.h"
 #include "tui.h"
 #include "text.h"
 
@@ -201,30 +202,11 @@ int draw_wrapped(struct app *a, int y, int x, int width, enum role r, const char
 	return used;
 }
 
+/* One scaling rule for every sparkline (present.c): 0 to the largest value,
+ * a zero the lowest bar, no data a blank. */
 void draw_sparkline(struct strbuf *sb, const double *v, int n, bool ascii)
 {
-	static const char *const blocks[] = {
-		"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
-		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88",
-	};
-	static const char ascii_levels[] = "_.-~=+*#";
-	double lo = INFINITY, hi = -INFINITY;
-	for (int i = 0; i < n; i++)
-		if (!isnan(v[i])) {
-			lo = fmin(lo, v[i]);
-			hi = fmax(hi, v[i]);
-		}
-	for (int i = 0; i < n; i++) {
-		if (isnan(v[i])) {
-			sb_addc(sb, ' ');
-			continue;
-		}
-		int level = hi > lo ? (int)lround((v[i] - lo) / (hi - lo) * 7) : 3;
-		if (ascii)
-			sb_addc(sb, ascii_levels[level]);
-		else
-			sb_add(sb, blocks[level]);
-	}
+	present_sparkline(sb, v, n, ascii);
 }
 
 void draw_bar(struct strbuf *sb, int pct, int width, bool ascii)

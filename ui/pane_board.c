@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "phase.h"
+#include "present.h"
 #include "text.h"
 #include "tui.h"
 
@@ -68,10 +69,20 @@ static const struct dash_feature **column(struct app *a, int col, size_t *n)
 	return out;
 }
 
+/* Decided in present.c, so the board counts what the snapshot lists. */
 static bool needs_attention(const struct dash_feature *f)
 {
-	return f->overdue || f->not_ready || f->manual_stale ||
-	       (!f->gate_go && (streq(f->phase, "testing") || streq(f->phase, "deployment")));
+	return present_feature_needs_attention(f);
+}
+
+/* The first attention flag's word: "overdue", "not-ready", "stale-phase", "no-go". */
+static const char *attention_word(const struct dash_feature *f)
+{
+	unsigned flags = present_feature_flags(f) & FLAGS_ATTENTION;
+	for (int k = 0; k < FLAG_COUNT; k++)
+		if (flags & (1u << k))
+			return present_flag_word((enum feature_flag)k);
+	return "";
 }
 
 /* Draws what needs attention: the open incidents and overdue reviews (and
@@ -88,7 +99,7 @@ static int attention_line(struct app *a, int y)
 			continue;
 		sb_add(&sb, n++ ? ", " : "");
 		sb_add_clean(&sb, f->key ? f->key : f->title);
-		sb_add(&sb, f->overdue ? " overdue" : f->not_ready ? " not ready" : f->manual_stale ? " stale phase" : " no-go");
+		sb_addf(&sb, " %s", attention_word(f));
 	}
 	struct strbuf ops = STRBUF_INIT, rest = STRBUF_INIT, window = STRBUF_INIT;
 	if (a->d.open_incidents)
@@ -164,7 +175,7 @@ static int card_lines(const struct app *a, int w)
  * they fit and single characters (in the legend) when not. */
 static void card_head(const struct app *a, struct strbuf *head, const struct dash_feature *f, int w)
 {
-	bool no_go = !f->gate_go && (streq(f->phase, "testing") || streq(f->phase, "deployment"));
+	bool no_go = present_feature_flags(f) & (1u << FLAG_NO_GO);
 	sb_add_clean(head, f->key ? f->key : "");
 	int key_w = text_width(sb_str(head));
 	const char *nogo_word = a->ascii ? " [no-go]" : " \xe2\x9c\x97no-go";

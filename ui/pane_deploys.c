@@ -5,27 +5,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "present.h"
 #include "text.h"
 #include "timeutil.h"
 #include "tui.h"
 
-/* The deployment's status word, and what else there is to say about it
- * (shown beside it on a wide screen, on the next line on a narrow one). */
+/* The deployment's state word, and what else there is to say about it
+ * (shown beside it on a wide screen, on the next line on a narrow one):
+ * both decided in present.c, the words of the snapshot and `deploy list`. */
 static void deploy_status(struct strbuf *sb, struct strbuf *detail, const struct app *a,
 			  const struct dora_deploy_result *dr)
 {
-	if (dr->failed) {
-		sb_add(sb, "FAILED");
-		if (dr->restored_by >= 0) {
-			char *by = text_clean(a->d.dora_in.deploys[dr->restored_by].ref, TEXT_ONE_LINE);
-			sb_addf(detail, "restored by %s after %.1f h", by, dr->restore_hours);
-			free(by);
-		}
-	} else {
-		sb_add(sb, "ok");
-		if (dr->rework)
-			sb_add(detail, "restores an earlier one");
-	}
+	struct deploy_verdict v;
+	present_deploy_verdict(&a->d, dr->index, &v);
+	sb_add(sb, present_deploy_state_word(v.state));
+	present_deploy_detail(detail, &v);
 }
 
 static void build_deploys(struct app *a, struct ui_list *l)
@@ -51,7 +45,7 @@ static void build_deploys(struct app *a, struct ui_list *l)
 		snprintf(bar, sizeof bar, "%s", sb_str(&rb));
 		deploy_status(&status, &detail, a, dr);
 		if (detail.len && COLS >= 120)
-			sb_addf(&status, ", %s", sb_str(&detail));
+			sb_addf(&status, "%s%s", detail.buf[0] == '(' ? " " : ", ", sb_str(&detail));
 		/* names give way first: the rollout, changes and status stay whole */
 		struct ui_line *line = list_add(l, dr->failed ? ROLE_BAD : rec && rec->rollout < 100 ? ROLE_WARN : ROLE_NORMAL,
 			true, dr->index, "  %s  " FLEX("%-14.14s") " " FLEX("%.7s") " " FLEX("%-10s") " %-*s %3d ch  %s",
@@ -84,8 +78,10 @@ static void build_staging(struct app *a, struct ui_list *l)
 			list_add(l, ROLE_HEADING, false, 0, "Staging");
 		char when[24];
 		char *ref = text_clean(rec->ref, TEXT_ONE_LINE);
+		struct deploy_verdict v;
+		present_record_verdict(&a->d, rec, &v);
 		list_add(l, ROLE_NORMAL, false, 0, "  %s  %-14.14s %.7s %s", time_format_short(rec->at, when), ref,
-			 rec->commit, rec->status);
+			 rec->commit, present_deploy_state_word(v.state));
 		free(ref);
 	}
 }
@@ -97,13 +93,16 @@ static void build_incidents(struct app *a, struct ui_list *l)
 		list_add(l, ROLE_DIM, false, 0, "  none recorded (shipdeck incident open TITLE)");
 	for (size_t i = 0; i < a->d.nincidents; i++) {
 		const struct incident_rec *inc = &a->d.incidents[i];
-		bool open = deploylog_incident_open(inc, a->d.now);
+		enum incident_state state = present_incident_state(inc, a->d.now);
+		if (state == INCIDENT_NOT_STARTED)
+			continue; /* has not happened as of now */
+		bool open = state == INCIDENT_OPEN;
 		struct incident_durations du;
 		deploylog_durations(inc, &du);
 		char when[24], d1[24], d2[24], d3[24];
 		char *title = text_clean(inc->title, TEXT_ONE_LINE);
 		list_add(l, open ? ROLE_BAD : ROLE_NORMAL, true, 100000 + inc->id, "  #%lld %s %-8s %s  %s",
-			 (long long)inc->id, inc->severity, open ? "OPEN" : "restored",
+			 (long long)inc->id, inc->severity, present_incident_word(state),
 			 time_format_short(inc->started, when), title);
 		list_add(l, ROLE_DIM, false, 0, "      detect %s, decide %s%s%s%s, outage %s",
 			 deploylog_format_duration(du.detect, d1, sizeof d1),

@@ -11,6 +11,7 @@
 #include "advice.h"
 #include "context.h"
 #include "phase.h"
+#include "present.h"
 #include "store.h"
 #include "text.h"
 #include "timeutil.h"
@@ -48,18 +49,16 @@ static int draw_head(struct app *a, struct pane *self, int y, int height)
 	draw_text(a, y + 1, 1, COLS - 2, ROLE_NORMAL, sb_str(&sb));
 	sb_reset(&sb);
 	sb_add(&sb, f->expected_label[0] ? f->expected_label : "days in phase unknown");
-	if (f->overdue)
-		sb_add(&sb, "   OVERDUE");
-	if (f->not_ready)
-		sb_add(&sb, "   story isn't ready (planning items open)");
-	if (f->manual_stale)
-		sb_add(&sb, "   newer evidence than the hand-set phase");
-	if (f->key_shared)
-		sb_add(&sb, "   key shared with another feature's commits");
+	/* the flags in the words of the snapshot and `feature list` (present.c) */
+	unsigned flags = present_feature_flags(f);
+	if (flags) {
+		sb_add(&sb, "   flags: ");
+		present_flag_words(&sb, flags);
+	}
 	draw_text(a, y + 2, 1, COLS - 2, f->overdue || f->not_ready ? ROLE_WARN : ROLE_DIM, sb_str(&sb));
 	sb_free(&sb);
 	draw_text(a, y + 3, 1, COLS - 2, f->gate_go ? ROLE_GOOD : ROLE_BAD,
-		  f->gate_go ? "Gate: GO" : "Gate: NO-GO (see the reasons below)");
+		  f->gate_go ? "Gate: go" : "Gate: no-go (see the reasons below)");
 	move(y + 4, 0);
 	clrtoeol();
 	return 5;
