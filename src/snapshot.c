@@ -172,6 +172,8 @@ static void feature_line_text(struct strbuf *out, const struct dash_feature *f, 
 	int flags_w = text_width(sb_str(&flags));
 	bool own_line = rest - flags_w < 12;
 	int title_w = own_line ? rest : rest - flags_w;
+	if (title_w < 16)
+		title_w = 16; /* a narrow snapshot is clipped at the end (text_clip_lines) */
 	sb_add(out, "  ");
 	text_fit(out, key, 10, false, r->ascii);
 	sb_addc(out, ' ');
