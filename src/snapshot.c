@@ -16,7 +16,9 @@
 #include "text.h"
 #include "timeutil.h"
 
-#define SNAPSHOT_SCHEMA "shipdeck.snapshot/1"
+/* data/snapshot.schema.json describes it; /2: deployment "status" is the
+ * decided state (docs/vocabulary.md), numbers have two decimals. */
+#define SNAPSHOT_SCHEMA "shipdeck.snapshot/2"
 
 /* ---- markdown text ---- */
 

@@ -256,7 +256,7 @@ Test(cli, snapshot_formats_are_reproducible)
 	}
 	r = RUN("--repo", repo, "--now", "2026-11-27T09:00:00Z", "--snapshot", "--format", "json");
 	expect(&r, 0, "\"now\": \"2026-11-27T09:00:00Z\"", NULL);
-	cr_assert(strstr(r.out, "\"schema\": \"shipdeck.snapshot/1\""));
+	cr_assert(strstr(r.out, "\"schema\": \"shipdeck.snapshot/2\""));
 	cr_assert(strstr(r.out, "\"repository\": \"snap\""));
 	th_run_free(&r);
 	free(repo);

@@ -234,7 +234,7 @@ static char *check_snapshot(const char *json, double prev[3])
 	const cJSON *builds = cJSON_GetObjectItemCaseSensitive(root, "builds");
 	const cJSON *features = cJSON_GetObjectItemCaseSensitive(root, "features");
 	const cJSON *deploys = cJSON_GetObjectItemCaseSensitive(root, "deployments");
-	if (!cJSON_IsString(schema) || !streq(schema->valuestring, "shipdeck.snapshot/1") ||
+	if (!cJSON_IsString(schema) || !streq(schema->valuestring, "shipdeck.snapshot/2") ||
 	    !cJSON_IsObject(builds) || !cJSON_IsArray(features) || !cJSON_IsArray(deploys)) {
 		why = xasprintf("not a whole snapshot: %.200s", json);
 	} else {

@@ -109,7 +109,7 @@ Test(snapshot, json)
 	char *t = render(SNAP_JSON, 80);
 	cJSON *root = cJSON_Parse(t);
 	cr_assert_not_null(root, "not JSON: %s", t);
-	cr_assert_str_eq(cJSON_GetObjectItem(root, "schema")->valuestring, "shipdeck.snapshot/1");
+	cr_assert_str_eq(cJSON_GetObjectItem(root, "schema")->valuestring, "shipdeck.snapshot/2");
 	cr_assert_str_eq(cJSON_GetObjectItem(root, "now")->valuestring, "2026-11-27T09:00:00Z");
 	cr_assert_str_eq(cJSON_GetObjectItem(root, "repository")->valuestring, "storefront");
 	cr_assert_eq(cJSON_GetObjectItem(root, "window_days")->valueint, 90);
