@@ -52,7 +52,9 @@ static int draw_head(struct app *a, struct pane *p, int y, int height)
 	draw_text(a, y + 1, 1, COLS - 2, ROLE_HEADING,
 		  "metric                current     tier          target         elite");
 	struct score_row rows[SCORE_COUNT];
-	present_scorecard(r, a->d.dora_in.th, a->ascii, rows);
+	/* the thresholds the model loaded (dora_in.th pointed into the dash the
+	 * model was built in, which the app copied) */
+	present_scorecard(r, a->d.dora_in.th ? &a->d.thresholds : NULL, a->ascii, rows);
 	int used = 2;
 	for (int i = 0; i < SCORE_COUNT; i++)
 		used += draw_row(a, y + used, &rows[i]);

@@ -43,9 +43,12 @@ at() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 sd() { "$bin" --repo "$repo" --db "$db" "$@"; }
 day=86400
 
+out="$work/out"
+mkdir -p "$out/fixture"
 # The canary v1.12.0 (deployment 2, 25 %) is also named by an incident.
 sd incident open "Canary returns 502 for a quarter of carts" --severity sev2 --deploy 2 \
-	--at "$(at $((clock - 13 * day)))" >/dev/null
+	--at "$(at $((clock - 13 * day)))" --json > "$out/fixture/incident-open.json"
+sd deploy record v1.8.0 --env staging --at "$(at $((clock - 29 * day)))" --json > "$out/fixture/deploy-record.json"
 # Restored at the clock: after NOW, so still open as of NOW.
 sd incident open "Checkout slow in one region" --severity sev3 --at "$(at $((clock - 3600)))" >/dev/null
 last=$(sd incident list --json | python3 -c 'import json,sys; print(max(i["id"] for i in json.load(sys.stdin)["incidents"]))')
@@ -55,8 +58,6 @@ sd incident update "$last" --detected "$(at $((clock - 3000)))" --restored "$(at
 "$bin" --repo "$repo" --db "$db" --now "$(at $((clock - 9 * day)))" feature phase FEAT-20 development \
 	--reason "waiting for the payment provider" >/dev/null
 
-out="$work/out"
-mkdir -p "$out"
 render() { # render DIR [env...]: every document and screen into DIR
 	dir=$1
 	mkdir -p "$dir"
