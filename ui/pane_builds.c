@@ -7,24 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "present.h"
 #include "text.h"
 #include "timeutil.h"
 #include "tui.h"
-
-static void money(char *buf, size_t len, double v)
-{
-	long long whole = llround(v);
-	char digits[32];
-	snprintf(digits, sizeof digits, "%lld", whole);
-	size_t n = strlen(digits), o = 0;
-	buf[o++] = '$';
-	for (size_t i = 0; i < n && o + 2 < len; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
-}
 
 static int draw_head(struct app *a, struct pane *p, int y, int height)
 {
@@ -36,17 +22,30 @@ static int draw_head(struct app *a, struct pane *p, int y, int height)
 			  "No builds in the window: import CI runs with 'shipdeck build import FILE' (gh, GitHub, GitLab, Jenkins JSON).");
 		return 2;
 	}
-	char line[256];
-	if (h->has_duration)
-		snprintf(line, sizeof line, "Build time: median %.0f min (%s), p90 %.0f min; %d builds in %d days, %d running",
-			 h->median_minutes, h->tier, h->p90_minutes, h->count, h->window_days, h->running);
-	else
-		snprintf(line, sizeof line, "Build time: n/a (no finished build); %d builds, %d running", h->count, h->running);
-	/* a summary line too long for the screen wraps: its figures stay whole */
-	int used = draw_wrapped(a, y, 1, COLS - 2, draw_tier_role(h->tier), line, 2);
+	/* units, plurals and numbers as the snapshot words them (present.c) */
 	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, "Build time: ");
+	if (h->has_duration) {
+		sb_add(&sb, "median ");
+		present_minutes(&sb, h->median_minutes);
+		sb_addf(&sb, " (%s), p90 ", h->tier);
+		present_minutes(&sb, h->p90_minutes);
+	} else {
+		sb_add(&sb, "n/a (no finished build)");
+	}
+	sb_add(&sb, "; ");
+	present_count(&sb, h->count, "build", "builds");
+	sb_add(&sb, " in ");
+	present_count(&sb, h->window_days, "day", "days");
+	sb_addf(&sb, ", %d running", h->running);
+	/* a summary line too long for the screen wraps: its figures stay whole */
+	int used = draw_wrapped(a, y, 1, COLS - 2, draw_tier_role(h->tier), sb_str(&sb), 2);
+	sb_reset(&sb);
 	if (h->has_failure_rate) {
-		sb_addf(&sb, "Failures: %.0f %% of %d runs", h->failure_rate, h->judged);
+		sb_add(&sb, "Failures: ");
+		present_percent(&sb, h->failure_rate);
+		sb_add(&sb, " of ");
+		present_count(&sb, h->judged, "run", "runs");
 		const char *sep = " (";
 		for (int k = 0; k < FK_COUNT; k++)
 			if (h->kinds[k]) {
@@ -61,11 +60,14 @@ static int draw_head(struct app *a, struct pane *p, int y, int height)
 			     h->has_failure_rate && h->failure_rate > 15 ? ROLE_WARN : ROLE_NORMAL, sb_str(&sb), 2);
 	sb_reset(&sb);
 	if (h->has_wait) {
-		char cost[32], save[32];
-		money(cost, sizeof cost, h->cost_per_year);
-		money(save, sizeof save, h->saving_per_year);
-		sb_addf(&sb, "Waiting: %.1f h a week = %s a year at %g/h; under 10 min would save %s",
-			h->wait_hours_per_week, cost, h->hourly_cost, save);
+		sb_add(&sb, "Waiting: ");
+		present_hours(&sb, h->wait_hours_per_week);
+		sb_add(&sb, " a week = ");
+		present_money(&sb, h->cost_per_year);
+		sb_add(&sb, " a year at ");
+		present_money(&sb, h->hourly_cost);
+		sb_add(&sb, "/h; under 10 min would save ");
+		present_money(&sb, h->saving_per_year);
 	} else {
 		sb_add(&sb, "Waiting: n/a (no finished build in the last 7 days)");
 	}
@@ -88,8 +90,11 @@ static void build_slowest(struct ui_list *l, const struct build_health *h)
 	list_add(l, ROLE_HEADING, false, 0, "Slowest workflows (median)");
 	for (int i = 0; i < h->nslowest; i++) {
 		char *name = text_clean(h->slowest[i].name[0] ? h->slowest[i].name : "(unnamed)", TEXT_ONE_LINE);
-		list_add(l, ROLE_NORMAL, false, 0, "  %-30.30s %5.0f min  %d builds", name,
-			 h->slowest[i].median_minutes, h->slowest[i].count);
+		struct strbuf m = STRBUF_INIT;
+		present_minutes(&m, h->slowest[i].median_minutes);
+		list_add(l, ROLE_NORMAL, false, 0, "  %-30.30s %8s  %d %s", name, sb_str(&m),
+			 h->slowest[i].count, present_plural(h->slowest[i].count, "build", "builds"));
+		sb_free(&m);
 		free(name);
 	}
 	list_add(l, ROLE_NORMAL, false, 0, "%s", "");
@@ -116,10 +121,13 @@ static void build(struct app *a, struct pane *p)
 		if (t != SD_NO_TIME)
 			time_format_short(t, when);
 		char dur[32];
+		struct strbuf ds = STRBUF_INIT;
 		if (b->duration_s != SD_NO_TIME)
-			snprintf(dur, sizeof dur, "%3lld min", (long long)(b->duration_s / 60));
+			present_minutes(&ds, b->duration_s / 60.0);
 		else
-			snprintf(dur, sizeof dur, "running");
+			sb_add(&ds, "running");
+		snprintf(dur, sizeof dur, "%s", sb_str(&ds));
+		sb_free(&ds);
 		const char *outcome = b->conclusion ? b->conclusion : b->status;
 		char *wf = text_clean(b->workflow ? b->workflow : "", TEXT_ONE_LINE);
 		char *br = text_clean(b->branch ? b->branch : "", TEXT_ONE_LINE);
