@@ -259,6 +259,7 @@ def check_features(d, snap, label):
     listed = {f["key"]: f for f in load(os.path.join(d, "feature-list.json"))["features"]}
     txt, md = read(os.path.join(d, "snapshot.txt")), read(os.path.join(d, "snapshot.md"))
     board = lines_with(screens(d, "board-160x50.screen"), "Needs attention")
+    count = sum(1 for f in snap["features"] if f["attention"])
     for f in snap["features"]:
         key, flags = f["key"], f["flags"]
         what = "%s: %s flags [%s]" % (label, key, ", ".join(flags))
@@ -276,10 +277,16 @@ def check_features(d, snap, label):
         near = "\n".join(txt.splitlines()[at[0]:at[0] + 2]) if at else ""
         check(what + " in the text snapshot", at and words in near, near)
         first = [w for w in flags if w in ATTENTION]
-        if first:
-            check("%s: the board names %s %s" % (label, key, first[0]),
-                  board and "%s %s" % (key, first[0]) in board[0], board)
-    count = sum(1 for f in snap["features"] if f["attention"])
+        named = re.search(r"\b%s (\S+?)(,|…|$)" % re.escape(key), board[0]) if board else None
+        if first and named and named.group(2) != "…":  # a name cut at the edge says nothing
+            check("%s: the board names %s %s" % (label, key, first[0]), named.group(1) == first[0], board)
+        elif not first:
+            check("%s: the board does not name %s" % (label, key), not named, board)
+    if board and count:
+        shown = re.findall(r"\b(FEAT-\d+) ", board[0])
+        check(label + ": the board's attention line starts with the features the snapshot lists",
+              shown and shown == [f["key"] for f in snap["features"] if f["attention"]][:len(shown)],
+              (shown, board))
     check(label + ": the snapshot counts %d features needing attention" % count,
           snap["attention"]["features"] == count, snap["attention"])
     stale = [f for f in snap["features"] if f["key"] == "FEAT-20"]
