@@ -1,5 +1,5 @@
 /* advice — the deployment window, strategy, rollback-or-fix and go/no-go
- * rules (spec §9, §10). Pure: tables and zone data come in as text or bytes,
+ * rules (docs/metrics.md §9, §10). Pure: tables and zone data come in as text or bytes,
  * `at`/`now` are arguments, nothing here reads a file or the clock. */
 #ifndef SD_ADVICE_H
 #define SD_ADVICE_H
@@ -59,7 +59,7 @@ void tz_free(struct tz_zone *z);
  * jumped over it), 2 in an overlap (clocks turned back over it). */
 int tz_local_to_utc(const struct tz_zone *z, int64_t local, int64_t out[2]);
 
-/* ---- deployment window (spec §9) ---------------------------------------- */
+/* ---- deployment window (docs/metrics.md §9) ---------------------------------------- */
 
 enum window_verdict { WINDOW_GOOD, WINDOW_RISKY, WINDOW_NEVER };
 
@@ -178,11 +178,11 @@ bool advice_table_parse(const char *json, struct advice_table *t, char *why, siz
 void advice_table_free(struct advice_table *t);
 /* < 5 fast, 5–30 medium, > 30 slow. */
 enum rollback_band rollback_band_of(long minutes);
-/* Strategy for the three answers (spec §9); free with strategy_advice_free. */
+/* Strategy for the three answers (docs/metrics.md §9); free with strategy_advice_free. */
 void advise_strategy(const struct advice_table *t, enum users_affected users,
 		     long rollback_minutes, enum business_impact impact, struct strategy_advice *out);
 void strategy_advice_free(struct strategy_advice *a);
-/* Roll back or fix forward (spec §9); free with recovery_advice_free. */
+/* Roll back or fix forward (docs/metrics.md §9); free with recovery_advice_free. */
 void advise_recovery(const struct advice_table *t, enum severity sev, bool root_known,
 		     long fix_minutes, struct recovery_advice *out);
 void recovery_advice_free(struct recovery_advice *a);
@@ -200,7 +200,7 @@ const char *severity_id(enum severity s);
 void reasons_add(struct reasons *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void reasons_free(struct reasons *r);
 
-/* ---- go / no-go gate (spec §10, issue 4) -------------------------------- */
+/* ---- go / no-go gate (docs/metrics.md §10, issue 4) -------------------------------- */
 
 /* The latest build of the commit to deploy. */
 enum gate_build {

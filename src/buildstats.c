@@ -1,4 +1,4 @@
-/* buildstats — the build-health figures of spec §7. Pure: builds in, a
+/* buildstats — the build-health figures of docs/metrics.md §7. Pure: builds in, a
  * struct out; `now` is an argument so every figure is "as of now" (a build
  * that starts after now does not exist yet, one that finishes after now is
  * still running). See docs/builds.md for each definition in words. */

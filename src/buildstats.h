@@ -1,4 +1,4 @@
-/* buildstats — build health (spec §7) from an array of builds: no I/O, no clock. */
+/* buildstats — build health (docs/metrics.md §7) from an array of builds: no I/O, no clock. */
 #ifndef SD_BUILDSTATS_H
 #define SD_BUILDSTATS_H
 
@@ -52,7 +52,7 @@ bool build_is_failure(const char *conclusion);
 /* True for a completed build whose finish is before its start: it is
  * kept, without a duration. */
 bool build_finished_before_started(const struct build *b);
-/* Recomputes duration_s and queue_s from the times (spec §7). */
+/* Recomputes duration_s and queue_s from the times (docs/metrics.md §7). */
 void build_fill_durations(struct build *b);
 void build_free(struct build *b);
 void builds_free(struct build *b, size_t n);

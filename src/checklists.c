@@ -1,7 +1,7 @@
 /* checklists — item ids are stable because the database stores ticks by id
  * (checklist_items.item, reviews.question); the text may be reworded freely.
  * Team items come after the standard ones so that a config can add to the
- * guide's lists but never hide one of its items (spec §10). */
+ * guide's lists but never hide one of its items (docs/metrics.md §10). */
 #include "checklists.h"
 
 #include <cjson/cJSON.h>

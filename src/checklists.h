@@ -1,5 +1,5 @@
 /* checklists — the checklist templates of data/checklists.json plus a team's
- * own items from config (spec §10), with stable item ids. */
+ * own items from config (docs/metrics.md §10), with stable item ids. */
 #ifndef SD_CHECKLISTS_H
 #define SD_CHECKLISTS_H
 

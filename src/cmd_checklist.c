@@ -1,6 +1,6 @@
 /* cmd_checklist — `checklist`, `check` and `gate`: the pre-deployment
  * discipline of the seed guide. With ANY pre-deployment item open, the gate
- * says no-go (spec §10); its exit status lets a pipeline ask before it
+ * says no-go (docs/metrics.md §10); its exit status lets a pipeline ask before it
  * deploys (0 go, 1 no-go, 2 error). */
 #include <stdio.h>
 #include <stdlib.h>

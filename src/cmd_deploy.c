@@ -1,5 +1,5 @@
 /* cmd_deploy — `shipdeck deploy`, `incident` and `review`: how releases
- * went out, what went wrong, and what the team learned (spec §1, §3, §10).
+ * went out, what went wrong, and what the team learned (docs/metrics.md §1, §3, §10).
  * Each write is one short transaction; the rules live in deploylog.c. */
 #include <stddef.h>
 #include <stdio.h>
@@ -77,7 +77,7 @@ static bool parse_id(const char *s, int64_t *id)
 /* A time flag: ISO 8601 in any zone (without one: the team's, see
  * src/timearg.c), or "now". A time after now is refused
  * unless allowed, because a typo in the year would otherwise quietly hide a
- * deployment from every figure (spec: a deployment after now does not exist). */
+ * deployment from every figure (docs/metrics.md: a deployment after now does not exist). */
 static int parse_time_flag(struct ctx *c, const char *flag, const char *value, bool allow_future,
 			   int64_t *out)
 {

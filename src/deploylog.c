@@ -102,7 +102,7 @@ bool deploylog_decision_ok(const char *s)
 const char *deploylog_default_status(int rollout)
 {
 	/* A canary recorded at 5 % has not succeeded yet: its features stay in
-	 * the Deployment phase (spec §8) until it reaches 100 %. */
+	 * the Deployment phase (docs/metrics.md §8) until it reaches 100 %. */
 	return rollout < 100 ? "in-progress" : "succeeded";
 }
 

@@ -1,5 +1,5 @@
 /* deploylog — recorded deployments, incidents and reviews as plain structs,
- * and the pure rules about them (spec §1, §3, §10): incident durations and
+ * and the pure rules about them (docs/metrics.md §1, §3, §10): incident durations and
  * timeline checks, linking an incident to a deployment, which reviews are
  * due. No I/O, no clock: `now` is always an argument. */
 #ifndef SD_DEPLOYLOG_H
@@ -109,7 +109,7 @@ const char *deploylog_timeline_check(const struct incident_rec *i, char *why, si
 /* "18 min", "2 h 05 min", "3 d 4 h" for seconds >= 0; "-" for SD_NO_TIME. */
 char *deploylog_format_duration(int64_t secs, char *buf, size_t buflen);
 
-/* ---- reviews (spec §10) ----------------------------------------------- */
+/* ---- reviews (docs/metrics.md §10) ----------------------------------------------- */
 
 /* A post-deployment review is due this long after a production deployment. */
 #define REVIEW_DEPLOY_DUE_SECS (24 * 3600)

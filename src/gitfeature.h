@@ -1,4 +1,4 @@
-/* gitfeature — what the history says about each feature (spec §8 evidence):
+/* gitfeature — what the history says about each feature (docs/metrics.md §8 evidence):
  * its commits, its merge into the default branch and the deployment that
  * shipped it. A file of the libgit2 door, beside gitscan.c. */
 #ifndef SD_GITFEATURE_H

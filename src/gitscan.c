@@ -1,4 +1,4 @@
-/* gitscan — the git history engine (spec §0–§3).
+/* gitscan — the git history engine (docs/metrics.md §0–§3).
  *
  * One pass: deployments are taken in order and each one's commits are
  * walked depth-first, stopping at commits an earlier deployment already
@@ -237,7 +237,7 @@ static bool is_alnum(char c)
 	return is_hex(c) || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z');
 }
 
-/* Records each "This reverts commit <7-40 hex>" line of a message (spec §3). */
+/* Records each "This reverts commit <7-40 hex>" line of a message (docs/metrics.md §3). */
 static void find_reverts(struct scan *s, const struct centry *c, const char *msg, const char *end)
 {
 	const size_t marklen = strlen(REVERT_MARK);
@@ -412,7 +412,7 @@ static void add_replacement(struct scan *s, const char *hex, const git_oid *to)
 	VEC_PUSH(s->repl, s->nrepl, s->caprepl, r);
 }
 
-/* Lists refs/heads, refs/remotes and refs/tags (spec §0); pull-request refs,
+/* Lists refs/heads, refs/remotes and refs/tags (docs/metrics.md §0); pull-request refs,
  * notes and the stash are not history. refs/replace/ changes what a commit
  * reads as (see visit). */
 static int list_refs(struct scan *s, char *err, size_t errlen)
@@ -701,7 +701,7 @@ static int cmp_dep_order(const void *a, const void *b)
 }
 
 /* Several tags on one commit are one deployment at the earliest of their
- * times, named by all of them (spec §1). */
+ * times, named by all of them (docs/metrics.md §1). */
 static void deps_from_tags(struct scan *s, const char *pattern)
 {
 	struct tagname *t = NULL;
@@ -736,7 +736,7 @@ static void deps_from_tags(struct scan *s, const char *pattern)
 }
 
 /* A record of a tagged commit replaces the tag's time and adds what it knows;
- * a record of any other commit is a deployment of its own (spec §1). */
+ * a record of any other commit is a deployment of its own (docs/metrics.md §1). */
 static void deps_from_records(struct scan *s, const struct gitscan_opts *o)
 {
 	size_t ntagged = s->ndeps; /* sorted by hex: deps_from_tags grouped them so */
@@ -1049,7 +1049,7 @@ static long resolve_prefix(const struct scan *s, const char *hex, git_oid **sort
 	if (lo >= s->map.n || git_oid_ncmp(&(*sorted)[lo], &key, len) != 0)
 		return -1;
 	if (lo + 1 < s->map.n && git_oid_ncmp(&(*sorted)[lo + 1], &key, len) == 0)
-		return -1; /* ambiguous: spec §3 ignores it */
+		return -1; /* ambiguous: docs/metrics.md §3 ignores it */
 	return cmap_find(&s->map, &(*sorted)[lo]);
 }
 

@@ -1,5 +1,5 @@
 /* gitscan — the git history engine: deployments, the commits each shipped,
- * and reverts (spec §0–§3), cached incrementally in the store. The only
+ * and reverts (docs/metrics.md §0–§3), cached incrementally in the store. The only
  * module that calls libgit2. */
 #ifndef SD_GITSCAN_H
 #define SD_GITSCAN_H
@@ -12,7 +12,7 @@
 
 struct store;
 
-/* A production deployment recorded in the database (spec §1 "From the release database"). */
+/* A production deployment recorded in the database (docs/metrics.md §1 "From the release database"). */
 struct gitscan_record {
 	const char *commit;     /* 40 hex, already resolved */
 	int64_t time;

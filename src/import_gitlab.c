@@ -5,7 +5,7 @@
  * The traps: "canceled" with one l, millisecond timestamps, and statuses
  * that have not started yet (created, pending, waiting_for_resource, ...).
  * The `duration` field is not used: it leaves out time spent blocked, and
- * spec §7 defines duration as finished - started for every provider. */
+ * docs/metrics.md §7 defines duration as finished - started for every provider. */
 #include "import.h"
 
 #include <cjson/cJSON.h>

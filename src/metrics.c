@@ -1,4 +1,4 @@
-/* metrics — the DORA figures of spec §1–§6, computed from plain arrays.
+/* metrics — the DORA figures of docs/metrics.md §1–§6, computed from plain arrays.
  *
  * Pure on purpose: no I/O, no clock, no globals. `now` comes in with the
  * arrays, so a figure can be checked by hand against `git log` and the
@@ -36,7 +36,7 @@ const char *dora_tier_name(enum dora_tier t)
 	return "n/a";
 }
 
-/* A deployment after now does not exist for any figure (spec: "every
+/* A deployment after now does not exist for any figure (docs/metrics.md: "every
  * figure is as of now"): it neither ships, restores nor fails anything. */
 static bool deploy_exists(const struct dora_input *in, int i)
 {

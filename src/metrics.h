@@ -1,4 +1,4 @@
-/* metrics — DORA figures (spec §1–§6) from plain arrays: no I/O, no clock. */
+/* metrics — DORA figures (docs/metrics.md §1–§6) from plain arrays: no I/O, no clock. */
 #ifndef SD_METRICS_H
 #define SD_METRICS_H
 
@@ -8,7 +8,7 @@
 
 /* ---- input: filled by the model from gitscan's result and the store ---- */
 
-/* One production deployment (tag and/or record, merged per spec §1). The
+/* One production deployment (tag and/or record, merged per docs/metrics.md §1). The
  * array is in deployment order: by time, ties by ref. */
 struct dora_deploy {
 	int64_t time;
@@ -22,7 +22,7 @@ struct dora_deploy {
 
 /* A shipped commit with at most one parent: `deploy` is the index of the
  * deployment that first shipped it. Commits of the first deployment are
- * included here; the metrics leave them out (spec §2). */
+ * included here; the metrics leave them out (docs/metrics.md §2). */
 struct dora_change {
 	int deploy;
 	int64_t author_time;
@@ -47,7 +47,7 @@ struct dora_incident {
 
 /* ---- thresholds (data/thresholds.json, loaded by thresholds.c) ---------- */
 
-/* Tier cut-offs of one DORA report (spec §6). Kept as data so that a new
+/* Tier cut-offs of one DORA report (docs/metrics.md §6). Kept as data so that a new
  * report year is a JSON edit, not a code change. */
 struct dora_thresholds {
 	char name[32];                  /* "dora-2023" */
@@ -111,7 +111,7 @@ enum dora_fail_source { FAIL_NONE, FAIL_REVERT, FAIL_RECORD, FAIL_INCIDENT };
 /* What the analysis says about one deployment. */
 struct dora_deploy_result {
 	int index;                      /* into dora_input.deploys */
-	int changes;                    /* 0 for the first deployment (spec §2) */
+	int changes;                    /* 0 for the first deployment (docs/metrics.md §2) */
 	bool failed;
 	enum dora_fail_source fail_source;
 	int restored_by;                /* earliest restoring deployment, or -1 */
@@ -133,7 +133,7 @@ struct dora_week {
 	double time_to_restore_median_hours;
 };
 
-/* The figures of spec §1–§6 as of in->now. NaN means "no data" (n/a). */
+/* The figures of docs/metrics.md §1–§6 as of in->now. NaN means "no data" (n/a). */
 struct dora_report {
 	char thresholds[32];            /* thresholds set name, "" when none */
 	int year;                       /* its report year, 0 when none */
@@ -183,7 +183,7 @@ struct dora_report {
 	size_t nall;
 };
 
-/* Computes every DORA figure of spec §1–§6; free with dora_report_free. */
+/* Computes every DORA figure of docs/metrics.md §1–§6; free with dora_report_free. */
 void metrics_dora(const struct dora_input *in, struct dora_report *out);
 void dora_report_free(struct dora_report *r);
 /* "elite", "high", "medium", "low" or "n/a". */

@@ -91,7 +91,7 @@ struct dash {
 	size_t nnotes;
 	bool db_busy;             /* a write was skipped: the database stayed busy (figures are right) */
 
-	/* The deployment window now (spec §9). */
+	/* The deployment window now (docs/metrics.md §9). */
 	bool has_window;
 	struct window_result window;
 	bool has_next_good;       /* when the window is not good now: the next good one */
@@ -99,7 +99,7 @@ struct dash {
 	bool has_checklists;
 	struct checklists checklists;
 
-	/* Builds (spec §7), oldest first, and their health. */
+	/* Builds (docs/metrics.md §7), oldest first, and their health. */
 	struct build *builds;
 	size_t nbuilds;
 	int64_t nbuilds_all;      /* in the whole database (0: no CI data) */
@@ -122,7 +122,7 @@ struct dash {
 	size_t reviews_overdue;
 	struct dora_incident *dora_incidents;
 
-	/* History and DORA (spec §0-§6). dora_in points into git's arrays. */
+	/* History and DORA (docs/metrics.md §0-§6). dora_in points into git's arrays. */
 	bool has_history;         /* a repository was scanned */
 	struct gitscan_result git;
 	struct dora_thresholds thresholds;

@@ -1,4 +1,4 @@
-/* model_features — each feature's place on the journey (spec §8), its
+/* model_features — each feature's place on the journey (docs/metrics.md §8), its
  * checklists (§10) and its gate (§9–§10), from the store, the history and
  * the builds. The phase is read from evidence, never typed by hand (unless
  * someone set it with `feature phase`, which is shown as manual). */
@@ -41,7 +41,7 @@ static bool ci_data_as_of(const struct dash *d)
 }
 
 /* A re-run of the same CI run with a higher attempt decides its outcome
- * (spec §7), so an earlier attempt's success no longer counts. */
+ * (docs/metrics.md §7), so an earlier attempt's success no longer counts. */
 static bool superseded(const struct dash *d, const struct build *b)
 {
 	for (size_t i = 0; i < d->nbuilds; i++) {
@@ -517,7 +517,7 @@ static void evidence_for_all(struct ctx *c, struct dash *d, const struct feature
 	free(links);
 	free(commits);
 	/* the deployment that first shipped each feature: the history scan's
-	 * own answer (spec §2), not a graph walk per deployment */
+	 * own answer (docs/metrics.md §2), not a graph walk per deployment */
 	const char **ship = xcalloc(n + 1, sizeof *ship);
 	int *dep = xcalloc(n + 1, sizeof *dep);
 	for (size_t i = 0; i < n; i++)

@@ -1,6 +1,6 @@
 /* model_records — what people recorded: deployments with their strategy and
  * rollout, incidents with their timeline, and the reviews after both. They
- * enter DORA through the same computation as the tags (spec §1, §3): a
+ * enter DORA through the same computation as the tags (docs/metrics.md §1, §3): a
  * recorded production deployment merges with the tag of its commit, and an
  * incident names the deployment it broke. */
 #include <stdlib.h>
@@ -48,7 +48,7 @@ struct gitscan_record *model_gitscan_records(const struct dash *d, size_t *n)
 	for (size_t i = 0; i < d->nrecords; i++) {
 		const struct deploy_rec *rec = &d->records[i];
 		if (!streq(rec->env, "production"))
-			continue; /* staging deployments never count (spec §1) */
+			continue; /* staging deployments never count (docs/metrics.md §1) */
 		r[(*n)++] = (struct gitscan_record){
 			rec->commit, rec->at, rec->ref,
 			streq(rec->status, "failed") || streq(rec->status, "rolled-back"),
@@ -92,7 +92,7 @@ void model_dora_incidents(struct dash *d)
 	for (size_t i = 0; i < d->nincidents; i++) {
 		const struct incident_rec *inc = &d->incidents[i];
 		const char *commit = inc->deployment_id ? record_commit(d, inc->deployment_id) : inc->deploy_ref;
-		/* Linked by time when it named nothing: the metrics do that (spec
+		/* Linked by time when it named nothing: the metrics do that (docs/metrics.md
 		 * §3) over every production deployment. The link stored at `incident
 		 * open` only saw recorded ones, and a tag deployed after that record
 		 * but before the incident started is the latest deployment. */

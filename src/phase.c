@@ -57,7 +57,7 @@ bool size_parse(const char *s, enum feature_size *out)
 
 /* ---- inference ---------------------------------------------------------- */
 
-/* Evidence from after now does not exist yet (spec: every figure as of now). */
+/* Evidence from after now does not exist yet (docs/metrics.md: every figure as of now). */
 static bool seen(int64_t t, int64_t now)
 {
 	return t != SD_NO_TIME && t <= now;
@@ -119,7 +119,7 @@ void phase_infer(const struct phase_evidence *ev, int64_t now, struct phase_stat
 			add_event(s, PHASE_BUILD, ev->merge_time, "merge", ev->merge_commit);
 			add_event(s, PHASE_TESTING, ev->build_success_time, "build", ev->build);
 		} else if (!ev->has_any_ci_data) {
-			/* No CI data at all: no build can be awaited (spec §8, 4). */
+			/* No CI data at all: no build can be awaited (docs/metrics.md §8, 4). */
 			add_event(s, PHASE_TESTING, ev->merge_time, "merge", ev->merge_commit);
 		} else {
 			add_event(s, PHASE_BUILD, ev->merge_time, "merge", ev->merge_commit);
@@ -157,7 +157,7 @@ static double unit_days(const char *unit)
 }
 
 /* "7–10 days", "3–4 weeks", "20–30 min", "1 day": a norm always carries
- * its unit (docs/metrics.md §13). */
+ * its unit (docs/metrics.md §8). */
 static void range_label(struct phase_range *r, double lo, double hi)
 {
 	const char *suffix = strcmp(r->unit, "minutes") == 0 ? " min" :

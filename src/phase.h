@@ -1,4 +1,4 @@
-/* phase — a feature's place on the journey, inferred from evidence (spec §8),
+/* phase — a feature's place on the journey, inferred from evidence (docs/metrics.md §8),
  * and how long it has been there against what is normal for its size. Pure. */
 #ifndef SD_PHASE_H
 #define SD_PHASE_H

@@ -162,7 +162,7 @@ static void row_current(struct score_row *row, const struct dora_report *r, enum
 	copy_cell(row->current, sizeof row->current, sb);
 }
 
-/* Targets: per week at least; the others strictly under (docs/metrics.md §10). */
+/* Targets: per week at least; the others strictly under (docs/metrics.md §6b). */
 static void row_target(struct score_row *row, const struct dora_report *r, enum score_metric m,
 		       bool ascii, struct strbuf *sb)
 {
@@ -178,7 +178,7 @@ static void row_target(struct score_row *row, const struct dora_report *r, enum 
 }
 
 /* What elite means under the thresholds in use: read from the data, never
- * written into a view (docs/metrics.md §9). */
+ * written into a view (docs/metrics.md §6). */
 static void row_elite(struct score_row *row, const struct dora_thresholds *th, enum score_metric m,
 		      bool ascii, struct strbuf *sb)
 {
@@ -306,7 +306,7 @@ static void verdict_from_record(const struct deploy_rec *rec, int64_t now, struc
 	v->rework = streq(rec->kind, "hotfix");
 }
 
-/* docs/metrics.md §5: a failure wins over any recorded progress; a failure
+/* docs/metrics.md §3: a failure wins over any recorded progress; a failure
  * with a known restore time is restored; a recorded rollback stays one. */
 void present_deploy_verdict(const struct dash *d, int i, struct deploy_verdict *out)
 {
@@ -402,7 +402,7 @@ static const char *const flag_words[FLAG_COUNT] = {
 };
 
 /* A no-go matters once the feature is near production: in Testing &
- * Staging or Deployment (docs/metrics.md §14). */
+ * Staging or Deployment (docs/metrics.md §11). */
 unsigned present_feature_flags(const struct dash_feature *f)
 {
 	unsigned m = 0;

@@ -47,7 +47,7 @@ static const char *bullet_of(const struct render *r)
 	return r->format == SNAP_MARKDOWN ? "- " : r->ascii ? "! " : "\xe2\x96\xb8 ";
 }
 
-/* The features that need attention (docs/metrics.md §14), the same ones the
+/* The features that need attention (docs/metrics.md §11), the same ones the
  * board counts. */
 static size_t feature_attention(const struct dash *d, struct strbuf *out, const struct render *r)
 {

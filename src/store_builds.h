@@ -33,7 +33,7 @@ int store_build_latest_for_commit(struct store *st, const char *sha, struct buil
 /* Every build of a commit (prefixes match as above), oldest first. */
 int store_builds_for_commit(struct store *st, const char *sha, struct build **out, size_t *n);
 
-/* How many builds the database holds (0: no CI data at all, spec §8). */
+/* How many builds the database holds (0: no CI data at all, docs/metrics.md §8). */
 int store_builds_count(struct store *st, int64_t *n);
 
 #endif

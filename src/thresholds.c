@@ -1,6 +1,6 @@
 /* thresholds — loads the DORA tier cut-offs of data/thresholds.json.
  *
- * The cut-offs are data, not literals in code (spec §6): each report year
+ * The cut-offs are data, not literals in code (docs/metrics.md §6): each report year
  * publishes new clusters, and a team may want the other year's set. The
  * file is checked when loaded so that a typo cannot make every team elite. */
 #include "metrics.h"

@@ -1,5 +1,5 @@
 /* timeutil — all calendar arithmetic is done here in integers, in UTC, so
- * the server's TZ never leaks into a figure (spec: "never read as local"). */
+ * the server's TZ never leaks into a figure (docs/metrics.md: "never read as local"). */
 #include "timeutil.h"
 
 #include <ctype.h>

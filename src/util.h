@@ -61,7 +61,7 @@ void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, cons
 void *search_array(const void *key, const void *base, size_t n, size_t size,
 		   int (*cmp)(const void *, const void *));
 
-/* Median and nearest-rank p90 of n values (spec §5); they sort vals in place. */
+/* Median and nearest-rank p90 of n values (docs/metrics.md §5); they sort vals in place. */
 double median_of(double *vals, size_t n);
 double p90_of(double *vals, size_t n);
 int cmp_double(const void *a, const void *b);
