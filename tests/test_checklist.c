@@ -97,8 +97,11 @@ static cJSON *json_of(struct th_run r)
 	return j;
 }
 
+/* arr: a checklist document ({"schema", "items": [...]}) or an array. */
 static const cJSON *item_in(const cJSON *arr, const char *id)
 {
+	if (cJSON_IsObject(arr) && cJSON_GetObjectItem(arr, "items"))
+		arr = cJSON_GetObjectItem(arr, "items");
 	const cJSON *it;
 	cJSON_ArrayForEach(it, arr)
 		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(it, "id")), id) == 0)
