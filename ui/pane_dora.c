@@ -148,7 +148,7 @@ static void help(struct app *a, struct ui_list *l)
 	app_action_key(a, ACT_PANE_DORA, key, sizeof key);
 	list_add(l, ROLE_HEADING, false, 0, "DORA scorecard (key %s)", key[0] ? key : "none");
 	list_add_wrapped(l, ROLE_NORMAL, 14, "  tier (year)   the band of that year's DORA report the figure falls in");
-	char *marks = xasprintf("target %s %s", met_mark(a, TARGET_MET), met_mark(a, TARGET_MISSED));
+	char *marks = xasprintf("target %s %s", present_met_mark(TARGET_MET, a->ascii), present_met_mark(TARGET_MISSED, a->ascii));
 	list_add_wrapped(l, ROLE_NORMAL, 14, "  %s%*s the team's target met, missed; - no figure to judge", marks,
 			 13 - text_width(marks), "");
 	free(marks);
