@@ -416,7 +416,7 @@ static void say_how_shared(struct ctx *c)
 		options_set(&c->opt, OPT_READ_ONLY, "true", "no write permission", NULL, 0);
 	if (opt_bool(&c->opt, OPT_SHARED) && !dbfiles_dir_setgid(c->db_path)) {
 		char *dir = paths_dirname(c->db_path);
-		char *quoted = paths_shell_quote(dir);
+		char *quoted = text_shell_quote(dir);
 		sd_warn("%s: the directory is not setgid, so files other programs create there "
 			"get their creator's group; fix it with: chmod g+s %s", c->db_path, quoted);
 		free(quoted);

@@ -143,19 +143,3 @@ char *paths_basename(const char *path)
 		start--;
 	return xstrndup(path + start, len - start);
 }
-
-char *paths_shell_quote(const char *path)
-{
-	/* 'it'\''s': the only character a single-quoted word cannot hold is
-	 * the quote itself, which closes, is escaped, and opens again */
-	struct strbuf sb = STRBUF_INIT;
-	sb_addc(&sb, '\'');
-	for (const char *p = path; *p; p++) {
-		if (*p == '\'')
-			sb_add(&sb, "'\\''");
-		else
-			sb_addc(&sb, *p);
-	}
-	sb_addc(&sb, '\'');
-	return sb_detach(&sb);
-}

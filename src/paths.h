@@ -19,7 +19,5 @@ char *paths_dirname(const char *path);
 /* The last component of path without trailing slashes (malloc'd). */
 char *paths_basename(const char *path);
 
-/* path as one shell word a user can paste: 'a'\''b' (malloc'd). */
-char *paths_shell_quote(const char *path);
 
 #endif

@@ -383,7 +383,7 @@ Test(commands, format_where_it_means_nothing_is_refused)
 	/* before the command: the command's own output flags, or refused */
 	r = RUN("--repo", repo, "--json", "feature", "list");
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_assert_str_eq(r.out, "[]\n");
+	cr_assert_str_eq(r.out, "{\"schema\": \"shipdeck.feature-list/1\", \"features\": []}\n");
 	th_run_free(&r);
 	r = RUN("--repo", repo, "--json", "feature", "add", "X");
 	cr_assert_eq(r.status, 2);
@@ -608,7 +608,7 @@ Test(commands, show_and_rm_for_every_record)
 	ok_has(SD("deploy", "advance", "1", "--rollout", "50", "--at", "2026-11-27T09:00:00Z"), "50%");
 	ok_has(SD("deploy", "show", "1"), "stage        50 % at 2026-11-27T09:00:00Z");
 	j = json_run(SD("deploy", "show", "1", "--json"));
-	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "stages")), 2);
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "deployment"), "stages")), 2);
 	cJSON_Delete(j);
 
 	ok_has(SD("incident", "open", "Search slow", "--at", "2026-11-27T10:00:00Z"), "incident 1");
