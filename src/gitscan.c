@@ -910,7 +910,8 @@ static int save_missing(struct scan *s, struct store *st)
 {
 	size_t n = s->ndep_missed;
 	struct git_missing_row *rows = xmalloc((n + s->walk_missed.n + 1) * sizeof *rows);
-	memcpy(rows, s->dep_missed, n * sizeof *rows);
+	if (n) /* a NULL source is undefined even for zero bytes (UBSan) */
+		memcpy(rows, s->dep_missed, n * sizeof *rows);
 	for (size_t i = 0; i < s->walk_missed.n; i++) {
 		struct git_missing_row r = {.seq = s->walk_missed.e[i].seq};
 		memcpy(r.sha, s->walk_missed.e[i].id.id, GIT_OID_RAWSZ);
