@@ -13,7 +13,10 @@ import subprocess
 import sys
 
 import jsonschema
-from referencing import Registry, Resource
+try:  # jsonschema >= 4.18 resolves $ref through `referencing`
+    from referencing import Registry, Resource
+except ImportError:  # Debian's python3-jsonschema (4.10): RefResolver
+    Registry = Resource = None
 
 SRC, OUT = sys.argv[1], sys.argv[2]
 RESULTS = {"ok": 0, "fail": 0}
@@ -45,8 +48,18 @@ def load(path):
 
 SNAP = load(os.path.join(SRC, "data/snapshot.schema.json"))
 CMDS = load(os.path.join(SRC, "data/commands.schema.json"))
-REGISTRY = Registry().with_resources(
-    [(SNAP["$id"], Resource.from_contents(SNAP)), (CMDS["$id"], Resource.from_contents(CMDS))])
+if Registry is not None:
+    REGISTRY = Registry().with_resources(
+        [(SNAP["$id"], Resource.from_contents(SNAP)), (CMDS["$id"], Resource.from_contents(CMDS))])
+
+
+def make_validator(schema):
+    """A 2020-12 validator that finds the other schema file by its $id."""
+    if Registry is not None:
+        return jsonschema.Draft202012Validator(schema, registry=REGISTRY)
+    store = {SNAP["$id"]: SNAP, CMDS["$id"]: CMDS}
+    resolver = jsonschema.RefResolver.from_schema(schema, store=store)
+    return jsonschema.Draft202012Validator(schema, resolver=resolver)
 
 
 def validator_for(doc):
@@ -54,12 +67,12 @@ def validator_for(doc):
     shipdeck.deploy-list/1 is $defs/deploy_list of the commands' file."""
     name = doc.get("schema", "") if isinstance(doc, dict) else ""
     if name.startswith("shipdeck.snapshot/"):
-        return jsonschema.Draft202012Validator(SNAP, registry=REGISTRY)
+        return make_validator(SNAP)
     kind = name.removeprefix("shipdeck.").split("/")[0].replace("-", "_")
     if kind not in CMDS["$defs"]:
         return None
     ref = {"$ref": CMDS["$id"] + "#/$defs/" + kind}
-    return jsonschema.Draft202012Validator(ref, registry=REGISTRY)
+    return make_validator(ref)
 
 
 def schema_errors(doc):
