@@ -140,25 +140,45 @@ out:
 	return rc;
 }
 
+struct tag_names {
+	char **v;
+	size_t n, cap;
+};
+
+static int collect_tag_name(const char *refname, void *payload)
+{
+	struct tag_names *t = payload;
+	if (strncmp(refname, "refs/tags/", 10) == 0)
+		VEC_PUSH(t->v, t->n, t->cap, xstrdup(refname + 10));
+	return 0;
+}
+
+/* Our own walk over the refs instead of git_tag_list: libgit2 1.5 leaks the
+ * names it collected when a ref it cannot read stops the walk (found by
+ * LeakSanitizer on a repository with hostile ref names). */
 int gitrepo_tag_names(const char *repo_path, char ***names, size_t *n)
 {
 	*names = NULL;
 	*n = 0;
 	git_libgit2_init();
 	git_repository *repo = NULL;
-	git_strarray tags = {0};
-	if (git_repository_open(&repo, repo_path) != 0 || git_tag_list(&tags, repo) != 0) {
-		git_repository_free(repo);
-		git_libgit2_shutdown();
-		return -1;
-	}
-	*names = xcalloc(tags.count + 1, sizeof **names);
-	for (size_t i = 0; i < tags.count; i++)
-		(*names)[i] = xstrdup(tags.strings[i]);
-	*n = tags.count;
-	git_strarray_dispose(&tags);
+	struct tag_names t = {0};
+	int rc = git_repository_open(&repo, repo_path);
+	if (rc == 0)
+		rc = git_reference_foreach_name(repo, collect_tag_name, &t);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
+	if (rc != 0) {
+		for (size_t i = 0; i < t.n; i++)
+			free(t.v[i]);
+		free(t.v);
+		return -1;
+	}
+	*names = xcalloc(t.n + 1, sizeof **names);
+	for (size_t i = 0; i < t.n; i++)
+		(*names)[i] = t.v[i];
+	free(t.v);
+	*n = t.n;
 	return 0;
 }
 
