@@ -725,8 +725,9 @@ int import_parse(const char *text, size_t len, enum import_format format, bool s
 	batch->first = n0;
 	for (size_t k = 0; k < npages && rc == 0; k++) {
 		/* "page 2: workflow_runs[3].created_at: ..." once there are pages */
-		snprintf(batch->page_label, sizeof batch->page_label, npages > 1 ? "page %zu: " : "",
-			 k + 1);
+		batch->page_label[0] = '\0';
+		if (npages > 1)
+			snprintf(batch->page_label, sizeof batch->page_label, "page %zu: ", k + 1);
 		rc = parse_page(pages[k], format, &file_format, skip_bad, batch, err, errlen);
 	}
 	batch->page_label[0] = '\0';
