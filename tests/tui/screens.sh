@@ -196,8 +196,13 @@ check "resize on the DORA pane: equals a fresh start" tui_wait_same "$work/fresh
 tui_keys 1
 tui_wait "pre-deploy ticks" >/dev/null
 tty=$(tui_tty)
-printf '\033[5;20HSCRIBBLED-ON-THE-TERMINAL' > "$tty"
-check "the scribble reached the screen (else the next check proves nothing)" tui_wait "SCRIBBLED-ON"
+# after the first sync's repaint, and again if a refresh wiped it first
+tui_wait "synced" >/dev/null
+for try in 1 2 3; do
+	printf '\033[5;20HSCRIBBLED-ON-THE-TERMINAL' > "$tty"
+	tui_wait "SCRIBBLED-ON" 2 && break
+done
+check "the scribble reached the screen (else the next check proves nothing)" tui_wait "SCRIBBLED-ON" 2
 tui_keys C-l
 check "Ctrl-L repaints every cell" tui_wait_same "$work/fresh-board"
 printf '\033[12;30HSCRIBBLED-AGAIN' > "$tty"
