@@ -70,10 +70,6 @@ tui_save() {
 	tui_screen > "$1"
 }
 
-# tui_tty: the terminal device the dashboard draws on (to scribble on it
-# behind its back, as another program or a line-noise burst would).
-tui_tty() { tui_tmux display-message -p -t t '#{pane_tty}'; }
-
 tui_keys() { tui_tmux send-keys -t t "$@"; }
 
 tui_resize() { tui_tmux resize-window -t t -x "$1" -y "$2"; }

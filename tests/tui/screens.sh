@@ -193,19 +193,37 @@ tui_resize 160 50
 tui_wait "How these were computed" >/dev/null
 tui_resize 80 24
 check "resize on the DORA pane: equals a fresh start" tui_wait_same "$work/fresh-dora"
-tui_keys 1
+tui_stop
+
+# Something else writes on the dashboard's terminal behind its back (another
+# program, line noise). The writer is started in the pane next to the
+# dashboard and shares its terminal: the pane's /dev/pts path is not used, as
+# inside a container it can name another terminal.
+cat > "$work/scribbler.sh" <<'SCRIBBLER'
+#!/bin/sh
+# scribbler.sh REQUEST: writes each REQUEST file that appears to the
+# terminal it shares with the dashboard; ends with the test or the pane.
+parent=$PPID
+while [ -d "$(dirname "$1")" ] && kill -0 "$parent" 2>/dev/null; do
+	if [ -f "$1" ]; then cat "$1"; rm -f "$1"; fi
+	sleep 0.05
+done
+SCRIBBLER
+scribble() { # scribble ROW COL TEXT
+	printf '\033[%d;%dH%s' "$1" "$2" "$3" > "$work/scribble.tmp"
+	mv "$work/scribble.tmp" "$work/scribble"
+}
+tui_start 80 24 "sh '$work/scribbler.sh' '$work/scribble' & '$bin' --repo '$repo' --db '$db' --now @$NOW"
+require "the dashboard starts at 80x24 (with a scribbler)" tui_wait "synced"
 tui_wait "pre-deploy ticks" >/dev/null
-tty=$(tui_tty)
-# after the first sync's repaint, and again if a refresh wiped it first
-tui_wait "synced" >/dev/null
 for try in 1 2 3; do
-	printf '\033[5;20HSCRIBBLED-ON-THE-TERMINAL' > "$tty"
+	scribble 5 20 SCRIBBLED-ON-THE-TERMINAL
 	tui_wait "SCRIBBLED-ON" 2 && break
 done
 check "the scribble reached the screen (else the next check proves nothing)" tui_wait "SCRIBBLED-ON" 2
 tui_keys C-l
 check "Ctrl-L repaints every cell" tui_wait_same "$work/fresh-board"
-printf '\033[12;30HSCRIBBLED-AGAIN' > "$tty"
+scribble 12 30 SCRIBBLED-AGAIN
 tui_wait "SCRIBBLED-AGAIN" >/dev/null
 tui_keys r
 check "r repaints every cell" tui_wait_gone "SCRIBBLED-AGAIN"
