@@ -642,7 +642,8 @@ const struct cmd_entry cmd_snapshot_entry = {
 	.run = cmd_snapshot,
 };
 const struct cmd_entry cmd_export_entry = {
-	.name = "export", .maxpos = 0,
+	/* the export is JSON whatever is asked: --json is accepted, not needed */
+	.name = "export", .maxpos = 0, .formats = "json",
 	.help = "print the whole release database as one JSON document", .run = cmd_export,
 };
 const struct cmd_entry cmd_import_entry = {

@@ -110,7 +110,8 @@ static void print_opts(FILE *out, const struct cmd_entry *e)
 	if (e->formats) {
 		print_opt_line(out, "--json", "print JSON (the same as --format json)");
 		snprintf(left, sizeof left, "--format %s", e->formats);
-		print_opt_line(out, left, "output format (default text)");
+		/* a command with one format (export) has no other to default to */
+		print_opt_line(out, left, strchr(e->formats, '|') ? "output format (default text)" : "output format (the only one)");
 	}
 }
 

@@ -13,6 +13,7 @@
  * and builds of commits the repository lacks; the commands it suggests
  * quote paths so that a folder named  a'; touch PWNED; '  pastes back as
  * that folder and runs nothing. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -429,6 +430,53 @@ Test(identity, doctor_flags_missing_branches_and_commits)
 	th_run_free(&r);
 	free(db);
 	free(other);
+	free(repo);
+}
+
+/* doctor --json says what the text says: the same problems, the same
+ * count, the same exit status. Worked by hand: one feature (T-1) names a
+ * branch that does not exist, everything else is whole -> problems 1, one
+ * "branch" check with problem true, the database owned by this repository. */
+Test(identity, doctor_json_matches_the_text)
+{
+	char *repo = own_repo("x", "shop", "x");
+	struct th_run r = sd_in(repo, ARGS("feature", "add", "Typo", "--key", "T-1", "--branch", "feature/tpyo"));
+	expect(&r, 0, NULL, NULL);
+	th_run_free(&r);
+	struct th_run text = sd_in(repo, ARGS("doctor"));
+	expect(&text, 1, "1 problem(s) found", NULL);
+	r = sd_in(repo, ARGS("doctor", "--json"));
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cJSON *doc = cJSON_Parse(r.out);
+	cr_assert_not_null(doc, "not JSON: %s", r.out);
+	cr_assert_str_eq(cJSON_GetObjectItem(doc, "schema")->valuestring, "shipdeck.doctor/1");
+	cr_assert_eq(cJSON_GetObjectItem(doc, "problems")->valueint, 1);
+	cr_assert_str_eq(cJSON_GetObjectItem(doc, "verdict")->valuestring, "problems found");
+	cr_assert_str_eq(cJSON_GetObjectItem(doc, "owner")->valuestring, "this repository");
+	int problems = 0, branch = 0;
+	const cJSON *ck;
+	cJSON_ArrayForEach(ck, cJSON_GetObjectItem(doc, "checks")) {
+		const char *what = cJSON_GetObjectItem(ck, "check")->valuestring;
+		const char *detail = cJSON_GetObjectItem(ck, "detail")->valuestring;
+		if (cJSON_IsTrue(cJSON_GetObjectItem(ck, "problem")))
+			problems++;
+		/* every finding is a line of the text (its first 60 characters:
+		 * the text wraps where the JSON joins) */
+		size_t len = strcspn(detail, "(");
+		char *head = xstrndup(detail, len < 60 ? len : 60);
+		cr_assert(strstr(text.out, head), "'%s' is not in the text:\n%s", head, text.out);
+		free(head);
+		if (streq(what, "branch")) {
+			branch++;
+			cr_assert(strstr(detail, "feature T-1: branch feature/tpyo is not in this repository"), "%s", detail);
+			cr_assert_null(strchr(detail, '\n'), "one line: %s", detail);
+		}
+	}
+	cr_assert_eq(problems, 1, "%s", r.out);
+	cr_assert_eq(branch, 1, "%s", r.out);
+	cJSON_Delete(doc);
+	th_run_free(&r);
+	th_run_free(&text);
 	free(repo);
 }
 

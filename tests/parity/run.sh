@@ -78,6 +78,7 @@ render() { # render DIR [env...]: every document and screen into DIR
 	r checklist FEAT-15 --json > "$dir/checklist.json"
 	r feature show FEAT-7 --json > "$dir/feature-show.json"
 	r window --json > "$dir/window.json"
+	r doctor --json > "$dir/doctor.json" || [ $? -eq 1 ]
 	r advise strategy --users all --rollback-minutes 3 --impact revenue --json > "$dir/advise-strategy.json"
 	r advise rollback --severity critical --root-cause known --fix-minutes 5 --json > "$dir/advise-rollback.json"
 	for size in 80x24 160x50; do
