@@ -145,9 +145,11 @@ static int build_import(struct ctx *c, struct cmd_args *a)
 		goto out;
 	}
 	const char *fname = cmd_arg(a, "format");
-	int format = fname ? import_format_by_name(fname) : IMPORT_AUTO;
+	int format = fname ? import_format_of_kind(IMPORT_KIND_BUILDS, fname) : IMPORT_AUTO;
 	if (format < 0) {
-		sd_error("--format %s: must be github-runs, github-jobs, gh, gitlab or jenkins", fname);
+		char names[256];
+		import_format_list(IMPORT_KIND_BUILDS, ", ", " or ", names, sizeof names);
+		sd_error("--format %s: must be %s", fname, names);
 		goto out;
 	}
 	bool skip_bad = cmd_arg(a, "skip-bad") != NULL;

@@ -1,4 +1,6 @@
-/* import — CI run exports (GitHub, gh, GitLab, Jenkins) to normalized builds. */
+/* import — outside exports to records: the importer registry (src/importers.def,
+ * src/importers.c) and the CI run exports (GitHub, gh, GitLab, Jenkins) to
+ * normalized builds. */
 #ifndef SD_IMPORT_H
 #define SD_IMPORT_H
 
@@ -11,14 +13,70 @@
 
 struct store;
 
-enum import_format {
-	IMPORT_AUTO, IMPORT_GITHUB_RUNS, IMPORT_GITHUB_JOBS, IMPORT_GH, IMPORT_GITLAB,
-	IMPORT_JENKINS, IMPORT_FORMAT_COUNT
+/* What an import reads. A new kind adds a value here, its row in `kinds`
+ * (src/importers.c) and its importers' rows in src/importers.def. */
+enum import_kind {
+	IMPORT_KIND_BUILDS, IMPORT_KIND_DEPLOYMENTS, IMPORT_KIND_INCIDENTS,
+	IMPORT_KIND_PULL_REQUESTS, IMPORT_KIND_COUNT
 };
-/* "auto", "github-runs", "github-jobs", "gh", "gitlab", "jenkins". */
+
+/* Every importer, by its row in src/importers.def; IMPORT_AUTO asks for
+ * detection. */
+enum import_format {
+	IMPORT_AUTO,
+#define IMPORTER(e, kind, name, detect, read) IMPORT_##e,
+#include "importers.def"
+#undef IMPORTER
+	IMPORT_FORMAT_COUNT
+};
+
+struct cJSON;
+/* One row of the registry. */
+struct importer {
+	enum import_kind kind;
+	const char *name;           /* its --format name */
+	/* Does one page (one JSON document) look like this format? */
+	bool (*detect)(const struct cJSON *page);
+	/* Appends one page's records to batch, the batch of the row's kind
+	 * (struct import_batch for builds). 0, or -1 with one line in err
+	 * (the batch may then hold part of the page: the caller drops it). */
+	int (*read)(const struct cJSON *page, bool skip_bad, void *batch, char *err,
+		    size_t errlen);
+};
+/* The registry, indexed by enum import_format (row 0, IMPORT_AUTO, is
+ * "auto" with no reader). */
+extern const struct importer importers[IMPORT_FORMAT_COUNT];
+/* "auto", "github-runs", "github-jobs", "gh", "gitlab", "jenkins", ... */
 extern const char *const import_format_names[IMPORT_FORMAT_COUNT];
 /* The format of a --format name, or -1. */
 int import_format_by_name(const char *name);
+/* The format of a --format name among the importers of one kind (or
+ * IMPORT_AUTO for "auto"), or -1. */
+int import_format_of_kind(enum import_kind kind, const char *name);
+/* The first importer of kind whose detect says yes to page, or -1. */
+int import_detect(enum import_kind kind, const struct cJSON *page);
+/* The --format names of one kind, joined: "github-runs, github-jobs, gh,
+ * gitlab, jenkins" (sep ", ", last " or " gives "..., gitlab or jenkins"). */
+void import_format_list(enum import_kind kind, const char *sep, const char *last, char *out,
+			size_t outlen);
+
+/* How the pages of one file were read. */
+struct import_pages {
+	enum import_format format;  /* out: the file's (IMPORT_AUTO: only empty pages) */
+	size_t n;                   /* out: JSON documents (pages) read */
+	char *label;                /* in: where "page 2: " is written while page 2 */
+	size_t labellen;            /* is read ("" in a file of one page) */
+};
+/* Reads one untrusted file of one kind: its JSON with import_json_read (one
+ * document, or several pages one after another, or pages slurped into one
+ * array), each page checked with import_json_check, its format forced or
+ * detected (one format per file) and given to the importer's read. An
+ * empty array is an empty page of any format. 0, or -1 with one line in
+ * err ("page 2: ..." once there are pages); on -1 the batch may hold part
+ * of the file: the caller drops what was added. */
+int import_read_pages(enum import_kind kind, const char *text, size_t len,
+		      enum import_format forced, bool skip_bad, void *batch,
+		      struct import_pages *pages, char *err, size_t errlen);
 
 /* The builds of one or more parsed files, before they are stored. */
 struct import_batch {
@@ -49,7 +107,6 @@ void import_batch_free(struct import_batch *batch);
 /* The longest string a CI export may hold in one field (64 KiB): a run's
  * name or URL is far shorter, and a 50 MB field is an attack, not data. */
 #define IMPORT_MAX_STRING 65536
-struct cJSON;
 /* Hygiene for any untrusted JSON document: refuses an object with a
  * duplicate key (readers would silently see only one value) and a string
  * longer than max_string bytes. 0, or -1 with "path: why" in err (keys are
@@ -108,7 +165,6 @@ int import_store(struct store *st, struct import_batch *batch, const struct keyw
 void import_classify(struct build *b, const struct keywords *kw);
 
 /* ---- for src/import_*.c only -------------------------------------------- */
-struct cJSON;
 
 /* Where a record sits, for messages like "workflow_runs[3].created_at: ...". */
 struct import_rec {
@@ -126,6 +182,10 @@ int imp_int(struct import_rec *r, const struct cJSON *o, const char *key, int64_
  * 2^53 is never rounded into its neighbour. */
 int imp_id(struct import_rec *r, const struct cJSON *o, const char *key, char **out);
 int imp_time(struct import_rec *r, const struct cJSON *o, const char *key, int64_t *out);
+/* For detect functions: does object o have member key (of any value, or
+ * an array)? */
+bool imp_has(const struct cJSON *o, const char *key);
+bool imp_has_array(const struct cJSON *o, const char *key);
 /* Records a bad-record message; returns -1. */
 int imp_fail(struct import_rec *r, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -134,16 +194,11 @@ int imp_fail(struct import_rec *r, const char *key, const char *fmt, ...)
 int imp_finish(struct import_batch *batch, bool skip_bad, struct import_rec *r, int rc,
 	       struct build *b, char *err, size_t errlen);
 
-/* One provider's parser: root is the whole document. */
-int import_github_runs(const struct cJSON *root, bool skip_bad, struct import_batch *batch,
-		       char *err, size_t errlen);
-int import_github_jobs(const struct cJSON *root, bool skip_bad, struct import_batch *batch,
-		       char *err, size_t errlen);
-int import_gh(const struct cJSON *root, bool skip_bad, struct import_batch *batch, char *err,
-	      size_t errlen);
-int import_gitlab(const struct cJSON *root, bool skip_bad, struct import_batch *batch, char *err,
-		  size_t errlen);
-int import_jenkins(const struct cJSON *root, bool skip_bad, struct import_batch *batch,
-		   char *err, size_t errlen);
+/* The importers' detect and read functions, as src/importers.def names them. */
+#define IMPORTER(e, kind, name, detect, read)                                          \
+	bool detect(const struct cJSON *page);                                         \
+	int read(const struct cJSON *page, bool skip_bad, void *batch, char *err, size_t errlen);
+#include "importers.def"
+#undef IMPORTER
 
 #endif

@@ -1,4 +1,4 @@
-/* import_common — what every importer shares: format detection, the field
+/* import_common — what every importer shares: untrusted JSON, the field
  * readers that know the traps (64-bit ids, null vs absent, Go's zero time),
  * failure-kind keywords, and the merge of a batch into the store. */
 #include "import.h"
@@ -17,18 +17,6 @@
 #include "text.h"
 #include "timeutil.h"
 #include "util.h"
-
-const char *const import_format_names[IMPORT_FORMAT_COUNT] = {
-	"auto", "github-runs", "github-jobs", "gh", "gitlab", "jenkins",
-};
-
-int import_format_by_name(const char *name)
-{
-	for (int i = 0; i < IMPORT_FORMAT_COUNT; i++)
-		if (streq(name, import_format_names[i]))
-			return i;
-	return -1;
-}
 
 /* ---- field readers ------------------------------------------------------ */
 
@@ -199,6 +187,16 @@ int imp_time(struct import_rec *r, const cJSON *o, const char *key, int64_t *out
 	}
 }
 
+bool imp_has(const cJSON *o, const char *key)
+{
+	return cJSON_IsObject(o) && cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+bool imp_has_array(const cJSON *o, const char *key)
+{
+	return cJSON_IsObject(o) && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
 int imp_finish(struct import_batch *batch, bool skip_bad, struct import_rec *r, int rc,
 	       struct build *b, char *err, size_t errlen)
 {
@@ -219,40 +217,7 @@ int imp_finish(struct import_batch *batch, bool skip_bad, struct import_rec *r, 
 	return 0;
 }
 
-/* ---- detection and parsing ---------------------------------------------- */
-
-static bool has(const cJSON *o, const char *key)
-{
-	return cJSON_IsObject(o) && cJSON_GetObjectItemCaseSensitive(o, key);
-}
-
-/* Returns the format of a document, or IMPORT_AUTO for an empty array and
- * -1 for none known. */
-static int detect(const cJSON *root)
-{
-	if (cJSON_IsObject(root)) {
-		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "workflow_runs")) ||
-		    (has(root, "run_attempt") && has(root, "head_sha")))
-			return IMPORT_GITHUB_RUNS;
-		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "jobs")))
-			return IMPORT_GITHUB_JOBS;
-		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "builds")))
-			return IMPORT_JENKINS;
-		if (has(root, "sha") && has(root, "ref") && has(root, "status"))
-			return IMPORT_GITLAB;
-		return -1;
-	}
-	if (!cJSON_IsArray(root))
-		return -1;
-	const cJSON *first = root->child;
-	if (!first)
-		return IMPORT_AUTO;
-	if (has(first, "databaseId") || has(first, "workflowName") || has(first, "headSha"))
-		return IMPORT_GH;
-	if (has(first, "sha") && has(first, "ref") && has(first, "status"))
-		return IMPORT_GITLAB;
-	return -1;
-}
+/* ---- untrusted JSON ----------------------------------------------------- */
 
 /* "line 3, column 14" of a byte offset, for a person with an editor. */
 static void line_col(const char *text, size_t off, size_t *line, size_t *col)
@@ -614,126 +579,14 @@ void import_json_free(struct import_json *j)
 
 /* ---- parsing CI exports ---------------------------------------------------- */
 
-static int parse_as(enum import_format format, const cJSON *root, bool skip_bad,
-		    struct import_batch *batch, char *err, size_t errlen)
-{
-	if (cJSON_IsArray(root) && !root->child)
-		return 0;       /* "[]": nothing to import in any format */
-	switch (format) {
-	case IMPORT_GITHUB_RUNS: return import_github_runs(root, skip_bad, batch, err, errlen);
-	case IMPORT_GITHUB_JOBS: return import_github_jobs(root, skip_bad, batch, err, errlen);
-	case IMPORT_GH: return import_gh(root, skip_bad, batch, err, errlen);
-	case IMPORT_GITLAB: return import_gitlab(root, skip_bad, batch, err, errlen);
-	case IMPORT_JENKINS: return import_jenkins(root, skip_bad, batch, err, errlen);
-	default: snprintf(err, errlen, "unknown format"); return -1;
-	}
-}
-
-/* The format of one page: the forced one, or what it looks like; one file
- * holds one format (*file_format: IMPORT_AUTO until a page says). */
-static int page_format(const cJSON *root, enum import_format forced,
-		       enum import_format *file_format, char *err, size_t errlen)
-{
-	int detected = forced != IMPORT_AUTO ? (int)forced : detect(root);
-	if (detected < 0) {
-		snprintf(err, errlen, "not a known CI export (formats: github-runs, github-jobs,"
-			 " gh, gitlab, jenkins); use --format to name one");
-		return -1;
-	}
-	if (detected == IMPORT_AUTO)
-		return 0;       /* an empty page fits any format */
-	if (*file_format != IMPORT_AUTO && (enum import_format)detected != *file_format) {
-		snprintf(err, errlen, "a %s page after %s pages: one format per file",
-			 import_format_names[detected], import_format_names[*file_format]);
-		return -1;
-	}
-	*file_format = (enum import_format)detected;
-	return 0;
-}
-
-/* One page of a file; errors say which page when there are several. */
-static int parse_page(const cJSON *root, enum import_format forced,
-		      enum import_format *file_format, bool skip_bad, struct import_batch *batch,
-		      char *err, size_t errlen)
-{
-	char why[512];
-	int rc = page_format(root, forced, file_format, why, sizeof why);
-	if (rc == 0)
-		rc = parse_as(forced != IMPORT_AUTO ? forced : *file_format, root, skip_bad, batch,
-			      why, sizeof why);
-	if (rc != 0)
-		snprintf(err, errlen, "%s%s", batch->page_label, why);
-	return rc;
-}
-
-/* `gh api --paginate --slurp` wraps the pages in one array: an array whose
- * every element is a runs or jobs page. */
-static bool slurped_pages(const cJSON *root)
-{
-	if (!cJSON_IsArray(root) || !root->child)
-		return false;
-	const cJSON *page;
-	cJSON_ArrayForEach(page, root)
-		if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(page, "workflow_runs")) &&
-		    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(page, "jobs")))
-			return false;
-	return true;
-}
-
-/* The pages of a file: its documents, or the elements of slurped ones;
- * NULL with err set when a document fails the hygiene checks. */
-static const cJSON **file_pages(const struct import_json *j, size_t *n, char *err, size_t errlen)
-{
-	const cJSON **pages = NULL;
-	size_t cap = 0;
-	*n = 0;
-	for (size_t k = 0; k < j->n; k++) {
-		char why[512];
-		if (import_json_check(j, j->docs[k], IMPORT_MAX_STRING, why, sizeof why) != 0) {
-			if (j->n > 1)
-				snprintf(err, errlen, "page %zu: %s", k + 1, why);
-			else
-				snprintf(err, errlen, "%s", why);
-			free(pages);
-			return NULL;
-		}
-		const cJSON *page;
-		if (slurped_pages(j->docs[k]))
-			cJSON_ArrayForEach(page, j->docs[k])
-				VEC_PUSH(pages, *n, cap, page);
-		else
-			VEC_PUSH(pages, *n, cap, j->docs[k]);
-	}
-	return pages;
-}
-
 int import_parse(const char *text, size_t len, enum import_format format, bool skip_bad,
 		 struct import_batch *batch, char *err, size_t errlen)
 {
-	struct import_json j;
-	if (import_json_read(text, len, true, &j, err, errlen) != 0)
-		return -1;
-	size_t npages;
-	const cJSON **pages = file_pages(&j, &npages, err, errlen);
-	if (!pages) {
-		import_json_free(&j);
-		return -1;
-	}
 	size_t n0 = batch->n, bad0 = batch->bad.len, nbad0 = batch->nbad;
-	enum import_format file_format = IMPORT_AUTO;
-	int rc = 0;
+	struct import_pages pages = {.label = batch->page_label, .labellen = sizeof batch->page_label};
 	batch->first = n0;
-	for (size_t k = 0; k < npages && rc == 0; k++) {
-		/* "page 2: workflow_runs[3].created_at: ..." once there are pages */
-		batch->page_label[0] = '\0';
-		if (npages > 1)
-			snprintf(batch->page_label, sizeof batch->page_label, "page %zu: ", k + 1);
-		rc = parse_page(pages[k], format, &file_format, skip_bad, batch, err, errlen);
-	}
-	batch->page_label[0] = '\0';
-	free(pages);
-	import_json_free(&j);
-	if (rc < 0) {
+	if (import_read_pages(IMPORT_KIND_BUILDS, text, len, format, skip_bad, batch, &pages, err,
+			      errlen) != 0) {
 		for (size_t i = n0; i < batch->n; i++)
 			build_free(&batch->builds[i]);
 		batch->n = n0;
@@ -743,8 +596,8 @@ int import_parse(const char *text, size_t len, enum import_format format, bool s
 		batch->nbad = nbad0;
 		return -1;
 	}
-	batch->format = format != IMPORT_AUTO ? format : file_format;
-	batch->pages = npages;
+	batch->format = pages.format;
+	batch->pages = pages.n;
 	for (size_t i = n0; i < batch->n; i++)
 		batch->backwards += build_finished_before_started(&batch->builds[i]);
 	return 0;

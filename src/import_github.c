@@ -133,9 +133,16 @@ static int one_run(struct import_rec *r, const cJSON *o, struct build *b)
 	return 0;
 }
 
-int import_github_runs(const cJSON *root, bool skip_bad, struct import_batch *batch,
-		       char *err, size_t errlen)
+/* A runs page, or one run (GET .../runs/{id}). */
+bool import_github_runs_detect(const cJSON *page)
 {
+	return imp_has_array(page, "workflow_runs") ||
+	       (imp_has(page, "run_attempt") && imp_has(page, "head_sha"));
+}
+
+int import_github_runs(const cJSON *root, bool skip_bad, void *out, char *err, size_t errlen)
+{
+	struct import_batch *batch = out;
 	const cJSON *runs = cJSON_GetObjectItemCaseSensitive(root, "workflow_runs");
 	struct import_rec r = {"workflow_runs", 0, ""};
 	if (!runs && cJSON_IsObject(root)) {       /* one run: GET .../runs/{id} */
@@ -274,9 +281,14 @@ static int one_job(struct import_rec *r, const cJSON *o, struct build *job, stru
 	return 0;
 }
 
-int import_github_jobs(const cJSON *root, bool skip_bad, struct import_batch *batch,
-		       char *err, size_t errlen)
+bool import_github_jobs_detect(const cJSON *page)
 {
+	return imp_has_array(page, "jobs");
+}
+
+int import_github_jobs(const cJSON *root, bool skip_bad, void *out, char *err, size_t errlen)
+{
+	struct import_batch *batch = out;
 	const cJSON *jobs = cJSON_GetObjectItemCaseSensitive(root, "jobs");
 	if (!cJSON_IsArray(jobs)) {
 		snprintf(err, errlen, "not a GitHub jobs page: no \"jobs\" array");
@@ -352,9 +364,17 @@ static int one_gh(struct import_rec *r, const cJSON *o, struct build *b)
 	return 0;
 }
 
-int import_gh(const cJSON *root, bool skip_bad, struct import_batch *batch, char *err,
-	      size_t errlen)
+/* `gh run list --json`: an array of runs with gh's own names. */
+bool import_gh_detect(const cJSON *page)
 {
+	const cJSON *first = cJSON_IsArray(page) ? page->child : NULL;
+	return imp_has(first, "databaseId") || imp_has(first, "workflowName") ||
+	       imp_has(first, "headSha");
+}
+
+int import_gh(const cJSON *root, bool skip_bad, void *out, char *err, size_t errlen)
+{
+	struct import_batch *batch = out;
 	if (!cJSON_IsArray(root)) {
 		snprintf(err, errlen, "not gh run list output: expected a JSON array");
 		return -1;

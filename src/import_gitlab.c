@@ -87,9 +87,24 @@ static bool list_shape(const cJSON *arr)
 	return true;
 }
 
-int import_gitlab(const cJSON *root, bool skip_bad, struct import_batch *batch, char *err,
-		  size_t errlen)
+static bool pipeline_shape(const cJSON *o)
 {
+	return imp_has(o, "sha") && imp_has(o, "ref") && imp_has(o, "status");
+}
+
+/* One pipeline, or an array of them (the first says). A Jenkins job's
+ * "builds" array wins over the pipeline fields (src/importers.def tries
+ * gitlab first). */
+bool import_gitlab_detect(const cJSON *page)
+{
+	if (cJSON_IsArray(page))
+		return pipeline_shape(page->child);
+	return pipeline_shape(page) && !imp_has_array(page, "builds");
+}
+
+int import_gitlab(const cJSON *root, bool skip_bad, void *out, char *err, size_t errlen)
+{
+	struct import_batch *batch = out;
 	struct import_rec r = {"", 0, ""};
 	if (cJSON_IsObject(root)) {
 		struct build b;

@@ -146,9 +146,15 @@ fail:
 	return -1;
 }
 
-int import_jenkins(const cJSON *root, bool skip_bad, struct import_batch *batch, char *err,
-		   size_t errlen)
+/* A job with its builds (`/job/NAME/api/json?tree=builds[...]`). */
+bool import_jenkins_detect(const cJSON *page)
 {
+	return imp_has_array(page, "builds");
+}
+
+int import_jenkins(const cJSON *root, bool skip_bad, void *out, char *err, size_t errlen)
+{
+	struct import_batch *batch = out;
 	const cJSON *builds = cJSON_GetObjectItemCaseSensitive(root, "builds");
 	if (!cJSON_IsArray(builds)) {
 		snprintf(err, errlen, "not a Jenkins job: no \"builds\" array");

@@ -8,7 +8,9 @@
  * record indexes, --skip-bad, an empty array, failure-kind keywords, and
  * against a real SQLite file: idempotent upserts, newer state wins, a
  * manual kind survives re-import, and a failed command leaves the database
- * exactly as it was. */
+ * exactly as it was. The importer registry (src/importers.def): each CI
+ * format is one row of kind "builds", detected and read through the table,
+ * and `build import --format` offers exactly those rows. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -268,6 +270,43 @@ Test(import, unknown_format_names_the_formats)
 	char err[512] = "";
 	cr_assert_eq(parse("unknown.json", IMPORT_AUTO, false, &b, err), -1);
 	cr_assert(strstr(err, "github-runs, github-jobs, gh, gitlab, jenkins"), "%s", err);
+	import_batch_free(&b);
+}
+
+/* Every builds row of the registry is what `build import --format` offers,
+ * in the table's order; detection answers with the row that reads it. */
+Test(import, registry_rows_are_the_format_choices)
+{
+	const struct cmd_entry *build = cmd_find(commands, "build");
+	cr_assert_not_null(build);
+	const struct cmd_entry *imp = cmd_find(build->subs, "import");
+	cr_assert_not_null(imp);
+	const char *choices = NULL;
+	for (const struct cmd_opt *o = imp->opts; o && o->name; o++)
+		if (streq(o->name, "format"))
+			choices = o->arg;
+	char names[256];
+	import_format_list(IMPORT_KIND_BUILDS, "|", "|", names, sizeof names);
+	cr_assert_str_eq(choices, names);
+	cr_assert_str_eq(names, "github-runs|github-jobs|gh|gitlab|jenkins");
+	cr_assert_eq(import_format_of_kind(IMPORT_KIND_BUILDS, "gh"), IMPORT_GH);
+	cr_assert_eq(import_format_of_kind(IMPORT_KIND_BUILDS, "auto"), IMPORT_AUTO);
+	cr_assert_eq(import_format_of_kind(IMPORT_KIND_BUILDS, "nope"), -1);
+	cr_assert_eq(import_format_of_kind(IMPORT_KIND_DEPLOYMENTS, "gh"), -1);
+	for (int f = 1; f < IMPORT_FORMAT_COUNT; f++)
+		cr_assert_str_eq(importers[f].name, import_format_names[f]);
+}
+
+/* A Jenkins job that also carries pipeline-like fields is Jenkins: the
+ * "builds" array decides, as before the table (gitlab's row comes first). */
+Test(import, jenkins_builds_array_wins_over_pipeline_fields)
+{
+	struct import_batch b = {0};
+	char err[512] = "";
+	const char *text = "{\"sha\": \"a\", \"ref\": \"main\", \"status\": \"x\", \"builds\": []}";
+	cr_assert_eq(import_parse(text, strlen(text), IMPORT_AUTO, false, &b, err, sizeof err), 0,
+		     "%s", err);
+	cr_assert_eq(b.format, IMPORT_JENKINS);
 	import_batch_free(&b);
 }
 
