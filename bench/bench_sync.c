@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	printf("%.3f s: %zu deployments, %zu changes, %zu reverts (%zu across deployments), "
 	       "%zu commits known, %zu walked%s, default branch %s\n",
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       r.ndeploys, r.nchanges, r.nreverts, failed, r.commits_known, r.commits_walked,
+	       r.ndeploys, r.nchanges_all, r.nreverts, failed, r.commits_known, r.commits_walked,
 	       r.from_cache ? " (from cache)" : "", r.default_branch);
 	for (size_t i = 0; i < r.nwarnings; i++)
 		printf("warning: %s\n", r.warnings[i]);

@@ -8,7 +8,13 @@ maintenance branches with patch tags that main does not contain, and
 "This reverts commit <sha>" reverts, some shipped with the change they
 revert and some a release later. Deterministic for a given seed.
 
-usage: gen-history.py DIR [--commits N] [--tags N] [--seed S]
+With --branches N it also leaves N remote-tracking branches
+(refs/remotes/origin/topic/NNNNNN) at the tips of merged feature branches,
+as a big monorepo's clone has tens of thousands of stale branches: refs to
+list and compare, no commits to walk. With --loose the refs stay loose
+files and no commit-graph is written (a clone nobody ever packed).
+
+usage: gen-history.py DIR [--commits N] [--tags N] [--branches N] [--loose] [--seed S]
 """
 import argparse
 import os
@@ -23,8 +29,10 @@ AUTHORS = [("Asha Rao", "asha@example.com", 1), ("Dan Ortiz", "dan@example.com",
 
 
 class Gen:
-    def __init__(self, repo, commits, tags, seed):
+    def __init__(self, repo, commits, tags, seed, branches=0):
         self.rnd = random.Random(seed)
+        self.branch_target = branches
+        self.nbranches = 0
         self.target = commits
         self.tag_target = tags
         self.n = 0            # commits made
@@ -89,6 +97,14 @@ class Gen:
         else:
             self.w("reset refs/tags/%s\nfrom :%d\n\n" % (name, m))
 
+    def stale_branches(self, ftip):
+        """Leaves remote branches at a merged feature tip, spread evenly
+        over the history so that the count lands near --branches."""
+        want = self.branch_target * min(1.0, self.n / self.target)
+        while self.nbranches < want:
+            self.nbranches += 1
+            self.w("reset refs/remotes/origin/topic/%06d\nfrom :%d\n\n" % (self.nbranches, ftip))
+
     def main_commit(self, parents, subject):
         m = self.commit("refs/heads/main", parents, subject + "\n\nDetails of the change.\n",
                         author_lag=self.rnd.randint(0, 5 * 86400))
@@ -124,6 +140,7 @@ class Gen:
                     ftip = self.commit(ref, [ftip], "feature %d: step %d\n" % (feature, i))
                 tip = self.commit("refs/heads/main", [tip, ftip],
                                   "Merge branch 'feature/f%02d'\n" % (feature % 40))
+                self.stale_branches(ftip)
                 since_tag += 1
             elif r < 0.33 and len(self.recent) > 2:
                 tip = self.revert(tip)
@@ -165,16 +182,19 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--commits", type=int, default=100000)
     ap.add_argument("--tags", type=int, default=6000)
+    ap.add_argument("--branches", type=int, default=0)
+    ap.add_argument("--loose", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
     if os.path.exists(a.dir):
         sys.exit("%s exists; remove it first" % a.dir)
     subprocess.check_call(["git", "init", "-q", "-b", "main", a.dir])
-    n, ntags = Gen(a.dir, a.commits, a.tags, a.seed).run()
-    # what a maintained clone looks like: packed refs and a commit-graph
-    subprocess.check_call(["git", "-C", a.dir, "pack-refs", "--all"])
-    subprocess.check_call(["git", "-C", a.dir, "commit-graph", "write", "--reachable"],
-                          stderr=subprocess.DEVNULL)
+    n, ntags = Gen(a.dir, a.commits, a.tags, a.seed, a.branches).run()
+    if not a.loose:
+        # what a maintained clone looks like: packed refs and a commit-graph
+        subprocess.check_call(["git", "-C", a.dir, "pack-refs", "--all"])
+        subprocess.check_call(["git", "-C", a.dir, "commit-graph", "write", "--reachable"],
+                              stderr=subprocess.DEVNULL)
     print("%s: %d commits, %d tags" % (a.dir, n, ntags))
 
 

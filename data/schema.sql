@@ -221,3 +221,10 @@ CREATE UNIQUE INDEX features_key_nocase ON features(key COLLATE NOCASE);
 -- An incident's root cause in words (`incident update --root-cause TEXT`);
 -- root_cause_at stays the time it was found.
 ALTER TABLE incidents ADD COLUMN root_cause TEXT;
+
+-- migration 5
+-- The number of changes (commits with at most one parent) each cached row
+-- holds, so that a warm start counts every deployment's changes without
+-- reading the packed commits and reads only the rows of the deployments
+-- near the window. NULL in a row written before: such a cache is rebuilt.
+ALTER TABLE git_commits ADD COLUMN changes INTEGER;

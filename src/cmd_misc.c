@@ -209,7 +209,7 @@ static void sync_json(const struct gitscan_result *g, double seconds)
 		json_add_time(&out, d->time);
 		sb_add(&out, "}");
 	}
-	json_kv_num(&out, &first, "changes", (double)g->nchanges);
+	json_kv_num(&out, &first, "changes", (double)g->nchanges_all);
 	json_kv_num(&out, &first, "reverts", (double)g->nreverts);
 	json_key(&out, &first, "warnings");
 	for (size_t i = 0; i < g->nwarnings; i++) {
@@ -240,7 +240,7 @@ static void print_sync_summary(const struct gitscan_result *g, double seconds)
 		free(fr);
 		free(lr);
 	}
-	printf("changes          %zu shipped commits with at most one parent\n", g->nchanges);
+	printf("changes          %zu shipped commits with at most one parent\n", g->nchanges_all);
 	printf("reverts          %zu\n", g->nreverts);
 	for (size_t i = 0; i < g->nwarnings; i++) {
 		char *w = text_clean(g->warnings[i], TEXT_ONE_LINE);
@@ -272,6 +272,7 @@ static int cmd_sync(struct ctx *c, struct cmd_args *a)
 		.full = cmd_arg(a, "full") != NULL,
 		.records = rec,
 		.nrecords = nrec,
+		.changes_since = INT64_MAX, /* counted, not listed: nothing to read */
 	};
 	struct gitscan_result g = {0};
 	char err[1024];

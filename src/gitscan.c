@@ -31,7 +31,7 @@
 #include "timeutil.h"
 #include "util.h"
 
-#define CACHE_FORMAT "2"
+#define CACHE_FORMAT "3" /* 3: every row keeps its change count */
 #define REVERT_MARK "This reverts commit "
 
 /* ---- commits: a vector plus an open-addressing index ------------------- */
@@ -184,6 +184,7 @@ struct scan {
 	size_t ntags;
 	struct gitscan_result *out;
 	size_t capwarn;
+	bool warm;                     /* nothing walked, nothing loaded into map */
 };
 
 static void warn(struct scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -221,9 +222,13 @@ static int64_t sig_time(const char *line, const char *eol)
 	bool neg = p < eol && *p == '-';
 	if (neg)
 		p++;
+	/* Saturated: an absurd time never overflows, and never reads as
+	 * SD_NO_TIME (INT64_MIN), so every change counts (metrics.c). */
 	int64_t v = 0;
-	for (; p < eol && *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (*p - '0');
+	for (; p < eol && *p >= '0' && *p <= '9'; p++) {
+		int digit = *p - '0';
+		v = v > (INT64_MAX - digit) / 10 ? INT64_MAX : v * 10 + digit;
+	}
 	return neg ? -v : v;
 }
 
@@ -785,37 +790,68 @@ static int load_commit_row(void *arg, const struct git_commit_row *r)
 	return 0;
 }
 
-/* A warm start's loader: the cached commits go straight into the result,
- * the shipped ones with at most one parent as changes, and into the map
- * (not indexed: gitscan_first_deploys indexes it if it is ever asked). */
+/* A warm start's loader of one deployment's changes: straight into the
+ * result (no map: gitscan_first_deploys searches the cache if asked). */
 static int load_change_row(void *arg, const struct git_commit_row *r)
 {
-	struct scan *s = arg;
-	struct gitscan_result *out = s->out;
-	out->commits_known++;
+	struct gitscan_result *out = arg;
 	if (r->seq >= 0 && r->parents <= 1)
 		out->changes[out->nchanges++] = (struct dora_change){
 			.deploy = r->seq, .author_time = r->author_time, .commit_time = r->commit_time};
-	return load_commit_row(&s->map, r);
+	return 0;
 }
 
-/* Loads the cached commits: into the result when nothing changed (warm),
- * else into the map for the walk. Then the revert lines. */
-static int load_commits(struct scan *s, struct store *st, bool warm)
+static int count_chunk(void *arg, int32_t seq, int64_t n, int64_t changes)
 {
-	size_t total;
-	if (store_git_commits_count(st, &total) != 0)
+	struct scan *s = arg;
+	s->out->commits_known += (size_t)n;
+	if (seq >= 0 && (size_t)seq < s->ndeps) {
+		s->out->deploy_changes[seq] = (int)changes;
+		s->out->nchanges_all += (size_t)changes;
+	}
+	return 0;
+}
+
+/* A warm start (nothing to walk) reads what the figures need, not the
+ * whole history: every deployment's change count (from the rows' counts,
+ * without their commits), and the changes themselves only of the
+ * deployments at or after `since` (those of the window and the trend).
+ * Returns 1 when the cache predates the counts (walk instead). */
+static int load_warm(struct scan *s, struct store *st, int64_t since)
+{
+	s->out->deploy_changes = xcalloc(s->ndeps + 1, sizeof *s->out->deploy_changes);
+	int rc = store_git_chunks_load(st, count_chunk, s);
+	if (rc != 0)
+		return rc;
+	size_t from = 0, n = 0;
+	while (since != 0 && from < s->ndeps && s->deps[from].time < since)
+		from++;
+	for (size_t i = from; i < s->ndeps; i++)
+		n += (size_t)s->out->deploy_changes[i];
+	s->out->changes = xmalloc((n + 1) * sizeof *s->out->changes);
+	if (from < s->ndeps &&
+	    store_git_commits_load_from(st, (int32_t)from, load_change_row, s->out) != 0)
 		return -1;
+	return 0;
+}
+
+/* Loads the cached commits into the map for the walk, then the revert
+ * lines (a warm start's are loaded too: they are few, and every
+ * deployment's verdict reads them). */
+static int load_commits(struct scan *s, struct store *st, bool warm, int64_t since)
+{
 	int rc;
-	grow_array((void **)&s->map.e, &s->map.cap, total + 1, sizeof *s->map.e);
 	if (warm) {
-		s->out->changes = xmalloc((total + 1) * sizeof *s->out->changes);
-		rc = store_git_commits_load(st, load_change_row, s);
+		rc = load_warm(s, st, since);
 	} else {
+		size_t total;
+		if (store_git_commits_count(st, &total) != 0)
+			return -1;
+		grow_array((void **)&s->map.e, &s->map.cap, total + 1, sizeof *s->map.e);
 		rc = store_git_commits_load(st, load_commit_row, &s->map);
 	}
 	if (rc != 0)
-		return -1;
+		return rc;
 	struct git_revert_row *rows;
 	size_t nrows;
 	if (store_git_reverts_load(st, &rows, &nrows) != 0)
@@ -1086,13 +1122,19 @@ static void build_result(struct scan *s, bool warm)
 		d->ref = NULL;
 		r->record_ids[i] = d->record_id;
 	}
-	for (size_t i = 0; i < s->map.n && !warm; i++) { /* warm: filled by load_change_row */
+	if (!warm) /* warm: filled by load_warm */
+		r->deploy_changes = xcalloc(s->ndeps + 1, sizeof *r->deploy_changes);
+	for (size_t i = 0; i < s->map.n && !warm; i++) {
 		const struct centry *c = &s->map.e[i];
 		if (c->seq < 0 || c->parents > 1)
 			continue;
 		struct dora_change ch = {.deploy = c->seq, .author_time = c->author_time, .commit_time = c->commit_time};
 		VEC_PUSH(r->changes, r->nchanges, cap, ch);
+		if ((size_t)c->seq < s->ndeps)
+			r->deploy_changes[c->seq]++;
 	}
+	if (!warm)
+		r->nchanges_all = r->nchanges;
 	/* No sort needed: the commits are grouped by deployment in ascending
 	 * order (cached chunks load by seq, fresh ones are walked in order), and
 	 * within one deployment the walk order is the same on every run. */
@@ -1211,7 +1253,18 @@ static int plan_from_cache(struct scan *s, struct store *st, const struct gitsca
 	p->warm = !p->cold && rc == 0 && arrived == INT32_MAX && same_refs &&
 		  (size_t)p->common == ncached_deps && (size_t)p->common == s->ndeps;
 	if (rc == 0 && !p->cold)
-		rc = load_commits(s, st, p->warm);
+		rc = load_commits(s, st, p->warm, o->changes_since);
+	if (rc > 0) { /* a cache from before the change counts: rebuilt */
+		free(s->out->deploy_changes);
+		free(s->out->changes);
+		s->out->deploy_changes = NULL;
+		s->out->changes = NULL;
+		s->out->nchanges = s->out->nchanges_all = s->out->commits_known = 0;
+		p->cold = true;
+		p->warm = false;
+		rc = 0;
+	}
+	s->out->generation = s->generation;
 	store_git_read_end(st, began);
 	return rc;
 }
@@ -1227,6 +1280,7 @@ static int scan_run(struct scan *s, struct store *st, const struct gitscan_opts 
 	struct plan p;
 	if (plan_from_cache(s, st, o, pattern, &p) != 0)
 		goto db_fail;
+	s->warm = p.warm;
 	if (!p.warm) {
 		forget_from(s, p.cold ? 0 : p.common);
 		walk_history(s, p.cold ? 0 : (size_t)p.common);
@@ -1277,13 +1331,15 @@ int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_o
 	rc = scan_run(&s, st, o, err, errlen);
 	cache_commits(true);
 done:
-	if (rc == 0) {
+	if (rc == 0 && !s.warm) {
 		/* kept for gitscan_first_deploys: this run's own view, never a
 		 * re-read of a cache another process may have rewritten since */
 		out->shipped = xmalloc(sizeof *out->shipped);
 		*out->shipped = s.map;
 		memset(&s.map, 0, sizeof s.map);
 	}
+	if (rc == 0)
+		out->repo_path = xstrdup(repo_path);
 	cmap_free(&s.map);
 	cmap_free(&s.walk_missed);
 	free(s.dep_missed);
@@ -1306,22 +1362,94 @@ done:
 	return rc;
 }
 
-int gitscan_first_deploys(const struct gitscan_result *r, const char *const *hex, size_t n, int *out)
+/* The commits gitscan_first_deploys looks for in the cache: a map of the
+ * asked ids (seq: the answer, -2 until found). */
+struct first_search {
+	struct cmap want;
+	size_t left;
+};
+
+static int match_commit(void *arg, const struct git_commit_row *r)
+{
+	struct first_search *fs = arg;
+	git_oid id;
+	memcpy(id.id, r->sha, GIT_OID_RAWSZ);
+	long k = cmap_find(&fs->want, &id);
+	if (k >= 0 && fs->want.e[k].seq == -2) {
+		fs->want.e[k].seq = r->seq;
+		fs->left--;
+	}
+	return fs->left == 0; /* 1 stops the search: all found */
+}
+
+/* Searches the cache (read as one picture) if it is still the generation
+ * the scan read; false when it is not (or cannot be read). */
+static bool search_cache(const struct gitscan_result *r, struct store *st, struct first_search *fs)
+{
+	if (!st)
+		return false;
+	int began = store_git_read_begin(st);
+	if (began < 0)
+		return false;
+	char *gen = store_git_meta_get(st, "generation");
+	bool same = gen && strtoll(gen, NULL, 10) == r->generation;
+	free(gen);
+	bool ok = same && store_git_commits_search(st, match_commit, fs) == 0;
+	store_git_read_end(st, began);
+	return ok;
+}
+
+/* What the scan would have said, from the commit graph: the first
+ * deployment (in order) whose commit reaches the commit. Only when the
+ * cache changed under a warm start's result. */
+static void search_graph(const struct gitscan_result *r, struct first_search *fs)
+{
+	git_repository *repo;
+	git_libgit2_init();
+	if (!r->repo_path || git_repository_open_ext(&repo, r->repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
+		git_libgit2_shutdown();
+		return;
+	}
+	for (size_t i = 0; i < fs->want.n; i++) {
+		struct centry *c = &fs->want.e[i];
+		c->seq = -1;
+		for (size_t d = 0; d < r->ndeploys && c->seq < 0; d++) {
+			git_oid dep;
+			if (git_oid_fromstr(&dep, r->deploys[d].commit) == 0 &&
+			    (git_oid_equal(&dep, &c->id) || git_graph_descendant_of(repo, &dep, &c->id) == 1))
+				c->seq = (int32_t)d;
+		}
+	}
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+}
+
+int gitscan_first_deploys(const struct gitscan_result *r, struct store *st, const char *const *hex,
+			  size_t n, int *out)
 {
 	struct cmap *m = r->shipped;
-	if (m && m->n && !m->slot) { /* a warm start's map: indexed on first use */
-		size_t nslot = 1024;
-		while (nslot < 2 * (m->n + 1))
-			nslot *= 2;
-		cmap_rehash(m, nslot);
-	}
+	struct first_search fs = {0};
+	git_oid *ids = xcalloc(n + 1, sizeof *ids);
+	bool *valid = xcalloc(n + 1, sizeof *valid);
 	for (size_t i = 0; i < n; i++) {
-		git_oid id;
-		long k = m && hex[i] && hex[i][0] && git_oid_fromstr(&id, hex[i]) == 0 ? cmap_find(m, &id) : -1;
-		out[i] = k < 0 ? -1 : (int)m->e[k].seq;
-		if (out[i] >= (int)r->ndeploys)
+		valid[i] = hex[i] && hex[i][0] && git_oid_fromstr(&ids[i], hex[i]) == 0;
+		if (!m && valid[i] && cmap_find(&fs.want, &ids[i]) < 0) {
+			cmap_add(&fs.want, &(struct centry){.id = ids[i], .seq = -2});
+			fs.left++;
+		}
+	}
+	if (!m && fs.left && !search_cache(r, st, &fs))
+		search_graph(r, &fs);
+	for (size_t i = 0; i < n; i++) {
+		const struct cmap *from = m ? m : &fs.want;
+		long k = valid[i] ? cmap_find(from, &ids[i]) : -1;
+		out[i] = k < 0 ? -1 : (int)from->e[k].seq;
+		if (out[i] < 0 || out[i] >= (int)r->ndeploys)
 			out[i] = -1;
 	}
+	cmap_free(&fs.want);
+	free(ids);
+	free(valid);
 	return 0;
 }
 
@@ -1335,6 +1463,8 @@ void gitscan_result_free(struct gitscan_result *r)
 	}
 	free(r->deploys);
 	free(r->changes);
+	free(r->deploy_changes);
+	free(r->repo_path);
 	free(r->reverts);
 	free(r->record_ids);
 	free(r->default_branch);

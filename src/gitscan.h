@@ -28,6 +28,11 @@ struct gitscan_opts {
 	const char *deploy_tags;      /* "v*,!*rc*": comma-separated fnmatch globs (no FNM_PATHNAME), '!' excludes; NULL: default */
 	const char *default_branch;   /* NULL: detect (refs/remotes/origin/HEAD target, else HEAD's branch, else main, else master) */
 	bool full;                    /* ignore the cache */
+	/* The changes of deployments earlier than this (Unix time) may be left
+	 * out of the result: a warm start reads the packed commits of the
+	 * later deployments only (see metrics_changes_since). 0: every
+	 * deployment's; INT64_MAX: none (deploy_changes still counts them). */
+	int64_t changes_since;
 	const struct gitscan_record *records;
 	size_t nrecords;
 };
@@ -35,8 +40,11 @@ struct gitscan_opts {
 struct gitscan_result {
 	struct dora_deploy *deploys;  /* deployment order: time, ties by ref (tag names) */
 	size_t ndeploys;
-	struct dora_change *changes;  /* shipped commits with <= 1 parent, grouped by deployment (ascending) */
+	struct dora_change *changes;  /* shipped commits with <= 1 parent, grouped by deployment (ascending):
+				       * at least those of every deployment at or after opts.changes_since */
 	size_t nchanges;
+	int *deploy_changes;          /* per deploy: the changes it shipped first (all of them, always) */
+	size_t nchanges_all;          /* the sum of deploy_changes */
 	struct dora_revert *reverts;
 	size_t nreverts;
 	int64_t *record_ids;          /* per deploy: the record id merged into it, or 0 */
@@ -49,7 +57,9 @@ struct gitscan_result {
 	size_t nwarnings;
 	char **strings;               /* owns deploys[i].ref and .commit */
 	size_t nstrings;
-	struct cmap *shipped;         /* opaque: every known commit and its deployment */
+	struct cmap *shipped;         /* opaque: every known commit and its deployment (NULL on a warm start) */
+	int64_t generation;           /* of the cache a warm start read (for gitscan_first_deploys) */
+	char *repo_path;
 };
 
 /* Scans the repository at repo_path, using and updating the git cache in st
@@ -63,11 +73,14 @@ int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_o
 /* Frees everything a result owns and zeroes it. */
 void gitscan_result_free(struct gitscan_result *r);
 /* For each commit (40 hex, or ""), the index (into r->deploys) of the
- * deployment that first shipped it, or -1: from the scan's own map (a warm
- * start's is indexed on the first call), so no graph walk is needed and
- * the answer is that of the scan even if another process has rewritten the
- * cache since. Returns 0. */
-int gitscan_first_deploys(const struct gitscan_result *r, const char *const *hex, size_t n, int *out);
+ * deployment that first shipped it, or -1, as the scan decided it: from the
+ * scan's own map after a walk; after a warm start (which loads no commit)
+ * from the cache in st, searched newest first until every commit is found,
+ * if it is still the generation the scan read; if another process has
+ * rewritten it since (or st is NULL), from the repository's commit graph
+ * (the first deployment that reaches the commit). Returns 0. */
+int gitscan_first_deploys(const struct gitscan_result *r, struct store *st, const char *const *hex,
+			  size_t n, int *out);
 /* Resolves a ref (tag, branch, commit prefix) to 40 hex; 0 ok, -1 with message. */
 int gitscan_resolve(const char *repo_path, const char *ref, char out[41], char *err, size_t errlen);
 /* True when the tag's short name is a deployment under pattern (NULL: the default). */

@@ -179,9 +179,17 @@ static void analyse_deploys(struct dora_work *w, int *linked)
 		if (in->deploys[i].hotfix)
 			r->rework = true;
 	}
-	for (size_t k = 0; k < in->nchanges; k++)
-		if (change_counts(in, &in->changes[k]))
-			w->res[in->changes[k].deploy].changes++;
+	if (in->deploy_changes) {
+		/* counted by the scan: only a real deployment other than the
+		 * first counts its changes, as change_counts says */
+		for (size_t i = 1; i < in->ndeploys; i++)
+			if (deploy_exists(in, (int)i))
+				w->res[i].changes = in->deploy_changes[i];
+	} else {
+		for (size_t k = 0; k < in->nchanges; k++)
+			if (change_counts(in, &in->changes[k]))
+				w->res[in->changes[k].deploy].changes++;
+	}
 	apply_reverts(w);
 	apply_incidents(w, linked);
 	set_restore_times(w);
@@ -364,6 +372,13 @@ static void weekly_trend(struct dora_work *w, struct dora_report *out)
 	}
 	free(leads);
 	free(restores);
+}
+
+int64_t metrics_changes_since(int64_t now, int window_days)
+{
+	int64_t window_start = now - (int64_t)(window_days > 0 ? window_days : 1) * DAY;
+	int64_t trend_start = time_week_start(now) - (int64_t)(DORA_WEEKS - 1) * WEEK;
+	return window_start < trend_start ? window_start : trend_start;
 }
 
 void metrics_dora(const struct dora_input *in, struct dora_report *out)

@@ -91,6 +91,10 @@ struct dora_input {
 	size_t ndeploys;
 	const struct dora_change *changes;
 	size_t nchanges;
+	/* Per deployment, the changes it first shipped, or NULL: counted from
+	 * changes. Given, changes need only hold those of the deployments at
+	 * or after metrics_changes_since (the others are only counted). */
+	const int *deploy_changes;
 	const struct dora_revert *reverts;
 	size_t nreverts;
 	const struct dora_incident *incidents;  /* deploy -1: linked by time */
@@ -183,6 +187,10 @@ struct dora_report {
 	size_t nall;
 };
 
+/* The earliest deployment time whose changes a figure reads: the start of
+ * the window or of the weekly trend, whichever is earlier. The changes of
+ * earlier deployments are only counted (dora_input.deploy_changes). */
+int64_t metrics_changes_since(int64_t now, int window_days);
 /* Computes every DORA figure of docs/metrics.md §1–§6; free with dora_report_free. */
 void metrics_dora(const struct dora_input *in, struct dora_report *out);
 void dora_report_free(struct dora_report *r);

@@ -94,6 +94,8 @@ static int load_history(struct ctx *c, struct store *st, struct dash *d)
 		.default_branch = opt_str(&c->opt, OPT_DEFAULT_BRANCH),
 		.records = rec,
 		.nrecords = nrec,
+		/* a warm start reads the changes the window and the trend use */
+		.changes_since = metrics_changes_since(c->now, (int)opt_int(&c->opt, OPT_WINDOW_DAYS)),
 	};
 	char err[1024];
 	int rc = gitscan_sync(st, c->repo_path, &o, &d->git, err, sizeof err);
@@ -116,6 +118,7 @@ static int load_history(struct ctx *c, struct store *st, struct dash *d)
 	d->dora_in = (struct dora_input){
 		.deploys = d->git.deploys, .ndeploys = d->git.ndeploys,
 		.changes = d->git.changes, .nchanges = d->git.nchanges,
+		.deploy_changes = d->git.deploy_changes,
 		.reverts = d->git.reverts, .nreverts = d->git.nreverts,
 		.now = c->now,
 		.window_days = (int)opt_int(&c->opt, OPT_WINDOW_DAYS),

@@ -523,7 +523,7 @@ static void evidence_for_all(struct ctx *c, struct dash *d, const struct feature
 	for (size_t i = 0; i < n; i++)
 		ship[i] = git[i].ship_commit;
 	if (d->has_history)
-		gitscan_first_deploys(&d->git, ship, n, dep);
+		gitscan_first_deploys(&d->git, ctx_store(c), ship, n, dep);
 	for (size_t i = 0; i < n; i++)
 		git[i].deploy = d->has_history ? dep[i] : -1;
 	free(ship);

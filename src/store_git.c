@@ -177,12 +177,11 @@ static uint64_t get_le(const unsigned char *p, int bytes)
 	return v;
 }
 
-int store_git_commits_load(struct store *st, int (*fn)(void *arg, const struct git_commit_row *r),
-			   void *arg)
+/* Calls fn for each record of the rows a prepared statement yields (seq,
+ * n, data); fn returning > 0 stops with 0, < 0 stops with -1. */
+static int commit_rows(struct store *st, sqlite3_stmt *s,
+		       int (*fn)(void *arg, const struct git_commit_row *r), void *arg)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT seq, n, data FROM git_commits ORDER BY seq");
-	if (!s)
-		return -1;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int32_t seq = sqlite3_column_int(s, 0);
@@ -196,10 +195,75 @@ int store_git_commits_load(struct store *st, int (*fn)(void *arg, const struct g
 			r.author_time = (int64_t)get_le(p + 20, 8);
 			r.commit_time = (int64_t)get_le(p + 28, 8);
 			r.parents = (int32_t)get_le(p + 36, 2);
-			if (fn(arg, &r) != 0) {
+			int stop = fn(arg, &r);
+			if (stop != 0) {
 				sqlite3_finalize(s);
-				return -1;
+				return stop > 0 ? 1 : -1;
 			}
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "git_commits");
+}
+
+int store_git_commits_load(struct store *st, int (*fn)(void *arg, const struct git_commit_row *r),
+			   void *arg)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT seq, n, data FROM git_commits ORDER BY seq");
+	if (!s)
+		return -1;
+	int rc = commit_rows(st, s, fn, arg);
+	return rc > 0 ? -1 : rc;
+}
+
+int store_git_commits_load_from(struct store *st, int32_t from_seq,
+				int (*fn)(void *arg, const struct git_commit_row *r), void *arg)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT seq, n, data FROM git_commits WHERE seq >= ? ORDER BY seq");
+	if (!s)
+		return -1;
+	sqlite3_bind_int(s, 1, from_seq);
+	int rc = commit_rows(st, s, fn, arg);
+	return rc > 0 ? -1 : rc;
+}
+
+int store_git_commits_search(struct store *st, int (*fn)(void *arg, const struct git_commit_row *r),
+			     void *arg)
+{
+	/* Two statements, each in primary-key order: one sorted statement
+	 * would copy every packed row into SQLite's sorter first. */
+	static const char *const sql[] = {
+		"SELECT seq, n, data FROM git_commits WHERE seq < 0",
+		"SELECT seq, n, data FROM git_commits WHERE seq >= 0 ORDER BY seq DESC",
+	};
+	int rc = 0;
+	for (size_t i = 0; i < 2 && rc == 0; i++) {
+		sqlite3_stmt *s = store_prepare(st, sql[i]);
+		rc = s ? commit_rows(st, s, fn, arg) : -1;
+	}
+	return rc > 0 ? 0 : rc;
+}
+
+int store_git_chunks_load(struct store *st, int (*fn)(void *arg, int32_t seq, int64_t n, int64_t changes),
+			  void *arg)
+{
+	/* length(data) is read from the row's header: the packed commits
+	 * themselves (overflow pages) are not read. */
+	sqlite3_stmt *s = store_prepare(st, "SELECT seq, n, changes, length(data) FROM git_commits ORDER BY seq");
+	if (!s)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(s, 1);
+		if (n < 0 || sqlite3_column_int64(s, 3) != n * REC_SIZE)
+			continue; /* not ours, as in commit_rows */
+		if (sqlite3_column_type(s, 2) != SQLITE_INTEGER) {
+			sqlite3_finalize(s);
+			return 1; /* written before the counts were kept */
+		}
+		if (fn(arg, sqlite3_column_int(s, 0), n, sqlite3_column_int64(s, 2)) != 0) {
+			sqlite3_finalize(s);
+			return -1;
 		}
 	}
 	sqlite3_finalize(s);
@@ -222,19 +286,22 @@ int store_git_commits_count(struct store *st, size_t *n)
 int store_git_commits_save(struct store *st, int32_t seq, const struct git_commit_row *rows, size_t n)
 {
 	unsigned char *data = xmalloc(n * REC_SIZE + 1);
+	int64_t changes = 0;
 	for (size_t i = 0; i < n; i++) {
+		changes += rows[i].parents <= 1;
 		unsigned char *p = data + i * REC_SIZE;
 		memcpy(p, rows[i].sha, 20);
 		put_le(p + 20, (uint64_t)rows[i].author_time, 8);
 		put_le(p + 28, (uint64_t)rows[i].commit_time, 8);
 		put_le(p + 36, (uint64_t)rows[i].parents, 2);
 	}
-	sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO git_commits (seq, n, data) VALUES (?, ?, ?)");
+	sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO git_commits (seq, n, data, changes) VALUES (?, ?, ?, ?)");
 	int rc = -1;
 	if (s) {
 		sqlite3_bind_int(s, 1, seq);
 		sqlite3_bind_int64(s, 2, (int64_t)n);
 		sqlite3_bind_blob64(s, 3, data, (sqlite3_uint64)(n * REC_SIZE), SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, changes);
 		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, "git_commits");
 		sqlite3_finalize(s);
 	}

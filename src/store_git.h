@@ -82,6 +82,21 @@ int store_git_deploys_save(struct store *st, const struct git_deploy_row *rows, 
 /* Calls fn for every cached commit (any order); fn returning non-zero stops with -1. */
 int store_git_commits_load(struct store *st, int (*fn)(void *arg, const struct git_commit_row *r),
 			   void *arg);
+/* The same for the rows of deployment from_seq and later (not the
+ * unshipped row), by deployment. */
+int store_git_commits_load_from(struct store *st, int32_t from_seq,
+				int (*fn)(void *arg, const struct git_commit_row *r), void *arg);
+/* The same for every row, the unshipped commits first and then by
+ * deployment, newest first (a recent commit is found early); fn returning
+ * > 0 stops the search (0), < 0 stops with -1. */
+int store_git_commits_search(struct store *st, int (*fn)(void *arg, const struct git_commit_row *r),
+			     void *arg);
+/* Calls fn for every cached row, by deployment, with its commit count and
+ * change count (commits with at most one parent) without reading the
+ * commits. 1 when a row has no change count (a cache written before the
+ * counts were kept: rebuild it), 0 ok, -1 error. */
+int store_git_chunks_load(struct store *st, int (*fn)(void *arg, int32_t seq, int64_t n, int64_t changes),
+			  void *arg);
 /* The number of cached commits. */
 int store_git_commits_count(struct store *st, size_t *n);
 /* Stores the n commits deployment seq shipped first (all rows[i].seq == seq;

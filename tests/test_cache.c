@@ -15,12 +15,17 @@
  * runs ignoring it): JSON "changes" of a deployment counts its shipped
  * commits with at most one parent, and the first deployment counts 0
  * (docs/metrics.md §1). Commit i of a linear history is dated
- * 2026-01-i 00:00 UTC. */
+ * 2026-01-i 00:00 UTC. Every case also runs a warm snapshot (nothing new)
+ * after the incremental one: it must print the same (issue 17: a warm start
+ * reads per-deployment change counts and the changes of the deployments
+ * near the window only), and the window's edges are walked deployment by
+ * deployment (a_warm_start_at_every_window_edge_gives_what_a_cold_sync_gives). */
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -89,13 +94,18 @@ static char *cold_snapshot(const char *repo, const char *db, const char *tags)
 	return snap;
 }
 
-/* The incremental snapshot (returned) must equal the cold one, byte for byte. */
+/* The incremental snapshot (returned) must equal the cold one, byte for
+ * byte, and so must the warm one that follows (nothing new: it reads the
+ * cache's counts and only the changes near the window, issue 17). */
 static char *assert_as_cold(const char *repo, const char *db, const char *tags)
 {
 	char *inc = snapshot(repo, db, tags);
+	char *warm = snapshot(repo, db, tags);
 	char *cold = cold_snapshot(repo, db, tags);
 	cr_assert_str_eq(inc, cold, "incremental and cold snapshots differ");
+	cr_assert_str_eq(warm, cold, "warm and cold snapshots differ");
 	free(cold);
+	free(warm);
 	return inc;
 }
 
@@ -406,6 +416,75 @@ Test(cache, changed_records_give_what_a_cold_sync_gives)
 	cr_assert_eq(changes_of(snap, "v2"), 2);
 	free(snap);
 	free_shas(c, 6);
+	free(repo);
+	free(db);
+}
+
+/* ---- the window's edges (issue 17) ------------------------------------------------ */
+
+/* One snapshot at --now now with --window-days days. */
+static char *snapshot_at(const char *repo, const char *db, const char *now, const char *days)
+{
+	char *flag = xasprintf("--now=%s", now);
+	char *snap = run_ok((const char *const[]){"--repo", repo, "--db", db, flag, "--window-days", days,
+						  "snapshot", "--format", "json", NULL});
+	free(flag);
+	return snap;
+}
+
+/* A history of 40 commits, commit i (1..40) dated 2025-06-01 + 7·(i-1)
+ * days at 12:00 UTC, a release tag on every fourth (v1 on 4 ... v10 on 40:
+ * lightweight, so each deploys at its commit's time, every 28 days), and
+ * the author of every odd commit a day earlier than its committer (so the
+ * lead times of a deployment's changes differ, and a median moves when one
+ * deployment's changes are missing). A warm snapshot reads the changes of
+ * the deployments since metrics_changes_since only: at every --now from
+ * one second before to one second after each release plus 7, 30, 90 and
+ * 365 days (the window's start on, just inside and just outside a
+ * deployment, with the trend's 12 weeks longer or shorter than the window)
+ * it must print what a cold sync on a new database prints. */
+Test(cache, a_warm_start_at_every_window_edge_gives_what_a_cold_sync_gives, .timeout = 600)
+{
+	char *repo = xasprintf("%s/r", tmp);
+	th_sh(tmp, "mkdir r");
+	cr_assert_eq(th_git(repo, "2025-06-01T00:00:00+0000", "init -q"), 0);
+	int64_t day0 = 1748779200; /* 2025-06-01T12:00:00Z */
+	for (int i = 1; i <= 40; i++) {
+		int64_t t = day0 + (int64_t)(i - 1) * 7 * 86400;
+		char date[32], author[64];
+		snprintf(date, sizeof date, "@%lld +0000", (long long)t);
+		snprintf(author, sizeof author, "@%lld +0000", (long long)(t - (i % 2) * 86400));
+		char *cmd = xasprintf("GIT_AUTHOR_DATE='%s' GIT_COMMITTER_DATE='%s' git -c user.name=T "
+				      "-c user.email=t@example.com commit -q --allow-empty -m 'commit %d'",
+				      author, date, i);
+		cr_assert_eq(th_sh(repo, "%s", cmd), 0);
+		free(cmd);
+		if (i % 4 == 0)
+			cr_assert_eq(th_sh(repo, "git tag v%d", i / 4), 0);
+	}
+	char *db = xasprintf("%s/team.db", tmp);
+	free(snapshot(repo, db, NULL)); /* the cache: every later run is warm */
+	static const char *const days[] = {"7", "30", "90", "365"};
+	static const int release[] = {3, 6, 9, 10};
+	int n = 0;
+	for (size_t k = 0; k < ARRAY_SIZE(days); k++) {
+		for (size_t r = 0; r < ARRAY_SIZE(release); r++) {
+			for (int off = -1; off <= 1; off++) {
+				int64_t t = day0 + (int64_t)(release[r] * 4 - 1) * 7 * 86400 +
+					    atoi(days[k]) * 86400LL + off;
+				char now[32];
+				time_t tt = (time_t)t;
+				strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
+				char *warm = snapshot_at(repo, db, now, days[k]);
+				char *fresh = xasprintf("%s/cold-%d.db", tmp, n++);
+				char *cold = snapshot_at(repo, fresh, now, days[k]);
+				cr_assert_str_eq(warm, cold, "warm and cold differ at %s, %s days", now, days[k]);
+				free(warm);
+				free(cold);
+				free(fresh);
+			}
+		}
+	}
 	free(repo);
 	free(db);
 }

@@ -690,6 +690,96 @@ Test(gitscan, warm_start_walks_nothing)
 	gitscan_result_free(&a);
 }
 
+/* Issue 17: a warm start reads the changes of the deployments at or after
+ * changes_since only, and counts every deployment's changes all the same.
+ * c1 [v1] c2 c3 [v2] c4 c5 [v3], c6 unshipped, on 01-02 .. 01-07 (the
+ * lightweight tags take their commit's time): v1 ships c1 (1), v2 c2 c3
+ * (2), v3 c4 c5 (2); 5 changes in all. */
+static void three_releases(const char **c)
+{
+	c[1] = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c[1]);
+	c[2] = commit("2026-01-03T00:00:00+0000", "two\n");
+	c[3] = commit("2026-01-04T00:00:00+0000", "three\n");
+	ltag("v2", c[3]);
+	c[4] = commit("2026-01-05T00:00:00+0000", "four\n");
+	c[5] = commit("2026-01-06T00:00:00+0000", "five\n");
+	ltag("v3", c[5]);
+	c[6] = commit("2026-01-07T00:00:00+0000", "unshipped\n");
+}
+
+Test(gitscan, a_warm_start_reads_only_the_changes_asked_for)
+{
+	const char *c[7];
+	three_releases(c);
+	struct gitscan_result cold, warm;
+	struct gitscan_opts o = {.changes_since = T(4, 0)};
+	scan(&o, &cold);
+	cr_assert_eq(cold.commits_walked, 6);
+	cr_assert_eq(cold.nchanges, 5);  /* a walk has them all anyway */
+	const int want[3] = {1, 2, 2};
+	for (int since = 0; since < 3; since++) {
+		/* v2 (01-04) and v3; v3 only (one second later); none */
+		o.changes_since = since == 0 ? T(4, 0) : since == 1 ? T(4, 0) + 1 : INT64_MAX;
+		scan(&o, &warm);
+		cr_assert(warm.from_cache);
+		cr_assert_eq(warm.commits_walked, 0);
+		cr_assert_eq(warm.nchanges, since == 0 ? 4 : since == 1 ? 2 : 0, "since %d", since);
+		for (size_t i = 0; i < warm.nchanges; i++)
+			cr_assert_geq(warm.changes[i].deploy, since == 0 ? 1 : 2);
+		cr_assert_eq(warm.nchanges_all, 5);
+		cr_assert_eq(warm.commits_known, 6);
+		cr_assert_eq(warm.ndeploys, 3);
+		for (int i = 0; i < 3; i++) {
+			cr_assert_eq(warm.deploy_changes[i], want[i], "deploy %d", i);
+			cr_assert_eq(cold.deploy_changes[i], want[i], "deploy %d", i);
+		}
+		gitscan_result_free(&warm);
+	}
+	gitscan_result_free(&cold);
+}
+
+/* After a warm start (no commit loaded) the first deployment of a commit
+ * is still the scan's: c1 -> v1 (0), c2 c3 -> v2 (1), c4 c5 -> v3 (2),
+ * the unshipped c6, an unknown id and "" -> -1. When another run has
+ * rewritten the cache since (a tag v1.5 on c2 inserts a deployment, so the
+ * cache now says c3 -> 2), the warm result still answers in its own order
+ * (from the commit graph). */
+Test(gitscan, first_deploys_after_a_warm_start_are_the_scans)
+{
+	const char *c[7];
+	three_releases(c);
+	const char *ask[8] = {c[1], c[2], c[3], c[4], c[5], c[6],
+			      "0123456789abcdef0123456789abcdef01234567", ""};
+	const int want[8] = {0, 1, 1, 2, 2, -1, -1, -1};
+	struct gitscan_result cold, warm, moved;
+	scan(NULL, &cold);
+	scan(NULL, &warm);
+	cr_assert(warm.from_cache);
+	cr_assert_null(warm.shipped);  /* nothing loaded: the cache is searched */
+	int a[8], b[8];
+	gitscan_first_deploys(&cold, st, ask, 8, a);
+	gitscan_first_deploys(&warm, st, ask, 8, b);
+	for (int i = 0; i < 8; i++) {
+		cr_assert_eq(a[i], want[i], "walk, commit %d", i);
+		cr_assert_eq(b[i], want[i], "warm, commit %d", i);
+	}
+	ltag("v1.5", c[2]);
+	scan(NULL, &moved);
+	int m[8];
+	gitscan_first_deploys(&moved, st, ask, 8, m);
+	cr_assert_eq(m[2], 2);  /* c3 -> v2, now the third deployment */
+	gitscan_first_deploys(&warm, st, ask, 8, b);
+	for (int i = 0; i < 8; i++)
+		cr_assert_eq(b[i], want[i], "warm after a rewrite, commit %d", i);
+	gitscan_first_deploys(&warm, NULL, ask, 8, b);
+	for (int i = 0; i < 8; i++)
+		cr_assert_eq(b[i], want[i], "warm without the store, commit %d", i);
+	gitscan_result_free(&cold);
+	gitscan_result_free(&warm);
+	gitscan_result_free(&moved);
+}
+
 Test(gitscan, a_new_tag_walks_only_new_commits)
 {
 	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");

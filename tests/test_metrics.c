@@ -1022,3 +1022,47 @@ Test(snapshot, markdown_escapes_table_cells)
 	sb_free(&sb);
 	dora_report_free(&r);
 }
+
+/* ---- counted changes (issue 17) ---------------------------------------------- */
+
+/* A warm start gives per-deployment change counts and only the changes of
+ * the deployments since metrics_changes_since. Now is Sunday 2026-11-29
+ * 12:00 (W48); the trend's first week starts Monday 2026-09-07 (11 weeks
+ * before Monday 11-23), the 30-day window at 10-30 12:00: so the trend's
+ * start is the earlier one; a 90-day window starts 08-31 12:00, earlier.
+ * Deployments: d0 08-01 (first), d1 09-01 (3 changes, before both), d2
+ * 10-15 (2 changes, trend only), d3 11-20 (1 change, 10 h lead). Given
+ * counts {9, 3, 2, 1} and only d2's and d3's changes, every deployment's
+ * count is the given one (0 for the first), and the window's lead time is
+ * d3's alone (10 h) as with every change given. */
+Test(dora, counted_changes_stand_for_the_changes_left_out)
+{
+	cr_assert_eq(metrics_changes_since(at(2026, 11, 29, 12, 0), 30), at(2026, 9, 7, 0, 0));
+	cr_assert_eq(metrics_changes_since(at(2026, 11, 29, 12, 0), 90), at(2026, 8, 31, 12, 0));
+	cr_assert_eq(metrics_changes_since(at(2026, 11, 29, 12, 0), 0), at(2026, 9, 7, 0, 0));
+	struct fx f;
+	fx_init(&f);
+	dep(&f, at(2026, 8, 1, 12, 0));
+	dep(&f, at(2026, 9, 1, 12, 0));
+	dep(&f, at(2026, 10, 15, 12, 0));
+	dep(&f, at(2026, 11, 20, 12, 0));
+	chg(&f, 2, at(2026, 10, 15, 0, 0));
+	chg(&f, 2, at(2026, 10, 14, 12, 0));
+	chg(&f, 3, at(2026, 11, 20, 2, 0));
+	const int counts[4] = {9, 3, 2, 1};
+	struct dora_input in = input(&f, N, 30);
+	in.deploy_changes = counts;
+	struct dora_report r;
+	metrics_dora(&in, &r);
+	cr_assert_eq(r.nall, 4);
+	cr_assert_eq(r.all[0].changes, 0);  /* the first deployment counts none */
+	cr_assert_eq(r.all[1].changes, 3);
+	cr_assert_eq(r.all[2].changes, 2);
+	cr_assert_eq(r.all[3].changes, 1);
+	cr_assert_eq(r.lead_time.changes, 1);
+	assert_near(r.lead_time.median_hours, 10.0);
+	/* the trend's week of 10-12 holds d2: leads 12 h and 24 h, median 18 h */
+	cr_assert_eq(r.weekly[5].start, at(2026, 10, 12, 0, 0));
+	assert_near(r.weekly[5].lead_time_median_hours, 18.0);
+	dora_report_free(&r);
+}
