@@ -228,3 +228,27 @@ ALTER TABLE incidents ADD COLUMN root_cause TEXT;
 -- reading the packed commits and reads only the rows of the deployments
 -- near the window. NULL in a row written before: such a cache is rebuilt.
 ALTER TABLE git_commits ADD COLUMN changes INTEGER;
+
+-- migration 6
+-- Deployments and incidents imported from the tools a team already uses
+-- (`deploy import`, `incident import`; docs/metrics.md §1b). source names
+-- the tool (NULL: recorded with shipdeck), source_id the tool's own id of
+-- the record, origin what it belongs to there (a repository, a GitLab
+-- project, an Argo CD application, a PagerDuty service, an Opsgenie entity
+-- or source), source_env the environment name as the tool wrote it, url
+-- where a person sees it in the tool. A record typed with shipdeck keeps
+-- NULL in all of them.
+ALTER TABLE deployments ADD COLUMN source TEXT
+	CONSTRAINT source CHECK (source IS NULL OR source IN ('github', 'gitlab', 'argocd'));
+ALTER TABLE deployments ADD COLUMN source_id TEXT;
+ALTER TABLE deployments ADD COLUMN origin TEXT;
+ALTER TABLE deployments ADD COLUMN source_env TEXT;
+ALTER TABLE deployments ADD COLUMN url TEXT;
+ALTER TABLE incidents ADD COLUMN source TEXT
+	CONSTRAINT source CHECK (source IS NULL OR source IN ('pagerduty', 'opsgenie'));
+ALTER TABLE incidents ADD COLUMN source_id TEXT;
+ALTER TABLE incidents ADD COLUMN origin TEXT;
+ALTER TABLE incidents ADD COLUMN url TEXT;
+-- One row per incident of a tool: what makes a re-import an update.
+CREATE UNIQUE INDEX incidents_by_source ON incidents(source, source_id)
+	WHERE source IS NOT NULL;

@@ -1578,7 +1578,8 @@ const struct cmd_entry cmd_deploy_entry = {
 	.help = "record how releases went out: environment, strategy, rollout stages, status",
 	.subs = (const struct cmd_entry *const[]){&deploy_record_entry, &deploy_advance_entry,
 						   &deploy_set_entry, &deploy_list_entry,
-						   &deploy_show_entry, &deploy_rm_entry, NULL},
+						   &deploy_show_entry, &deploy_rm_entry,
+						   &cmd_deploy_import_entry, NULL},
 };
 
 static const struct cmd_entry incident_open_entry = {
@@ -1645,7 +1646,8 @@ const struct cmd_entry cmd_incident_entry = {
 	.help = "record incidents, their timeline, time to detect, to decide and outage",
 	.subs = (const struct cmd_entry *const[]){&incident_open_entry, &incident_update_entry,
 						   &incident_close_entry, &incident_list_entry,
-						   &incident_show_entry, &incident_rm_entry, NULL},
+						   &incident_show_entry, &incident_rm_entry,
+						   &cmd_incident_import_entry, NULL},
 };
 
 #define ANSWER {"answer", "N=TEXT", "the answer to question N (default: asked on the terminal)", \

@@ -94,6 +94,8 @@ extern const struct cmd_entry cmd_feature_entry, cmd_build_entry, cmd_deploy_ent
 	cmd_incident_entry, cmd_review_entry, cmd_advise_entry, cmd_window_entry;
 extern const struct cmd_entry cmd_checklist_entry, cmd_check_entry, cmd_uncheck_entry, cmd_gate_entry;
 extern const struct cmd_entry cmd_help_entry, cmd_completion_entry;
+/* `deploy import` and `incident import` (src/cmd_import_ops.c). */
+extern const struct cmd_entry cmd_deploy_import_entry, cmd_incident_import_entry;
 
 /* Runs the snapshot as the default command does (no arguments). */
 int cmd_snapshot_default(struct ctx *c);

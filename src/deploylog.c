@@ -22,6 +22,11 @@ void deploy_rec_free(struct deploy_rec *d)
 	free(d->kind);
 	free(d->note);
 	free(d->recorded_by);
+	free(d->source);
+	free(d->source_id);
+	free(d->origin);
+	free(d->source_env);
+	free(d->url);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -30,6 +35,11 @@ void deploy_recs_free(struct deploy_rec *d, size_t n)
 	for (size_t i = 0; i < n; i++)
 		deploy_rec_free(&d[i]);
 	free(d);
+}
+
+const char *deploylog_source(const char *source)
+{
+	return source ? source : "record";
 }
 
 void incident_rec_free(struct incident_rec *i)
@@ -42,6 +52,10 @@ void incident_rec_free(struct incident_rec *i)
 	free(i->decision);
 	free(i->cause);
 	free(i->note);
+	free(i->source);
+	free(i->source_id);
+	free(i->origin);
+	free(i->url);
 	memset(i, 0, sizeof(*i));
 }
 

@@ -23,6 +23,14 @@ struct deploy_rec {
 	int64_t at;
 	char *note;
 	char *recorded_by;
+	/* Imported (docs/metrics.md §1b): the tool, its id, what the record
+	 * belongs to there, its environment name and link; all NULL for a
+	 * deployment recorded with shipdeck. */
+	char *source;           /* github | gitlab | argocd, or NULL */
+	char *source_id;
+	char *origin;           /* repository, project or application */
+	char *source_env;
+	char *url;
 };
 
 /* One rollout stage of a deployment: the percentage reached, and when. */
@@ -49,6 +57,11 @@ struct incident_rec {
 	int64_t decided;
 	int64_t restored;
 	char *note;
+	/* Imported (docs/metrics.md §1b); all NULL for one opened with shipdeck. */
+	char *source;           /* pagerduty | opsgenie, or NULL */
+	char *source_id;
+	char *origin;           /* service, entity or alert source */
+	char *url;
 };
 
 /* One answered review question (1-based, in checklist order). */
@@ -62,6 +75,9 @@ struct review_answer {
 };
 
 void deploy_rec_free(struct deploy_rec *d);
+/* Where a record came from, as every surface says it: "record" (typed
+ * with shipdeck) or the tool ("github", "pagerduty", ...). */
+const char *deploylog_source(const char *source);
 void deploy_recs_free(struct deploy_rec *d, size_t n);
 void incident_rec_free(struct incident_rec *i);
 void incident_recs_free(struct incident_rec *i, size_t n);

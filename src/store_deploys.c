@@ -14,7 +14,8 @@
 /* ---- deployments ---------------------------------------------------------- */
 
 #define DEPLOY_COLUMNS \
-	"id, ref, commit_sha, env, strategy, rollout, status, kind, feature_id, at, note, recorded_by"
+	"id, ref, commit_sha, env, strategy, rollout, status, kind, feature_id, at, note, recorded_by," \
+	" source, source_id, origin, source_env, url"
 
 static void read_deploy(sqlite3_stmt *s, struct deploy_rec *d)
 {
@@ -31,6 +32,11 @@ static void read_deploy(sqlite3_stmt *s, struct deploy_rec *d)
 	d->at = sqlite3_column_int64(s, 9);
 	d->note = store_col_text(s, 10);
 	d->recorded_by = store_col_text(s, 11);
+	d->source = store_col_text(s, 12);
+	d->source_id = store_col_text(s, 13);
+	d->origin = store_col_text(s, 14);
+	d->source_env = store_col_text(s, 15);
+	d->url = store_col_text(s, 16);
 }
 
 /* Binds every column but id, from index 1. */
@@ -50,6 +56,11 @@ static void bind_deploy(sqlite3_stmt *s, const struct deploy_rec *d)
 	sqlite3_bind_int64(s, 9, d->at);
 	store_bind_text(s, 10, d->note);
 	store_bind_text(s, 11, d->recorded_by);
+	store_bind_text(s, 12, d->source);
+	store_bind_text(s, 13, d->source_id);
+	store_bind_text(s, 14, d->origin);
+	store_bind_text(s, 15, d->source_env);
+	store_bind_text(s, 16, d->url);
 }
 
 /* Steps a statement with no result rows; 0 or -1. */
@@ -129,8 +140,9 @@ int store_deploy_find(struct store *st, const char *commit, const char *env, str
 int store_deploy_insert(struct store *st, struct deploy_rec *d)
 {
 	sqlite3_stmt *s = store_prepare(st, "INSERT INTO deployments (ref, commit_sha, env, strategy,"
-					" rollout, status, kind, feature_id, at, note, recorded_by)"
-					" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+					" rollout, status, kind, feature_id, at, note, recorded_by, source,"
+					" source_id, origin, source_env, url) VALUES (?1, ?2, ?3, ?4, ?5,"
+					" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
 	if (!s)
 		return -1;
 	bind_deploy(s, d);
@@ -144,12 +156,13 @@ int store_deploy_update(struct store *st, const struct deploy_rec *d)
 {
 	sqlite3_stmt *s = store_prepare(st, "UPDATE deployments SET ref = ?1, commit_sha = ?2, env = ?3,"
 					" strategy = ?4, rollout = ?5, status = ?6, kind = ?7,"
-					" feature_id = ?8, at = ?9, note = ?10, recorded_by = ?11"
-					" WHERE id = ?12");
+					" feature_id = ?8, at = ?9, note = ?10, recorded_by = ?11,"
+					" source = ?12, source_id = ?13, origin = ?14, source_env = ?15,"
+					" url = ?16 WHERE id = ?17");
 	if (!s)
 		return -1;
 	bind_deploy(s, d);
-	sqlite3_bind_int64(s, 12, d->id);
+	sqlite3_bind_int64(s, 17, d->id);
 	return step_done(st, s, "update deployment");
 }
 
@@ -223,7 +236,8 @@ int store_stages_list(struct store *st, int64_t deployment_id, struct rollout_st
 
 #define INCIDENT_COLUMNS \
 	"id, title, severity, deployment_id, deploy_ref, linked_auto, started_at, detected_at," \
-	" paged_at, root_cause_at, decision, decided_at, restored_at, note, root_cause"
+	" paged_at, root_cause_at, decision, decided_at, restored_at, note, root_cause, source," \
+	" source_id, origin, url"
 
 static void read_incident(sqlite3_stmt *s, struct incident_rec *i)
 {
@@ -243,6 +257,10 @@ static void read_incident(sqlite3_stmt *s, struct incident_rec *i)
 	i->restored = store_col_time(s, 12);
 	i->note = store_col_text(s, 13);
 	i->cause = store_col_text(s, 14);
+	i->source = store_col_text(s, 15);
+	i->source_id = store_col_text(s, 16);
+	i->origin = store_col_text(s, 17);
+	i->url = store_col_text(s, 18);
 }
 
 static void bind_incident(sqlite3_stmt *s, const struct incident_rec *i)
@@ -264,6 +282,10 @@ static void bind_incident(sqlite3_stmt *s, const struct incident_rec *i)
 	store_bind_time(s, 12, i->restored);
 	store_bind_text(s, 13, i->note);
 	store_bind_text(s, 14, i->cause);
+	store_bind_text(s, 15, i->source);
+	store_bind_text(s, 16, i->source_id);
+	store_bind_text(s, 17, i->origin);
+	store_bind_text(s, 18, i->url);
 }
 
 int store_incident_get(struct store *st, int64_t id, struct incident_rec *out)
@@ -284,12 +306,34 @@ int store_incident_get(struct store *st, int64_t id, struct incident_rec *out)
 	return ret;
 }
 
+int store_incident_find_source(struct store *st, const char *source, const char *source_id,
+			       struct incident_rec *out)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT " INCIDENT_COLUMNS " FROM incidents"
+					" WHERE source = ?1 AND source_id = ?2");
+	if (!s)
+		return -1;
+	store_bind_text(s, 1, source);
+	store_bind_text(s, 2, source_id);
+	int rc = sqlite3_step(s);
+	int ret = 0;
+	if (rc == SQLITE_ROW) {
+		read_incident(s, out);
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = store_fail(st, "read incident");
+	}
+	sqlite3_finalize(s);
+	return ret;
+}
+
 int store_incident_insert(struct store *st, struct incident_rec *i)
 {
 	sqlite3_stmt *s = store_prepare(st, "INSERT INTO incidents (title, severity, deployment_id,"
 					" deploy_ref, linked_auto, started_at, detected_at, paged_at,"
-					" root_cause_at, decision, decided_at, restored_at, note, root_cause)"
-					" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+					" root_cause_at, decision, decided_at, restored_at, note, root_cause,"
+					" source, source_id, origin, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+					" ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
 	if (!s)
 		return -1;
 	bind_incident(s, i);
@@ -305,11 +349,12 @@ int store_incident_update(struct store *st, const struct incident_rec *i)
 					" deployment_id = ?3, deploy_ref = ?4, linked_auto = ?5,"
 					" started_at = ?6, detected_at = ?7, paged_at = ?8,"
 					" root_cause_at = ?9, decision = ?10, decided_at = ?11,"
-					" restored_at = ?12, note = ?13, root_cause = ?14 WHERE id = ?15");
+					" restored_at = ?12, note = ?13, root_cause = ?14, source = ?15,"
+					" source_id = ?16, origin = ?17, url = ?18 WHERE id = ?19");
 	if (!s)
 		return -1;
 	bind_incident(s, i);
-	sqlite3_bind_int64(s, 15, i->id);
+	sqlite3_bind_int64(s, 19, i->id);
 	return step_done(st, s, "update incident");
 }
 

@@ -34,6 +34,9 @@ int store_stages_list(struct store *st, int64_t deployment_id, struct rollout_st
 /* ---- incidents ---------------------------------------------------------- */
 /* An incident by id; 1, 0 or -1. */
 int store_incident_get(struct store *st, int64_t id, struct incident_rec *out);
+/* The incident a tool knows as source_id (docs/metrics.md §1b); 1, 0 or -1. */
+int store_incident_find_source(struct store *st, const char *source, const char *source_id,
+			       struct incident_rec *out);
 /* Inserts i and sets i->id; 0 or -1. */
 int store_incident_insert(struct store *st, struct incident_rec *i);
 /* Rewrites the row i->id; 0 or -1. */
