@@ -184,6 +184,11 @@ static void deploy_json(struct strbuf *out, const struct deploy_rec *d, const st
 		sb_add(out, ", \"feature_id\": null");
 	json_str(out, "note", d->note);
 	json_str(out, "recorded_by", d->recorded_by);
+	json_str(out, "source", present_deploy_source(d));
+	json_str(out, "source_id", d->source_id);
+	json_str(out, "origin", d->origin);
+	json_str(out, "source_env", d->source_env);
+	json_str(out, "url", d->url);
 	sb_add(out, ", \"stages\": [");
 	bool first = true;
 	for (size_t i = 0; i < nstg; i++) {
@@ -488,6 +493,8 @@ static void deploy_row(struct strbuf *out, const struct deploy_rec *d, const str
 	sb_addf(out, "%4lld  %s  ", (long long)d->id, time_format_short(d->at, t));
 	text_fit(out, d->env, 10, false, true);
 	sb_add(out, "  ");
+	text_fit(out, present_deploy_source(d), 6, false, true);
+	sb_add(out, "  ");
 	char *ref = text_clean(d->ref, TEXT_ONE_LINE);
 	text_fit(out, ref, 14, false, true);
 	free(ref);
@@ -529,7 +536,7 @@ static int deploy_list(struct ctx *c, struct cmd_args *a)
 			deploy_json(&out, d, dash.stages, dash.nstages, &v);
 		} else {
 			if (!shown)
-				sb_add(&out, "  ID  TIME (UTC)        ENV         REF             COMMIT   STRATEGY    "
+				sb_add(&out, "  ID  TIME (UTC)        ENV         SOURCE  REF             COMMIT   STRATEGY    "
 					     "ROLLOUT            KIND    STATUS\n");
 			deploy_row(&out, d, &v);
 		}
@@ -818,6 +825,20 @@ static void incident_text(struct strbuf *out, const struct incident_rec *inc,
 			time_age(now, inc->restored, age));
 	sb_add_clean(out, inc->title);
 	sb_addc(out, '\n');
+	if (inc->source) {
+		/* imported: which tool, its id and service (docs/metrics.md §1b) */
+		sb_addf(out, "    from %s ", present_incident_source(inc));
+		sb_add_clean(out, inc->source_id);
+		if (inc->origin) {
+			sb_add(out, ", ");
+			sb_add_clean(out, inc->origin);
+		}
+		if (inc->url) {
+			sb_add(out, ", ");
+			sb_add_clean(out, inc->url);
+		}
+		sb_addc(out, '\n');
+	}
 	if (inc->deployment_id > 0) {
 		sb_addf(out, "    deployment %lld", (long long)inc->deployment_id);
 		for (size_t k = 0; k < nd; k++)
@@ -886,6 +907,10 @@ static void incident_json(struct strbuf *out, const struct incident_rec *inc, in
 	json_secs(out, "time_to_decide_seconds", du.decide);
 	json_secs(out, "outage_seconds", du.outage);
 	json_str(out, "note", inc->note);
+	json_str(out, "source", present_incident_source(inc));
+	json_str(out, "source_id", inc->source_id);
+	json_str(out, "origin", inc->origin);
+	json_str(out, "url", inc->url);
 	sb_add(out, "}");
 }
 
@@ -1223,6 +1248,31 @@ static int review_incident(struct ctx *c, struct cmd_args *a)
 
 /* ---- show, rm, close: a record's life cycle --------------------------------------- */
 
+/* Where an imported deployment came from (docs/metrics.md §1b). */
+static void deploy_source_text(struct strbuf *out, const struct deploy_rec *d)
+{
+	sb_addf(out, "source      %s", present_deploy_source(d));
+	if (d->source_id) {
+		sb_add(out, " ");
+		sb_add_clean(out, d->source_id);
+	}
+	if (d->origin) {
+		sb_add(out, " in ");
+		sb_add_clean(out, d->origin);
+	}
+	if (d->source_env && !streq(d->source_env, d->env)) {
+		sb_add(out, " (environment ");
+		sb_add_clean(out, d->source_env);
+		sb_add(out, ")");
+	}
+	sb_addc(out, '\n');
+	if (d->url) {
+		sb_add(out, "url         ");
+		sb_add_clean(out, d->url);
+		sb_addc(out, '\n');
+	}
+}
+
 static int deploy_show(struct ctx *c, struct cmd_args *a)
 {
 	if (a->npos != 1)
@@ -1272,9 +1322,10 @@ static int deploy_show(struct ctx *c, struct cmd_args *a)
 			sb_add_clean(&out, d.note);
 			sb_addc(&out, '\n');
 		}
-		sb_add(&out, "recorded by ");
+		sb_add(&out, d.source ? "deployed by " : "recorded by ");
 		sb_add_clean(&out, d.recorded_by ? d.recorded_by : "-");
 		sb_addc(&out, '\n');
+		deploy_source_text(&out, &d);
 	}
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);

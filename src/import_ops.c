@@ -621,9 +621,8 @@ static int store_deploy(struct store *st, struct ops_batch *b, const struct ops_
 	if (!found) {
 		struct deploy_rec row;
 		deploy_copy(&row, &d->rec);
+		/* no rollout stage: the tools know none (docs/metrics.md §1b) */
 		rc = store_deploy_insert(st, &row);
-		if (rc == 0)
-			rc = store_stage_add(st, row.id, row.rollout, row.at);
 		c->added += rc == 0;
 		deploy_rec_free(&row);
 	} else if (!same(old.source, d->rec.source)) {

@@ -289,6 +289,16 @@ const char *present_fail_word(enum dora_fail_source s)
 	return NULL;
 }
 
+const char *present_deploy_source(const struct deploy_rec *rec)
+{
+	return rec ? deploylog_source(rec->source) : "tag";
+}
+
+const char *present_incident_source(const struct incident_rec *inc)
+{
+	return deploylog_source(inc->source);
+}
+
 /* A record's own state when no history judged it (staging, or no
  * repository): what was recorded, as of now. */
 static void verdict_from_record(const struct deploy_rec *rec, int64_t now, struct deploy_verdict *v)

@@ -106,6 +106,14 @@ void present_deploy_status(struct strbuf *out, const struct deploy_verdict *v);
 void present_deploy_detail(struct strbuf *out, const struct deploy_verdict *v);
 /* "revert", "record", "incident", or NULL. */
 const char *present_fail_word(enum dora_fail_source s);
+/* Where a deployment comes from, the same word on every surface
+ * (docs/metrics.md §1b): "tag" for a tag no record names (rec NULL),
+ * "record" for one recorded with shipdeck, else the tool it was imported
+ * from ("github", "gitlab", "argocd"). */
+const char *present_deploy_source(const struct deploy_rec *rec);
+/* "record" for an incident opened with shipdeck, else its tool
+ * ("pagerduty", "opsgenie"). */
+const char *present_incident_source(const struct incident_rec *inc);
 
 enum incident_state { INCIDENT_OPEN, INCIDENT_RESTORED, INCIDENT_NOT_STARTED };
 /* Open as of now (a restore after now has not happened yet). */

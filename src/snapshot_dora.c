@@ -460,7 +460,10 @@ static void json_deployment(struct strbuf *out, const struct dash *dash, const s
 	json_add_string(out, dp->ref);
 	json_field_str(out, "commit", dp->commit);
 	json_field_time(out, "time", dp->time);
-	json_field_str(out, "source", dp->from_record ? "record" : "tag");
+	const struct deploy_rec *rec = model_record_of_deploy(dash, d->index);
+	/* a record the model does not hold (figures computed apart) is still one */
+	json_field_str(out, "source", rec ? present_deploy_source(rec) : dp->from_record ? "record" : "tag");
+	json_field_str(out, "origin", rec ? rec->origin : NULL);
 	json_field_int(out, "changes", d->changes);
 	json_field_str(out, "status", present_deploy_state_word(v.state));
 	json_field_bool(out, "failed", d->failed);

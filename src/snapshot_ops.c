@@ -132,7 +132,14 @@ static void deploy_line(struct strbuf *out, const struct dash *d, size_t i, cons
 	else
 		sb_add(out, sb_str(&st));
 	sb_free(&st);
-	if (rec) {
+	if (rec && rec->source) {
+		/* imported: its tool and where it came from there (docs/metrics.md §1b) */
+		sb_addf(out, ", %s", present_deploy_source(rec));
+		if (rec->origin) {
+			sb_addc(out, ' ');
+			add_text(out, rec->origin, r);
+		}
+	} else if (rec) {
 		sb_addf(out, ", %s, ", rec->strategy ? rec->strategy : "no strategy");
 		sb_addf(out, "%d %% rolled out", rec->rollout);
 	} else {
@@ -152,6 +159,8 @@ static void incident_line(struct strbuf *out, const struct dash *d, const struct
 	sb_addf(out, "%s#%lld %s %-8s  ", md ? "- " : "  ", (long long)inc->id, inc->severity,
 		present_incident_word(state));
 	add_text(out, inc->title, r);
+	if (inc->source)
+		sb_addf(out, " (from %s)", present_incident_source(inc));
 	/* a list item's second line is indented under its text in markdown */
 	sb_addf(out, md ? "  \n  started %s" : "\n      started %s", present_date(inc->started, d->now, when));
 	sb_addf(out, ", detect %s", deploylog_format_duration(du.detect, a, sizeof a));
@@ -213,7 +222,8 @@ static void deploys_recent_json(struct strbuf *out, const struct dash *d)
 		json_field_str(out, "commit", dep->commit);
 		json_field_time(out, "time", dep->time);
 		json_field_str(out, "env", "production");
-		json_field_str(out, "source", rec ? "record" : "tag");
+		json_field_str(out, "source", present_deploy_source(rec));
+		json_field_str(out, "origin", rec ? rec->origin : NULL);
 		json_field_str(out, "strategy", rec ? rec->strategy : NULL);
 		sb_add(out, ", \"rollout\": ");
 		if (rec)
@@ -236,6 +246,8 @@ static void incident_json(struct strbuf *out, const struct dash *d, const struct
 	sb_addf(out, "{\"id\": %lld", (long long)inc->id);
 	json_field_str(out, "title", inc->title);
 	json_field_str(out, "severity", inc->severity);
+	json_field_str(out, "source", present_incident_source(inc));
+	json_field_str(out, "origin", inc->origin);
 	json_field_str(out, "state", present_incident_word(state));
 	json_field_bool(out, "open", state == INCIDENT_OPEN);
 	json_field_num(out, "age_hours", (double)(d->now - inc->started) / 3600.0);

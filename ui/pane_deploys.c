@@ -50,7 +50,10 @@ static void build_deploys(struct app *a, struct ui_list *l)
 		struct ui_line *line = list_add(l, dr->failed ? ROLE_BAD : rec && rec->rollout < 100 ? ROLE_WARN : ROLE_NORMAL,
 			true, dr->index, "  %s  " FLEX("%-14.14s") " " FLEX("%.7s") " " FLEX("%-10s") " %-*s %3d ch  %s",
 			time_format_short(dd->time, when), ref, dd->commit,
-			rec && rec->strategy ? rec->strategy : rec ? "-" : "tag", wide ? 17 : 4, bar, dr->changes,
+			/* the strategy, else where it came from: tag, or the tool it was
+			   imported from (docs/metrics.md §1b) */
+			rec && rec->strategy ? rec->strategy : rec && !rec->source ? "-" : present_deploy_source(rec),
+			wide ? 17 : 4, bar, dr->changes,
 			sb_str(&status));
 		line->sort[0] = xasprintf("%020lld", (long long)(INT64_MAX / 2 - dd->time));
 		line->sort[1] = xstrdup(ref);
@@ -100,9 +103,10 @@ static void build_incidents(struct app *a, struct ui_list *l)
 		deploylog_durations(inc, &du);
 		char when[24], d1[24], d2[24], d3[24];
 		char *title = text_clean(inc->title, TEXT_ONE_LINE);
-		list_add(l, open ? ROLE_BAD : ROLE_NORMAL, true, 100000 + inc->id, "  #%lld %s %-8s %s  %s",
+		list_add(l, open ? ROLE_BAD : ROLE_NORMAL, true, 100000 + inc->id, "  #%lld %s %-8s %s  %s%s%s%s",
 			 (long long)inc->id, inc->severity, present_incident_word(state),
-			 time_format_short(inc->started, when), title);
+			 time_format_short(inc->started, when), title, inc->source ? " (from " : "",
+			 inc->source ? present_incident_source(inc) : "", inc->source ? ")" : "");
 		list_add(l, ROLE_DIM, false, 0, "      detect %s, decide %s%s%s%s, outage %s",
 			 deploylog_format_duration(du.detect, d1, sizeof d1),
 			 deploylog_format_duration(du.decide, d2, sizeof d2), inc->decision ? " (" : "",
