@@ -265,6 +265,42 @@ def check_incidents(d, snap, label):
           late and late[0]["open"] and listed[late[0]["id"]]["open"], late)
 
 
+def check_sources(d, snap, label):
+    """docs/metrics.md §1b: an imported record says its tool on every surface."""
+    listed = load(os.path.join(d, "deploy-list.json"))["deployments"]
+    incs = {i["id"]: i for i in load(os.path.join(d, "incident-list.json"))["incidents"]}
+    txt, md = read(os.path.join(d, "snapshot.txt")), read(os.path.join(d, "snapshot.md"))
+    imported = [x for x in snap["deployments"] if x["source"] not in ("tag", "record")]
+    check(label + ": the imported GitHub deployment is in the snapshot", [x["source"] for x in imported]
+          == ["github"] and imported[0]["origin"] == "acme/storefront", imported)
+    for dep in imported:
+        sha = dep["commit"][:7]
+        what = "%s: deployment %s reads source %s" % (label, sha, dep["source"])
+        rec = [r for r in listed if r["commit"] == dep["commit"] and r["env"] == "production"]
+        check(what + " in deploy list --json", rec and rec[0]["source"] == dep["source"] and
+              rec[0]["origin"] == dep["origin"], rec)
+        recent = [r for r in snap["deploys_recent"] if r["commit"] == dep["commit"]]
+        check(what + " in the last 7 days", recent and recent[0]["source"] == dep["source"], recent)
+        rows = lines_with([txt, md], dep["source"])
+        rows += lines_with(screens(d, "deploys-160x50*.screen"), sha)
+        check(what + " in the snapshots and the deploys pane", len(rows) >= 3 and
+              all(dep["source"] in r for r in rows), "\n".join(rows))
+        check(what + ": a failed import counts as failed", dep["failed"] and rec and
+              rec[0]["recorded_status"] == "failed", (dep, rec))
+    pd = [i for i in snap["incidents"] if i["source"] == "pagerduty"]
+    check(label + ": the imported PagerDuty incident is in the snapshot", len(pd) == 1 and
+          pd[0]["origin"] == "Storefront" and pd[0]["open"], pd)
+    for inc in snap["incidents"]:
+        what = "%s: incident #%d reads source %s" % (label, inc["id"], inc["source"])
+        check(what + " in incident list --json", incs[inc["id"]]["source"] == inc["source"], incs[inc["id"]])
+        rows = lines_with(screens(d, "deploys-160x50*.screen"), "#%d %s" % (inc["id"], inc["severity"]))
+        if snap["incidents"].index(inc) < 5:
+            rows += lines_with([txt, md], "#%d %s" % (inc["id"], inc["severity"]))
+        tag = "(from %s)" % inc["source"]
+        check(what + " in the snapshots and the deploys pane", rows and all(
+            (tag in r) == (inc["source"] != "record") for r in rows), "\n".join(rows))
+
+
 ATTENTION = ("overdue", "not-ready", "stale-phase", "no-go")
 
 
@@ -351,6 +387,7 @@ def main():
     check_markdown(default, snap)
     check_deployments(default, snap, "default")
     check_incidents(default, snap, "default")
+    check_sources(default, snap, "default")
     check_features(default, snap, "default")
     check_dora(default, snap, "default", {"deployment_frequency": "≥ 5 days/week", "lead_time": "< 24 h",
                                           "change_failure_rate": "≤ 5 %", "time_to_restore": "< 1 h"})

@@ -3,8 +3,9 @@
 # every kind of record the views word differently when they re-derive a
 # rule: a canary that an incident names, an incident restored after now, a
 # deployment that failed and was restored (the demo's v1.7.0, restored by
-# v1.7.1, which is rework), a hand-set phase older than newer evidence and
-# the demo's overdue reviews. Then it renders everything a user can look at
+# v1.7.1, which is rework), a hand-set phase older than newer evidence, the
+# demo's overdue reviews, and a deployment and an incident imported from
+# GitHub and PagerDuty (their source reads the same everywhere). Then it renders everything a user can look at
 # as of one fixed instant: the three snapshot formats, every list
 # command's --json (and the other commands' --json documents), and the
 # dashboard's DORA, deploys, board and builds panes in tmux at 80x24 and
@@ -59,6 +60,26 @@ sd incident update "$last" --detected "$(at $((clock - 3000)))" --restored "$(at
 # set back to Development by hand 9 days ago.
 "$bin" --repo "$repo" --db "$db" --now "$(at $((clock - 9 * day)))" feature phase FEAT-20 development \
 	--reason "waiting for the payment provider" >/dev/null
+
+# Imported records (docs/metrics.md §1b): a GitHub deployment of main two
+# days ago that failed, and a PagerDuty incident after it still open; their
+# source must read the same on every surface.
+isha=$(git -C "$repo" rev-parse main)
+cat > "$work/github.json" <<EOF
+[{"id": 4242, "sha": "$isha", "ref": "main", "task": "deploy", "environment": "prod",
+  "created_at": "$(at $((clock - 2 * day)))", "production_environment": true,
+  "repository_url": "https://api.github.com/repos/acme/storefront", "creator": {"login": "deploy-bot"},
+  "statuses": [{"id": 1, "state": "failure", "created_at": "$(at $((clock - 2 * day + 300)))",
+                "deployment_url": "https://api.github.com/repos/acme/storefront/deployments/4242"}]}]
+EOF
+sd deploy import "$work/github.json" > "$out/fixture/deploy-import.txt" || { echo "not ok - deploy import"; exit 1; }
+cat > "$work/pagerduty.json" <<EOF
+{"incidents": [{"id": "PPAR1TY", "incident_number": 7, "title": "Search returns nothing",
+  "created_at": "$(at $((clock - 2 * day + 600)))", "status": "acknowledged", "urgency": "high",
+  "priority": {"summary": "P2"}, "service": {"summary": "Storefront"},
+  "html_url": "https://acme.pagerduty.com/incidents/PPAR1TY"}], "more": false}
+EOF
+sd incident import "$work/pagerduty.json" > "$out/fixture/incident-import.txt" || { echo "not ok - incident import"; exit 1; }
 
 render() { # render DIR [env...]: every document and screen into DIR
 	dir=$1
