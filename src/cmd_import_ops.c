@@ -30,7 +30,7 @@ static void print_lines(FILE *f, const struct strbuf *lines)
 	}
 }
 
-static int parse_all(struct cmd_args *a, enum ops_format format, struct ops_batch *b)
+static int parse_all(struct cmd_args *a, enum import_format format, struct ops_batch *b)
 {
 	for (int i = 0; i < a->npos; i++) {
 		size_t len;
@@ -61,9 +61,9 @@ static int parse_all(struct cmd_args *a, enum ops_format format, struct ops_batc
 static void formats_seen(struct strbuf *out, unsigned formats)
 {
 	int n = 0;
-	for (int f = 1; f < OPS_FORMAT_COUNT; f++)
+	for (int f = 1; f < IMPORT_FORMAT_COUNT; f++)
 		if (formats & (1u << f))
-			sb_addf(out, "%s%s", n++ ? ", " : "", ops_formats[f].name);
+			sb_addf(out, "%s%s", n++ ? ", " : "", import_format_names[f]);
 	if (!n)
 		sb_add(out, "empty");
 }
@@ -71,7 +71,7 @@ static void formats_seen(struct strbuf *out, unsigned formats)
 static void print_summary(const struct cmd_args *a, const struct ops_batch *b,
 			  const struct ops_counts *k)
 {
-	const char *what = b->kind == OPS_DEPLOYS ? "deployment" : "incident";
+	const char *what = b->kind == IMPORT_KIND_DEPLOYMENTS ? "deployment" : "incident";
 	size_t total = k->added + k->updated + k->unchanged;
 	printf("imported %zu %s%s", total, what, total == 1 ? "" : "s");
 	if (total) {
@@ -124,32 +124,34 @@ static int store_all(struct store *st, struct ops_batch *b, struct ops_counts *k
 	return 0;
 }
 
-static int run_import(struct ctx *c, struct cmd_args *a, enum ops_kind kind)
+static int run_import(struct ctx *c, struct cmd_args *a, enum import_kind kind)
 {
-	const char *what = kind == OPS_DEPLOYS ? "deploy" : "incident";
+	const char *what = kind == IMPORT_KIND_DEPLOYMENTS ? "deploy" : "incident";
 	if (a->npos == 0)
 		return cmd_usage_error(a, "%s import needs a FILE (\"-\" reads stdin)", what);
 	const char *fname = cmd_arg(a, "format");
-	int format = fname ? ops_format_by_name(kind, fname) : OPS_AUTO;
+	int format = fname ? import_format_of_kind(kind, fname) : IMPORT_AUTO;
 	if (format < 0) {
 		char *clean = text_clean(fname, TEXT_ONE_LINE);
-		sd_error("--format %s: must be auto or one of %s", clean, ops_format_names(kind));
+		char names[256];
+		import_format_list(kind, ", ", " or ", names, sizeof names);
+		sd_error("--format %s: must be auto, %s", clean, names);
 		free(clean);
 		return EXIT_USAGE;
 	}
-	const char *env = kind == OPS_DEPLOYS ? cmd_arg(a, "env") : NULL;
+	const char *env = kind == IMPORT_KIND_DEPLOYMENTS ? cmd_arg(a, "env") : NULL;
 	if (env && !streq(env, "production") && !streq(env, "staging")) {
 		sd_error("--env: must be production or staging");
 		return EXIT_USAGE;
 	}
 	struct ops_batch b = {.kind = kind, .skip_bad = cmd_arg(a, "skip-bad") != NULL,
 			      .origin = cmd_arg(a, "origin"), .env = env};
-	struct ops_envmap *envs = kind == OPS_DEPLOYS ? load_envs(c) : NULL;
+	struct ops_envmap *envs = kind == IMPORT_KIND_DEPLOYMENTS ? load_envs(c) : NULL;
 	int ret = EXIT_USAGE;
-	if (kind == OPS_DEPLOYS && !envs)
+	if (kind == IMPORT_KIND_DEPLOYMENTS && !envs)
 		goto out;
 	b.envs = envs;
-	if (parse_all(a, (enum ops_format)format, &b) != 0)
+	if (parse_all(a, (enum import_format)format, &b) != 0)
 		goto out;
 	ops_settle(&b);
 	struct store *st = ctx_store(c);
@@ -174,12 +176,12 @@ out:
 
 static int deploy_import(struct ctx *c, struct cmd_args *a)
 {
-	return run_import(c, a, OPS_DEPLOYS);
+	return run_import(c, a, IMPORT_KIND_DEPLOYMENTS);
 }
 
 static int incident_import(struct ctx *c, struct cmd_args *a)
 {
-	return run_import(c, a, OPS_INCIDENTS);
+	return run_import(c, a, IMPORT_KIND_INCIDENTS);
 }
 
 #define SKIP_BAD {"skip-bad", NULL, "skip bad records instead of refusing the whole import", 0, NULL}
@@ -187,7 +189,7 @@ static int incident_import(struct ctx *c, struct cmd_args *a)
 const struct cmd_entry cmd_deploy_import_entry = {
 	.name = "import", .args = "FILE...", .maxpos = -1,
 	.opts = (const struct cmd_opt[]){
-		{"format", "auto|github|gitlab|argocd", "the file's format (default: detected)", 0, NULL},
+		{"format", "auto|github-deployments|gitlab-deployments|argocd", "the file's format (default: detected)", 0, NULL},
 		{"env", "production|staging", "Argo CD's environment (default production)", 0, NULL},
 		{"origin", "NAME", "the repository, project or application when the file names none", 0, NULL},
 		SKIP_BAD,

@@ -19,30 +19,6 @@
 #include "text.h"
 #include "timeutil.h"
 
-const struct ops_format_row ops_formats[OPS_FORMAT_COUNT] = {
-	[OPS_AUTO] = {"auto", OPS_DEPLOYS, NULL},
-	[OPS_GITHUB] = {"github", OPS_DEPLOYS, ops_parse_github},
-	[OPS_GITLAB] = {"gitlab", OPS_DEPLOYS, ops_parse_gitlab},
-	[OPS_ARGOCD] = {"argocd", OPS_DEPLOYS, ops_parse_argocd},
-	[OPS_PAGERDUTY] = {"pagerduty", OPS_INCIDENTS, ops_parse_pagerduty},
-	[OPS_OPSGENIE] = {"opsgenie", OPS_INCIDENTS, ops_parse_opsgenie},
-};
-
-int ops_format_by_name(enum ops_kind kind, const char *name)
-{
-	if (streq(name, "auto"))
-		return OPS_AUTO;
-	for (int i = 1; i < OPS_FORMAT_COUNT; i++)
-		if (ops_formats[i].kind == kind && streq(name, ops_formats[i].name))
-			return i;
-	return -1;
-}
-
-const char *ops_format_names(enum ops_kind kind)
-{
-	return kind == OPS_DEPLOYS ? "github|gitlab|argocd" : "pagerduty|opsgenie";
-}
-
 /* ---- environments and severities (docs/metrics.md §1b) -------------------- */
 
 struct ops_envmap {
@@ -209,7 +185,7 @@ int ops_bad(struct ops_batch *b, const struct import_rec *r, char *err, size_t e
 	return 0;
 }
 
-/* ---- detection ---------------------------------------------------------------- */
+/* ---- detection: one function per row of src/importers.def ------------------ */
 
 static bool has(const cJSON *o, const char *key)
 {
@@ -221,86 +197,62 @@ static const cJSON *get(const cJSON *o, const char *key)
 	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
 }
 
-/* The format one record looks like, or -1. */
-static int detect_record(const cJSON *o)
+/* The record a page's shape is judged by: the first element of an array,
+ * the element of a wrapper's list ("incidents", "data"), or the object. */
+static const cJSON *first_record(const cJSON *page, const char *list, const char *one)
 {
-	if (!cJSON_IsObject(o))
-		return -1;
-	if (has(o, "deployment_url") && has(o, "state"))
-		return OPS_GITHUB;      /* a deployment status */
-	if (has(o, "sha") && cJSON_IsString(get(o, "environment")) &&
-	    (has(o, "statuses_url") || has(o, "task") || has(o, "production_environment")))
-		return OPS_GITHUB;
-	if (has(o, "sha") && cJSON_IsObject(get(o, "environment")) &&
-	    (has(o, "iid") || has(o, "deployable") || has(o, "status")))
-		return OPS_GITLAB;
-	if (has(o, "deployedAt") || ((has(o, "revision") || has(o, "revisions")) && has(o, "id") &&
-				     (has(o, "source") || has(o, "sources"))))
-		return OPS_ARGOCD;
-	if (has(o, "incident_number") || (has(o, "urgency") && has(o, "service")))
-		return OPS_PAGERDUTY;
-	if (has(o, "tinyId") || (has(o, "alias") && has(o, "message")))
-		return OPS_OPSGENIE;
-	return -1;
+	const cJSON *v = list ? get(page, list) : NULL;
+	if (!v && one)
+		v = get(page, one);
+	if (!v)
+		v = page;
+	return cJSON_IsArray(v) ? v->child : v;
 }
 
-/* The format of a page, OPS_AUTO for an empty one, -1 for none known. */
-static int detect(const cJSON *page)
+bool ops_github_detect(const cJSON *page)
 {
-	if (cJSON_IsArray(page))
-		return page->child ? detect_record(page->child) : OPS_AUTO;
-	if (!cJSON_IsObject(page))
-		return -1;
+	const cJSON *o = first_record(page, NULL, NULL);
+	if (has(o, "deployment_url") && has(o, "state"))
+		return true;    /* a deployment status */
+	return has(o, "sha") && cJSON_IsString(get(o, "environment")) &&
+	       (has(o, "statuses_url") || has(o, "task") || has(o, "production_environment"));
+}
+
+bool ops_gitlab_detect(const cJSON *page)
+{
+	const cJSON *o = first_record(page, NULL, NULL);
+	return has(o, "sha") && cJSON_IsObject(get(o, "environment")) &&
+	       (has(o, "iid") || has(o, "deployable") || has(o, "status"));
+}
+
+bool ops_argocd_detect(const cJSON *page)
+{
+	/* argocd app get -o json: the Application */
 	if (cJSON_IsObject(get(page, "metadata")) && cJSON_IsObject(get(page, "status")))
-		return OPS_ARGOCD;      /* argocd app get -o json */
-	const cJSON *inc = get(page, "incidents");
-	if (cJSON_IsArray(inc) || cJSON_IsObject(get(page, "incident")))
-		return OPS_PAGERDUTY;
+		return true;
+	const cJSON *o = first_record(page, NULL, NULL);
+	return has(o, "deployedAt") || ((has(o, "revision") || has(o, "revisions")) && has(o, "id") &&
+					(has(o, "source") || has(o, "sources")));
+}
+
+bool ops_pagerduty_detect(const cJSON *page)
+{
+	if (cJSON_IsArray(get(page, "incidents")) || cJSON_IsObject(get(page, "incident")))
+		return true;
+	const cJSON *o = first_record(page, NULL, NULL);
+	return has(o, "incident_number") || (has(o, "urgency") && has(o, "service"));
+}
+
+bool ops_opsgenie_detect(const cJSON *page)
+{
 	const cJSON *data = get(page, "data");
-	if (cJSON_IsArray(data))
-		return data->child ? detect_record(data->child) == OPS_OPSGENIE ? OPS_OPSGENIE : -1
-				   : has(page, "requestId") ? OPS_OPSGENIE : -1;
-	if (cJSON_IsObject(data))
-		return detect_record(data) == OPS_OPSGENIE ? OPS_OPSGENIE : -1;
-	return detect_record(page);
+	if (cJSON_IsArray(data) && !data->child)
+		return has(page, "requestId");  /* an empty page of alerts */
+	const cJSON *o = first_record(page, "data", NULL);
+	return has(o, "tinyId") || (has(o, "alias") && has(o, "message"));
 }
 
 /* ---- pages ---------------------------------------------------------------------- */
-
-/* `gh api --paginate --slurp` wraps the pages in one array: an array whose
- * every element is an array. */
-static bool slurped(const cJSON *root)
-{
-	if (!cJSON_IsArray(root) || !root->child)
-		return false;
-	const cJSON *p;
-	cJSON_ArrayForEach(p, root)
-		if (!cJSON_IsArray(p))
-			return false;
-	return true;
-}
-
-static int page_format(const cJSON *page, enum ops_format forced, enum ops_kind kind,
-		       enum ops_format *file_format, char *err, size_t errlen)
-{
-	int f = forced != OPS_AUTO ? (int)forced : detect(page);
-	if (f > OPS_AUTO && ops_formats[f].kind != kind)
-		f = -1;
-	if (f < 0) {
-		snprintf(err, errlen, "not a known %s export (formats: %s); use --format to name one",
-			 kind == OPS_DEPLOYS ? "deployment" : "incident", ops_format_names(kind));
-		return -1;
-	}
-	if (f == OPS_AUTO)
-		return 0;
-	if (*file_format != OPS_AUTO && (enum ops_format)f != *file_format) {
-		snprintf(err, errlen, "a %s page after %s pages: one format per file",
-			 ops_formats[f].name, ops_formats[*file_format].name);
-		return -1;
-	}
-	*file_format = (enum ops_format)f;
-	return 0;
-}
 
 struct ops_mark {
 	size_t ndeploys, nstatuses, nincidents, bad, nbad, skipped, nskipped;
@@ -355,67 +307,21 @@ static void rewind_to(struct ops_batch *b, const struct ops_mark *m)
 	b->formats = m->formats;
 }
 
-static int parse_pages(const struct import_json *j, enum ops_format format, struct ops_batch *b,
-		       size_t *npages, char *err, size_t errlen)
+int ops_parse(const char *text, size_t len, enum import_format format, struct ops_batch *b,
+	      char *err, size_t errlen)
 {
-	const cJSON **pages = NULL;
-	size_t n = 0, cap = 0;
-	for (size_t k = 0; k < j->n; k++) {
-		char why[512];
-		if (import_json_check(j, j->docs[k], IMPORT_MAX_STRING, why, sizeof why) != 0) {
-			if (j->n > 1)
-				snprintf(err, errlen, "page %zu: %s", k + 1, why);
-			else
-				snprintf(err, errlen, "%s", why);
-			free(pages);
-			return -1;
-		}
-		const cJSON *p;
-		if (slurped(j->docs[k]))
-			cJSON_ArrayForEach(p, j->docs[k])
-				VEC_PUSH(pages, n, cap, p);
-		else
-			VEC_PUSH(pages, n, cap, j->docs[k]);
-	}
-	enum ops_format file_format = OPS_AUTO;
-	int rc = 0;
-	for (size_t k = 0; k < n && rc == 0; k++) {
-		char why[512];
-		b->page_label[0] = '\0';
-		if (n > 1)
-			snprintf(b->page_label, sizeof b->page_label, "page %zu: ", k + 1);
-		rc = page_format(pages[k], format, b->kind, &file_format, why, sizeof why);
-		enum ops_format f = format != OPS_AUTO ? format : file_format;
-		bool empty = cJSON_IsArray(pages[k]) && !pages[k]->child;
-		if (rc == 0 && f != OPS_AUTO && !empty) {
-			rc = ops_formats[f].parse(pages[k], b, why, sizeof why);
-			b->formats |= 1u << f;
-		}
-		if (rc != 0)
-			snprintf(err, errlen, "%s%s", b->page_label, why);
-	}
-	b->page_label[0] = '\0';
-	free(pages);
-	*npages = n;
-	return rc;
-}
-
-int ops_parse(const char *text, size_t len, enum ops_format format, struct ops_batch *b, char *err,
-	      size_t errlen)
-{
-	struct import_json j;
-	if (import_json_read(text, len, true, &j, err, errlen) != 0)
-		return -1;
 	struct ops_mark m;
 	mark(b, &m);
-	size_t npages = 0;
-	int rc = parse_pages(&j, format, b, &npages, err, errlen);
-	import_json_free(&j);
-	if (rc != 0) {
+	struct import_pages p = {.label = b->page_label, .labellen = sizeof b->page_label};
+	/* the registry reads the pages (one format per file, "page 2: " in
+	 * messages) and hands each to the format's reader below */
+	if (import_read_pages(b->kind, text, len, format, b->skip_bad, b, &p, err, errlen) != 0) {
 		rewind_to(b, &m);
 		return -1;
 	}
-	b->pages += npages;
+	if (p.format != IMPORT_AUTO)
+		b->formats |= 1u << p.format;
+	b->pages += p.n;
 	return 0;
 }
 
@@ -781,7 +687,7 @@ static int store_incidents(struct store *st, struct ops_batch *b, struct ops_cou
 int ops_store(struct store *st, struct ops_batch *b, struct ops_counts *c)
 {
 	memset(c, 0, sizeof *c);
-	if (b->kind == OPS_INCIDENTS)
+	if (b->kind == IMPORT_KIND_INCIDENTS)
 		return store_incidents(st, b, c);
 	for (size_t i = 0; i < b->ndeploys; i++)
 		if (store_deploy(st, b, &b->deploys[i], c) != 0)

@@ -11,29 +11,16 @@
 #include <stdint.h>
 
 #include "deploylog.h"
+#include "import.h"
 #include "util.h"
 
 struct store;
 struct cJSON;
 
-enum ops_kind { OPS_DEPLOYS, OPS_INCIDENTS };
-
-enum ops_format {
-	OPS_AUTO, OPS_GITHUB, OPS_GITLAB, OPS_ARGOCD, OPS_PAGERDUTY, OPS_OPSGENIE, OPS_FORMAT_COUNT
-};
-
-/* One row per format: its --format name, what it reads, and its parser. */
-struct ops_batch;
-struct ops_format_row {
-	const char *name;               /* the --format name and the stored source */
-	enum ops_kind kind;
-	int (*parse)(const struct cJSON *page, struct ops_batch *b, char *err, size_t errlen);
-};
-extern const struct ops_format_row ops_formats[OPS_FORMAT_COUNT];
-/* The format of a --format name for kind ("auto" included), or -1. */
-int ops_format_by_name(enum ops_kind kind, const char *name);
-/* "github|gitlab|argocd" for a usage line or an error. */
-const char *ops_format_names(enum ops_kind kind);
+/* The formats are rows of the importer registry (src/importers.def):
+ * IMPORT_GITHUB_DEPLOYMENTS, IMPORT_GITLAB_DEPLOYMENTS, IMPORT_ARGOCD of
+ * kind IMPORT_KIND_DEPLOYMENTS; IMPORT_PAGERDUTY, IMPORT_OPSGENIE of kind
+ * IMPORT_KIND_INCIDENTS. */
 
 /* Environment names as the tools write them, mapped to shipdeck's
  * (docs/metrics.md §1b): built-in names and the config's "environments". */
@@ -73,14 +60,14 @@ struct ops_incident {
 };
 
 struct ops_batch {
-	enum ops_kind kind;
+	enum import_kind kind;          /* IMPORT_KIND_DEPLOYMENTS or _INCIDENTS */
 	/* set by the caller */
 	bool skip_bad;
 	const struct ops_envmap *envs;
 	const char *origin;             /* --origin: when the export names none */
 	const char *env;                /* --env: Argo CD's environment */
 	/* results */
-	unsigned formats;               /* bit per enum ops_format seen */
+	unsigned formats;               /* bit per enum import_format seen */
 	size_t pages;
 	struct ops_deploy *deploys;
 	size_t ndeploys, capdeploys;
@@ -104,8 +91,8 @@ struct ops_batch {
  * pages) of one format and appends to b. On a syntax error, an unknown
  * format or a bad record without skip_bad: -1 with one line in err and b
  * as it was. */
-int ops_parse(const char *text, size_t len, enum ops_format format, struct ops_batch *b, char *err,
-	      size_t errlen);
+int ops_parse(const char *text, size_t len, enum import_format format, struct ops_batch *b,
+	      char *err, size_t errlen);
 /* After every file: gives each GitHub deployment the state of its latest
  * status, and folds deployments of one commit to one environment into one
  * (docs/metrics.md §1b). */
@@ -121,7 +108,6 @@ struct ops_counts {
 int ops_store(struct store *st, struct ops_batch *b, struct ops_counts *counts);
 
 /* ---- for src/import_ops_*.c only ---------------------------------------- */
-struct import_rec;
 /* The where-label of record r ("page 2: incidents[3]"), owned by the caller. */
 char *ops_where(const struct ops_batch *b, const struct import_rec *r);
 /* Leaves a record out by a rule (not an error): "where: why". */
@@ -129,12 +115,8 @@ void ops_skip(struct ops_batch *b, const struct import_rec *r, const char *fmt, 
 	__attribute__((format(printf, 3, 4)));
 /* A bad record: with skip_bad listed and 0, else -1 with its message in err. */
 int ops_bad(struct ops_batch *b, const struct import_rec *r, char *err, size_t errlen);
-/* The parsers: page is one JSON document (or one page of a slurped array). */
-int ops_parse_github(const struct cJSON *page, struct ops_batch *b, char *err, size_t errlen);
-int ops_parse_gitlab(const struct cJSON *page, struct ops_batch *b, char *err, size_t errlen);
-int ops_parse_argocd(const struct cJSON *page, struct ops_batch *b, char *err, size_t errlen);
-int ops_parse_pagerduty(const struct cJSON *page, struct ops_batch *b, char *err, size_t errlen);
-int ops_parse_opsgenie(const struct cJSON *page, struct ops_batch *b, char *err, size_t errlen);
+/* The registry's detect and read functions of these formats are declared
+ * by src/import.h from src/importers.def. */
 /* True for 40 hex digits (a full commit id). */
 bool ops_is_commit(const char *s);
 /* The path of a web URL without scheme and host, up to "/-/" (GitLab) or

@@ -233,8 +233,10 @@ static int github_deployment(struct ops_batch *b, struct import_rec *r, const cJ
 	return out;
 }
 
-int ops_parse_github(const cJSON *page, struct ops_batch *b, char *err, size_t errlen)
+int ops_parse_github(const cJSON *page, bool skip_bad, void *batch, char *err, size_t errlen)
 {
+	struct ops_batch *b = batch;
+	b->skip_bad = skip_bad;
 	struct import_rec r = {.array = ""};
 	/* a page of deployments or statuses, or one of them alone */
 	const cJSON *o = cJSON_IsArray(page) ? page->child : page;
@@ -335,8 +337,10 @@ static int gitlab_fields(struct ops_batch *b, struct import_rec *r, const cJSON 
 	return rc;
 }
 
-int ops_parse_gitlab(const cJSON *page, struct ops_batch *b, char *err, size_t errlen)
+int ops_parse_gitlab(const cJSON *page, bool skip_bad, void *batch, char *err, size_t errlen)
 {
+	struct ops_batch *b = batch;
+	b->skip_bad = skip_bad;
 	struct import_rec r = {.array = ""};
 	const cJSON *o = cJSON_IsArray(page) ? page->child : page;
 	for (; o; o = cJSON_IsArray(page) ? o->next : NULL) {
@@ -456,8 +460,10 @@ static int argo_operation(struct ops_batch *b, const cJSON *op, const char *app,
 	return finish(b, &r, rc, false, &d, err, errlen);
 }
 
-int ops_parse_argocd(const cJSON *page, struct ops_batch *b, char *err, size_t errlen)
+int ops_parse_argocd(const cJSON *page, bool skip_bad, void *batch, char *err, size_t errlen)
 {
+	struct ops_batch *b = batch;
+	b->skip_bad = skip_bad;
 	const cJSON *hist = page;
 	const char *app = b->origin, *ns = NULL;
 	const char *label = "";

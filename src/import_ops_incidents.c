@@ -145,8 +145,10 @@ static int pd_fields(struct ops_batch *b, struct import_rec *r, const cJSON *o,
 	return rc;
 }
 
-int ops_parse_pagerduty(const cJSON *page, struct ops_batch *b, char *err, size_t errlen)
+int ops_parse_pagerduty(const cJSON *page, bool skip_bad, void *batch, char *err, size_t errlen)
 {
+	struct ops_batch *b = batch;
+	b->skip_bad = skip_bad;
 	bool array;
 	const cJSON *o = first_record(page, "incidents", "incident", &array);
 	struct import_rec r = {.array = get(page, "incidents") ? "incidents" : get(page, "incident") ?
@@ -228,8 +230,10 @@ static int og_fields(struct ops_batch *b, struct import_rec *r, const cJSON *o,
 	return rc;
 }
 
-int ops_parse_opsgenie(const cJSON *page, struct ops_batch *b, char *err, size_t errlen)
+int ops_parse_opsgenie(const cJSON *page, bool skip_bad, void *batch, char *err, size_t errlen)
 {
+	struct ops_batch *b = batch;
+	b->skip_bad = skip_bad;
 	bool array;
 	const cJSON *o = first_record(page, "data", "data", &array);
 	struct import_rec r = {.array = get(page, "data") ? "data" : ""};

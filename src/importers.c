@@ -40,6 +40,33 @@ static bool builds_slurped(const cJSON *root)
 	return true;
 }
 
+/* `gh api --paginate --slurp` of deployments or statuses: an array whose
+ * every element is an array (a page). */
+static bool arrays_slurped(const cJSON *root)
+{
+	if (!cJSON_IsArray(root) || !root->child)
+		return false;
+	const cJSON *page;
+	cJSON_ArrayForEach(page, root)
+		if (!cJSON_IsArray(page))
+			return false;
+	return true;
+}
+
+/* Slurped PagerDuty or Opsgenie pages: an array of objects each holding
+ * the page's "incidents" or "data" array. */
+static bool wrapped_slurped(const cJSON *root)
+{
+	if (!cJSON_IsArray(root) || !root->child)
+		return false;
+	const cJSON *page;
+	cJSON_ArrayForEach(page, root)
+		if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(page, "incidents")) &&
+		    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(page, "data")))
+			return false;
+	return true;
+}
+
 /* What each kind of import is called in messages, and how its pages may be
  * wrapped in one array (NULL: never). */
 static const struct {
@@ -47,8 +74,8 @@ static const struct {
 	bool (*slurped)(const cJSON *root);
 } kinds[IMPORT_KIND_COUNT] = {
 	[IMPORT_KIND_BUILDS] = {"CI export", builds_slurped},
-	[IMPORT_KIND_DEPLOYMENTS] = {"deployment export", NULL},
-	[IMPORT_KIND_INCIDENTS] = {"incident export", NULL},
+	[IMPORT_KIND_DEPLOYMENTS] = {"deployment export", arrays_slurped},
+	[IMPORT_KIND_INCIDENTS] = {"incident export", wrapped_slurped},
 	[IMPORT_KIND_PULL_REQUESTS] = {"pull request export", NULL},
 };
 

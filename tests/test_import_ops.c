@@ -50,7 +50,7 @@ static char *fixture_path(const char *name)
 	return xasprintf("%s/tests/fixtures/ops/%s", src ? src : ".", name);
 }
 
-static int parse_text(const char *text, enum ops_format f, struct ops_batch *b, char *err)
+static int parse_text(const char *text, enum import_format f, struct ops_batch *b, char *err)
 {
 	return ops_parse(text, strlen(text), f, b, err, 512);
 }
@@ -62,7 +62,7 @@ static void parse_fixture(const char *name, struct ops_batch *b)
 	char *text = read_file(path, &len);
 	cr_assert_not_null(text, "cannot read %s", path);
 	char err[512] = "";
-	cr_assert_eq(ops_parse(text, len, OPS_AUTO, b, err, sizeof err), 0, "%s: %s", name, err);
+	cr_assert_eq(ops_parse(text, len, IMPORT_AUTO, b, err, sizeof err), 0, "%s: %s", name, err);
 	free(text);
 	free(path);
 }
@@ -113,7 +113,7 @@ static void want(const struct deploy_rec *d, const char *env, const char *status
  * Kept 6, left out 3 (103, 105, 999), 2 + 8 = 10 pages. */
 Test(ops, github_deployments_and_statuses)
 {
-	struct ops_batch b = {.kind = OPS_DEPLOYS};
+	struct ops_batch b = {.kind = IMPORT_KIND_DEPLOYMENTS};
 	parse_fixture("github-deployments.json", &b);
 	parse_fixture("github-statuses.json", &b);
 	ops_settle(&b);
@@ -147,7 +147,7 @@ Test(ops, github_deployments_and_statuses)
  * the latest stands for the commit: 105. */
 Test(ops, github_deployments_alone)
 {
-	struct ops_batch b = {.kind = OPS_DEPLOYS};
+	struct ops_batch b = {.kind = IMPORT_KIND_DEPLOYMENTS};
 	parse_fixture("github-deployments.json", &b);
 	ops_settle(&b);
 	cr_assert_eq(b.ndeploys, 6);
@@ -161,7 +161,7 @@ Test(ops, github_deployments_alone)
  * succeeded at 09:04; 202 with "statuses": [] -> in progress at 10:00. */
 Test(ops, github_combined)
 {
-	struct ops_batch b = {.kind = OPS_DEPLOYS};
+	struct ops_batch b = {.kind = IMPORT_KIND_DEPLOYMENTS};
 	parse_fixture("github-combined.json", &b);
 	ops_settle(&b);
 	cr_assert_eq(b.ndeploys, 2);
@@ -183,7 +183,7 @@ Test(ops, github_combined)
  * Kept 4, left out 4. The project is the pipeline page's path. */
 Test(ops, gitlab_deployments)
 {
-	struct ops_batch b = {.kind = OPS_DEPLOYS};
+	struct ops_batch b = {.kind = IMPORT_KIND_DEPLOYMENTS};
 	parse_fixture("gitlab-deployments.json", &b);
 	ops_settle(&b);
 	cr_assert_eq(b.ndeploys, 4);
@@ -209,7 +209,7 @@ Test(ops, gitlab_deployments)
  * id 3 O again -> folded into id 0.  id 4 two commits -> left out. */
 Test(ops, argocd_history)
 {
-	struct ops_batch b = {.kind = OPS_DEPLOYS, .origin = "shop-api"};
+	struct ops_batch b = {.kind = IMPORT_KIND_DEPLOYMENTS, .origin = "shop-api"};
 	parse_fixture("argocd-history.json", &b);
 	ops_settle(&b);
 	cr_assert_eq(b.ndeploys, 2);
@@ -230,7 +230,7 @@ Test(ops, argocd_history)
  * file; --env staging puts both in staging. */
 Test(ops, argocd_app)
 {
-	struct ops_batch b = {.kind = OPS_DEPLOYS, .origin = "ignored", .env = "staging"};
+	struct ops_batch b = {.kind = IMPORT_KIND_DEPLOYMENTS, .origin = "ignored", .env = "staging"};
 	parse_fixture("argocd-app.json", &b);
 	ops_settle(&b);
 	cr_assert_eq(b.ndeploys, 2);
@@ -256,7 +256,7 @@ Test(ops, argocd_app)
  * PABC005 "Critical" says no level: high urgency -> sev2, open. */
 Test(ops, pagerduty)
 {
-	struct ops_batch b = {.kind = OPS_INCIDENTS};
+	struct ops_batch b = {.kind = IMPORT_KIND_INCIDENTS};
 	parse_fixture("pagerduty-incidents.json", &b);
 	cr_assert_eq(b.nincidents, 4);
 	cr_assert_eq(b.nskipped, 2, "%s", sb_str(&b.skipped));
@@ -294,7 +294,7 @@ Test(ops, pagerduty)
  * data[3] repeats ...e1 -> left out. */
 Test(ops, opsgenie)
 {
-	struct ops_batch b = {.kind = OPS_INCIDENTS};
+	struct ops_batch b = {.kind = IMPORT_KIND_INCIDENTS};
 	parse_fixture("opsgenie-alerts.json", &b);
 	cr_assert_eq(b.nincidents, 3);
 	cr_assert_eq(b.nskipped, 1);
@@ -345,7 +345,7 @@ Test(ops, environment_config)
 	cr_assert(cfg);
 	cr_assert_str_eq(ops_env_map(m, "Live", &cfg), "production");
 	cr_assert_null(ops_env_map(m, "dev", &cfg));
-	struct ops_batch b = {.kind = OPS_DEPLOYS, .envs = m};
+	struct ops_batch b = {.kind = IMPORT_KIND_DEPLOYMENTS, .envs = m};
 	parse_fixture("github-deployments.json", &b);
 	/* 101, 105 and G say "production" (skip), 106's "Production-EU" is no
 	 * config name: production_environment decides. */
@@ -363,37 +363,39 @@ Test(ops, environment_config)
 
 Test(ops, formats_and_errors)
 {
-	struct ops_batch b = {.kind = OPS_DEPLOYS};
+	struct ops_batch b = {.kind = IMPORT_KIND_DEPLOYMENTS};
 	char err[512] = "";
-	cr_assert_eq(parse_text("{\"incidents\": []}", OPS_AUTO, &b, err), -1);
-	cr_assert_str_eq(err, "not a known deployment export (formats: github|gitlab|argocd);"
+	cr_assert_eq(parse_text("{\"incidents\": []}", IMPORT_AUTO, &b, err), -1);
+	cr_assert_str_eq(err, "not a known deployment export (formats: github-deployments, gitlab-deployments,"
+			 " argocd);"
 			 " use --format to name one");
-	cr_assert_eq(parse_text("[]", OPS_AUTO, &b, err), 0, "%s", err);
+	cr_assert_eq(parse_text("[]", IMPORT_AUTO, &b, err), 0, "%s", err);
 	cr_assert_eq(b.formats, 0u);
 	/* one format per file */
 	const char *mixed = "[{\"id\": 1, \"sha\": \"" SHA_A "\", \"environment\": \"production\","
 			    " \"task\": \"deploy\", \"created_at\": \"2026-11-20T09:00:00Z\"}]\n"
 			    "[{\"id\": 2, \"sha\": \"" SHA_A "\", \"status\": \"success\","
 			    " \"environment\": {\"name\": \"production\"}, \"created_at\": \"2026-11-20T09:00:00Z\"}]";
-	cr_assert_eq(parse_text(mixed, OPS_AUTO, &b, err), -1);
-	cr_assert_str_eq(err, "page 2: a gitlab page after github pages: one format per file");
+	cr_assert_eq(parse_text(mixed, IMPORT_AUTO, &b, err), -1);
+	cr_assert_str_eq(err, "page 2: a gitlab-deployments page after github-deployments pages: one"
+			 " format per file");
 	cr_assert_eq(b.ndeploys, 0);
 	/* a bad record names its page and JSON path; nested statuses too */
 	const char *bad = "[]\n[{\"id\": 1, \"sha\": \"abc\", \"environment\": \"production\","
 			  " \"task\": \"deploy\", \"created_at\": \"2026-11-20T09:00:00Z\"}]";
-	cr_assert_eq(parse_text(bad, OPS_AUTO, &b, err), -1);
+	cr_assert_eq(parse_text(bad, IMPORT_AUTO, &b, err), -1);
 	cr_assert_str_eq(err, "page 2: [0].sha: not a full commit id (40 hex digits)");
 	const char *nested = "[{\"id\": 1, \"sha\": \"" SHA_A "\", \"environment\": \"production\","
 			     " \"task\": \"deploy\", \"created_at\": \"2026-11-20T09:00:00Z\", \"statuses\":"
 			     " [{\"id\": 5, \"state\": \"success\", \"created_at\": \"2026-11-20T09:01:00Z\"},"
 			     " {\"id\": 6, \"state\": \"exploded\", \"created_at\": \"2026-11-20T09:02:00Z\"}]}]";
-	cr_assert_eq(parse_text(nested, OPS_AUTO, &b, err), -1);
+	cr_assert_eq(parse_text(nested, IMPORT_AUTO, &b, err), -1);
 	cr_assert_str_eq(err, "[0].statuses[1].state: unknown state \"exploded\"");
 	cr_assert_eq(b.ndeploys, 0);
 	cr_assert_eq(b.nstatuses, 0);
 	/* with skip_bad the bad status is listed and the rest kept */
 	b.skip_bad = true;
-	cr_assert_eq(parse_text(nested, OPS_AUTO, &b, err), 0, "%s", err);
+	cr_assert_eq(parse_text(nested, IMPORT_AUTO, &b, err), 0, "%s", err);
 	cr_assert_eq(b.ndeploys, 1);
 	cr_assert_eq(b.nstatuses, 1);
 	cr_assert_eq(b.nbad, 1);
@@ -401,18 +403,21 @@ Test(ops, formats_and_errors)
 	want(&b.deploys[0].rec, "production", "succeeded", T(2026, 11, 20, 9, 1, 0));
 	ops_batch_free(&b);
 	/* incidents: the deployment formats are not incident formats */
-	struct ops_batch i = {.kind = OPS_INCIDENTS};
+	struct ops_batch i = {.kind = IMPORT_KIND_INCIDENTS};
 	cr_assert_eq(parse_text("{\"incidents\": [{\"id\": \"P1\", \"title\": \"x\", \"status\":"
-				" \"resolved\", \"created_at\": \"2026-11-20T09:00:00Z\"}]}", OPS_AUTO, &i,
+				" \"resolved\", \"created_at\": \"2026-11-20T09:00:00Z\"}]}", IMPORT_AUTO, &i,
 				err), -1);
 	cr_assert_str_eq(err, "incidents[0].resolved_at: missing for a resolved incident (and no"
 			 " last_status_change_at)");
 	cr_assert_eq(parse_text("{\"incidents\": [{\"id\": \"P1\", \"title\": \"x\", \"status\":"
 				" \"resolved\", \"created_at\": \"2026-11-20T09:00:00Z\", \"resolved_at\":"
-				" \"2026-11-20T08:00:00Z\"}]}", OPS_AUTO, &i, err), -1);
+				" \"2026-11-20T08:00:00Z\"}]}", IMPORT_AUTO, &i, err), -1);
 	cr_assert(strstr(err, "incidents[0]: restored"), "%s", err);
-	cr_assert_eq(parse_text(mixed, OPS_GITHUB, &i, err), -1);
-	cr_assert(strstr(err, "not a known incident export"), "%s", err);
+	cr_assert_eq(parse_text(mixed, IMPORT_GITHUB_DEPLOYMENTS, &i, err), -1);
+	cr_assert_str_eq(err, "unknown format");
+	cr_assert_eq(parse_text(mixed, IMPORT_AUTO, &i, err), -1);
+	cr_assert_str_eq(err, "page 1: not a known incident export (formats: pagerduty, opsgenie);"
+			 " use --format to name one");
 	ops_batch_free(&i);
 }
 
@@ -429,7 +434,7 @@ static struct store *open_db(void)
 }
 
 /* Parses the fixtures named (NULL-terminated) as one import and stores it. */
-static struct ops_counts import(struct store *st, enum ops_kind kind, struct strbuf *skipped, ...)
+static struct ops_counts import(struct store *st, enum import_kind kind, struct strbuf *skipped, ...)
 {
 	struct ops_batch b = {.kind = kind, .origin = "shop-api"};
 	va_list ap;
@@ -462,14 +467,14 @@ static struct deploy_rec find(struct store *st, const char *commit, const char *
 Test(ops, store_reimport_and_statuses_later)
 {
 	struct store *st = open_db();
-	struct ops_counts c = import(st, OPS_DEPLOYS, NULL, "github-deployments.json", NULL);
+	struct ops_counts c = import(st, IMPORT_KIND_DEPLOYMENTS, NULL, "github-deployments.json", NULL);
 	cr_assert_eq(c.added, 6);
 	struct deploy_rec d = find(st, SHA_A, "production");
 	cr_assert_str_eq(d.status, "in-progress");
 	cr_assert_str_eq(d.source_id, "105");
 	deploy_rec_free(&d);
 	struct strbuf sk = STRBUF_INIT;
-	c = import(st, OPS_DEPLOYS, &sk, "github-statuses.json", NULL);
+	c = import(st, IMPORT_KIND_DEPLOYMENTS, &sk, "github-statuses.json", NULL);
 	/* statuses of 101 (not in this import: stored as 105), 102, 104, 105,
 	 * 106, G update their rows; 101's own statuses find no row under 101. */
 	cr_assert(strstr(sb_str(&sk), "deployment 999, which is neither"), "%s", sb_str(&sk));
@@ -477,13 +482,13 @@ Test(ops, store_reimport_and_statuses_later)
 	cr_assert_str_eq(d.status, "succeeded");
 	deploy_rec_free(&d);
 	sb_free(&sk);
-	c = import(st, OPS_DEPLOYS, NULL, "github-deployments.json", "github-statuses.json", NULL);
+	c = import(st, IMPORT_KIND_DEPLOYMENTS, NULL, "github-deployments.json", "github-statuses.json", NULL);
 	cr_assert_eq(c.added, 0);
 	d = find(st, SHA_A, "production");
 	cr_assert_str_eq(d.source_id, "101");
 	cr_assert_eq(d.at, T(2026, 11, 20, 9, 5, 0));
 	deploy_rec_free(&d);
-	c = import(st, OPS_DEPLOYS, NULL, "github-deployments.json", "github-statuses.json", NULL);
+	c = import(st, IMPORT_KIND_DEPLOYMENTS, NULL, "github-deployments.json", "github-statuses.json", NULL);
 	cr_assert_eq(c.added + c.updated, 0);
 	cr_assert_eq(c.unchanged, 6);
 	struct deploy_rec *all;
@@ -492,7 +497,7 @@ Test(ops, store_reimport_and_statuses_later)
 	cr_assert_eq(n, 6);
 	deploy_recs_free(all, n);
 	/* an older export (no statuses: in progress) never undoes a finish */
-	c = import(st, OPS_DEPLOYS, NULL, "github-deployments.json", NULL);
+	c = import(st, IMPORT_KIND_DEPLOYMENTS, NULL, "github-deployments.json", NULL);
 	d = find(st, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", "production");
 	cr_assert_str_eq(d.status, "failed");
 	cr_assert_eq(d.at, T(2026, 11, 21, 8, 10, 0));
@@ -512,7 +517,7 @@ Test(ops, store_record_and_first_tool_win)
 				 .kind = "hotfix", .at = T(2026, 11, 20, 12, 0, 0)};
 	cr_assert_eq(store_deploy_insert(st, &rec), 0);
 	struct strbuf sk = STRBUF_INIT;
-	struct ops_counts c = import(st, OPS_DEPLOYS, &sk, "argocd-history.json", NULL);
+	struct ops_counts c = import(st, IMPORT_KIND_DEPLOYMENTS, &sk, "argocd-history.json", NULL);
 	cr_assert_eq(c.added, 1);       /* P only */
 	cr_assert(strstr(sb_str(&sk), "is deployment 1, recorded with shipdeck: the record wins"),
 		  "%s", sb_str(&sk));
@@ -522,7 +527,7 @@ Test(ops, store_record_and_first_tool_win)
 	cr_assert_eq(d.at, rec.at);
 	deploy_rec_free(&d);
 	sb_free(&sk);
-	c = import(st, OPS_DEPLOYS, NULL, "gitlab-deployments.json", NULL);
+	c = import(st, IMPORT_KIND_DEPLOYMENTS, NULL, "gitlab-deployments.json", NULL);
 	cr_assert_eq(c.added, 4);
 	/* what a person set on an imported deployment stays on re-import */
 	d = find(st, "9999999999999999999999999999999999999991", "production");
@@ -530,7 +535,7 @@ Test(ops, store_record_and_first_tool_win)
 	d.kind = xstrdup("hotfix");
 	cr_assert_eq(store_deploy_update(st, &d), 0);
 	deploy_rec_free(&d);
-	c = import(st, OPS_DEPLOYS, NULL, "gitlab-deployments.json", NULL);
+	c = import(st, IMPORT_KIND_DEPLOYMENTS, NULL, "gitlab-deployments.json", NULL);
 	cr_assert_eq(c.unchanged, 4);
 	d = find(st, "9999999999999999999999999999999999999991", "production");
 	cr_assert_str_eq(d.kind, "hotfix");
@@ -547,8 +552,8 @@ Test(ops, store_record_and_first_tool_win)
 Test(ops, store_incidents)
 {
 	struct store *st = open_db();
-	import(st, OPS_DEPLOYS, NULL, "github-deployments.json", "github-statuses.json", NULL);
-	struct ops_counts c = import(st, OPS_INCIDENTS, NULL, "pagerduty-incidents.json", NULL);
+	import(st, IMPORT_KIND_DEPLOYMENTS, NULL, "github-deployments.json", "github-statuses.json", NULL);
+	struct ops_counts c = import(st, IMPORT_KIND_INCIDENTS, NULL, "pagerduty-incidents.json", NULL);
 	cr_assert_eq(c.added, 4);
 	struct incident_rec i = {0};
 	cr_assert_eq(store_incident_find_source(st, "pagerduty", "PABC001", &i), 1);
@@ -565,7 +570,7 @@ Test(ops, store_incidents)
 	i.severity = xstrdup("sev3");
 	cr_assert_eq(store_incident_update(st, &i), 0);
 	incident_rec_free(&i);
-	c = import(st, OPS_INCIDENTS, NULL, "pagerduty-incidents.json", NULL);
+	c = import(st, IMPORT_KIND_INCIDENTS, NULL, "pagerduty-incidents.json", NULL);
 	cr_assert_eq(c.added, 0);
 	cr_assert_eq(c.updated, 1);     /* the severity goes back to the tool's */
 	cr_assert_eq(c.unchanged, 3);
@@ -575,7 +580,7 @@ Test(ops, store_incidents)
 	cr_assert_str_eq(i.decision, "rollback");
 	cr_assert_eq(i.detected, T(2026, 11, 20, 9, 35, 0));
 	incident_rec_free(&i);
-	c = import(st, OPS_INCIDENTS, NULL, "opsgenie-alerts.json", NULL);
+	c = import(st, IMPORT_KIND_INCIDENTS, NULL, "opsgenie-alerts.json", NULL);
 	cr_assert_eq(c.added, 3);
 	struct incident_rec *all;
 	size_t n;
@@ -652,7 +657,7 @@ Test(cli, imports_enter_dora)
 	struct th_run r = RUN("deploy", "import", path);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "imported 3 deployments (3 new, 0 updated) from "), "%s", r.out);
-	cr_assert(strstr(r.out, "[github, 2 pages]"), "%s", r.out);
+	cr_assert(strstr(r.out, "[github-deployments, 2 pages]"), "%s", r.out);
 	th_run_free(&r);
 	r = RUN("--snapshot", "--format", "json");
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -731,7 +736,8 @@ Test(cli, bad_record_changes_nothing)
 	th_run_free(&r);
 	r = RUN("deploy", "import", "--format", "jenkins", path);
 	cr_assert_eq(r.status, 2);
-	cr_assert(strstr(r.err, "--format jenkins: must be auto or one of github|gitlab|argocd"), "%s", r.err);
+	cr_assert(strstr(r.err, "--format jenkins: must be auto, github-deployments,"
+		  " gitlab-deployments or argocd"), "%s", r.err);
 	th_run_free(&r);
 	free(good);
 	free(body);

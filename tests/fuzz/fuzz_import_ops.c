@@ -29,12 +29,12 @@ static void check_kept(const struct ops_batch *b)
 	}
 }
 
-static void one(const char *text, size_t size, enum ops_kind kind, int format, bool skip,
+static void one(const char *text, size_t size, enum import_kind kind, int format, bool skip,
 		const struct ops_envmap *envs)
 {
 	struct ops_batch b = {.kind = kind, .skip_bad = skip, .envs = envs, .origin = "fuzz"};
 	char err[512] = "";
-	if (ops_parse(text, size, (enum ops_format)format, &b, err, sizeof err) != 0) {
+	if (ops_parse(text, size, (enum import_format)format, &b, err, sizeof err) != 0) {
 		if (b.ndeploys || b.nincidents || b.nstatuses || b.nbad || b.nskipped || !err[0] ||
 		    strchr(err, '\n'))
 			abort();
@@ -60,12 +60,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	for (int f = 0; f < OPS_FORMAT_COUNT; f++)
+	for (int f = 0; f < IMPORT_FORMAT_COUNT; f++)
 		for (int skip = 0; skip < 2; skip++) {
-			enum ops_kind kind = ops_formats[f].kind;
-			one(text, size, kind, f, skip, envs);
-			if (f == OPS_AUTO)
-				one(text, size, OPS_INCIDENTS, f, skip, envs);
+			if (f == IMPORT_AUTO) {
+				one(text, size, IMPORT_KIND_DEPLOYMENTS, f, skip, envs);
+				one(text, size, IMPORT_KIND_INCIDENTS, f, skip, envs);
+			} else if (importers[f].kind == IMPORT_KIND_DEPLOYMENTS ||
+				   importers[f].kind == IMPORT_KIND_INCIDENTS) {
+				one(text, size, importers[f].kind, f, skip, envs);
+			}
 		}
 	free(text);
 	return 0;
