@@ -16,10 +16,12 @@
  * enter the DORA figures with the tags, a bad record names its JSON path,
  * and a refused import leaves the database exactly as it was. */
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "datafiles.h"
 #include "helpers.h"
 #include "import_ops.h"
 #include "store.h"
@@ -587,6 +589,64 @@ Test(ops, store_incidents)
 	cr_assert_eq(store_incidents_list(st, &all, &n), 0);
 	cr_assert_eq(n, 7);
 	incident_recs_free(all, n);
+	store_close(st);
+}
+
+/* The migration that added the source columns, found by its text so that a
+ * renumbering cannot fool the test. */
+static int source_migration(const char *schema)
+{
+	const char *at = strstr(schema, "ALTER TABLE deployments ADD COLUMN source TEXT");
+	cr_assert_not_null(at);
+	int n = 0;
+	for (const char *p = schema; (p = strstr(p, "-- migration ")) && p < at; p++)
+		n = atoi(p + strlen("-- migration "));
+	return n;
+}
+
+/* A database of the version before: a deployment and an incident typed
+ * with shipdeck come through the migration as they were, their source
+ * NULL ("record"), and an import then sits beside them. */
+Test(ops, migration_keeps_records)
+{
+	const char *schema = data_file("schema.sql", NULL);
+	int before = source_migration(schema) - 1;
+	char *path = xasprintf("%s/ops.db", dir);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	for (int i = 1; i <= before; i++) {
+		char marker[32];
+		snprintf(marker, sizeof marker, "-- migration %d\n", i);
+		const char *start = strstr(schema, marker);
+		cr_assert_not_null(start);
+		start += strlen(marker);
+		const char *end = strstr(start, "-- migration ");
+		char *sql = xstrndup(start, end ? (size_t)(end - start) : strlen(start));
+		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+		free(sql);
+	}
+	char *sql = xasprintf("PRAGMA user_version = %d;"
+			      " INSERT INTO deployments (ref, commit_sha, env, at) VALUES ('v1', '%s',"
+			      " 'production', 100);"
+			      " INSERT INTO incidents (title, started_at, deployment_id) VALUES ('down', 200, 1);",
+			      before, SHA_A);
+	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	free(sql);
+	sqlite3_close(db);
+	free(path);
+	struct store *st = open_db();
+	struct deploy_rec d = find(st, SHA_A, "production");
+	cr_assert_str_eq(d.ref, "v1");
+	cr_assert_null(d.source);
+	cr_assert_str_eq(deploylog_source(d.source), "record");
+	deploy_rec_free(&d);
+	struct incident_rec i = {0};
+	cr_assert_eq(store_incident_get(st, 1, &i), 1);
+	cr_assert_str_eq(i.title, "down");
+	cr_assert_null(i.source);
+	incident_rec_free(&i);
+	struct ops_counts c = import(st, IMPORT_KIND_INCIDENTS, NULL, "opsgenie-alerts.json", NULL);
+	cr_assert_eq(c.added, 3);
 	store_close(st);
 }
 
