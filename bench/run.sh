@@ -15,6 +15,7 @@
 # tab bar and its columns; polled every ~5 ms).
 #
 # usage: bench/run.sh BIN [COMMITS [TAGS]]
+#        bench/run.sh BIN scale      (issue 17: see "Scale" below)
 #   BIN      the shipdeck binary, or the bench_sync driver (bench/bench_sync.c:
 #            `bench_sync R D [--full]`, which calls gitscan_sync directly;
 #            only the sync rows are measured then).
@@ -30,10 +31,28 @@
 # directory B (after `make -C B libshipdeck.a`):
 #   cc -std=c11 -O2 -D_GNU_SOURCE -I"$SRC/src" -o B/bench_sync "$SRC/bench/bench_sync.c" \
 #      B/libshipdeck.a $(pkg-config --libs libgit2 sqlite3 libcjson ncursesw) -lm
+#
+# Scale (issue 17): `bench/run.sh BIN scale` measures, in one run, three
+# histories made once by gen-history.py with stale remote branches: 1 000 000
+# commits, ~60 000 tags, 170 000 branches, packed refs and a commit-graph
+# (/tmp/shipdeck-bench-1000000-60000-b170000); 100 000 commits, ~6 000 tags,
+# 16 500 branches packed (...-100000-6000-b16500) and the same never packed
+# (...-b16500-loose: 23 000 loose refs, no commit-graph). For each: `git log
+# --branches --tags --format=...`, `git for-each-ref --format='%(objectname)
+# %(refname)'`, a cold `sync --full`, a warm `sync` (nothing new: the change
+# detection), a warm `--snapshot` and the dashboard's first frame, each
+# against git log and for-each-ref of the same history. Then builds at scale
+# on the 100 000-commit packed history: SCALE_BUILDS (default 1 000 000)
+# builds put into a copy of the warm database with one SQL statement (one
+# build every 5 minutes back from the newest commit, 15 % failed), and the
+# warm `--snapshot` and first frame with them. Environment: RUNS (default
+# 3; 1 for the 1 000 000-commit history's cold sync), TIMEOUT, SKIP_TUI=1,
+# SCALE_HISTORIES (to measure fewer: names as above, space-separated).
 set -eu
 
-[ $# -ge 1 ] || { sed -n '2,32p' "$0"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,50p' "$0"; exit 2; }
 BIN=$1
+[ "${2:-}" != scale ] || exec sh "$(dirname "$0")/scale.sh" "$@"
 COMMITS=${2:-100000}
 TAGS=${3:-6000}
 RUNS=${RUNS:-3}

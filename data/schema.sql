@@ -252,3 +252,9 @@ ALTER TABLE incidents ADD COLUMN url TEXT;
 -- One row per incident of a tool: what makes a re-import an update.
 CREATE UNIQUE INDEX incidents_by_source ON incidents(source, source_id)
 	WHERE source IS NOT NULL;
+
+-- migration 7
+-- The builds in the order every figure reads them (by start, else queueing
+-- time): a snapshot reads the window's builds through this index instead
+-- of sorting the whole table, however many years of builds it holds.
+CREATE INDEX builds_by_start ON builds(coalesce(started_at, created_at), provider, run_id, attempt);

@@ -289,15 +289,25 @@ static void choose_default_db(struct ctx *c)
  * repository's own release-tag habit is used for this run (jq-*, curl-*,
  * [0-9]*) and the note says so and how to keep it. A pattern anyone set is
  * never second-guessed. */
+static bool tag_matches(const char *name, void *pattern)
+{
+	return gitscan_tag_matches(pattern, name);
+}
+
 static void guess_deploy_tags(struct ctx *c)
 {
 	if (!c->repo_path || !streq(c->opt.v[OPT_DEPLOY_TAGS].source, "default"))
+		return;
+	/* The usual case, a tag matches: found without listing every ref
+	 * (a second full listing per run on a repository of many refs). */
+	const char *pattern = opt_str(&c->opt, OPT_DEPLOY_TAGS);
+	if (gitrepo_any_tag(c->repo_path, tag_matches, (void *)pattern) != 0)
 		return;
 	char **names;
 	size_t n;
 	if (gitrepo_tag_names(c->repo_path, &names, &n) != 0)
 		return;
-	char *def = xstrdup(opt_str(&c->opt, OPT_DEPLOY_TAGS));
+	char *def = xstrdup(pattern);
 	bool any = false;
 	for (size_t i = 0; i < n && !any; i++)
 		any = gitscan_tag_matches(def, names[i]);

@@ -182,6 +182,41 @@ int gitrepo_tag_names(const char *repo_path, char ***names, size_t *n)
 	return 0;
 }
 
+struct any_tag {
+	bool (*match)(const char *name, void *arg);
+	void *arg;
+};
+
+static int stop_at_match(const char *refname, void *payload)
+{
+	struct any_tag *a = payload;
+	return strncmp(refname, "refs/tags/", 10) == 0 && a->match(refname + 10, a->arg) ? 1 : 0;
+}
+
+int gitrepo_any_tag(const char *repo_path, bool (*match)(const char *name, void *arg), void *arg)
+{
+	git_libgit2_init();
+	git_repository *repo = NULL;
+	struct any_tag a = {match, arg};
+	int rc = git_repository_open(&repo, repo_path);
+	if (rc == 0) {
+		git_reference_iterator *it;
+		rc = git_reference_iterator_glob_new(&it, repo, "refs/tags/*");
+		const char *name;
+		int next = 0;
+		while (rc == 0 && (next = git_reference_next_name(&name, it)) == 0)
+			if (stop_at_match(name, &a))
+				break;
+		if (rc == 0) {
+			rc = next == 0 ? 1 : next == GIT_ITEROVER ? 0 : -1;
+			git_reference_iterator_free(it);
+		}
+	}
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc < 0 ? -1 : rc;
+}
+
 int gitrepo_have_commits(const char *repo_path, const char *const *hex, size_t n, bool *have)
 {
 	git_libgit2_init();

@@ -23,6 +23,10 @@ int gitrepo_check(const char *repo_path, size_t *ncommits, char *err, size_t err
 
 /* Every tag's short name (malloc'd array and strings); 0 or -1. */
 int gitrepo_tag_names(const char *repo_path, char ***names, size_t *n);
+/* 1 when some tag's short name satisfies match, 0 when none does, -1 on
+ * error. Only refs/tags/ is read, and the walk stops at the first match:
+ * on a repository of a million refs it is a fraction of a full listing. */
+int gitrepo_any_tag(const char *repo_path, bool (*match)(const char *name, void *arg), void *arg);
 /* For each 40-hex id, whether the repository has that commit; 0 or -1. */
 int gitrepo_have_commits(const char *repo_path, const char *const *hex, size_t n, bool *have);
 /* 1 when a local branch, or a remote's branch, of that name exists; 0 not; -1 error. */

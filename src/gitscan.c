@@ -644,11 +644,20 @@ static char *detect_default_branch(struct scan *s)
 
 /* ---- deployments -------------------------------------------------------- */
 
-bool gitscan_tag_matches(const char *pattern, const char *name)
+/* A deploy pattern split once into its globs ('!' excluding), so that
+ * matching tens of thousands of tags parses it once. */
+struct tag_pattern {
+	char **glob;
+	bool *neg;
+	size_t n, cap, capneg;
+	bool any_positive;
+};
+
+static void pattern_compile(const char *pattern, struct tag_pattern *tp)
 {
+	memset(tp, 0, sizeof *tp);
 	if (!pattern || !*pattern)
 		pattern = GITSCAN_DEFAULT_TAGS;
-	bool any_positive = false, positive = false;
 	const char *p = pattern;
 	while (*p) {
 		const char *comma = strchr(p, ',');
@@ -659,15 +668,10 @@ bool gitscan_tag_matches(const char *pattern, const char *name)
 			len--;
 		if (len) {
 			bool neg = *p == '!';
-			char *glob = xstrndup(p + neg, len - neg);
-			bool hit = fnmatch(glob, name, 0) == 0;
-			free(glob);
-			if (neg && hit)
-				return false;
-			if (!neg) {
-				any_positive = true;
-				positive = positive || hit;
-			}
+			size_t nneg = tp->n;
+			VEC_PUSH(tp->glob, tp->n, tp->cap, xstrndup(p + neg, len - neg));
+			VEC_PUSH(tp->neg, nneg, tp->capneg, neg);
+			tp->any_positive = tp->any_positive || !neg;
 		}
 		p += len;
 		while (*p && *p != ',')
@@ -675,7 +679,35 @@ bool gitscan_tag_matches(const char *pattern, const char *name)
 		if (*p == ',')
 			p++;
 	}
-	return positive || !any_positive;
+}
+
+static bool pattern_matches(const struct tag_pattern *tp, const char *name)
+{
+	bool positive = false;
+	for (size_t i = 0; i < tp->n; i++) {
+		bool hit = fnmatch(tp->glob[i], name, 0) == 0;
+		if (tp->neg[i] && hit)
+			return false;
+		positive = positive || (!tp->neg[i] && hit);
+	}
+	return positive || !tp->any_positive;
+}
+
+static void pattern_free(struct tag_pattern *tp)
+{
+	for (size_t i = 0; i < tp->n; i++)
+		free(tp->glob[i]);
+	free(tp->glob);
+	free(tp->neg);
+}
+
+bool gitscan_tag_matches(const char *pattern, const char *name)
+{
+	struct tag_pattern tp;
+	pattern_compile(pattern, &tp);
+	bool hit = pattern_matches(&tp, name);
+	pattern_free(&tp);
+	return hit;
 }
 
 struct tagname {
@@ -711,14 +743,17 @@ static void deps_from_tags(struct scan *s, const char *pattern)
 {
 	struct tagname *t = NULL;
 	size_t n = 0, cap = 0;
+	struct tag_pattern tp;
+	pattern_compile(pattern, &tp);
 	for (size_t i = 0; i < s->nrefs; i++) {
 		const struct git_ref_row *r = &s->refs[i];
 		const char *shortname = r->name + strlen("refs/tags/");
-		if (!str_starts(r->name, "refs/tags/") || !r->peeled[0] || !gitscan_tag_matches(pattern, shortname))
+		if (!str_starts(r->name, "refs/tags/") || !r->peeled[0] || !pattern_matches(&tp, shortname))
 			continue;
 		struct tagname tn = {r->peeled, shortname, r->time};
 		VEC_PUSH(t, n, cap, tn);
 	}
+	pattern_free(&tp);
 	sort_array(t, n, sizeof *t, cmp_tagname);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;

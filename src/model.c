@@ -32,7 +32,7 @@ static int load_builds(struct ctx *c, struct store *st, struct dash *d)
 		if (fs[i].created_at - 180 * 86400LL < since)
 			since = fs[i].created_at - 180 * 86400LL;
 	features_free(fs, n);
-	if (store_builds_count(st, &d->nbuilds_all) != 0 ||
+	if (store_builds_before(st, since, &d->builds_before) != 0 ||
 	    store_builds_list(st, since, &d->builds, &d->nbuilds) != 0)
 		return -1;
 	buildstats_compute(d->builds, d->nbuilds, c->now, d->window_days,

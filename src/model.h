@@ -102,7 +102,7 @@ struct dash {
 	/* Builds (docs/metrics.md §7), oldest first, and their health. */
 	struct build *builds;
 	size_t nbuilds;
-	int64_t nbuilds_all;      /* in the whole database (0: no CI data) */
+	bool builds_before;       /* the database holds builds older than these (CI data, docs/metrics.md §8) */
 	struct build_health health;
 	bool has_health;
 

@@ -29,7 +29,7 @@ static bool build_succeeded(const struct build *b)
  * (so a snapshot of the past is the one that was true then). */
 static bool ci_data_as_of(const struct dash *d)
 {
-	if (d->nbuilds_all > (int64_t)d->nbuilds)
+	if (d->builds_before)
 		return true;
 	for (size_t i = 0; i < d->nbuilds; i++) {
 		const struct build *b = &d->builds[i];

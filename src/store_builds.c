@@ -174,13 +174,37 @@ int store_builds_list(struct store *st, int64_t since, struct build **out, size_
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s = store_prepare(st, "SELECT " BUILD_COLUMNS " FROM builds"
-					" WHERE ?1 IS NULL OR coalesce(started_at, created_at) > ?1"
-					" ORDER BY coalesce(started_at, created_at), provider, run_id, attempt");
+	/* Two statements, each reading index builds_by_start in order: the
+	 * "?1 IS NULL OR" of one statement would make SQLite read and sort
+	 * the whole table (a million builds) for the window's few thousand. */
+	sqlite3_stmt *s = since == SD_NO_TIME
+		? store_prepare(st, "SELECT " BUILD_COLUMNS " FROM builds"
+			       " ORDER BY coalesce(started_at, created_at), provider, run_id, attempt")
+		: store_prepare(st, "SELECT " BUILD_COLUMNS " FROM builds"
+			       " WHERE coalesce(started_at, created_at) > ?1"
+			       " ORDER BY coalesce(started_at, created_at), provider, run_id, attempt");
 	if (!s)
 		return -1;
-	store_bind_time(s, 1, since);
+	if (since != SD_NO_TIME)
+		sqlite3_bind_int64(s, 1, since);
 	return all_rows(st, s, out, n, "list builds");
+}
+
+int store_builds_before(struct store *st, int64_t since, bool *out)
+{
+	*out = false;
+	if (since == SD_NO_TIME)
+		return 0; /* store_builds_list(SD_NO_TIME) leaves none out */
+	sqlite3_stmt *s = store_prepare(st, "SELECT EXISTS (SELECT 1 FROM builds"
+					" WHERE coalesce(started_at, created_at) <= ?1)"
+					" OR EXISTS (SELECT 1 FROM builds WHERE coalesce(started_at, created_at) IS NULL)");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, since);
+	int rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, "builds before");
 }
 
 int store_build_delete(struct store *st, int64_t id)

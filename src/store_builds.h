@@ -2,6 +2,7 @@
 #ifndef SD_STORE_BUILDS_H
 #define SD_STORE_BUILDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,10 @@ int store_build_upsert(struct store *st, struct build *b);
 /* Builds whose start (or queueing time, before a start) is after since
  * (SD_NO_TIME: all), oldest first. */
 int store_builds_list(struct store *st, int64_t since, struct build **out, size_t *n);
+/* Whether the database holds a build store_builds_list(since) leaves out
+ * (one that started, or was queued, at or before since, or has neither
+ * time): two index lookups, where counting a million builds reads them all. */
+int store_builds_before(struct store *st, int64_t since, bool *out);
 /* Removes a build; 1 done, 0 no such build, -1 error. */
 int store_build_delete(struct store *st, int64_t id);
 /* Sets a failure kind by hand (never overwritten by a re-import);
@@ -35,7 +40,8 @@ int store_build_latest_for_commit(struct store *st, const char *sha, struct buil
 /* Every build of a commit (prefixes match as above), oldest first. */
 int store_builds_for_commit(struct store *st, const char *sha, struct build **out, size_t *n);
 
-/* How many builds the database holds (0: no CI data at all, docs/metrics.md §8). */
+/* How many builds the database holds (reads them all: a snapshot asks
+ * store_builds_before instead). */
 int store_builds_count(struct store *st, int64_t *n);
 
 #endif

@@ -2,7 +2,10 @@
  * current version, every earlier version migrates forward with its data
  * kept, a newer database is refused and left byte-for-byte alone, a failed
  * write rolls back completely, STRICT tables refuse wrong types, and bad
- * paths (missing directory, a directory, not a database) are one-line errors. */
+ * paths (missing directory, a directory, not a database) are one-line errors.
+ * And the builds a snapshot reads (issue 17): the window's builds, in order,
+ * through index builds_by_start (no scan or sort of a million builds), and
+ * whether any build is left out, by hand-worked times. */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include "datafiles.h"
 #include "helpers.h"
 #include "store.h"
+#include "store_builds.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -262,5 +266,70 @@ Test(store, readonly_refuses_writes)
 	cr_assert_eq(store_begin(st), -1);
 	cr_assert(strstr(store_errmsg(st), "read-only"));
 	store_close(st);
+	free(path);
+}
+
+/* Stores a completed build of run id at the given start and queueing
+ * times (SD_NO_TIME: none). */
+static void put_build(struct store *st, const char *id, int64_t started, int64_t created)
+{
+	struct build b = {.provider = "github", .run_id = (char *)id, .attempt = 1,
+			  .status = "completed", .conclusion = "success",
+			  .created = created, .started = started, .finished = SD_NO_TIME};
+	cr_assert_eq(store_build_insert(st, &b), 0, "%s", store_errmsg(st));
+}
+
+Test(store, the_window_s_builds_are_read_through_an_index)
+{
+	/* a started 100; b queued 150, never started; c 200; d no time at
+	 * all; e and f both 300 (ordered by run id: e "5" before f "6").
+	 * After 150: c, e, f (b's 150 is not after it). Left out: a, b, d. */
+	struct store *st = open_new("b.db");
+	put_build(st, "1", 100, 90);
+	put_build(st, "2", SD_NO_TIME, 150);
+	put_build(st, "6", 300, 250);
+	put_build(st, "3", 200, 190);
+	put_build(st, "4", SD_NO_TIME, SD_NO_TIME);
+	put_build(st, "5", 300, 280);
+	struct build *b;
+	size_t n;
+	cr_assert_eq(store_builds_list(st, 150, &b, &n), 0);
+	cr_assert_eq(n, 3);
+	cr_assert_str_eq(b[0].run_id, "3");
+	cr_assert_str_eq(b[1].run_id, "5");
+	cr_assert_str_eq(b[2].run_id, "6");
+	builds_free(b, n);
+	cr_assert_eq(store_builds_list(st, SD_NO_TIME, &b, &n), 0);
+	cr_assert_eq(n, 6);
+	builds_free(b, n);
+	bool before;
+	cr_assert_eq(store_builds_before(st, 150, &before), 0);
+	cr_assert(before);                 /* a and b */
+	cr_assert_eq(store_builds_before(st, 50, &before), 0);
+	cr_assert(before);                 /* d: no time at all */
+	cr_assert_eq(store_build_delete(st, 5), 1);  /* d is row 5 */
+	cr_assert_eq(store_builds_before(st, 50, &before), 0);
+	cr_assert_not(before);
+	cr_assert_eq(store_builds_before(st, SD_NO_TIME, &before), 0);
+	cr_assert_not(before);             /* the list left nothing out */
+	store_close(st);
+
+	/* The plan of the window's query: the index, in order, no sort. */
+	char *path = xasprintf("%s/b.db", dir);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *q;
+	cr_assert_eq(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT id FROM builds"
+					" WHERE coalesce(started_at, created_at) > 150"
+					" ORDER BY coalesce(started_at, created_at), provider, run_id, attempt",
+					-1, &q, NULL), SQLITE_OK);
+	struct strbuf plan = STRBUF_INIT;
+	while (sqlite3_step(q) == SQLITE_ROW)
+		sb_addf(&plan, "%s\n", (const char *)sqlite3_column_text(q, 3));
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	cr_assert(strstr(sb_str(&plan), "builds_by_start"), "%s", sb_str(&plan));
+	cr_assert_null(strstr(sb_str(&plan), "TEMP B-TREE"), "%s", sb_str(&plan));
+	sb_free(&plan);
 	free(path);
 }
