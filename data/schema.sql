@@ -169,8 +169,9 @@ CREATE TABLE git_deploys (
 ) STRICT;
 -- Every commit of the history, packed per deployment: one row holds all the
 -- commits deployment seq shipped first (seq -1: commits no deployment
--- contains yet). data is n records of 38 bytes: the 20-byte id, author and
--- committer time (int64, little-endian) and the parent count (uint16, LE).
+-- contains yet). data is n records of 46 bytes: the 20-byte id, author and
+-- committer time (int64, little-endian), the parent count (uint16, LE) and
+-- (cache format 3) the landing time (int64, LE; INT64_MIN none).
 -- One row per deployment instead of one per commit makes a cold scan write
 -- and a warm start read 100 000 commits in milliseconds.
 CREATE TABLE git_commits (

@@ -31,7 +31,7 @@
 #include "timeutil.h"
 #include "util.h"
 
-#define CACHE_FORMAT "3" /* 3: every row keeps its change count */
+#define CACHE_FORMAT "4" /* 4: every row keeps its change count, every commit its landing (docs/metrics.md §2b) */
 #define REVERT_MARK "This reverts commit "
 
 /* ---- commits: a vector plus an open-addressing index ------------------- */
@@ -41,9 +41,15 @@ struct centry {
 	int32_t seq;          /* first deployment that shipped it, or -1 */
 	uint16_t parents;
 	bool fresh;           /* walked this run: to be written to the cache */
+	bool dirty;           /* kept from the cache, but its landing changed: rewritten */
+	uint32_t pfirst;      /* its parents: scan.pids[pfirst ..], or NO_PIDS when not read this run */
 	int64_t author_time;
 	int64_t commit_time;
+	int64_t landed;       /* docs/metrics.md §2b: commit time of the default branch's first-parent
+			       * commit that brought it, or SD_NO_TIME (not on the default branch) */
 };
+
+#define NO_PIDS UINT32_MAX
 
 struct cmap {
 	struct centry *e;
@@ -111,6 +117,16 @@ static void cmap_add(struct cmap *m, const struct centry *e)
 	cmap_index(m, m->n - 1);
 }
 
+/* Indexes every entry (a loaded map is not indexed until something has to
+ * be looked up). */
+static void cmap_index_all(struct cmap *m)
+{
+	size_t nslot = 1024;
+	while (nslot < 2 * (m->n + 1))
+		nslot *= 2;
+	cmap_rehash(m, nslot);
+}
+
 /* Keeps the commits first shipped by a deployment before `keep_below`, and
  * (re)builds the index: commits loaded from the cache are not indexed
  * until something has to be looked up, as a warm start looks up nothing. */
@@ -121,10 +137,7 @@ static void cmap_keep_shipped_before(struct cmap *m, int32_t keep_below)
 		if (m->e[i].seq >= 0 && m->e[i].seq < keep_below)
 			m->e[j++] = m->e[i];
 	m->n = j;
-	size_t nslot = 1024;
-	while (nslot < 2 * (m->n + 1))
-		nslot *= 2;
-	cmap_rehash(m, nslot);
+	cmap_index_all(m);
 }
 
 static void cmap_free(struct cmap *m)
@@ -180,6 +193,14 @@ struct scan {
 	char *origin_head;             /* target of refs/remotes/origin/HEAD */
 	struct dep *deps;
 	size_t ndeps, capdeps;
+	git_oid *pids;                 /* parents of the commits read this run (centry.pfirst) */
+	size_t npids, cappids;
+	git_oid tip;                   /* the default branch's tip (has_tip) */
+	bool has_tip;
+	char land_tip[GIT_OID_HEXSZ + 1]; /* the tip the cached landings were found from, or "" */
+	git_oid *newchain;             /* first-parent commits above land_tip, newest first */
+	size_t nnewchain, capnewchain;
+	struct cmap oldland;           /* landings of cached commits walked again */
 	size_t walked;
 	size_t ntags;
 	struct gitscan_result *out;
@@ -279,6 +300,11 @@ static void push(struct scan *s, const git_oid *id)
 		VEC_PUSH(s->stack, s->nstack, s->capstack, *id);
 }
 
+static void push_any(struct scan *s, const git_oid *id)
+{
+	VEC_PUSH(s->stack, s->nstack, s->capstack, *id);
+}
+
 static int cmp_replacement(const void *a, const void *b)
 {
 	return git_oid_cmp(&((const struct replacement *)a)->from, &((const struct replacement *)b)->from);
@@ -333,6 +359,38 @@ static void walk_missed(struct scan *s, const git_oid *id, int32_t seq)
 		cmap_add(&s->walk_missed, &(struct centry){.id = *id, .seq = seq});
 }
 
+/* Reads a commit's header: times, and its parents as git reads them (a
+ * graft's or a shallow cut's, else its "parent" lines) appended to s->pids
+ * from c->pfirst. Returns where the message starts (or end). */
+static const char *read_header(struct scan *s, const git_oid *id, const char *p, const char *end,
+			       struct centry *c)
+{
+	const struct graft *graft = graft_of(s, id);
+	size_t parents = 0;
+	c->pfirst = (uint32_t)s->npids;
+	while (p < end && *p != '\n') {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if (eol - p >= 47 && memcmp(p, "parent ", 7) == 0) {
+			git_oid pid;
+			if (!graft && git_oid_fromstrn(&pid, p + 7, GIT_OID_HEXSZ) == 0 && parents < UINT16_MAX) {
+				VEC_PUSH(s->pids, s->npids, s->cappids, pid);
+				parents++;
+			}
+		} else if (eol - p > 7 && memcmp(p, "author ", 7) == 0) {
+			c->author_time = sig_time(p, eol);
+		} else if (eol - p > 10 && memcmp(p, "committer ", 10) == 0) {
+			c->commit_time = sig_time(p, eol);
+		}
+		p = eol + 1;
+	}
+	for (size_t i = 0; graft && i < graft->nparents && parents < UINT16_MAX; i++, parents++)
+		VEC_PUSH(s->pids, s->npids, s->cappids, graft->parents[i]);
+	c->parents = (uint16_t)parents;
+	return p < end ? p + 1 : end;
+}
+
 /* Reads one commit: parents onto the stack, times, revert lines. Only the
  * raw object is read (no parsed git_commit), which keeps the walk close to
  * the cost of inflating the object. As git log does, a replacement
@@ -349,38 +407,37 @@ static void visit(struct scan *s, const git_oid *id, int32_t seq)
 		git_odb_object_free(obj);
 		return;
 	}
-	const struct graft *graft = graft_of(s, id);
 	const char *p = git_odb_object_data(obj);
 	const char *end = p + git_odb_object_size(obj);
-	struct centry c = {.id = *id, .seq = seq, .fresh = true};
-	size_t parents = 0;
-	while (p < end && *p != '\n') {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		if (eol - p >= 47 && memcmp(p, "parent ", 7) == 0) {
-			git_oid pid;
-			if (!graft && git_oid_fromstrn(&pid, p + 7, GIT_OID_HEXSZ) == 0) {
-				push(s, &pid);
-				parents++;
-			}
-		} else if (eol - p > 7 && memcmp(p, "author ", 7) == 0) {
-			c.author_time = sig_time(p, eol);
-		} else if (eol - p > 10 && memcmp(p, "committer ", 10) == 0) {
-			c.commit_time = sig_time(p, eol);
-		}
-		p = eol + 1;
-	}
-	for (size_t i = 0; graft && i < graft->nparents; i++)
-		push(s, &graft->parents[i]);
-	if (graft)
-		parents = graft->nparents;
-	c.parents = parents > UINT16_MAX ? UINT16_MAX : (uint16_t)parents;
+	struct centry c = {.id = *id, .seq = seq, .fresh = true, .landed = SD_NO_TIME};
+	const char *msg = read_header(s, id, p, end, &c);
+	for (size_t i = 0; i < c.parents; i++)
+		push(s, &s->pids[c.pfirst + i]);
 	cmap_add(&s->map, &c);
 	s->walked++;
-	if (p < end)
-		find_reverts(s, &c, p + 1, end);
+	if (msg < end)
+		find_reverts(s, &c, msg, end);
 	git_odb_object_free(obj);
+}
+
+/* The parents of a commit the walk did not read this run (kept from the
+ * cache), read now: a few commits whose landing changes (see find_landings).
+ * Sets e->pfirst; false when the commit cannot be read. */
+static bool read_parents(struct scan *s, struct centry *e)
+{
+	git_odb_object *obj;
+	if (git_odb_read(&obj, s->odb, replaced(s, &e->id)) != 0)
+		return false;
+	bool ok = git_odb_object_type(obj) == GIT_OBJECT_COMMIT;
+	if (ok) {
+		struct centry c = *e;
+		const char *p = git_odb_object_data(obj);
+		read_header(s, &e->id, p, p + git_odb_object_size(obj), &c);
+		e->pfirst = c.pfirst;
+		e->parents = c.parents;
+	}
+	git_odb_object_free(obj);
+	return ok;
 }
 
 /* Walks everything reachable from start that no one has claimed yet. */
@@ -813,12 +870,132 @@ static void deps_from_records(struct scan *s, const struct gitscan_opts *o)
 	}
 }
 
+/* ---- landings (docs/metrics.md §2b) ----------------------------------------- */
+
+/* The default branch's tip, read as gitfeature reads the branch: the local
+ * branch, else origin's, else any remote's of that exact name. */
+static void find_default_tip(struct scan *s)
+{
+	static const char *const forms[] = {"refs/heads/%s", "refs/remotes/origin/%s"};
+	for (size_t i = 0; i < ARRAY_SIZE(forms) && !s->has_tip; i++) {
+		char name[1024];
+		snprintf(name, sizeof name, forms[i], s->out->default_branch);
+		struct git_ref_row key = {.name = name};
+		const struct git_ref_row *r = search_array(&key, s->refs, s->nrefs, sizeof *s->refs, cmp_ref_row);
+		s->has_tip = r && r->peeled[0] && git_oid_fromstr(&s->tip, r->peeled) == 0;
+	}
+}
+
+static void tip_hex(const struct scan *s, char out[GIT_OID_HEXSZ + 1])
+{
+	out[0] = '\0';
+	if (s->has_tip)
+		git_oid_tostr(out, GIT_OID_HEXSZ + 1, &s->tip);
+}
+
+/* An incremental run keeps the cached landings only when the default
+ * branch's first-parent chain still holds the tip they were found from (it
+ * moved forward: the usual push). The chain commits above it are listed in
+ * s->newchain, read here from the repository (the new commits a warm cache
+ * has not seen: few). False when the chain was rewritten (a force push, a
+ * changed default branch): the run must then be cold. */
+static bool chain_extends_cache(struct scan *s)
+{
+	char now[GIT_OID_HEXSZ + 1];
+	tip_hex(s, now);
+	if (streq(now, s->land_tip))
+		return true;
+	if (!s->has_tip || !s->land_tip[0])
+		return false;
+	git_oid old;
+	if (git_oid_fromstr(&old, s->land_tip) != 0)
+		return false;
+	cmap_index_all(&s->map);
+	git_oid id = s->tip;
+	for (;;) {
+		if (git_oid_equal(&id, &old))
+			return true;
+		long k = cmap_find(&s->map, &id);
+		if (k >= 0 && s->map.e[k].landed != SD_NO_TIME)
+			return false; /* below the old tip without passing it */
+		if (s->nnewchain > s->map.n + s->walked + 100000)
+			return false; /* a cycle only grafts can make: the cold walk bounds it */
+		VEC_PUSH(s->newchain, s->nnewchain, s->capnewchain, id);
+		struct centry c = {.id = id};
+		if (!read_parents(s, &c) || c.parents == 0)
+			return false;
+		id = s->pids[c.pfirst];
+	}
+}
+
+/* After a cold walk: the chain from the tip, every commit's parents known. */
+static void chain_from_walk(struct scan *s)
+{
+	if (!s->has_tip)
+		return;
+	git_oid id = s->tip;
+	for (;;) {
+		long k = cmap_find(&s->map, &id);
+		if (k < 0 || s->nnewchain > s->map.n) /* longer than the history: a graft cycle */
+			return;
+		VEC_PUSH(s->newchain, s->nnewchain, s->capnewchain, id);
+		const struct centry *c = &s->map.e[k];
+		if (c->pfirst == NO_PIDS || c->parents == 0)
+			return;
+		id = s->pids[c->pfirst];
+	}
+}
+
+/* Each commit lands with the oldest chain commit that reaches it: the chain
+ * is taken oldest first, and each of its commits claims what it reaches that
+ * nothing claimed before (the ancestors of a landed commit are landed, so
+ * the search stops there). Kept from the cache: the landings found before
+ * (the chain only grew); a kept commit that lands now is read again for its
+ * parents and its deployment's cached row rewritten (dirty). In memory
+ * only: the history was read once, by the walk. */
+static void find_landings(struct scan *s, bool cold)
+{
+	if (cold) {
+		chain_from_walk(s);
+	} else {
+		for (size_t i = 0; s->oldland.n && i < s->map.n; i++) {
+			struct centry *c = &s->map.e[i];
+			long k = c->fresh ? cmap_find(&s->oldland, &c->id) : -1;
+			if (k >= 0)
+				c->landed = s->oldland.e[k].landed;
+		}
+	}
+	for (size_t i = s->nnewchain; i-- > 0;) {
+		long m = cmap_find(&s->map, &s->newchain[i]);
+		if (m < 0)
+			continue;
+		int64_t at = s->map.e[m].commit_time;
+		push_any(s, &s->newchain[i]);
+		while (s->nstack) {
+			git_oid id = s->stack[--s->nstack];
+			long k = cmap_find(&s->map, &id);
+			if (k < 0 || s->map.e[k].landed != SD_NO_TIME)
+				continue;
+			struct centry *c = &s->map.e[k];
+			c->landed = at;
+			if (!c->fresh) {
+				c->dirty = true;
+				if (c->pfirst == NO_PIDS && !read_parents(s, c))
+					continue;
+			}
+			for (size_t j = 0; j < c->parents; j++)
+				push_any(s, &s->pids[c->pfirst + j]);
+		}
+	}
+}
+
 /* ---- cache -------------------------------------------------------------- */
 
 static int load_commit_row(void *arg, const struct git_commit_row *r)
 {
 	struct cmap *m = arg;
 	struct centry c = {.seq = r->seq, .author_time = r->author_time, .commit_time = r->commit_time,
+			   .landed = r->landed, .pfirst = NO_PIDS,
 			   .parents = r->parents < 0 ? 0 : r->parents > UINT16_MAX ? UINT16_MAX : (uint16_t)r->parents};
 	memcpy(c.id.id, r->sha, GIT_OID_RAWSZ);
 	VEC_PUSH(m->e, m->n, m->cap, c); /* not indexed yet: see cmap_keep_shipped_before */
@@ -832,7 +1009,8 @@ static int load_change_row(void *arg, const struct git_commit_row *r)
 	struct gitscan_result *out = arg;
 	if (r->seq >= 0 && r->parents <= 1)
 		out->changes[out->nchanges++] = (struct dora_change){
-			.deploy = r->seq, .author_time = r->author_time, .commit_time = r->commit_time};
+			.deploy = r->seq, .author_time = r->author_time, .commit_time = r->commit_time,
+			.landed = r->landed};
 	return 0;
 }
 
@@ -905,7 +1083,12 @@ static int cached_order(struct scan *s, struct store *st, size_t *ncached_deps)
 	char *format = store_git_meta_get(st, "format");
 	char *view = store_git_meta_get(st, "view");
 	char *gen = store_git_meta_get(st, "generation");
-	bool ok = format && streq(format, CACHE_FORMAT) && view && streq(view, s->view);
+	char *tip = store_git_meta_get(st, "landing_tip");
+	bool ok = format && streq(format, CACHE_FORMAT) && view && streq(view, s->view) && tip &&
+		  strlen(tip) < sizeof s->land_tip;
+	if (ok)
+		memcpy(s->land_tip, tip, strlen(tip) + 1);
+	free(tip);
 	s->generation = gen ? strtoll(gen, NULL, 10) : 0;
 	free(format);
 	free(view);
@@ -958,9 +1141,15 @@ static int save_commits(struct scan *s, struct store *st)
 	struct git_commit_row *rows = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0;
+	/* A deployment's kept row is written again when a landing in it
+	 * changed (its commits are contiguous: loaded in seq order). */
+	bool *dirty = xcalloc(s->ndeps + 1, sizeof *dirty);
+	for (size_t i = 0; i < s->map.n; i++)
+		if (s->map.e[i].dirty && s->map.e[i].seq >= 0 && (size_t)s->map.e[i].seq < s->ndeps)
+			dirty[s->map.e[i].seq] = true;
 	for (size_t i = 0; i <= s->map.n && rc == 0; i++) {
 		const struct centry *c = i < s->map.n ? &s->map.e[i] : NULL;
-		if (c && !c->fresh)
+		if (c && !c->fresh && !(c->seq >= 0 && (size_t)c->seq < s->ndeps && dirty[c->seq]))
 			continue;
 		if (n && (!c || c->seq != rows[0].seq)) {
 			rc = store_git_commits_save(st, rows[0].seq, rows, n);
@@ -968,12 +1157,13 @@ static int save_commits(struct scan *s, struct store *st)
 		}
 		if (!c)
 			break;
-		struct git_commit_row r = {.seq = c->seq, .parents = c->parents,
-					   .author_time = c->author_time, .commit_time = c->commit_time};
+		struct git_commit_row r = {.seq = c->seq, .parents = c->parents, .author_time = c->author_time,
+					   .commit_time = c->commit_time, .landed = c->landed};
 		memcpy(r.sha, c->id.id, GIT_OID_RAWSZ);
 		VEC_PUSH(rows, n, cap, r);
 	}
 	free(rows);
+	free(dirty);
 	return rc;
 }
 
@@ -1006,6 +1196,13 @@ static int save_deploys(struct scan *s, struct store *st)
 	return rc;
 }
 
+static int save_landing_tip(struct scan *s, struct store *st)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	tip_hex(s, hex);
+	return store_git_meta_set(st, "landing_tip", hex);
+}
+
 /* Everything but the commits: reverts, deployment order, refs, missing
  * commits and the facts the next run compares with. */
 static int save_rest(struct scan *s, struct store *st, const char *pattern, int64_t generation)
@@ -1016,7 +1213,7 @@ static int save_rest(struct scan *s, struct store *st, const char *pattern, int6
 	    store_git_refs_save(st, s->refs, s->nrefs) != 0 || save_missing(s, st) != 0 ||
 	    store_git_meta_set(st, "deploy_tags", pattern) != 0 ||
 	    store_git_meta_set(st, "default_branch", s->out->default_branch) != 0 ||
-	    store_git_meta_set(st, "view", s->view) != 0 ||
+	    store_git_meta_set(st, "view", s->view) != 0 || save_landing_tip(s, st) != 0 ||
 	    store_git_meta_set(st, "generation", gen) != 0)
 		return -1;
 	return store_git_meta_set(st, "format", CACHE_FORMAT);
@@ -1163,7 +1360,8 @@ static void build_result(struct scan *s, bool warm)
 		const struct centry *c = &s->map.e[i];
 		if (c->seq < 0 || c->parents > 1)
 			continue;
-		struct dora_change ch = {.deploy = c->seq, .author_time = c->author_time, .commit_time = c->commit_time};
+		struct dora_change ch = {.deploy = c->seq, .author_time = c->author_time, .commit_time = c->commit_time,
+					 .landed = c->landed};
 		VEC_PUSH(r->changes, r->nchanges, cap, ch);
 		if ((size_t)c->seq < s->ndeps)
 			r->deploy_changes[c->seq]++;
@@ -1192,8 +1390,15 @@ static void build_result(struct scan *s, bool warm)
 
 /* Keeps what deployments before keep_below found: their commits, revert
  * lines and missing commits; the rest is walked again. */
-static void forget_from(struct scan *s, int32_t keep_below)
+static void forget_from(struct scan *s, int32_t keep_below, bool cold)
 {
+	/* A landing depends on the default branch alone, not on the
+	 * deployments: the commits walked again keep theirs (find_landings). */
+	for (size_t i = 0; !cold && i < s->map.n; i++) {
+		const struct centry *c = &s->map.e[i];
+		if (c->landed != SD_NO_TIME && (c->seq < 0 || c->seq >= keep_below))
+			cmap_add(&s->oldland, c);
+	}
 	cmap_keep_shipped_before(&s->map, keep_below);
 	size_t j = 0;
 	for (size_t i = 0; i < s->nrevs; i++)
@@ -1285,8 +1490,11 @@ static int plan_from_cache(struct scan *s, struct store *st, const struct gitsca
 	int32_t arrived = p->cold ? INT32_MAX : missing_arrived(s, st, &rc);
 	if (arrived >= 0 && arrived < p->common)
 		p->common = arrived;
+	find_default_tip(s);
+	char tip[GIT_OID_HEXSZ + 1];
+	tip_hex(s, tip);
 	p->warm = !p->cold && rc == 0 && arrived == INT32_MAX && same_refs &&
-		  (size_t)p->common == ncached_deps && (size_t)p->common == s->ndeps;
+		  (size_t)p->common == ncached_deps && (size_t)p->common == s->ndeps && streq(tip, s->land_tip);
 	if (rc == 0 && !p->cold)
 		rc = load_commits(s, st, p->warm, o->changes_since);
 	if (rc > 0) { /* a cache from before the change counts: rebuilt */
@@ -1298,6 +1506,10 @@ static int plan_from_cache(struct scan *s, struct store *st, const struct gitsca
 		p->cold = true;
 		p->warm = false;
 		rc = 0;
+	}
+	if (rc == 0 && !p->cold && !p->warm && !chain_extends_cache(s)) {
+		p->cold = true; /* the default branch was rewritten: its landings with it */
+		s->nnewchain = 0;
 	}
 	s->out->generation = s->generation;
 	store_git_read_end(st, began);
@@ -1317,9 +1529,10 @@ static int scan_run(struct scan *s, struct store *st, const struct gitscan_opts 
 		goto db_fail;
 	s->warm = p.warm;
 	if (!p.warm) {
-		forget_from(s, p.cold ? 0 : p.common);
+		forget_from(s, p.cold ? 0 : p.common, p.cold);
 		walk_history(s, p.cold ? 0 : (size_t)p.common);
 		resolve_reverts(s);
+		find_landings(s, p.cold);
 	}
 	s->out->from_cache = !p.cold && s->walked == 0;
 	if (!p.warm && st && store_git_writable(st) &&
@@ -1377,6 +1590,9 @@ done:
 		out->repo_path = xstrdup(repo_path);
 	cmap_free(&s.map);
 	cmap_free(&s.walk_missed);
+	cmap_free(&s.oldland);
+	free(s.pids);
+	free(s.newchain);
 	free(s.dep_missed);
 	for (size_t i = 0; i < s.ngrafts; i++)
 		free(s.grafts[i].parents);

@@ -58,6 +58,16 @@ static double lead_hours(const struct dora_input *in, const struct dora_change *
 	return d < 0 ? 0.0 : (double)d / 3600.0;
 }
 
+void metrics_change_stages(const struct dora_input *in, const struct dora_change *c,
+			   double *coding_and_review, double *waiting)
+{
+	int64_t from = in->lead_from_committer ? c->commit_time : c->author_time;
+	int64_t deployed = in->deploys[c->deploy].time;
+	int64_t landed = c->landed == SD_NO_TIME || c->landed > deployed ? deployed : c->landed;
+	*coding_and_review = landed < from ? 0.0 : (double)(landed - from) / 3600.0;
+	*waiting = (double)(deployed - landed) / 3600.0;
+}
+
 /* A change counts when a real, existing deployment other than the very
  * first one shipped it: the first would ship the whole past at once. */
 static bool change_counts(const struct dora_input *in, const struct dora_change *c)
@@ -315,19 +325,24 @@ static void window_figures(struct dora_work *w, struct dora_report *out)
 	out->restore.restores = (int)nrestores;
 	out->restore.median_hours = median_of(restores, nrestores);
 
-	double *leads = xcalloc(in->nchanges + 1, sizeof *leads);
+	double *leads = xcalloc(3 * in->nchanges + 1, sizeof *leads);
+	double *coding = leads + in->nchanges, *waiting = coding + in->nchanges;
 	size_t nleads = 0;
 	for (size_t k = 0; k < in->nchanges; k++) {
 		const struct dora_change *c = &in->changes[k];
 		bool clamped;
 		if (!change_counts(in, c) || !w->res[c->deploy].in_window)
 			continue;
+		metrics_change_stages(in, c, &coding[nleads], &waiting[nleads]);
 		leads[nleads++] = lead_hours(in, c, &clamped);
 		out->lead_time.clamped += clamped;
 	}
 	out->lead_time.changes = (int)nleads;
 	out->lead_time.median_hours = median_of(leads, nleads);
 	out->lead_time.p90_hours = p90_of(leads, nleads);
+	out->lead_time.stages.changes = (int)nleads;
+	out->lead_time.stages.coding_and_review_hours = median_of(coding, nleads);
+	out->lead_time.stages.waiting_hours = median_of(waiting, nleads);
 	free(leads);
 	free(restores);
 	free(days);

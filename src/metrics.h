@@ -27,6 +27,9 @@ struct dora_change {
 	int deploy;
 	int64_t author_time;
 	int64_t commit_time;
+	/* Commit time of the first commit of the default branch's first-parent
+	 * chain that reaches it (docs/metrics.md §2b), or SD_NO_TIME. */
+	int64_t landed;
 };
 
 /* "This reverts commit X": the deployment that first shipped X and the one
@@ -127,6 +130,22 @@ struct dora_deploy_result {
 
 #define DORA_WEEKS 12
 
+/* Where lead time goes (docs/metrics.md §2b): the median of each stage over
+ * a set of changes, hours; NaN where unknown. From git alone: coding and
+ * review, waiting to deploy. */
+struct dora_stages {
+	int changes;                    /* changes the medians are over */
+	double coding_and_review_hours;
+	double waiting_hours;
+};
+
+/* One change's stages from git alone (docs/metrics.md §2b), hours, each
+ * clamped at 0: landed − start (author time, or committer time with
+ * lead_from_committer) and deployment − landed, where a change that did not
+ * land on the default branch before its deployment landed at its time. */
+void metrics_change_stages(const struct dora_input *in, const struct dora_change *c,
+			   double *coding_and_review, double *waiting);
+
 /* One ISO week of the trend; NaN where the week has no sample. */
 struct dora_week {
 	char label[12];                 /* "2026-W47" */
@@ -159,6 +178,7 @@ struct dora_report {
 		double median_hours, p90_hours;
 		int clamped;
 		enum dora_tier tier;
+		struct dora_stages stages;
 	} lead_time;
 	struct {
 		int failed, deploys;

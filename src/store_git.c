@@ -160,8 +160,9 @@ int store_git_deploys_save(struct store *st, const struct git_deploy_row *rows, 
 	return rc;
 }
 
-/* Packed commit record: id, author time, committer time, parent count. */
-#define REC_SIZE 38
+/* Packed commit record: id, author time, committer time, parent count,
+ * landing time (docs/metrics.md §2b; INT64_MIN: none). */
+#define REC_SIZE 46
 
 static void put_le(unsigned char *p, uint64_t v, int bytes)
 {
@@ -195,6 +196,7 @@ static int commit_rows(struct store *st, sqlite3_stmt *s,
 			r.author_time = (int64_t)get_le(p + 20, 8);
 			r.commit_time = (int64_t)get_le(p + 28, 8);
 			r.parents = (int32_t)get_le(p + 36, 2);
+			r.landed = (int64_t)get_le(p + 38, 8);
 			int stop = fn(arg, &r);
 			if (stop != 0) {
 				sqlite3_finalize(s);
@@ -294,6 +296,7 @@ int store_git_commits_save(struct store *st, int32_t seq, const struct git_commi
 		put_le(p + 20, (uint64_t)rows[i].author_time, 8);
 		put_le(p + 28, (uint64_t)rows[i].commit_time, 8);
 		put_le(p + 36, (uint64_t)rows[i].parents, 2);
+		put_le(p + 38, (uint64_t)rows[i].landed, 8);
 	}
 	sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO git_commits (seq, n, data, changes) VALUES (?, ?, ?, ?)");
 	int rc = -1;

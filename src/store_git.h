@@ -24,6 +24,7 @@ struct git_commit_row {
 	int32_t parents;
 	int64_t author_time;
 	int64_t commit_time;
+	int64_t landed;       /* docs/metrics.md §2b; SD_NO_TIME: not on the default branch */
 };
 
 /* One "This reverts commit <target>" line of the commit sha (seq copied from

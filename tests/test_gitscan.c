@@ -143,6 +143,7 @@ static void assert_same(const struct gitscan_result *a, const struct gitscan_res
 		cr_assert_eq(a->changes[i].deploy, b->changes[i].deploy, "change %zu", i);
 		cr_assert_eq(a->changes[i].author_time, b->changes[i].author_time, "change %zu", i);
 		cr_assert_eq(a->changes[i].commit_time, b->changes[i].commit_time, "change %zu", i);
+		cr_assert_eq(a->changes[i].landed, b->changes[i].landed, "change %zu: landing", i);
 	}
 	cr_assert_eq(a->nreverts, b->nreverts);
 	for (size_t i = 0; i < a->nreverts; i++) {
