@@ -1628,6 +1628,7 @@ static int match_commit(void *arg, const struct git_commit_row *r)
 	long k = cmap_find(&fs->want, &id);
 	if (k >= 0 && fs->want.e[k].seq == -2) {
 		fs->want.e[k].seq = r->seq;
+		fs->want.e[k].landed = r->landed;
 		fs->left--;
 	}
 	return fs->left == 0; /* 1 stops the search: all found */
@@ -1678,6 +1679,12 @@ static void search_graph(const struct gitscan_result *r, struct first_search *fs
 int gitscan_first_deploys(const struct gitscan_result *r, struct store *st, const char *const *hex,
 			  size_t n, int *out)
 {
+	return gitscan_first_deploys_landed(r, st, hex, n, out, NULL);
+}
+
+int gitscan_first_deploys_landed(const struct gitscan_result *r, struct store *st, const char *const *hex,
+				 size_t n, int *out, int64_t *landed)
+{
 	struct cmap *m = r->shipped;
 	struct first_search fs = {0};
 	git_oid *ids = xcalloc(n + 1, sizeof *ids);
@@ -1685,7 +1692,7 @@ int gitscan_first_deploys(const struct gitscan_result *r, struct store *st, cons
 	for (size_t i = 0; i < n; i++) {
 		valid[i] = hex[i] && hex[i][0] && git_oid_fromstr(&ids[i], hex[i]) == 0;
 		if (!m && valid[i] && cmap_find(&fs.want, &ids[i]) < 0) {
-			cmap_add(&fs.want, &(struct centry){.id = ids[i], .seq = -2});
+			cmap_add(&fs.want, &(struct centry){.id = ids[i], .seq = -2, .landed = SD_NO_TIME});
 			fs.left++;
 		}
 	}
@@ -1697,6 +1704,8 @@ int gitscan_first_deploys(const struct gitscan_result *r, struct store *st, cons
 		out[i] = k < 0 ? -1 : (int)from->e[k].seq;
 		if (out[i] < 0 || out[i] >= (int)r->ndeploys)
 			out[i] = -1;
+		if (landed)
+			landed[i] = k < 0 ? SD_NO_TIME : from->e[k].landed;
 	}
 	cmap_free(&fs.want);
 	free(ids);

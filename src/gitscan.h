@@ -81,6 +81,11 @@ void gitscan_result_free(struct gitscan_result *r);
  * (the first deployment that reaches the commit). Returns 0. */
 int gitscan_first_deploys(const struct gitscan_result *r, struct store *st, const char *const *hex,
 			  size_t n, int *out);
+/* gitscan_first_deploys, and for each commit its landing on the default
+ * branch too (docs/metrics.md §2b; SD_NO_TIME: none, or unknown when the
+ * cache was rewritten under a warm start's result). */
+int gitscan_first_deploys_landed(const struct gitscan_result *r, struct store *st, const char *const *hex,
+				 size_t n, int *out, int64_t *landed);
 /* Resolves a ref (tag, branch, commit prefix) to 40 hex; 0 ok, -1 with message. */
 int gitscan_resolve(const char *repo_path, const char *ref, char out[41], char *err, size_t errlen);
 /* True when the tag's short name is a deployment under pattern (NULL: the default). */

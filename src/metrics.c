@@ -343,6 +343,8 @@ static void window_figures(struct dora_work *w, struct dora_report *out)
 	out->lead_time.stages.changes = (int)nleads;
 	out->lead_time.stages.coding_and_review_hours = median_of(coding, nleads);
 	out->lead_time.stages.waiting_hours = median_of(waiting, nleads);
+	out->lead_time.stages.coding_hours = out->lead_time.stages.pickup_hours =
+		out->lead_time.stages.review_hours = NAN;
 	free(leads);
 	free(restores);
 	free(days);

@@ -137,6 +137,9 @@ struct dora_stages {
 	int changes;                    /* changes the medians are over */
 	double coding_and_review_hours;
 	double waiting_hours;
+	/* With pull-request data: coding, pickup, review (NaN without). */
+	double coding_hours, pickup_hours, review_hours;
+	bool from_prs;                  /* the split comes from pull requests */
 };
 
 /* One change's stages from git alone (docs/metrics.md §2b), hours, each

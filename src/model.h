@@ -70,6 +70,9 @@ struct dash_feature {
 	bool branch_missing;      /* a branch is set but the repository does not have it */
 	const char *merge_how;
 	int deploy;               /* index into git.deploys that shipped it, or -1 */
+	/* Where its lead time went (docs/metrics.md §2b): the stages of its
+	 * first commit, once a deployment (not the first) shipped it. */
+	struct dora_stages stages;
 	bool key_shared;
 	struct dash_event *events;
 	size_t nevents;

@@ -493,7 +493,7 @@ static int load_tables(struct ctx *c, struct dash *d, struct phase_durations *du
 }
 
 static void evidence_for_all(struct ctx *c, struct dash *d, const struct feature *fs,
-			     struct feature_git *git, int *pos)
+			     struct feature_git *git, int *pos, int *first_dep, int64_t *first_landed)
 {
 	size_t n = d->nfeatures;
 	struct feature_link *links = xcalloc(n + 1, sizeof *links);
@@ -516,18 +516,47 @@ static void evidence_for_all(struct ctx *c, struct dash *d, const struct feature
 	}
 	free(links);
 	free(commits);
-	/* the deployment that first shipped each feature: the history scan's
-	 * own answer (docs/metrics.md §2), not a graph walk per deployment */
-	const char **ship = xcalloc(n + 1, sizeof *ship);
-	int *dep = xcalloc(n + 1, sizeof *dep);
-	for (size_t i = 0; i < n; i++)
+	/* the deployment that first shipped each feature, and each feature's
+	 * first commit's and its landing (docs/metrics.md §2b), in one ask: the
+	 * history scan's own answer (docs/metrics.md §2), not a graph walk per
+	 * deployment */
+	const char **ship = xcalloc(2 * n + 1, sizeof *ship);
+	int *dep = xcalloc(2 * n + 1, sizeof *dep);
+	int64_t *landed = xcalloc(2 * n + 1, sizeof *landed);
+	for (size_t i = 0; i < n; i++) {
 		ship[i] = git[i].ship_commit;
+		ship[n + i] = git[i].has_commits ? git[i].first_commit : "";
+	}
 	if (d->has_history)
-		gitscan_first_deploys(&d->git, ctx_store(c), ship, n, dep);
-	for (size_t i = 0; i < n; i++)
+		gitscan_first_deploys_landed(&d->git, ctx_store(c), ship, 2 * n, dep, landed);
+	for (size_t i = 0; i < n; i++) {
 		git[i].deploy = d->has_history ? dep[i] : -1;
+		first_dep[i] = d->has_history ? dep[n + i] : -1;
+		first_landed[i] = d->has_history ? landed[n + i] : SD_NO_TIME;
+	}
 	free(ship);
 	free(dep);
+	free(landed);
+}
+
+/* docs/metrics.md §2b per feature: its first commit taken as the change
+ * (authored at first_time), shipped by the deployment that first shipped
+ * it and landed where the history scan says. */
+static void feature_stages(const struct dash *d, struct dash_feature *df, int64_t first_time, int dep,
+			   int64_t landed)
+{
+	struct dora_stages *s = &df->stages;
+	*s = (struct dora_stages){.coding_and_review_hours = NAN, .waiting_hours = NAN, .coding_hours = NAN,
+				  .pickup_hours = NAN, .review_hours = NAN};
+	if (!d->has_history || !df->first_commit || first_time == SD_NO_TIME)
+		return;
+	struct dora_change ch = {.author_time = first_time, .commit_time = first_time, .landed = landed};
+	/* the first deployment ships the whole past: no lead time (§2) */
+	if (dep <= 0 || d->git.deploys[dep].time > d->now)
+		return;
+	ch.deploy = dep;
+	metrics_change_stages(&d->dora_in, &ch, &s->coding_and_review_hours, &s->waiting_hours);
+	s->changes = 1;
 }
 
 int model_features(struct ctx *c, struct store *st, struct dash *d)
@@ -547,7 +576,9 @@ int model_features(struct ctx *c, struct store *st, struct dash *d)
 	int *pos = xcalloc(d->nbuilds + 1, sizeof *pos);
 	d->features = xcalloc(n + 1, sizeof *d->features);
 	d->nfeatures = n;
-	evidence_for_all(c, d, fs, git, pos);
+	int *first_dep = xcalloc(n + 1, sizeof *first_dep);
+	int64_t *first_landed = xcalloc(n + 1, sizeof *first_landed);
+	evidence_for_all(c, d, fs, git, pos, first_dep, first_landed);
 	for (size_t i = 0; i < n; i++) {
 		struct dash_feature *df = &d->features[i];
 		const struct feature *f = &fs[i];
@@ -565,6 +596,8 @@ int model_features(struct ctx *c, struct store *st, struct dash *d)
 		df->merge_how = git[i].merge_how;
 		df->deploy = git[i].deploy;
 		df->key_shared = git[i].key_shared;
+		feature_stages(d, df, git[i].has_commits ? git[i].first_commit_time : SD_NO_TIME, first_dep[i],
+			       first_landed[i]);
 		struct phase_evidence ev;
 		struct evidence_strings es;
 		fill_evidence(d, f, &git[i], pos, &ev, &es);
@@ -581,6 +614,8 @@ int model_features(struct ctx *c, struct store *st, struct dash *d)
 	}
 	free(git);
 	free(pos);
+	free(first_dep);
+	free(first_landed);
 	features_free(fs, n);
 	check_ticks_free(ticks, nticks);
 	if (!store_new_events(c, st, d))

@@ -477,3 +477,126 @@ void present_attention(const struct dash *d, struct attention *out)
 		out->overdue_reviews += d->reviews[i].state == REVIEW_OVERDUE;
 	out->window_risky = d->has_window && d->window.verdict != WINDOW_GOOD;
 }
+
+/* ---- where lead time goes (docs/metrics.md §2b) ---------------------------- */
+
+static const char *const stage_names[STAGE_COUNT] = {
+	[STAGE_CODING_REVIEW] = "coding and review", [STAGE_CODING] = "coding",
+	[STAGE_PICKUP] = "pickup", [STAGE_REVIEW] = "review", [STAGE_WAITING] = "waiting to deploy",
+};
+static const char *const stage_fields[STAGE_COUNT] = {
+	[STAGE_CODING_REVIEW] = "coding_and_review_hours", [STAGE_CODING] = "coding_hours",
+	[STAGE_PICKUP] = "pickup_hours", [STAGE_REVIEW] = "review_hours", [STAGE_WAITING] = "waiting_hours",
+};
+static const char *const stage_fill[STAGE_MAX] = {"\xe2\x96\x88", "\xe2\x96\x93", "\xe2\x96\x92", "\xe2\x96\x91"};
+static const char stage_fill_ascii[STAGE_MAX] = {'#', '=', '-', '.'};
+
+const char *present_stage_name(enum stage_id id)
+{
+	return id < STAGE_COUNT ? stage_names[id] : "";
+}
+
+const char *present_stage_field(enum stage_id id)
+{
+	return id < STAGE_COUNT ? stage_fields[id] : "";
+}
+
+static void add_stage(struct stage_split *out, enum stage_id id, double hours)
+{
+	out->id[out->n] = id;
+	out->hours[out->n] = hours;
+	if (!isnan(hours) && (out->largest < 0 || hours > out->hours[out->largest]))
+		out->largest = out->n;
+	out->n++;
+}
+
+void present_stages(const struct dora_stages *s, struct stage_split *out)
+{
+	memset(out, 0, sizeof *out);
+	out->largest = -1;
+	if (!s || s->changes <= 0)
+		return;
+	if (s->from_prs) {
+		out->source = "pull requests";
+		add_stage(out, STAGE_CODING, s->coding_hours);
+		add_stage(out, STAGE_PICKUP, s->pickup_hours);
+		add_stage(out, STAGE_REVIEW, s->review_hours);
+	} else {
+		out->source = "git";
+		add_stage(out, STAGE_CODING_REVIEW, s->coding_and_review_hours);
+	}
+	add_stage(out, STAGE_WAITING, s->waiting_hours);
+}
+
+/* Cells per stage by largest remainder, so that they add up to width. */
+static void stage_cells(const struct stage_split *s, int width, int cells[STAGE_MAX])
+{
+	double sum = 0, rem[STAGE_MAX] = {0};
+	for (int i = 0; i < s->n; i++)
+		sum += isnan(s->hours[i]) ? 0 : s->hours[i];
+	int used = 0;
+	for (int i = 0; i < s->n; i++) {
+		double exact = sum > 0 && !isnan(s->hours[i]) ? width * s->hours[i] / sum : 0;
+		cells[i] = (int)exact;
+		rem[i] = exact - cells[i];
+		used += cells[i];
+	}
+	while (sum > 0 && used < width) {
+		int best = 0;
+		for (int i = 1; i < s->n; i++)
+			if (rem[i] > rem[best])
+				best = i;
+		cells[best]++;
+		rem[best] = -1;
+		used++;
+	}
+}
+
+void present_stage_bar(struct strbuf *out, const struct stage_split *s, int width, bool ascii)
+{
+	int cells[STAGE_MAX] = {0};
+	stage_cells(s, width, cells);
+	for (int i = 0; i < s->n; i++)
+		for (int k = 0; k < cells[i]; k++) {
+			if (ascii)
+				sb_addc(out, stage_fill_ascii[i]);
+			else
+				sb_add(out, stage_fill[i]);
+		}
+}
+
+void present_stage_largest(struct strbuf *out, const struct stage_split *s)
+{
+	if (s->largest >= 0)
+		sb_addf(out, "largest: %s", stage_names[s->id[s->largest]]);
+}
+
+void present_stage_words(struct strbuf *out, const struct stage_split *s, bool ascii, bool with_largest)
+{
+	if (!s->n) {
+		sb_add(out, "n/a");
+		return;
+	}
+	for (int i = 0; i < s->n; i++) {
+		if (i)
+			sb_add(out, ", ");
+		if (ascii)
+			sb_addc(out, stage_fill_ascii[i]);
+		else
+			sb_add(out, stage_fill[i]);
+		sb_addf(out, " %s ", stage_names[s->id[i]]);
+		present_hours(out, s->hours[i]);
+	}
+	if (with_largest && s->largest >= 0) {
+		sb_add(out, "; ");
+		present_stage_largest(out, s);
+	}
+}
+
+void present_stage_title(struct strbuf *out, const struct stage_split *s)
+{
+	if (s->n)
+		sb_addf(out, "Where lead time goes (medians, from %s): ", s->source);
+	else
+		sb_add(out, "Where lead time goes: ");
+}

@@ -68,6 +68,40 @@ const char *present_trend_name(enum score_metric m);
 /* "this week 2", "this week 3.5 h". */
 void present_trend_summary(struct strbuf *out, const struct dora_report *r, enum score_metric m);
 
+/* ---- where lead time goes (docs/metrics.md §2b) ---------------------------- */
+
+enum stage_id { STAGE_CODING_REVIEW, STAGE_CODING, STAGE_PICKUP, STAGE_REVIEW, STAGE_WAITING, STAGE_COUNT };
+#define STAGE_MAX 4
+
+/* The stages a set of changes is split into, in the order of the work:
+ * from git alone coding and review, waiting to deploy; with pull requests
+ * coding, pickup, review, waiting to deploy. */
+struct stage_split {
+	int n;                          /* 0: no change, nothing to split */
+	enum stage_id id[STAGE_MAX];
+	double hours[STAGE_MAX];        /* the median of each (NaN: n/a) */
+	int largest;                    /* index of the largest median, or -1 */
+	const char *source;             /* "git", "pull requests"; NULL when n is 0 */
+};
+void present_stages(const struct dora_stages *s, struct stage_split *out);
+/* "coding and review", "coding", "pickup", "review", "waiting to deploy". */
+const char *present_stage_name(enum stage_id id);
+/* The JSON field: "coding_and_review_hours", ..., "waiting_hours". */
+const char *present_stage_field(enum stage_id id);
+/* A bar of width cells split by the stages' medians, each stage in its own
+ * fill (█ ▓ ▒ ░, or # = - . with ascii); empty without data. */
+void present_stage_bar(struct strbuf *out, const struct stage_split *s, int width, bool ascii);
+/* "█ coding and review 9 h, ░ waiting to deploy 32 h; largest: waiting to
+ * deploy" (each stage after its fill in the bar), or "n/a"; without the
+ * largest when with_largest is false. */
+void present_stage_words(struct strbuf *out, const struct stage_split *s, bool ascii, bool with_largest);
+/* "largest: waiting to deploy", or "" when no stage has a median. */
+void present_stage_largest(struct strbuf *out, const struct stage_split *s);
+/* "Where lead time goes (medians, from git): " — the words before the bar. */
+void present_stage_title(struct strbuf *out, const struct stage_split *s);
+/* The bar width every view uses. */
+#define STAGE_BAR_WIDTH 20
+
 /* ---- states ------------------------------------------------------------- */
 
 /* A deployment's state as of now (docs/vocabulary.md). */

@@ -345,6 +345,8 @@ static void feature_json(struct strbuf *out, const struct dash_feature *f)
 	json_field_bool(out, "manual_stale", f->manual_stale);
 	json_field_bool(out, "key_shared", f->key_shared);
 	json_field_bool(out, "rolling_out", f->rolling_out);
+	sb_add(out, ", \"stages\": ");
+	snapshot_json_stages(out, &f->stages);
 	sb_addf(out, ", \"planning\": {\"done\": %d, \"na\": %d, \"total\": %d, \"not_applicable\": ",
 		f->planning_done, f->planning_na, f->planning_total);
 	na_json(out, f, CHECKLIST_PLANNING);

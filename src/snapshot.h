@@ -10,6 +10,7 @@
 #include "util.h"
 
 struct dash;
+struct dora_stages;
 
 enum snap_format { SNAP_TEXT, SNAP_MARKDOWN, SNAP_JSON };
 
@@ -32,6 +33,8 @@ void snapshot_dora_text(struct strbuf *out, const struct dash *d, const struct r
 void snapshot_dora_markdown(struct strbuf *out, const struct dash *d, const struct render *r);
 /* Appends `"dora": {...}, "deployments": [...]` (no braces around them). */
 void snapshot_dora_json(struct strbuf *out, const struct dash *d);
+/* A "stages" JSON value (docs/metrics.md §2b): an object, or null without a change. */
+void snapshot_json_stages(struct strbuf *out, const struct dora_stages *st);
 
 /* The operations sections (snapshot_ops.c): what needs attention now, one
  * line each after bullet; returns how many. */

@@ -193,6 +193,23 @@ static void details_text(struct strbuf *out, const struct dora_report *r, int wi
 	sb_free(&s);
 }
 
+/* Where lead time goes: the bar and its words, as every view says it. */
+static void stages_text(struct strbuf *out, const struct dora_report *r, const struct render *ro)
+{
+	struct stage_split sp;
+	present_stages(&r->lead_time.stages, &sp);
+	struct strbuf s = STRBUF_INIT;
+	present_stage_title(&s, &sp);
+	if (sp.n) {
+		present_stage_bar(&s, &sp, STAGE_BAR_WIDTH, ro->ascii);
+		sb_addc(&s, ' ');
+	}
+	present_stage_words(&s, &sp, ro->ascii, true);
+	sb_addc(&s, '.');
+	add_wrapped(out, sb_str(&s), ro->width);
+	sb_free(&s);
+}
+
 static void trend_text(struct strbuf *out, const struct dora_report *r, const struct render *ro)
 {
 	char *title = xasprintf("Trend by week, %s to %s:", r->weekly[0].label,
@@ -286,6 +303,7 @@ void snapshot_dora_text(struct strbuf *out, const struct dash *dash, const struc
 	add_wrapped(out, intro, width);
 	free(intro);
 	scorecard_text(out, r, in, &rw);
+	stages_text(out, r, &rw);
 	details_text(out, r, width);
 	sb_addc(out, '\n');
 	trend_text(out, r, &rw);
@@ -315,6 +333,26 @@ static void md_code(struct strbuf *out, const char *s)
 	size_t n = strlen(s);
 	bool pad = n > 1 && s[0] == ' ' && s[n - 1] == ' ' && strspn(s, " ") != n;
 	sb_addf(out, pad ? "` %s `" : "`%s`", s);
+}
+
+/* Where lead time goes: the bar in a code span, the words escaped. */
+static void stages_markdown(struct strbuf *out, const struct dora_report *r, bool ascii)
+{
+	struct stage_split sp;
+	struct strbuf s = STRBUF_INIT;
+	present_stages(&r->lead_time.stages, &sp);
+	sb_addc(out, '\n');
+	present_stage_title(out, &sp);
+	if (sp.n) {
+		present_stage_bar(&s, &sp, STAGE_BAR_WIDTH, ascii);
+		md_code(out, sb_str(&s));
+		sb_addc(out, ' ');
+	}
+	sb_reset(&s);
+	present_stage_words(&s, &sp, ascii, true);
+	md_cell(out, sb_str(&s));
+	sb_add(out, ".\n");
+	sb_free(&s);
 }
 
 void snapshot_dora_markdown(struct strbuf *out, const struct dash *dash, const struct render *ro)
@@ -350,6 +388,7 @@ void snapshot_dora_markdown(struct strbuf *out, const struct dash *dash, const s
 		sb_add(out, " |\n");
 		sb_free(&s);
 	}
+	stages_markdown(out, r, md.ascii);
 	sb_addf(out, "\nTrend: weeks %s to %s, oldest first. ", r->weekly[0].label,
 		r->weekly[DORA_WEEKS - 1].label);
 	details_text(out, r, 1000);
@@ -396,6 +435,38 @@ static void json_target(struct strbuf *out, const char *key, double target, doub
 		sb_add(out, "null");
 	else
 		json_add_bool(out, s == TARGET_MET);
+	sb_add(out, "}");
+}
+
+/* docs/metrics.md §2b: every stage's median (null where the source has no
+ * such stage), the source and the largest stage's field; null without a
+ * change. */
+void snapshot_json_stages(struct strbuf *out, const struct dora_stages *st)
+{
+	struct stage_split sp;
+	present_stages(st, &sp);
+	if (!sp.n) {
+		sb_add(out, "null");
+		return;
+	}
+	sb_add(out, "{");
+	for (int id = 0; id < STAGE_COUNT; id++) {
+		double v = NAN;
+		for (int i = 0; i < sp.n; i++)
+			if (sp.id[i] == (enum stage_id)id)
+				v = sp.hours[i];
+		if (id)
+			sb_add(out, ", ");
+		json_add_string(out, present_stage_field((enum stage_id)id));
+		sb_add(out, ": ");
+		json_add_num(out, v);
+	}
+	sb_add(out, ", \"source\": ");
+	json_add_string(out, sp.source);
+	sb_add(out, ", \"largest\": ");
+	json_add_string(out, sp.largest >= 0 ? present_stage_field(sp.id[sp.largest]) : NULL);
+	sb_add(out, ", \"changes\": ");
+	json_add_int(out, st->changes);
 	sb_add(out, "}");
 }
 
@@ -512,6 +583,8 @@ void snapshot_dora_json(struct strbuf *out, const struct dash *dash)
 	json_field_int(out, "clamped", r->lead_time.clamped);
 	sb_add(out, ", \"tier\": ");
 	json_tier(out, r->lead_time.tier);
+	sb_add(out, ",\n      \"stages\": ");
+	snapshot_json_stages(out, &r->lead_time.stages);
 	sb_add(out, "},\n    \"change_failure_rate\": {\"failed\": ");
 	json_add_int(out, r->cfr.failed);
 	json_field_int(out, "deploys", r->cfr.deploys);

@@ -33,6 +33,27 @@ static int draw_row(struct app *a, int y, const struct score_row *r)
 	return 1;
 }
 
+/* Where lead time goes, under its row: the bar with the largest stage, then
+ * each stage's median (present.c words them as the snapshot does). */
+static int draw_stages(struct app *a, int y)
+{
+	struct stage_split sp;
+	struct strbuf bar = STRBUF_INIT, words = STRBUF_INIT;
+	present_stages(&a->d.dora.lead_time.stages, &sp);
+	if (!sp.n)
+		return 0;
+	present_stage_bar(&bar, &sp, STAGE_BAR_WIDTH, a->ascii);
+	sb_add(&bar, "  ");
+	present_stage_largest(&bar, &sp);
+	present_stage_words(&words, &sp, a->ascii, false);
+	draw_text(a, y, 3, 20, ROLE_DIM, "where it goes");
+	draw_text(a, y, 23, COLS - 24, ROLE_NORMAL, sb_str(&bar));
+	draw_text(a, y + 1, 23, COLS - 24, ROLE_NORMAL, sb_str(&words));
+	sb_free(&bar);
+	sb_free(&words);
+	return 2;
+}
+
 static int draw_head(struct app *a, struct pane *p, int y, int height)
 {
 	(void)p;
@@ -56,8 +77,11 @@ static int draw_head(struct app *a, struct pane *p, int y, int height)
 	 * model was built in, which the app copied) */
 	present_scorecard(r, a->d.dora_in.th ? &a->d.thresholds : NULL, a->ascii, rows);
 	int used = 2;
-	for (int i = 0; i < SCORE_COUNT; i++)
+	for (int i = 0; i < SCORE_COUNT; i++) {
 		used += draw_row(a, y + used, &rows[i]);
+		if (i == SCORE_LT)
+			used += draw_stages(a, y + used);
+	}
 	move(y + used, 0);
 	clrtoeol();
 	return used + 1;

@@ -80,6 +80,26 @@ static void build_journey(struct ui_list *l, const struct dash_feature *f)
 	}
 }
 
+/* Where its lead time went: the snapshot's bar and words (present.c). */
+static void build_stages(struct app *a, struct ui_list *l, const struct dash_feature *f)
+{
+	struct stage_split sp;
+	struct strbuf sb = STRBUF_INIT;
+	present_stages(&f->stages, &sp);
+	if (sp.n) {
+		present_stage_bar(&sb, &sp, STAGE_BAR_WIDTH, a->ascii);
+		sb_addc(&sb, ' ');
+	}
+	present_stage_words(&sb, &sp, a->ascii, true);
+	list_add(l, ROLE_NORMAL, false, 0, "%s", "");
+	list_add(l, ROLE_HEADING, false, 0, "Where its lead time went (first commit to production)");
+	if (sp.n)
+		list_add_wrapped(l, ROLE_NORMAL, 2, "  %s", sb_str(&sb));
+	else
+		list_add_wrapped(l, ROLE_DIM, 2, "  n/a: not shipped yet (or by the first deployment, which has no lead time)");
+	sb_free(&sb);
+}
+
 static void build_checks(struct app *a, struct ui_list *l, const struct dash_feature *f)
 {
 	enum checklist_kind last = CHECKLIST_KIND_COUNT;
@@ -123,6 +143,7 @@ static void build(struct app *a, struct pane *p)
 	if (!f)
 		return;
 	build_journey(l, f);
+	build_stages(a, l, f);
 	build_checks(a, l, f);
 	build_gate(l, f);
 }

@@ -374,6 +374,70 @@ def check_dora(d, snap, label, elite):
             check(what + " in the DORA pane at " + size, p and all(c in p[0] for c in cells), p)
 
 
+def hours(v):
+    """present_hours (src/present.c): minutes below an hour, hours below 48 h, then days."""
+    if v is None:
+        return "n/a"
+    m = v * 60
+    if m < 10 and m != int(m):
+        return num1(m) + " min"
+    if m < 59.5:
+        return "%.0f min" % m
+    if m < 48 * 60:
+        return num1(m / 60) + " h"
+    return num1(m / (24 * 60)) + " d"
+
+
+STAGE_NAMES = {"coding_and_review_hours": "coding and review", "coding_hours": "coding",
+               "pickup_hours": "pickup", "review_hours": "review", "waiting_hours": "waiting to deploy"}
+STAGE_ORDER = ("coding_and_review_hours", "coding_hours", "pickup_hours", "review_hours", "waiting_hours")
+
+
+def stage_words(st):
+    """The words after the bar, from the JSON (docs/metrics.md §2b): each stage of the source
+    with its median, then the largest one."""
+    if st is None:
+        return None
+    keys = STAGE_ORDER[:1] + STAGE_ORDER[-1:] if st["source"] == "git" else STAGE_ORDER[1:]
+    parts = ["%s %s" % (STAGE_NAMES[k], hours(st[k])) for k in keys]
+    largest = "; largest: " + STAGE_NAMES[st["largest"]] if st["largest"] else ""
+    return parts, largest
+
+
+def check_stages(d, snap, label):
+    """Where lead time goes: the JSON's medians, in the text and markdown snapshots and the DORA
+    pane, with the same largest stage; and a shipped feature's own stages in its pane."""
+    st = snap["dora"]["lead_time"]["stages"]
+    check(label + ": the window's changes have stages from git", st is not None and st["source"] == "git"
+          and st["changes"] == snap["dora"]["lead_time"]["changes"], st)
+    if st is None:
+        return
+    parts, largest = stage_words(st)
+    txt, md = read(os.path.join(d, "snapshot.txt")), read(os.path.join(d, "snapshot.md"))
+    flat = " ".join(txt.split())
+    texts = {"text snapshot": flat, "markdown snapshot": " ".join(md.split())}
+    for size in ("80x24", "160x50"):
+        # under the lead time row: the bar and the largest stage, then the medians
+        pane = [ln.strip() for ln in read(os.path.join(d, "dora-%s.screen" % size)).splitlines()]
+        at = [i for i, ln in enumerate(pane) if ln.startswith("where it goes")]
+        ok = at and pane[at[0] - 1].startswith("Lead time (median)")
+        texts["DORA pane at " + size] = "Where lead time goes (medians, from git) " + " ".join(
+            pane[at[0]:at[0] + 2]).replace("  largest:", "; largest:") if ok else ""
+    for where, t in texts.items():
+        ok = "Where lead time goes (medians, from git)" in t and all(p in t for p in parts) and largest in t
+        check("%s: lead time splits into %s%s in the %s" % (label, ", ".join(parts), largest, where), ok,
+              t[:2000] if not ok else "")
+    shipped = [f for f in snap["features"] if f["stages"] is not None]
+    check(label + ": some feature has its own stages", shipped, [f["key"] for f in snap["features"]])
+    screen = os.path.join(d, "feature-160x50.screen")
+    if shipped and os.path.exists(screen):
+        f = [x for x in shipped if x["key"] == "FEAT-7"] or shipped[:1]
+        parts, largest = stage_words(f[0]["stages"])
+        pane = " ".join(read(screen).split())
+        check("%s: %s's pane says %s%s" % (label, f[0]["key"], ", ".join(parts), largest),
+              all(p in pane for p in parts) and largest in pane, pane[:2000])
+
+
 def main():
     default, edited = os.path.join(OUT, "default"), os.path.join(OUT, "edited")
     names = set()
@@ -389,6 +453,7 @@ def main():
     check_incidents(default, snap, "default")
     check_sources(default, snap, "default")
     check_features(default, snap, "default")
+    check_stages(default, snap, "default")
     check_dora(default, snap, "default", {"deployment_frequency": "≥ 5 days/week", "lead_time": "< 24 h",
                                           "change_failure_rate": "≤ 5 %", "time_to_restore": "< 1 h"})
     ed = load(os.path.join(edited, "snapshot.json"))

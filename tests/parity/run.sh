@@ -8,11 +8,12 @@
 # GitHub and PagerDuty (their source reads the same everywhere). Then it renders everything a user can look at
 # as of one fixed instant: the three snapshot formats, every list
 # command's --json (and the other commands' --json documents), and the
-# dashboard's DORA, deploys, board and builds panes in tmux at 80x24 and
-# 160x50. check.py asserts that every JSON document is valid against its
-# schema in data/, that the markdown renders (cmark-gfm) as tables, lists
-# and code spans, and that each deployment's state, each incident's state,
-# each feature's flags and each DORA figure, tier, target and elite cut-off
+# dashboard's DORA, deploys, board, builds and feature (FEAT-7) panes in
+# tmux at 80x24 and 160x50. check.py asserts that every JSON document is
+# valid against its schema in data/, that the markdown renders (cmark-gfm)
+# as tables, lists and code spans, and that each deployment's state, each
+# incident's state, each feature's flags, each DORA figure, tier, target and
+# elite cut-off, and where lead time goes (the window's stages and FEAT-7's)
 # read the same everywhere, the JSON being the reference. A second run with
 # thresholds edited through SHIPDECK_DATA_DIR pins that the pane's and the
 # snapshot's elite column follow the data.
@@ -130,6 +131,12 @@ render() { # render DIR [env...]: every document and screen into DIR
 		tui_keys 3
 		tui_wait "Build time" && sleep 0.2
 		tui_screen > "$dir/builds-$size.screen"
+		# a shipped feature's own stages: FEAT-7 from the board
+		tui_keys 1
+		tui_wait "Needs attention" 10
+		tui_keys / F a s t e r Enter Enter
+		tui_wait "Where its lead time went" 10 && sleep 0.2
+		tui_screen > "$dir/feature-$size.screen"
 		tui_keys q
 		tui_stop
 	done
