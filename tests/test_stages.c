@@ -10,7 +10,8 @@
  * merge landed after the deployment that shipped it (landed at the
  * deployment, too). Then the incremental cache: a later merge lands a commit
  * an earlier run cached as unlanded, a warm start keeps every landing, and a
- * force-pushed default branch gives what a cold scan gives. Every expected
+ * force-pushed default branch gives what a cold scan gives; and how the
+ * views split the bar and word the stages (present.c). Every expected
  * figure below was worked out by hand from the dates written here:
  * T(d, h) = 2026-01-d h:00 UTC = 1767225600 + (d − 1)·86400 + h·3600. */
 #include <criterion/criterion.h>
@@ -22,6 +23,7 @@
 #include "gitscan.h"
 #include "helpers.h"
 #include "metrics.h"
+#include "present.h"
 #include "store.h"
 #include "timeutil.h"
 #include "util.h"
@@ -343,4 +345,31 @@ Test(stages, new_deployments_and_a_force_push_give_what_a_cold_scan_gives)
 	cr_assert_eq(change_authored(&r, T(2, 0))->landed, SD_NO_TIME);
 	gitscan_result_free(&r);
 	gitscan_result_free(&fresh);
+}
+
+/* The bar splits 20 cells by the medians, by largest remainder: 9 and 32 h
+ * → 20·9/41 = 4.39 and 20·32/41 = 15.61 → 4 and 15 (19), the one cell
+ * left to the larger remainder (.61): 4 + 16. The words name each stage
+ * after its fill and the largest median. */
+Test(stages, the_bar_and_words_split_by_the_medians)
+{
+	struct dora_stages s = {.changes = 6, .coding_and_review_hours = 9, .waiting_hours = 32,
+				.coding_hours = NAN, .pickup_hours = NAN, .review_hours = NAN};
+	struct stage_split sp;
+	present_stages(&s, &sp);
+	cr_assert_eq(sp.n, 2);
+	cr_assert_str_eq(sp.source, "git");
+	cr_assert_eq(sp.largest, 1);
+	struct strbuf sb = STRBUF_INIT;
+	present_stage_bar(&sb, &sp, 20, true);
+	cr_assert_str_eq(sb_str(&sb), "####================");
+	sb_reset(&sb);
+	present_stage_words(&sb, &sp, true, true);
+	cr_assert_str_eq(sb_str(&sb), "# coding and review 9 h, = waiting to deploy 32 h; largest: waiting to deploy");
+	sb_reset(&sb);
+	s.changes = 0;
+	present_stages(&s, &sp);
+	present_stage_words(&sb, &sp, true, true);
+	cr_assert_str_eq(sb_str(&sb), "n/a");
+	sb_free(&sb);
 }
