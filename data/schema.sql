@@ -171,7 +171,7 @@ CREATE TABLE git_deploys (
 -- commits deployment seq shipped first (seq -1: commits no deployment
 -- contains yet). data is n records of 46 bytes: the 20-byte id, author and
 -- committer time (int64, little-endian), the parent count (uint16, LE) and
--- (cache format 3) the landing time (int64, LE; INT64_MIN none).
+-- (cache format 4) the landing time (int64, LE; INT64_MIN none).
 -- One row per deployment instead of one per commit makes a cold scan write
 -- and a warm start read 100 000 commits in milliseconds.
 CREATE TABLE git_commits (
