@@ -259,3 +259,32 @@ CREATE UNIQUE INDEX incidents_by_source ON incidents(source, source_id)
 -- time): a snapshot reads the window's builds through this index instead
 -- of sorting the whole table, however many years of builds it holds.
 CREATE INDEX builds_by_start ON builds(coalesce(started_at, created_at), provider, run_id, attempt);
+
+-- migration 8
+-- A team's services (docs/metrics.md §13): a repository, its deploy tag
+-- pattern, optionally path globs (a service inside a monorepo) and a
+-- default branch. With none, the repository shipdeck stands in is the one
+-- implicit service, as before this migration. `origins` are the names CI
+-- and incident tools give it (GitHub repository full_name, GitLab project
+-- path, Jenkins job, PagerDuty service: comma globs), `ci_names` the
+-- workflow or job name globs that claim a run in a monorepo.
+CREATE TABLE services (
+	name        TEXT PRIMARY KEY COLLATE NOCASE
+	            CONSTRAINT name CHECK (length(name) BETWEEN 1 AND 64
+	                                   AND name NOT GLOB '*[^A-Za-z0-9._-]*'),
+	repo        TEXT NOT NULL,
+	deploy_tags TEXT,
+	paths       TEXT,
+	branch      TEXT,
+	origins     TEXT,
+	ci_names    TEXT,
+	created_at  INTEGER NOT NULL
+) STRICT;
+-- Which service a record belongs to, by name. NULL: the database's own
+-- repository's service (the implicit one): every record of an older
+-- database stays where it was made.
+ALTER TABLE features ADD COLUMN service TEXT;
+ALTER TABLE builds ADD COLUMN service TEXT;
+ALTER TABLE deployments ADD COLUMN service TEXT;
+ALTER TABLE incidents ADD COLUMN service TEXT;
+ALTER TABLE reviews ADD COLUMN service TEXT;

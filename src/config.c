@@ -46,8 +46,9 @@ static char *join_string_array(const cJSON *arr)
 }
 
 /* Text of a JSON value for an option of type t, or NULL when the type is wrong. */
-static char *value_text(const cJSON *v, enum opt_type t)
+static char *value_text(const cJSON *v, const struct opt_decl *d)
 {
+	enum opt_type t = d->type;
 	switch (t) {
 	case OPT_BOOL:
 		return cJSON_IsBool(v) ? xstrdup(cJSON_IsTrue(v) ? "true" : "false") : NULL;
@@ -63,13 +64,19 @@ static char *value_text(const cJSON *v, enum opt_type t)
 	case OPT_ENUM:
 		return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
 	case OPT_JSON:
+		/* "services" is a list; the other JSON keys are objects */
+		if (d->arg && streq(d->arg, "ARRAY"))
+			return cJSON_IsArray(v) ? cJSON_PrintUnformatted(v) : NULL;
 		return cJSON_IsObject(v) ? cJSON_PrintUnformatted(v) : NULL;
 	}
 	return NULL;
 }
 
-static const char *type_word(enum opt_type t)
+static const char *type_word(const struct opt_decl *d)
 {
+	enum opt_type t = d->type;
+	if (t == OPT_JSON && d->arg && streq(d->arg, "ARRAY"))
+		return "an array";
 	switch (t) {
 	case OPT_BOOL: return "true or false";
 	case OPT_INT: return "a whole number";
@@ -98,10 +105,10 @@ static void apply_key(struct options *o, const cJSON *item, const char *source, 
 		     "repository (set it in your own config or on the command line)");
 		return;
 	}
-	char *text = value_text(item, d->type);
+	char *text = value_text(item, d);
 	if (!text) {
 		char why[96];
-		snprintf(why, sizeof why, "must be %s, ignored", type_word(d->type));
+		snprintf(why, sizeof why, "must be %s, ignored", type_word(d));
 		warn(w, source, item->string, why);
 		return;
 	}

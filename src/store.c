@@ -25,7 +25,7 @@
 #define BUSY_TIMEOUT_MS 10000
 
 const char *const store_record_tables[] = {
-	"settings", "features", "feature_events", "checklist_items", "builds",
+	"settings", "services", "features", "feature_events", "checklist_items", "builds",
 	"deployments", "rollout_stages", "incidents", "reviews", NULL,
 };
 

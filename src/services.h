@@ -1,0 +1,59 @@
+/* services — which services a database's records and figures are about
+ * (docs/metrics.md §13): the stored ones and the config's "services"; with
+ * none, the repository shipdeck stands in is the one implicit service. */
+#ifndef SD_SERVICES_H
+#define SD_SERVICES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store_services.h"
+
+struct ctx;
+struct store;
+
+struct service_set {
+	struct service *s;
+	size_t n;
+	bool implicit;   /* no service configured: s[0] is the repository shipdeck stands in */
+	/* The service of records that name none (every record of a database
+	 * older than services): the one whose repository the database belongs
+	 * to, else the only one; -1 when neither (such records then show in no
+	 * service, and the views say so). */
+	int home;
+	char **warnings; /* e.g. a config service whose name is taken */
+	size_t nwarnings;
+};
+
+/* A service name: 1 to 64 letters, digits, '.', '_' or '-'. */
+bool service_name_ok(const char *name);
+/* Fills out with the effective services; -1 after printing one line. */
+int services_resolve(struct ctx *c, struct store *st, struct service_set *out);
+void service_set_free(struct service_set *set);
+/* The index of the service called name (ignoring case), or -1. */
+int services_find(const struct service_set *set, const char *name);
+/* The index of the service a record naming `name` belongs to (NULL: home). */
+int services_of_record(const struct service_set *set, const char *name);
+
+/* Whether a path (from the repository root) belongs to a service with these
+ * path globs: comma-separated fnmatch globs without FNM_PATHNAME, '!'
+ * excludes; NULL or empty is the whole repository (docs/metrics.md §13). */
+bool service_paths_match(const char *globs, const char *path);
+/* Checks a comma glob list typed by a user: -1 with a reason in why when a
+ * glob is empty or holds a control character. */
+int service_globs_check(const char *globs, char *why, size_t whylen);
+
+/* The service that claims a record imported from elsewhere (a CI run, a
+ * deployment or incident of another tool), by its origin — GitHub
+ * `repository.full_name`, GitLab project path, Jenkins job, PagerDuty
+ * service, … — and, in a monorepo, the workflow or job name (may be NULL).
+ * A service claims it when the origin matches its `origins` globs (unset:
+ * the origin's last path component, without ".git", is the repository's
+ * folder name) and, when it has `ci_names`, the name matches one of them.
+ * Of several claimants, those with matching `ci_names` win; the index of
+ * the one left, or -1 when none or several claim it (the importer reports
+ * such a record; it never drops it silently). With no service configured
+ * the implicit service claims everything. */
+int service_for_origin(const struct service_set *set, const char *origin, const char *name);
+
+#endif

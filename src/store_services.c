@@ -1,0 +1,138 @@
+/* store_services — the services table (migration 5) and the per-record
+ * service column: docs/metrics.md §13. */
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_services.h"
+#include "util.h"
+
+void service_clear(struct service *s)
+{
+	if (!s)
+		return;
+	free(s->name);
+	free(s->repo);
+	free(s->deploy_tags);
+	free(s->paths);
+	free(s->branch);
+	free(s->origins);
+	free(s->ci_names);
+	memset(s, 0, sizeof *s);
+}
+
+void services_free(struct service *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		service_clear(&s[i]);
+	free(s);
+}
+
+#define SERVICE_COLS "name, repo, deploy_tags, paths, branch, origins, ci_names, created_at"
+
+static void read_row(sqlite3_stmt *s, struct service *out)
+{
+	memset(out, 0, sizeof *out);
+	out->name = store_col_text(s, 0);
+	out->repo = store_col_text(s, 1);
+	out->deploy_tags = store_col_text(s, 2);
+	out->paths = store_col_text(s, 3);
+	out->branch = store_col_text(s, 4);
+	out->origins = store_col_text(s, 5);
+	out->ci_names = store_col_text(s, 6);
+	out->created_at = store_col_time(s, 7);
+}
+
+int store_services_list(struct store *st, struct service **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = store_prepare(st, "SELECT " SERVICE_COLS " FROM services ORDER BY name");
+	if (!s)
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct service sv;
+		read_row(s, &sv);
+		VEC_PUSH(*out, *n, cap, sv);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		services_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return store_fail(st, "services");
+	}
+	return 0;
+}
+
+int store_service_get(struct store *st, const char *name, struct service *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *s = store_prepare(st, "SELECT " SERVICE_COLS " FROM services WHERE name = ?");
+	if (!s)
+		return -1;
+	store_bind_text(s, 1, name);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_row(s, out);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, "services");
+	return rc == SQLITE_ROW;
+}
+
+int store_service_add(struct store *st, const struct service *sv)
+{
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO services(" SERVICE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	if (!s)
+		return -1;
+	store_bind_text(s, 1, sv->name);
+	store_bind_text(s, 2, sv->repo);
+	store_bind_text(s, 3, sv->deploy_tags);
+	store_bind_text(s, 4, sv->paths);
+	store_bind_text(s, 5, sv->branch);
+	store_bind_text(s, 6, sv->origins);
+	store_bind_text(s, 7, sv->ci_names);
+	sqlite3_bind_int64(s, 8, sv->created_at);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "services");
+}
+
+int store_service_delete(struct store *st, const char *name)
+{
+	sqlite3_stmt *s = store_prepare(st, "DELETE FROM services WHERE name = ?");
+	if (!s)
+		return -1;
+	store_bind_text(s, 1, name);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "services");
+	return sqlite3_changes(st->db) > 0;
+}
+
+int store_service_counts(struct store *st, const char *name, bool home, struct service_counts *out)
+{
+	static const char *const tables[] = {"features", "builds", "deployments", "incidents", "reviews"};
+	int64_t *fields[] = {&out->features, &out->builds, &out->deployments, &out->incidents,
+			     &out->reviews};
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
+		/* The table names are our own constants, never input. */
+		char *sql = xasprintf("SELECT count(*) FROM %s WHERE service = ? COLLATE NOCASE%s", tables[i],
+				      home ? " OR service IS NULL" : "");
+		sqlite3_stmt *s = store_prepare(st, sql);
+		free(sql);
+		if (!s)
+			return -1;
+		store_bind_text(s, 1, name);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*fields[i] = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	return 0;
+}
