@@ -20,6 +20,7 @@
 #include "gitscan.h"
 #include "tagpattern.h"
 #include "paths.h"
+#include "services.h"
 #include "store.h"
 #include "text.h"
 #include "timearg.h"
@@ -472,6 +473,10 @@ struct store *ctx_store(struct ctx *c)
 	{
 		say_how_shared(c);
 		claim_database(c);
+		if (services_apply_flag(c, c->store) != 0) {
+			store_close(c->store);
+			c->store = NULL;
+		}
 	}
 	return c->store;
 }

@@ -135,7 +135,7 @@ static void apply_incidents(struct dora_work *w, int *linked)
 		if (inc->started == SD_NO_TIME || inc->started > in->now)
 			continue;
 		int d = inc->deploy;
-		bool by_time = d < 0;
+		bool by_time = d < 0 || inc->by_time;
 		if (by_time)
 			d = deploy_before(in, inc->started);
 		if (!deploy_exists(in, d))

@@ -45,6 +45,7 @@ struct dora_incident {
 	int deploy;
 	int64_t started;
 	int64_t restored;       /* SD_NO_TIME while open */
+	bool by_time;           /* linked by time before (a team's pool links per service) */
 };
 
 

@@ -41,16 +41,6 @@ static int load_builds(struct ctx *c, struct store *st, struct dash *d)
 	return 0;
 }
 
-static struct dora_targets targets_from(const struct ctx *c)
-{
-	return (struct dora_targets){
-		opt_num(&c->opt, OPT_TARGET_DEPLOYS_PER_WEEK),
-		opt_num(&c->opt, OPT_TARGET_LEAD_TIME_HOURS),
-		opt_num(&c->opt, OPT_TARGET_CFR_PERCENT),
-		opt_num(&c->opt, OPT_TARGET_RESTORE_HOURS),
-	};
-}
-
 /* The window is empty either because nothing is a deployment (no tag
  * matches, nothing recorded) or because the newest deployment is older than
  * the window: then the window that would show it, rounded up to a month. */
@@ -83,53 +73,18 @@ static char *why_no_deployments(const struct ctx *c, const struct dash *d)
 	return why;
 }
 
-/* Reads the history (incrementally: the git cache in the store makes a
- * warm start walk nothing) and computes the DORA figures. */
+/* Reads the history of every service (incrementally: the git cache makes a
+ * warm start walk nothing) and computes the DORA figures
+ * (model_services.c; with no service configured, the repository's own). */
 static int load_history(struct ctx *c, struct store *st, struct dash *d)
 {
-	size_t nrec;
-	struct gitscan_record *rec = model_gitscan_records(d, &nrec);
-	struct gitscan_opts o = {
-		.deploy_tags = opt_str(&c->opt, OPT_DEPLOY_TAGS),
-		.default_branch = opt_str(&c->opt, OPT_DEFAULT_BRANCH),
-		.records = rec,
-		.nrecords = nrec,
-		/* a warm start reads the changes the window and the trend use */
-		.changes_since = metrics_changes_since(c->now, (int)opt_int(&c->opt, OPT_WINDOW_DAYS)),
-	};
-	char err[1024];
-	int rc = gitscan_sync(st, c->repo_path, &o, &d->git, err, sizeof err);
-	free(rec);
-	if (rc != 0) {
-		sd_error("%s", err);
+	if (model_services_load(c, st, d, false) != 0)
 		return -1;
-	}
-	d->has_history = true;
-	d->db_busy = d->git.cache_busy;
+	if (!d->has_history)
+		return 0;
 	if (store_no_write_access(st))
 		add_note(d, xasprintf("you may only read %s: read-only for this run (the history "
 				      "cache is kept in memory)", store_path(st)));
-	for (size_t i = 0; i < d->git.nwarnings; i++)
-		add_note(d, xstrdup(d->git.warnings[i]));
-	bool have_th = thresholds_load_default(opt_str(&c->opt, OPT_THRESHOLDS), &d->thresholds,
-					       err, sizeof err) == 0;
-	if (!have_th)
-		add_note(d, xasprintf("thresholds: %s", err));
-	d->dora_in = (struct dora_input){
-		.deploys = d->git.deploys, .ndeploys = d->git.ndeploys,
-		.changes = d->git.changes, .nchanges = d->git.nchanges,
-		.deploy_changes = d->git.deploy_changes,
-		.reverts = d->git.reverts, .nreverts = d->git.nreverts,
-		.now = c->now,
-		.window_days = (int)opt_int(&c->opt, OPT_WINDOW_DAYS),
-		.revert_window_days = (int)opt_int(&c->opt, OPT_REVERT_WINDOW_DAYS),
-		.lead_from_committer = streq(opt_str(&c->opt, OPT_LEAD_FROM), "committer"),
-		.th = have_th ? &d->thresholds : NULL,
-		.targets = targets_from(c),
-		.deploy_tags = opt_str(&c->opt, OPT_DEPLOY_TAGS),
-	};
-	model_dora_incidents(d);
-	metrics_dora(&d->dora_in, &d->dora);
 	d->dora_none = why_no_deployments(c, d);
 	if (d->dora_none && d->dora.existing_deploys > 0)
 		add_note(d, xstrdup(d->dora_none));
@@ -155,7 +110,7 @@ int model_build(struct ctx *c, struct dash *d)
 		return -1;
 	if (c->deploy_tags_note)
 		add_note(d, xstrdup(c->deploy_tags_note));
-	if (c->repo_path && !opt_bool(&c->opt, OPT_NO_SYNC) && load_history(c, st, d) != 0)
+	if (!opt_bool(&c->opt, OPT_NO_SYNC) && load_history(c, st, d) != 0)
 		return -1;
 	if (model_features(c, st, d) != 0)
 		return -1;
@@ -179,6 +134,7 @@ void model_free(struct dash *d)
 		dora_report_free(&d->dora);
 		gitscan_result_free(&d->git);
 	}
+	model_services_free(d);
 	free(d->repo_name);
 	free(d->repo_path);
 	free(d->db_path);

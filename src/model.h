@@ -12,6 +12,7 @@
 #include "deploylog.h"
 #include "gitscan.h"
 #include "metrics.h"
+#include "model_services.h"
 
 struct ctx;
 
@@ -134,6 +135,17 @@ struct dash {
 	/* Why the window holds no deployment, with what would show some (the
 	 * one sentence every view prints), or NULL when it holds some. */
 	char *dora_none;
+	bool has_thresholds;
+
+	/* Services (docs/metrics.md §13, model_services.h). With one, the
+	 * top-level history and figures above are that service's; with several
+	 * (team), they are the team's pool of the services'. */
+	struct dash_service *services;
+	size_t nservices;
+	bool team;
+	int *deploy_service;      /* team: the service of each pooled deployment */
+	int features_service;     /* whose history the features are read in */
+	const char *features_repo;/* its repository (points into services) */
 };
 
 /* Builds the dashboard from the store (and, where present, the repository).

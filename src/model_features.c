@@ -509,7 +509,7 @@ static void evidence_for_all(struct ctx *c, struct dash *d, const struct feature
 		pos[i] = -1;
 	char err[512];
 	if (d->has_history && d->git.default_branch &&
-	    gitfeature_evidence(c->repo_path, d->git.default_branch,
+	    gitfeature_evidence(d->features_repo ? d->features_repo : c->repo_path, d->git.default_branch,
 				links, n, git, &q, err, sizeof err) != 0) {
 		d->notes = xrealloc(d->notes, (d->nnotes + 1) * sizeof *d->notes);
 		d->notes[d->nnotes++] = xasprintf("feature history: %s", err);
@@ -528,7 +528,7 @@ static void evidence_for_all(struct ctx *c, struct dash *d, const struct feature
 		ship[n + i] = git[i].has_commits ? git[i].first_commit : "";
 	}
 	if (d->has_history)
-		gitscan_first_deploys_landed(&d->git, ctx_store(c), ship, 2 * n, dep, landed);
+		model_first_deploys_landed(d, ship, 2 * n, dep, landed);
 	for (size_t i = 0; i < n; i++) {
 		git[i].deploy = d->has_history ? dep[i] : -1;
 		first_dep[i] = d->has_history ? dep[n + i] : -1;

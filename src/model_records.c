@@ -97,7 +97,7 @@ void model_dora_incidents(struct dash *d)
 		 * open` only saw recorded ones, and a tag deployed after that record
 		 * but before the incident started is the latest deployment. */
 		int idx = inc->linked_auto ? -1 : deploy_of_commit(d, commit);
-		d->dora_incidents[i] = (struct dora_incident){idx, inc->started, inc->restored};
+		d->dora_incidents[i] = (struct dora_incident){idx, inc->started, inc->restored, false};
 	}
 	d->dora_in.incidents = d->dora_incidents;
 	d->dora_in.nincidents = d->nincidents;

@@ -15,6 +15,7 @@
 #include "gitscan.h"
 #include "paths.h"
 #include "store.h"
+#include "text.h"
 #include "util.h"
 
 void service_set_free(struct service_set *set)
@@ -335,4 +336,27 @@ int services_resolve(struct ctx *c, struct store *st, struct service_set *out)
 	}
 	out->home = st ? find_home(st, out) : (out->n == 1 ? 0 : -1);
 	return 0;
+}
+
+int services_apply_flag(struct ctx *c, struct store *st)
+{
+	const char *want = opt_str(&c->opt, OPT_SERVICE);
+	if (!want)
+		return 0;
+	struct service_set set;
+	if (services_resolve(c, st, &set) != 0)
+		return -1;
+	int i = services_find(&set, want);
+	int rc = 0;
+	if (i < 0) {
+		char *shown = text_clean(want, TEXT_ONE_LINE);
+		sd_error("--service %s: no such service (see 'shipdeck service list')", shown);
+		free(shown);
+		rc = -1;
+	} else if (!set.implicit && store_service_stamp(st, set.s[i].name) != 0) {
+		sd_error("%s", store_errmsg(st));
+		rc = -1;
+	}
+	service_set_free(&set);
+	return rc;
 }

@@ -30,6 +30,9 @@ bool service_name_ok(const char *name);
 /* Fills out with the effective services; -1 after printing one line. */
 int services_resolve(struct ctx *c, struct store *st, struct service_set *out);
 void service_set_free(struct service_set *set);
+/* --service NAME: checks that the service exists (-1 after printing one
+ * line when not) and makes the records this run adds belong to it. */
+int services_apply_flag(struct ctx *c, struct store *st);
 /* The index of the service called name (ignoring case), or -1. */
 int services_find(const struct service_set *set, const char *name);
 /* The index of the service a record naming `name` belongs to (NULL: home). */

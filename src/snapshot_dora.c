@@ -557,11 +557,10 @@ static void json_deployments(struct strbuf *out, const struct dash *dash)
 	sb_add(out, r->ndeploys ? "\n  ]" : "]");
 }
 
-void snapshot_dora_json(struct strbuf *out, const struct dash *dash)
+/* The "dora" object: the same shape for the team and for each service. */
+static void json_dora(struct strbuf *out, const struct dora_report *r, const struct dora_input *in)
 {
-	const struct dora_report *r = &dash->dora;
-	const struct dora_input *in = &dash->dora_in;
-	sb_add(out, "\"dora\": {\"thresholds\": ");
+	sb_add(out, "{\"thresholds\": ");
 	json_add_string(out, r->thresholds[0] ? r->thresholds : NULL);
 	sb_add(out, ", \"year\": ");
 	if (r->year)
@@ -615,6 +614,57 @@ void snapshot_dora_json(struct strbuf *out, const struct dash *dash)
 	json_scorecard(out, r, in);
 	sb_add(out, ",\n    ");
 	json_weeks(out, r);
-	sb_add(out, "},\n  ");
+	sb_add(out, "}");
+}
+
+/* A service's window deployments, newest first, each as the team's list
+ * says it (a pooled deployment's verdict is its service's: docs/metrics.md
+ * §13). */
+static void json_service_deployments(struct strbuf *out, const struct dash *dash, size_t i)
+{
+	const struct dora_report *r = dash_service_dora(dash, i);
+	const struct dash_service *s = &dash->services[i];
+	sb_add(out, "\"deployments\": [");
+	for (size_t k = 0; k < r->ndeploys; k++) {
+		int t = dash->team ? s->team_index[r->deploys[k].index] : r->deploys[k].index;
+		sb_add(out, k ? ",\n      " : "\n      ");
+		json_deployment(out, dash, &dash->dora.all[t]);
+	}
+	sb_add(out, r->ndeploys ? "\n    ]" : "]");
+}
+
+static void json_services(struct strbuf *out, const struct dash *dash)
+{
+	sb_add(out, "\"services\": [");
+	for (size_t i = 0; i < dash->nservices; i++) {
+		const struct dash_service *s = &dash->services[i];
+		sb_add(out, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
+		json_add_string(out, s->name);
+		json_field_str(out, "repo", s->repo);
+		json_field_str(out, "deploy_tags", s->deploy_tags);
+		json_field_str(out, "paths", s->paths);
+		json_field_str(out, "error", s->error);
+		sb_add(out, ",\n    \"dora\": ");
+		if (s->ok)
+			json_dora(out, dash_service_dora(dash, i), dash_service_input(dash, i));
+		else
+			sb_add(out, "null");
+		sb_add(out, ",\n    ");
+		if (s->ok)
+			json_service_deployments(out, dash, i);
+		else
+			sb_add(out, "\"deployments\": []");
+		sb_add(out, "}");
+	}
+	sb_add(out, dash->nservices ? "\n  ]" : "]");
+}
+
+void snapshot_dora_json(struct strbuf *out, const struct dash *dash)
+{
+	sb_add(out, "\"dora\": ");
+	json_dora(out, &dash->dora, &dash->dora_in);
+	sb_add(out, ",\n  ");
 	json_deployments(out, dash);
+	sb_add(out, ",\n  ");
+	json_services(out, dash);
 }

@@ -136,3 +136,69 @@ int store_service_counts(struct store *st, const char *name, bool home, struct s
 	}
 	return 0;
 }
+
+int store_service_stamp(struct store *st, const char *name)
+{
+	static const char *const tables[] = {"features", "builds", "deployments", "incidents", "reviews"};
+	if (st->readonly)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
+		/* Temporary (this connection only): every record this run adds
+		 * without a service gets the one --service names. The name is a
+		 * stored service's: letters, digits, '.', '_' and '-' only. */
+		char *sql = xasprintf("CREATE TEMP TRIGGER IF NOT EXISTS stamp_%s AFTER INSERT ON main.%s "
+				      "WHEN NEW.service IS NULL BEGIN UPDATE %s SET service = '%s' "
+				      "WHERE rowid = NEW.rowid; END", tables[i], tables[i], tables[i], name);
+		int rc = store_exec(st, sql);
+		free(sql);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int store_record_services(struct store *st, const char *table, struct record_service **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	/* The table name is one of our own constants, never input. */
+	char *sql = xasprintf("SELECT rowid, service FROM %s ORDER BY rowid", table);
+	sqlite3_stmt *s = store_prepare(st, sql);
+	free(sql);
+	if (!s)
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct record_service r = {sqlite3_column_int64(s, 0), store_col_text(s, 1)};
+		VEC_PUSH(*out, *n, cap, r);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		record_services_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return store_fail(st, table);
+	}
+	return 0;
+}
+
+void record_services_free(struct record_service *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(r[i].service);
+	free(r);
+}
+
+const char *record_service_of(const struct record_service *r, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && r[lo].id == id ? r[lo].service : NULL;
+}

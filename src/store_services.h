@@ -43,5 +43,19 @@ struct service_counts {
 	int64_t features, builds, deployments, incidents, reviews;
 };
 int store_service_counts(struct store *st, const char *name, bool home, struct service_counts *out);
+/* For the rest of this connection, every record added without a service
+ * belongs to `name` (--service; a valid service name). 0 or -1. */
+int store_service_stamp(struct store *st, const char *name);
+
+/* The service column of every row of a record table ("deployments",
+ * "incidents", "features", "builds"), by id. */
+struct record_service {
+	int64_t id;
+	char *service;       /* NULL: names none (the home service) */
+};
+int store_record_services(struct store *st, const char *table, struct record_service **out, size_t *n);
+void record_services_free(struct record_service *r, size_t n);
+/* The service a row names (NULL: none, or no such row); r sorted by id. */
+const char *record_service_of(const struct record_service *r, size_t n, int64_t id);
 
 #endif

@@ -247,6 +247,7 @@ static const char *placeholder(const char *word, int form)
 	} map[] = {
 		{"FEATURE", "1"}, {"REF", "main"}, {"TITLE", "Checkout down"},
 		{"N", "10"}, {"PCT", "100"}, {"TIME", "2026-11-27T09:00:00Z"}, {"REV", "main"},
+		{"NAME", "shop"}, /* a service: the implicit one is the repository's folder */
 	};
 	if (strchr(word, '|'))
 		return NULL; /* choices: the caller takes the first */

@@ -81,7 +81,7 @@ static void rev(struct fx *f, int reverted, int revert, int64_t authored)
 
 static void inc(struct fx *f, int deploy, int64_t started, int64_t restored)
 {
-	f->i[f->ni++] = (struct dora_incident){deploy, started, restored};
+	f->i[f->ni++] = (struct dora_incident){deploy, started, restored, false};
 }
 
 static struct dora_input input(struct fx *f, int64_t now, int window_days)

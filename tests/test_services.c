@@ -304,9 +304,23 @@ Test(services, commands_add_list_show_rm)
 	       NULL);
 	expect(sd(db, ARGS("service", "show", "nope")), 2, NULL, "no service 'nope'");
 
+	/* --service: a record added with it belongs to that service; an
+	 * unknown service is one line, exit 2, nothing written */
+	expect(sd(db, ARGS("--service", "WEB", "feature", "add", "Dark mode")), 0, NULL, NULL);
+	expect(sd(db, ARGS("feature", "add", "Search", "--service", "api")), 0, NULL, NULL);
+	expect(sd(db, ARGS("feature", "add", "Untagged")), 0, NULL, NULL);
+	expect(sd(db, ARGS("--service", "nope", "feature", "add", "Lost")), 2, NULL,
+	       "--service nope: no such service");
+	expect_sql(db, "SELECT group_concat(title || '=' || coalesce(service, 'NULL'), ' ') FROM features",
+		   "Dark mode=web Search=api Untagged=NULL");
+	expect(sd(db, ARGS("service", "show", "web", "--json")), 0,
+	       "\"records\": {\"features\": 1, \"builds\": 0", NULL);
+
 	/* rm asks; off a terminal it needs --yes, and says what it removes */
 	expect(sd(db, ARGS("service", "rm", "web")), 2, NULL,
 	       "remove service web (its definition: ");
+	expect(sd(db, ARGS("service", "rm", "web")), 2, NULL,
+	       "its records stay in the database under its name (1 feature, 0 builds");
 	expect_sql(db, "SELECT count(*) FROM services", "2");
 	expect(sd(db, ARGS("service", "rm", "web", "--yes")), 0, "removed service web; its records are kept", NULL);
 	expect_sql(db, "SELECT group_concat(name) FROM services", "api");

@@ -438,6 +438,18 @@ def check_stages(d, snap, label):
               all(p in pane for p in parts) and largest in pane, pane[:2000])
 
 
+def check_services(snap, label):
+    """With one service (the demo's implicit one) the team's figures are the
+    service's: the same "dora" object and the same deployments."""
+    svcs = snap.get("services", [])
+    check(label + ": one service, the repository itself", len(svcs) == 1 and svcs[0]["paths"] is None,
+          json.dumps(svcs)[:400])
+    if svcs:
+        check(label + ": the service's dora is the top-level dora", svcs[0]["dora"] == snap["dora"])
+        check(label + ": the service's deployments are the top-level ones",
+              svcs[0]["deployments"] == snap["deployments"])
+
+
 def main():
     default, edited = os.path.join(OUT, "default"), os.path.join(OUT, "edited")
     names = set()
@@ -454,6 +466,7 @@ def main():
     check_sources(default, snap, "default")
     check_features(default, snap, "default")
     check_stages(default, snap, "default")
+    check_services(snap, "default")
     check_dora(default, snap, "default", {"deployment_frequency": "≥ 5 days/week", "lead_time": "< 24 h",
                                           "change_failure_rate": "≤ 5 %", "time_to_restore": "< 1 h"})
     ed = load(os.path.join(edited, "snapshot.json"))

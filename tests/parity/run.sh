@@ -101,6 +101,8 @@ render() { # render DIR [env...]: every document and screen into DIR
 	r feature show FEAT-7 --json > "$dir/feature-show.json"
 	r window --json > "$dir/window.json"
 	r doctor --json > "$dir/doctor.json" || [ $? -eq 1 ]
+	r service list --json > "$dir/service-list.json"
+	r service show storefront --json > "$dir/service.json"
 	r advise strategy --users all --rollback-minutes 3 --impact revenue --json > "$dir/advise-strategy.json"
 	r advise rollback --severity critical --root-cause known --fix-minutes 5 --json > "$dir/advise-rollback.json"
 	for size in 80x24 160x50; do

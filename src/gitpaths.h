@@ -1,0 +1,29 @@
+/* gitpaths — the monorepo rule (docs/metrics.md §13): which of the commits a
+ * service's deployments shipped belong to it by the paths they touch. A
+ * layer over the history scan: it reads the scan's result through its
+ * public calls and never its cache. */
+#ifndef SD_GITPATHS_H
+#define SD_GITPATHS_H
+
+#include <stddef.h>
+
+#include "gitscan.h"
+
+struct gitpaths_result {
+	struct dora_change *changes;  /* the scan's changes that belong to the service */
+	size_t nchanges;
+	struct dora_revert *reverts;  /* reverts of commits that belong to it */
+	size_t nreverts;
+	size_t diffed;                /* commits whose diff was read */
+};
+
+/* Filters scan (a scan of repo_path with the service's deploy pattern) by
+ * the path globs: a commit belongs when its diff against its first parent
+ * (a root commit: all its files; no rename detection) touches a matching
+ * path. cache: the store the scan used (for gitscan_first_deploys). 0 ok,
+ * -1 with one line in err. */
+int gitpaths_filter(const char *repo_path, const char *globs, const struct gitscan_result *scan,
+		    struct store *cache, struct gitpaths_result *out, char *err, size_t errlen);
+void gitpaths_result_free(struct gitpaths_result *r);
+
+#endif
