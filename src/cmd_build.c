@@ -15,6 +15,8 @@
 #include "gitscan.h"
 #include "import.h"
 #include "jsonw.h"
+#include "model.h"
+#include "services.h"
 #include "snapshot.h"
 #include "store.h"
 #include "store_builds.h"
@@ -42,6 +44,7 @@ struct import_file {
 	const char *path;
 	struct import_batch batch;
 	struct import_counts counts;
+	struct service_claims claims;   /* which services its runs went to */
 };
 
 static void print_bad(const char *path, const struct import_batch *b)
@@ -87,7 +90,7 @@ static int parse_files(struct import_file *files, int nfiles, int format, bool s
 	return 0;
 }
 
-static int store_files(struct store *st, struct import_file *files, int nfiles,
+static int store_files(struct ctx *c, struct store *st, struct import_file *files, int nfiles,
 		       const struct keywords *kw)
 {
 	if (store_begin(st) != 0)
@@ -97,7 +100,9 @@ static int store_files(struct store *st, struct import_file *files, int nfiles,
 		for (int i = 0; i < nfiles; i++) {
 			if ((files[i].batch.format == IMPORT_GITHUB_JOBS) != (pass == 1))
 				continue;
-			if (import_store(st, &files[i].batch, kw, &files[i].counts) != 0) {
+			if (import_store(st, &files[i].batch, kw, &files[i].counts) != 0 ||
+			    services_claim_builds(c, st, files[i].batch.builds, files[i].batch.n,
+						  &files[i].claims) != 0) {
 				store_rollback(st);
 				return -1;
 			}
@@ -131,6 +136,20 @@ static void print_summary(const struct import_file *f)
 		printf("  %zu build%s finished before %s started: kept without a duration\n",
 		       f->batch.backwards, f->batch.backwards == 1 ? "" : "s",
 		       f->batch.backwards == 1 ? "it" : "they");
+	/* docs/metrics.md §13: a run no service claims is said, never dropped */
+	if (f->claims.unclaimed) {
+		char *ex = text_clean(f->claims.example, TEXT_ONE_LINE);
+		char *home = f->claims.home ? text_clean(f->claims.home, TEXT_ONE_LINE) : NULL;
+		printf("  %zu run%s no service claims (first: %s): kept with no service%s%s%s; give a service "
+		       "--origins or --ci-names that match\n", f->claims.unclaimed,
+		       f->claims.unclaimed == 1 ? "" : "s", ex, home ? ", so it counts for " : "",
+		       home ? home : "", home ? " (the database's own repository)" : "");
+		free(ex);
+		free(home);
+	}
+	if (f->claims.claimed)
+		printf("  %zu run%s mapped to a service by repository and workflow name\n", f->claims.claimed,
+		       f->claims.claimed == 1 ? "" : "s");
 	free(name);
 }
 
@@ -161,7 +180,7 @@ static int build_import(struct ctx *c, struct cmd_args *a)
 	struct store *st = ctx_store(c);
 	if (!st)
 		goto out;
-	if (store_files(st, files, npos, kw) != 0) {
+	if (store_files(c, st, files, npos, kw) != 0) {
 		sd_error("%s; nothing imported", store_errmsg(st));
 		goto out;
 	}
@@ -172,8 +191,10 @@ static int build_import(struct ctx *c, struct cmd_args *a)
 	}
 	ret = EXIT_OK;
 out:
-	for (int i = 0; files && i < npos; i++)
+	for (int i = 0; files && i < npos; i++) {
 		import_batch_free(&files[i].batch);
+		service_claims_free(&files[i].claims);
+	}
 	free(files);
 	keywords_free(kw);
 	return ret;
@@ -435,7 +456,7 @@ static int build_list(struct ctx *c, struct cmd_args *a)
 	size_t n;
 	if (!st)
 		return EXIT_USAGE;
-	if (store_builds_list(st, c->now - days * DAY, &b, &n) != 0) {
+	if (store_builds_list(st, c->now - days * DAY, &b, &n) != 0 || model_narrow_builds(c, st, b, &n) != 0) {
 		sd_error("%s", store_errmsg(st));
 		return EXIT_USAGE;
 	}
@@ -642,7 +663,8 @@ static int build_stats(struct ctx *c, struct cmd_args *a)
 	int wd = (int)opt_int(&c->opt, OPT_WINDOW_DAYS);
 	if (!st)
 		return EXIT_USAGE;
-	if (store_builds_list(st, buildstats_since(c->now, wd), &b, &n) != 0) {
+	if (store_builds_list(st, buildstats_since(c->now, wd), &b, &n) != 0 ||
+	    model_narrow_builds(c, st, b, &n) != 0) {
 		sd_error("%s", store_errmsg(st));
 		return EXIT_USAGE;
 	}

@@ -922,7 +922,8 @@ static int incident_list(struct ctx *c, struct cmd_args *a)
 	struct incident_rec *inc = NULL;
 	struct deploy_rec *d = NULL;
 	size_t n = 0, nd = 0;
-	if (store_incidents_list(st, &inc, &n) != 0 || store_deploys_list(st, NULL, &d, &nd) != 0) {
+	if (store_incidents_list(st, &inc, &n) != 0 || store_deploys_list(st, NULL, &d, &nd) != 0 ||
+	    model_narrow_incidents(c, st, inc, &n) != 0) {
 		sd_error("%s", store_errmsg(st));
 		incident_recs_free(inc, n);
 		return EXIT_USAGE;
@@ -1199,7 +1200,8 @@ static int review_list(struct ctx *c, struct cmd_args *a)
 	size_t nd = 0, ni = 0, na = 0;
 	int ret = EXIT_OK;
 	if (store_deploys_list(st, "production", &d, &nd) != 0 || store_incidents_list(st, &inc, &ni) != 0 ||
-	    store_reviews_list(st, NULL, 0, &answers, &na) != 0) {
+	    store_reviews_list(st, NULL, 0, &answers, &na) != 0 || model_narrow_deploys(c, st, d, &nd) != 0 ||
+	    model_narrow_incidents(c, st, inc, &ni) != 0) {
 		sd_error("%s", store_errmsg(st));
 		ret = EXIT_USAGE;
 		goto out;

@@ -230,7 +230,7 @@ static int feature_list(struct ctx *c, struct cmd_args *a)
 	size_t n;
 	if (!st)
 		return EXIT_USAGE;
-	if (store_feature_list(st, &fs, &n) != 0) {
+	if (store_feature_list(st, &fs, &n) != 0 || model_narrow_features(c, st, fs, &n) != 0) {
 		sd_error("%s", store_errmsg(st));
 		return EXIT_USAGE;
 	}

@@ -33,7 +33,8 @@ static int load_builds(struct ctx *c, struct store *st, struct dash *d)
 			since = fs[i].created_at - 180 * 86400LL;
 	features_free(fs, n);
 	if (store_builds_before(st, since, &d->builds_before) != 0 ||
-	    store_builds_list(st, since, &d->builds, &d->nbuilds) != 0)
+	    store_builds_list(st, since, &d->builds, &d->nbuilds) != 0 ||
+	    model_narrow_builds(c, st, d->builds, &d->nbuilds) != 0)
 		return -1;
 	buildstats_compute(d->builds, d->nbuilds, c->now, d->window_days,
 			   opt_num(&c->opt, OPT_HOURLY_COST), &d->health);

@@ -568,7 +568,8 @@ int model_features(struct ctx *c, struct store *st, struct dash *d)
 	size_t n;
 	struct check_tick *ticks;
 	size_t nticks;
-	if (store_feature_list(st, &fs, &n) != 0 || store_ticks_list(st, 0, &ticks, &nticks) != 0) {
+	if (store_feature_list(st, &fs, &n) != 0 || model_narrow_features(c, st, fs, &n) != 0 ||
+	    store_ticks_list(st, 0, &ticks, &nticks) != 0) {
 		sd_error("%s", store_errmsg(st));
 		return -1;
 	}

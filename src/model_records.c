@@ -29,6 +29,8 @@ int model_records(struct ctx *c, struct store *st, struct dash *d)
 		sd_error("%s", store_errmsg(st));
 		return -1;
 	}
+	if (model_narrow_records(c, st, d) != 0)
+		return -1;
 	for (size_t i = 0; i < d->nincidents; i++)
 		d->open_incidents += deploylog_incident_open(&d->incidents[i], c->now);
 	if (!d->has_checklists && checklists_setup(c, &d->checklists))

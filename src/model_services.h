@@ -46,4 +46,16 @@ void model_services_free(struct dash *d);
 void model_first_deploys_landed(const struct dash *d, const char *const *hex, size_t n, int *out,
 				int64_t *landed);
 
+/* --service NAME: keep only that service's records (deployments and
+ * incidents of the dash, builds, features); 0 or -1 after one line. */
+struct build;
+struct feature;
+struct deploy_rec;
+struct incident_rec;
+int model_narrow_deploys(struct ctx *c, struct store *st, struct deploy_rec *r, size_t *n);
+int model_narrow_incidents(struct ctx *c, struct store *st, struct incident_rec *r, size_t *n);
+int model_narrow_records(struct ctx *c, struct store *st, struct dash *d);
+int model_narrow_builds(struct ctx *c, struct store *st, struct build *b, size_t *n);
+int model_narrow_features(struct ctx *c, struct store *st, struct feature *fs, size_t *n);
+
 #endif

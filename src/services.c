@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buildstats.h"
 #include "context.h"
 #include "gitrepo.h"
 #include "gitscan.h"
@@ -357,6 +358,133 @@ int services_apply_flag(struct ctx *c, struct store *st)
 		sd_error("%s", store_errmsg(st));
 		rc = -1;
 	}
+	service_set_free(&set);
+	return rc;
+}
+
+/* ---- --service on the lists ------------------------------------------------- */
+
+static const char *const filter_tables[5] = {"features", "builds", "deployments", "incidents", "reviews"};
+
+int service_filter_open(struct ctx *c, struct store *st, struct service_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	const char *want = opt_str(&c->opt, OPT_SERVICE);
+	if (!want)
+		return 0;
+	if (services_resolve(c, st, &f->set) != 0)
+		return -1;
+	f->idx = services_find(&f->set, want);
+	if (f->idx < 0) {
+		char *shown = text_clean(want, TEXT_ONE_LINE);
+		sd_error("--service %s: no such service (see 'shipdeck service list')", shown);
+		free(shown);
+		service_set_free(&f->set);
+		return -1;
+	}
+	f->st = st;
+	f->active = !f->set.implicit;
+	return 0;
+}
+
+bool service_filter_keeps(struct service_filter *f, const char *table, int64_t id)
+{
+	if (!f->active)
+		return true;
+	size_t t = 0;
+	while (t < 5 && !streq(filter_tables[t], table))
+		t++;
+	if (t == 5)
+		return true;
+	if (!f->loaded[t]) {
+		f->loaded[t] = true;
+		if (store_record_services(f->st, table, &f->rows[t], &f->nrows[t]) != 0)
+			f->nrows[t] = 0;
+	}
+	const char *name = record_service_of(f->rows[t], f->nrows[t], id);
+	return services_of_record(&f->set, name) == f->idx;
+}
+
+void service_filter_close(struct service_filter *f)
+{
+	for (size_t t = 0; t < 5; t++)
+		record_services_free(f->rows[t], f->nrows[t]);
+	service_set_free(&f->set);
+	memset(f, 0, sizeof *f);
+}
+
+/* ---- imported CI runs ---------------------------------------------------------- */
+
+/* The path of a URL after its host: "https://h/a/b" -> "a/b" (malloc'd), or NULL. */
+static char *url_path(const char *url)
+{
+	const char *p = url ? strstr(url, "://") : NULL;
+	if (!p)
+		return NULL;
+	p = strchr(p + 3, '/');
+	return p && p[1] ? xstrdup(p + 1) : NULL;
+}
+
+char *service_build_origin(const char *provider, const char *url, const char *workflow)
+{
+	if (streq(provider, "jenkins"))
+		return xstrdup_or_null(workflow);
+	char *path = url_path(url);
+	if (!path)
+		return NULL;
+	char *cut = NULL;
+	if (streq(provider, "github")) {
+		/* owner/repo/actions/runs/N: the first two segments */
+		char *slash = strchr(path, '/');
+		cut = slash ? strchr(slash + 1, '/') : NULL;
+	} else if (streq(provider, "gitlab")) {
+		cut = strstr(path, "/-/");
+	}
+	if (cut)
+		*cut = '\0';
+	if (!cut) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+void service_claims_free(struct service_claims *k)
+{
+	free(k->example);
+	free(k->home);
+	memset(k, 0, sizeof *k);
+}
+
+int services_claim_builds(struct ctx *c, struct store *st, const struct build *b, size_t n,
+			  struct service_claims *out)
+{
+	memset(out, 0, sizeof *out);
+	struct service_set set;
+	if (services_resolve(c, st, &set) != 0)
+		return -1;
+	int rc = 0;
+	/* with no service configured, or --service naming the service of
+	 * every record this run adds, there is nothing to map */
+	if (set.implicit || opt_str(&c->opt, OPT_SERVICE))
+		goto out;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char *origin = service_build_origin(b[i].provider, b[i].url, b[i].workflow);
+		int k = service_for_origin(&set, origin, b[i].workflow);
+		if (k >= 0) {
+			rc = store_build_claim(st, b[i].provider, b[i].run_id, b[i].attempt, set.s[k].name);
+			out->claimed++;
+		} else {
+			if (!out->unclaimed)
+				out->example = xasprintf("%s, %s", origin ? origin : "no repository",
+							 b[i].workflow ? b[i].workflow : "no name");
+			out->unclaimed++;
+		}
+		free(origin);
+	}
+	if (out->unclaimed && set.home >= 0)
+		out->home = xstrdup(set.s[set.home].name);
+out:
 	service_set_free(&set);
 	return rc;
 }

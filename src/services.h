@@ -59,4 +59,44 @@ int service_globs_check(const char *globs, char *why, size_t whylen);
  * the implicit service claims everything. */
 int service_for_origin(const struct service_set *set, const char *origin, const char *name);
 
+/* The origin of an imported CI run, for service_for_origin: the GitHub
+ * repository (`owner/repo`, as repository.full_name, from the run's URL
+ * https://github.com/owner/repo/actions/...), the GitLab project path (from
+ * https://host/group/sub/project/-/pipelines/N), the Jenkins job path (its
+ * workflow, "folder/job"); NULL when none can be told (malloc'd). */
+char *service_build_origin(const char *provider, const char *url, const char *workflow);
+
+/* What mapping imported runs to services did (docs/metrics.md §13). */
+struct service_claims {
+	size_t claimed, unclaimed;
+	char *example;        /* the first unclaimed run's origin and name */
+	char *home;           /* the service unclaimed runs count for, or NULL */
+};
+struct build;
+/* Gives each of n imported builds (already stored, inside the caller's
+ * transaction) to the service its origin and workflow name map to; a
+ * build no service claims keeps none and is counted. Nothing to do with no
+ * service configured. 0, or -1 with the store's error. */
+int services_claim_builds(struct ctx *c, struct store *st, const struct build *b, size_t n,
+			  struct service_claims *out);
+void service_claims_free(struct service_claims *k);
+
+/* --service NAME on a command that lists or reports: which records it
+ * keeps (those of that service; with no service configured, all). */
+struct service_filter {
+	bool active;
+	int idx;
+	struct service_set set;
+	struct store *st;
+	struct record_service *rows[5];
+	size_t nrows[5];
+	bool loaded[5];
+};
+/* 0 (f->active when --service narrows), or -1 after one line of error. */
+int service_filter_open(struct ctx *c, struct store *st, struct service_filter *f);
+/* Does the filter keep row id of table (features, builds, deployments,
+ * incidents, reviews)? Always true when inactive. */
+bool service_filter_keeps(struct service_filter *f, const char *table, int64_t id);
+void service_filter_close(struct service_filter *f);
+
 #endif

@@ -281,6 +281,45 @@ static void deploys_text(struct strbuf *out, const struct dash *dash, const stru
 	}
 }
 
+/* A service's title line, "Service api (paths svc/api/..., tags api-...)"
+ * as the snapshot prints it, the outside text cleaned. */
+static char *service_title(const struct dash_service *s)
+{
+	char *name = text_clean(s->name, TEXT_ONE_LINE), *tags = text_clean(s->deploy_tags, TEXT_ONE_LINE);
+	char *paths = s->paths ? text_clean(s->paths, TEXT_ONE_LINE) : NULL;
+	char *t = xasprintf("Service %s (%s%s%stags %s)", name, paths ? "paths " : "whole repository",
+			    paths ? paths : "", "; ", tags);
+	free(name);
+	free(tags);
+	free(paths);
+	return t;
+}
+
+/* With several services, each one's scorecard and counts below the team's
+ * (docs/metrics.md §13); one whose repository could not be read says why. */
+static void services_text(struct strbuf *out, const struct dash *dash, const struct render *rw)
+{
+	for (size_t i = 0; dash->team && i < dash->nservices; i++) {
+		const struct dash_service *s = &dash->services[i];
+		char *title = service_title(s);
+		sb_addc(out, '\n');
+		if (!s->ok) {
+			char *why = text_clean(s->error ? s->error : "not read", TEXT_ONE_LINE);
+			char *line = xasprintf("%s: not read: %s", title, why);
+			add_wrapped(out, line, rw->width);
+			free(line);
+			free(why);
+		} else {
+			char *line = xasprintf("%s:", title);
+			add_wrapped(out, line, rw->width);
+			free(line);
+			scorecard_text(out, dash_service_dora(dash, i), dash_service_input(dash, i), rw);
+			details_text(out, dash_service_dora(dash, i), rw->width);
+		}
+		free(title);
+	}
+}
+
 void snapshot_dora_text(struct strbuf *out, const struct dash *dash, const struct render *ro)
 {
 	const struct dora_report *r = &dash->dora;
@@ -302,6 +341,11 @@ void snapshot_dora_text(struct strbuf *out, const struct dash *dash, const struc
 		: xasprintf("Last %d days; no tier thresholds loaded.", r->window_days);
 	add_wrapped(out, intro, width);
 	free(intro);
+	if (dash->team) {
+		char *team = xasprintf("The team: %zu services pooled (each one below).", dash->nservices);
+		add_wrapped(out, team, width);
+		free(team);
+	}
 	scorecard_text(out, r, in, &rw);
 	stages_text(out, r, &rw);
 	details_text(out, r, width);
@@ -309,6 +353,7 @@ void snapshot_dora_text(struct strbuf *out, const struct dash *dash, const struc
 	trend_text(out, r, &rw);
 	sb_addc(out, '\n');
 	deploys_text(out, dash, &rw);
+	services_text(out, dash, &rw);
 }
 
 /* ---- markdown -------------------------------------------------------------------- */
@@ -355,6 +400,40 @@ static void stages_markdown(struct strbuf *out, const struct dora_report *r, boo
 	sb_free(&s);
 }
 
+/* Each service's scorecard below the team's (docs/metrics.md §13). */
+static void services_markdown(struct strbuf *out, const struct dash *dash, bool ascii)
+{
+	for (size_t i = 0; dash->team && i < dash->nservices; i++) {
+		const struct dash_service *s = &dash->services[i];
+		char *title = service_title(s);
+		sb_add(out, "\n**");
+		md_cell(out, title);
+		free(title);
+		if (!s->ok) {
+			sb_add(out, "**: not read: ");
+			md_cell(out, s->error ? s->error : "");
+			sb_add(out, "\n");
+			continue;
+		}
+		sb_add(out, "**\n\n| Metric | Current | Tier | Target | Elite |\n|---|---|---|---|---|\n");
+		const struct dora_report *r = dash_service_dora(dash, i);
+		struct score_row rows[SCORE_COUNT];
+		scorecard_rows(r, dash_service_input(dash, i), ascii, rows);
+		for (int m = 0; m < SCORE_COUNT; m++) {
+			struct strbuf t = STRBUF_INIT;
+			target_cell(&t, &rows[m], ascii);
+			sb_addf(out, "| %s | %s | %s | ", rows[m].name, rows[m].current, rows[m].tier);
+			md_cell(out, sb_str(&t));
+			sb_add(out, " | ");
+			md_cell(out, rows[m].elite);
+			sb_add(out, " |\n");
+			sb_free(&t);
+		}
+		sb_addc(out, '\n');
+		details_text(out, r, 1000);
+	}
+}
+
 void snapshot_dora_markdown(struct strbuf *out, const struct dash *dash, const struct render *ro)
 {
 	const struct dora_report *r = &dash->dora;
@@ -394,6 +473,7 @@ void snapshot_dora_markdown(struct strbuf *out, const struct dash *dash, const s
 	details_text(out, r, 1000);
 	if (r->ndeploys == 0) {
 		sb_addf(out, "\nNo deployment in the last %d days.\n", r->window_days);
+		services_markdown(out, dash, md.ascii);
 		return;
 	}
 	sb_add(out, "\n| Time (UTC) | Deployment | Commit | Changes | Status |\n|---|---|---|---|---|\n");
@@ -414,6 +494,7 @@ void snapshot_dora_markdown(struct strbuf *out, const struct dash *dash, const s
 		sb_add(out, " |\n");
 		sb_free(&st);
 	}
+	services_markdown(out, dash, md.ascii);
 }
 
 /* ---- JSON ------------------------------------------------------------------------- */

@@ -202,3 +202,19 @@ const char *record_service_of(const struct record_service *r, size_t n, int64_t 
 	}
 	return lo < n && r[lo].id == id ? r[lo].service : NULL;
 }
+
+int store_build_claim(struct store *st, const char *provider, const char *run_id, int attempt,
+		      const char *service)
+{
+	sqlite3_stmt *s = store_prepare(st, "UPDATE builds SET service = ? WHERE provider = ? AND run_id = ? "
+					    "AND attempt = ? AND service IS NULL");
+	if (!s)
+		return -1;
+	store_bind_text(s, 1, service);
+	store_bind_text(s, 2, provider);
+	store_bind_text(s, 3, run_id);
+	sqlite3_bind_int(s, 4, attempt);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "builds");
+}

@@ -47,6 +47,11 @@ int store_service_counts(struct store *st, const char *name, bool home, struct s
  * belongs to `name` (--service; a valid service name). 0 or -1. */
 int store_service_stamp(struct store *st, const char *name);
 
+/* Gives a stored build (provider, run, attempt) to a service unless it has
+ * one already (a record keeps the service it was made for). 0 or -1. */
+int store_build_claim(struct store *st, const char *provider, const char *run_id, int attempt,
+		      const char *service);
+
 /* The service column of every row of a record table ("deployments",
  * "incidents", "features", "builds"), by id. */
 struct record_service {

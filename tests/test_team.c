@@ -214,6 +214,33 @@ Test(team, monorepo_path_services_and_the_team)
 	free(r);
 	cJSON_Delete(j);
 
+	/* the text and markdown snapshots: the team's scorecard, then one block
+	 * per service with its own figures */
+	struct th_run t = th_shipdeck(home, NULL, ARGS("--db", db, "--now", NOW, "--snapshot", "--width", "100"));
+	cr_assert_eq(t.status, 0, "%s", t.err);
+	cr_assert(strstr(t.out, "The team: 2 services pooled (each one below).") != NULL, "%s", t.out);
+	cr_assert(strstr(t.out, "Service api (paths svc/api/*; tags api-*):") != NULL, "%s", t.out);
+	cr_assert(strstr(t.out, "Service web (paths svc/web/*; tags web-*):") != NULL, "%s", t.out);
+	cr_assert(strstr(t.out, "6 deployments on 5 days") != NULL, "%s", t.out);
+	cr_assert(strstr(t.out, "3 deployments on 3 days") != NULL, "%s", t.out);
+	cr_assert(strstr(t.out, "1 of 3 failed, 1 restored; 1 rework.") != NULL, "%s", t.out);
+	th_run_free(&t);
+	t = th_shipdeck(home, NULL, ARGS("--db", db, "--now", NOW, "--snapshot", "--format", "markdown"));
+	cr_assert_eq(t.status, 0, "%s", t.err);
+	cr_assert(strstr(t.out, "**Service web (paths svc/web/\\*; tags web-\\*)**") != NULL, "%s", t.out);
+	th_run_free(&t);
+
+	/* --service on the lists: each record belongs to the service it names */
+	run_ok(ARGS("--db", db, "--service", "api", "incident", "open", "API down", "--at", "2026-01-10T11:00:00Z"));
+	run_ok(ARGS("--db", db, "--service", "web", "incident", "open", "Web slow", "--at", "2026-01-12T11:00:00Z"));
+	t = th_shipdeck(home, NULL, ARGS("--db", db, "--now", NOW, "--service", "web", "incident", "list"));
+	cr_assert_eq(t.status, 0, "%s", t.err);
+	cr_assert(strstr(t.out, "Web slow") != NULL && strstr(t.out, "API down") == NULL, "%s", t.out);
+	th_run_free(&t);
+	t = th_shipdeck(home, NULL, ARGS("--db", db, "--now", NOW, "incident", "list"));
+	cr_assert(strstr(t.out, "Web slow") != NULL && strstr(t.out, "API down") != NULL, "%s", t.out);
+	th_run_free(&t);
+
 	/* --service narrows the snapshot to one service: its figures on top */
 	j = snapshot(ARGS("--db", db, "--now", NOW, "--service", "web", "--snapshot", "--format", "json"));
 	cr_assert_eq(num(j, "dora.deployment_frequency.deploys"), 3);
@@ -311,4 +338,88 @@ Test(team, a_whole_repository_service_is_its_repository_alone)
 	for (int i = 0; i < 3; i++)
 		free(repos[i]);
 	free(team);
+}
+
+static char *sql_text(const char *db, const char *sql)
+{
+	char *cmd = xasprintf("sqlite3 '%s' \"%s\"", db, sql);
+	FILE *p = popen(cmd, "r");
+	free(cmd);
+	struct strbuf sb = STRBUF_INIT;
+	char buf[512];
+	while (p && fgets(buf, sizeof buf, p))
+		sb_add(&sb, buf);
+	if (p)
+		pclose(p);
+	return sb_detach(&sb);
+}
+
+static const char *run_json(struct strbuf *sb, long id, const char *name, const char *repo)
+{
+	sb_addf(sb, "%s{\"id\": %ld, \"name\": \"%s\", \"run_attempt\": 1, \"status\": \"completed\", "
+		"\"conclusion\": \"success\", \"head_branch\": \"main\", "
+		"\"head_sha\": \"a1b2c3d4e5f60718293a4b5c6d7e8f9012345678\", \"created_at\": \"2026-02-20T10:00:00Z\", "
+		"\"run_started_at\": \"2026-02-20T10:00:30Z\", \"updated_at\": \"2026-02-20T10:12:30Z\", "
+		"\"html_url\": \"https://github.com/%s/actions/runs/%ld\"}", sb->buf[sb->len - 1] == '[' ? "" : ", ", id, name, repo, id);
+	return sb_str(sb);
+}
+
+/* CI runs map to a service by repository (the GitHub owner/repo of the run,
+ * the GitLab project path) and, in the monorepo, by workflow name; a run no
+ * service claims is said in the summary and kept (with no service). */
+Test(team, ci_runs_map_to_services)
+{
+	if (th_sh(home, "command -v sqlite3 >/dev/null") != 0)
+		cr_skip("no sqlite3 shell");
+	char *billing = th_make_repo(home, "billing"), *mono = th_make_repo(home, "mono");
+	char *db = xasprintf("%s/team.db", home);
+	run_ok(ARGS("--db", db, "service", "add", "billing", "--repo", billing));
+	run_ok(ARGS("--db", db, "service", "add", "api", "--repo", mono, "--paths", "svc/api/*", "--origins",
+		    "acme/mono", "--ci-names", "api-*"));
+	run_ok(ARGS("--db", db, "service", "add", "web", "--repo", mono, "--paths", "svc/web/*", "--origins",
+		    "acme/mono", "--ci-names", "web-*"));
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, "{\"total_count\": 4, \"workflow_runs\": [");
+	run_json(&sb, 101, "CI", "acme/billing");
+	run_json(&sb, 102, "api-tests", "acme/mono");
+	run_json(&sb, 103, "web-build", "ACME/mono");
+	run_json(&sb, 104, "docs", "acme/mono");
+	sb_add(&sb, "]}");
+	char *runs = xasprintf("%s/runs.json", home);
+	th_write(runs, sb_str(&sb));
+	sb_free(&sb);
+	struct th_run r = th_shipdeck(home, NULL, ARGS("--db", db, "build", "import", runs));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "  1 run no service claims (first: acme/mono, docs): kept with no service; give a "
+			 "service --origins or --ci-names that match\n") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "  3 runs mapped to a service by repository and workflow name\n") != NULL, "%s", r.out);
+	th_run_free(&r);
+	char *got = sql_text(db, "SELECT group_concat(run_id || '=' || coalesce(service, 'none'), ' ') FROM "
+				 "(SELECT * FROM builds ORDER BY run_id)");
+	cr_assert_str_eq(got, "101=billing 102=api 103=web 104=none\n");
+	free(got);
+	/* --service on the list: the builds of that service only */
+	r = th_shipdeck(home, NULL, ARGS("--db", db, "--now", "2026-02-21T00:00:00Z", "--service", "web", "build",
+					 "list", "--json"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "\"103\"") != NULL && strstr(r.out, "\"102\"") == NULL, "%s", r.out);
+	th_run_free(&r);
+	/* a GitLab pipeline by its project path */
+	char *gl = xasprintf("%s/gl.json", home);
+	th_write(gl, "[{\"id\": 7001, \"iid\": 1, \"project_id\": 9, \"sha\": \"d4e5f60718293a4b5c6d7e8f9012345678901a2b\", "
+		     "\"ref\": \"main\", \"status\": \"success\", \"created_at\": \"2026-02-20T10:00:00Z\", "
+		     "\"updated_at\": \"2026-02-20T10:15:00Z\", \"started_at\": \"2026-02-20T10:00:05Z\", "
+		     "\"finished_at\": \"2026-02-20T10:15:00Z\", \"duration\": 895, "
+		     "\"web_url\": \"https://gitlab.example.com/acme/billing/-/pipelines/7001\"}]");
+	r = th_shipdeck(home, NULL, ARGS("--db", db, "build", "import", gl));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	th_run_free(&r);
+	got = sql_text(db, "SELECT coalesce(service, 'none') FROM builds WHERE run_id = '7001'");
+	cr_assert_str_eq(got, "billing\n");
+	free(got);
+	free(gl);
+	free(runs);
+	free(db);
+	free(billing);
+	free(mono);
 }

@@ -394,6 +394,14 @@ static void draw_status(struct app *a)
 		 opt_bool(&a->c->opt, OPT_READ_ONLY) ? " | read-only" : "");
 	struct strbuf sb = STRBUF_INIT;
 	sb_add(&sb, left);
+	const char *svc = opt_str(&a->c->opt, OPT_SERVICE);
+	if (svc || a->d.nservices > 1) {
+		char key[16];
+		app_action_key(a, ACT_SERVICE, key, sizeof key);
+		sb_add(&sb, " | service: ");
+		sb_add_clean(&sb, svc ? svc : "all");
+		sb_addf(&sb, " (%s)", key);
+	}
 	const struct ui_list *l = &a->panes[a->pane].list;
 	if (l->filter[0]) {
 		char key[16];
@@ -513,6 +521,30 @@ static void handle_mouse(struct app *a)
 	}
 }
 
+/* The service filter key: all services, then each one alone (as --service
+ * NAME), then all again (docs/metrics.md §13). */
+static void cycle_service(struct app *a)
+{
+	if (!a->nservices && a->loaded && a->d.nservices > 1) {
+		a->services = xcalloc(a->d.nservices, sizeof *a->services);
+		for (size_t i = 0; i < a->d.nservices; i++)
+			a->services[i] = xstrdup(a->d.services[i].name);
+		a->nservices = a->d.nservices;
+	}
+	if (!a->nservices) {
+		app_status(a, false, "one service: nothing to narrow");
+		return;
+	}
+	a->service_at = (a->service_at + 1) % (a->nservices + 1);
+	struct opt_value *v = &a->c->opt.v[OPT_SERVICE];
+	free(v->text);
+	v->text = a->service_at ? xstrdup(a->services[a->service_at - 1]) : NULL;
+	v->source = "dashboard";
+	a->repaint = true;
+	if (app_reload(a) == 0)
+		app_status(a, false, a->service_at ? "showing one service" : "showing every service");
+}
+
 /* Returns false when the user quits. */
 static bool handle_action(struct app *a, enum action act)
 {
@@ -534,6 +566,7 @@ static bool handle_action(struct app *a, enum action act)
 			app_status(a, false, "refreshed");
 		break;
 	case ACT_REDRAW: a->repaint = true; break;
+	case ACT_SERVICE: cycle_service(a); break;
 	default:
 		list_key(a, &p->list, act, body_height());
 		break;
@@ -600,6 +633,9 @@ static void app_free(struct app *a)
 	}
 	for (int act = 0; act < ACT_COUNT; act++)
 		free(a->key_names[act]);
+	for (size_t i = 0; i < a->nservices; i++)
+		free(a->services[i]);
+	free(a->services);
 	if (a->loaded)
 		model_free(&a->d);
 }
