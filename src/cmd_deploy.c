@@ -275,6 +275,13 @@ static void apply_record_flags(struct ctx *c, const struct cmd_args *a, struct d
 		replace(&d->status, d->rollout < 100 && strcmp(s, "succeeded") == 0 ? "in-progress" : s);
 	}
 	replace(&d->recorded_by, ctx_user(c));
+	/* docs/metrics.md §1b: recorded by hand, the deployment is a record
+	 * now, and the record wins over the next import */
+	replace(&d->source, "");
+	replace(&d->source_id, "");
+	replace(&d->origin, "");
+	replace(&d->source_env, "");
+	replace(&d->url, "");
 }
 
 static int deploy_record(struct ctx *c, struct cmd_args *a)

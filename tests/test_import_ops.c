@@ -750,6 +750,20 @@ Test(cli, imports_enter_dora)
 	cr_assert(strstr(r.out, "\"source\": \"github\", \"source_id\": \"2\", \"origin\": \"octo/shop\","
 			 " \"source_env\": \"prod\""), "%s", r.out);
 	th_run_free(&r);
+	/* recorded by hand afterwards, the deployment is a record, and the
+	 * record wins over the next import (docs/metrics.md §1b) */
+	r = RUN("deploy", "record", sha3, "--env", "production", "--status", "succeeded");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	th_run_free(&r);
+	r = RUN("deploy", "import", path);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "imported 2 deployments (0 new, 0 updated, 2 unchanged)"), "%s", r.out);
+	cr_assert(strstr(r.out, "recorded with shipdeck: the record wins"), "%s", r.out);
+	th_run_free(&r);
+	r = RUN("deploy", "show", "3");
+	cr_assert(strstr(r.out, "source      record\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "status      succeeded"), "%s", r.out);
+	th_run_free(&r);
 	free(d1);
 	free(d2);
 	free(d3);
