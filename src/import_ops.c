@@ -367,8 +367,9 @@ static const char *github_state(const char *state, bool *finished)
 
 static void replace(char **field, const char *value)
 {
+	char *copy = xstrdup_or_null(value);  /* value may be *field itself */
 	free(*field);
-	*field = xstrdup_or_null(value);
+	*field = copy;
 }
 
 /* The deployment's latest status other than "inactive" decides (inactive
