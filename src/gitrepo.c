@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gitrefs.h"
 #include "paths.h"
 #include "util.h"
 
@@ -187,31 +188,22 @@ struct any_tag {
 	void *arg;
 };
 
-static int stop_at_match(const char *refname, void *payload)
+static int stop_at_match(void *payload, const struct gitref *r)
 {
 	struct any_tag *a = payload;
-	return strncmp(refname, "refs/tags/", 10) == 0 && a->match(refname + 10, a->arg) ? 1 : 0;
+	return !r->symbolic && a->match(r->name + strlen("refs/tags/"), a->arg);
 }
 
 int gitrepo_any_tag(const char *repo_path, bool (*match)(const char *name, void *arg), void *arg)
 {
+	static const char *const tags[] = {"refs/tags/"};
 	git_libgit2_init();
 	git_repository *repo = NULL;
 	struct any_tag a = {match, arg};
+	char err[512];
 	int rc = git_repository_open(&repo, repo_path);
-	if (rc == 0) {
-		git_reference_iterator *it;
-		rc = git_reference_iterator_glob_new(&it, repo, "refs/tags/*");
-		const char *name;
-		int next = 0;
-		while (rc == 0 && (next = git_reference_next_name(&name, it)) == 0)
-			if (stop_at_match(name, &a))
-				break;
-		if (rc == 0) {
-			rc = next == 0 ? 1 : next == GIT_ITEROVER ? 0 : -1;
-			git_reference_iterator_free(it);
-		}
-	}
+	if (rc == 0)
+		rc = gitrefs_each(git_repository_commondir(repo), tags, 1, stop_at_match, &a, err, sizeof err);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return rc < 0 ? -1 : rc;

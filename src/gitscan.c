@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gitrefs.h"
 #include "store_git.h"
 #include "store.h"
 #include "timeutil.h"
@@ -453,12 +454,6 @@ static void walk_from(struct scan *s, const git_oid *start, int32_t seq)
 
 /* ---- refs ------------------------------------------------------------------ */
 
-static bool history_ref(const char *name)
-{
-	return str_starts(name, "refs/heads/") || str_starts(name, "refs/remotes/") ||
-	       str_starts(name, "refs/tags/");
-}
-
 static int cmp_ref_row(const void *a, const void *b)
 {
 	return strcmp(((const struct git_ref_row *)a)->name, ((const struct git_ref_row *)b)->name);
@@ -474,37 +469,38 @@ static void add_replacement(struct scan *s, const char *hex, const git_oid *to)
 	VEC_PUSH(s->repl, s->nrepl, s->caprepl, r);
 }
 
+static int take_ref(void *arg, const struct gitref *ref)
+{
+	struct scan *s = arg;
+	const char *name = ref->name;
+	if (ref->symbolic) {
+		if (streq(name, "refs/remotes/origin/HEAD") && !s->origin_head)
+			s->origin_head = xstrdup(ref->symbolic);
+	} else if (str_starts(name, "refs/replace/")) {
+		git_oid to;
+		if (git_oid_fromstr(&to, ref->target) == 0)
+			add_replacement(s, name + strlen("refs/replace/"), &to);
+	} else {
+		struct git_ref_row r = {.name = xstrdup(name), .time = SD_NO_TIME};
+		memcpy(r.target, ref->target, sizeof r.target);
+		if (!str_starts(name, "refs/tags/"))
+			memcpy(r.peeled, r.target, sizeof r.peeled);
+		VEC_PUSH(s->refs, s->nrefs, s->caprefs, r);
+	}
+	return 0;
+}
+
 /* Lists refs/heads, refs/remotes and refs/tags (docs/metrics.md §0); pull-request refs,
  * notes and the stash are not history. refs/replace/ changes what a commit
- * reads as (see visit). */
+ * reads as (see visit). Read from the ref files as git for-each-ref reads
+ * them (gitrefs.c): finding that nothing changed costs about that. */
 static int list_refs(struct scan *s, char *err, size_t errlen)
 {
-	git_reference_iterator *it;
-	if (git_reference_iterator_new(&it, s->repo) != 0) {
-		git_fail(err, errlen, "listing refs");
-		return -1;
-	}
-	git_reference *ref;
-	int rc;
-	while ((rc = git_reference_next(&ref, it)) == 0) {
-		const char *name = git_reference_name(ref);
-		if (git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC) {
-			if (streq(name, "refs/remotes/origin/HEAD"))
-				s->origin_head = xstrdup(git_reference_symbolic_target(ref));
-		} else if (str_starts(name, "refs/replace/") && git_reference_target(ref)) {
-			add_replacement(s, name + strlen("refs/replace/"), git_reference_target(ref));
-		} else if (history_ref(name) && git_reference_target(ref)) {
-			struct git_ref_row r = {.name = xstrdup(name), .time = SD_NO_TIME};
-			git_oid_tostr(r.target, sizeof r.target, git_reference_target(ref));
-			if (!str_starts(name, "refs/tags/"))
-				memcpy(r.peeled, r.target, sizeof r.peeled);
-			VEC_PUSH(s->refs, s->nrefs, s->caprefs, r);
-		}
-		git_reference_free(ref);
-	}
-	git_reference_iterator_free(it);
-	if (rc != GIT_ITEROVER) {
-		git_fail(err, errlen, "listing refs");
+	static const char *const prefixes[] = {"refs/heads/", "refs/remotes/", "refs/tags/", "refs/replace/"};
+	char why[512];
+	if (gitrefs_each(git_repository_commondir(s->repo), prefixes, ARRAY_SIZE(prefixes), take_ref, s,
+			 why, sizeof why) != 0) {
+		snprintf(err, errlen, "listing refs: %s", why);
 		return -1;
 	}
 	sort_array(s->refs, s->nrefs, sizeof *s->refs, cmp_ref_row);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gitrefs.h"
 #include "gitscan.h"
 #include "helpers.h"
 #include "store.h"
@@ -689,6 +690,99 @@ Test(gitscan, warm_start_walks_nothing)
 	scan(&o, &a);
 	cr_assert_eq(a.commits_walked, 3);
 	gitscan_result_free(&a);
+}
+
+/* ---- the ref files (issue 17: gitrefs.c) ------------------------------------------ */
+
+static int stop_at_first(void *arg, const struct gitref *r)
+{
+	(void)arg;
+	(void)r;
+	return 1;
+}
+
+static int collect_ref(void *arg, const struct gitref *r)
+{
+	struct strbuf *sb = arg;
+	if (r->symbolic)
+		sb_addf(sb, "symbolic %s -> %s\n", r->name, r->symbolic);
+	else
+		sb_addf(sb, "%s %s\n", r->target, r->name);
+	return 0;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of text, sorted, joined again. */
+static char *sorted_lines(const char *text)
+{
+	char *copy = xstrdup(text), **v = NULL;
+	size_t n = 0, cap = 0;
+	for (char *save, *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		VEC_PUSH(v, n, cap, l);
+	sort_array(v, n, sizeof *v, cmp_line);
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, "");
+	for (size_t i = 0; i < n; i++)
+		sb_addf(&sb, "%s\n", v[i]);
+	free(v);
+	free(copy);
+	return sb_detach(&sb);
+}
+
+/* The refs read from the files are those git for-each-ref lists: packed
+ * refs (pack-refs --all), a loose ref that moved after packing (the loose
+ * one wins), new loose branches and tags (nested directories too), an
+ * annotated tag (its own id, not its commit's); refs/pull/ is not asked
+ * for; a lock file, a malformed ref file and a name git refuses are
+ * skipped as git skips them; origin/HEAD is symbolic. */
+Test(gitscan, refs_are_read_as_git_for_each_ref_lists_them)
+{
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	atag("v2", c1, "2026-01-03T00:00:00+0000");
+	cr_assert_eq(th_sh(repo, "git branch old && git branch feature/a/b && git pack-refs --all"), 0);
+	const char *c2 = commit("2026-01-04T00:00:00+0000", "two\n");
+	cr_assert_eq(th_sh(repo, "git branch -f old HEAD && git branch new && git tag rel/2.0 && "
+			   "git update-ref refs/remotes/origin/main HEAD && "
+			   "git symbolic-ref refs/remotes/origin/HEAD refs/remotes/origin/main && "
+			   "git update-ref refs/pull/1/head HEAD && "
+			   "cp .git/refs/heads/new .git/refs/heads/locked.lock && "
+			   "echo garbage > .git/refs/tags/broken && "
+			   "cp .git/refs/heads/new '.git/refs/heads/bad..name'"), 0);
+	(void)c2;
+	static const char *const prefixes[] = {"refs/heads/", "refs/remotes/", "refs/tags/"};
+	char *gitdir = xasprintf("%s/.git/", repo);
+	struct strbuf got = STRBUF_INIT;
+	sb_add(&got, "");
+	cr_assert_eq(gitrefs_each(gitdir, prefixes, 3, collect_ref, &got, err, sizeof err), 0, "%s", err);
+	char *out = xasprintf("%s/refs.txt", tmp);
+	cr_assert_eq(th_sh(repo, "git for-each-ref --format='%%(objectname) %%(refname)' refs/heads "
+			   "refs/remotes refs/tags 2>/dev/null | grep -v ' refs/remotes/origin/HEAD$' > '%s'", out), 0);
+	char *want = read_file(out, NULL);
+	cr_assert_not_null(want);
+	char *a = sorted_lines(sb_str(&got));
+	struct strbuf w = STRBUF_INIT;
+	sb_addf(&w, "%ssymbolic refs/remotes/origin/HEAD -> refs/remotes/origin/main\n", want);
+	char *b = sorted_lines(sb_str(&w));
+	cr_assert_str_eq(a, b);
+	cr_assert(strstr(a, " refs/heads/feature/a/b\n"));  /* packed, nested */
+	cr_assert(strstr(a, " refs/tags/rel/2.0\n"));       /* loose, nested */
+	cr_assert_null(strstr(a, "refs/pull/"));
+	cr_assert_null(strstr(a, "broken"));
+	cr_assert_null(strstr(a, "lock"));
+	/* stopping at the first ref fn wants */
+	cr_assert_eq(gitrefs_each(gitdir, prefixes, 3, stop_at_first, NULL, err, sizeof err), 1);
+	free(a);
+	free(b);
+	free(want);
+	free(out);
+	free(gitdir);
+	sb_free(&got);
+	sb_free(&w);
 }
 
 /* Issue 17: a warm start reads the changes of the deployments at or after
