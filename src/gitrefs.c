@@ -130,9 +130,11 @@ static bool under(const char *name, size_t len, const char *const *prefixes, siz
 	return false;
 }
 
-/* Reads packed-refs whole (git maps it whole too): "" when absent. */
-static int read_packed(const char *root, struct strbuf *out, char *err, size_t errlen)
+/* Reads packed-refs whole (git maps it whole too) into one buffer of its
+ * size: *out NULL when absent. */
+static int read_packed(const char *root, char **out, char *err, size_t errlen)
 {
+	*out = NULL;
 	char *path = xasprintf("%spacked-refs", root);
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	int rc = 0;
@@ -146,13 +148,18 @@ static int read_packed(const char *root, struct strbuf *out, char *err, size_t e
 		snprintf(err, errlen, "%s: not a regular file", path);
 		rc = -1;
 	} else {
-		char buf[65536];
-		ssize_t n;
-		while ((n = read(fd, buf, sizeof buf)) > 0)
-			sb_addn(out, buf, (size_t)n);
+		size_t cap = (size_t)sb.st_size, len = 0;
+		char *buf = xmalloc(cap + 1);
+		ssize_t n = 0;
+		while (len < cap && (n = read(fd, buf + len, cap - len)) > 0)
+			len += (size_t)n;
+		buf[len] = '\0'; /* a file that shrank meanwhile: what was read */
 		if (n < 0) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			free(buf);
 			rc = -1;
+		} else {
+			*out = buf;
 		}
 	}
 	if (fd >= 0)
@@ -209,12 +216,12 @@ int gitrefs_each(const char *commondir, const char *const *prefixes, size_t npre
 		memcpy(r.target, w.v[i].target, sizeof r.target);
 		rc = fn(arg, &r) != 0;
 	}
-	struct strbuf packed = STRBUF_INIT;
+	char *packed = NULL;
 	if (rc == 0)
 		rc = read_packed(commondir, &packed, err, errlen);
-	if (rc == 0)
-		rc = each_packed(&w, sb_str(&packed), prefixes, nprefixes, fn, arg);
-	sb_free(&packed);
+	if (rc == 0 && packed)
+		rc = each_packed(&w, packed, prefixes, nprefixes, fn, arg);
+	free(packed);
 	for (size_t i = 0; i < w.n; i++) {
 		free(w.v[i].name);
 		free(w.v[i].symbolic);

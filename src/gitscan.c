@@ -32,7 +32,7 @@
 #include "timeutil.h"
 #include "util.h"
 
-#define CACHE_FORMAT "4" /* 4: every row keeps its change count, every commit its landing (docs/metrics.md §2b) */
+#define CACHE_FORMAT "5" /* 4: every row keeps its change count, every commit its landing (docs/metrics.md §2b); 5: and the refs digest */
 #define REVERT_MARK "This reverts commit "
 
 /* ---- commits: a vector plus an open-addressing index ------------------- */
@@ -660,6 +660,26 @@ static void fill_tags(struct scan *s, const struct git_ref_row *cached, size_t n
 	}
 }
 
+/* Two 64-bit FNV-1a hashes (different offsets) of every ref's name and
+ * target, in name order, as 32 hex digits: the cache keeps the last run's,
+ * so an unchanged list is known without reading it back. */
+static void refs_digest(const struct scan *s, char out[40])
+{
+	uint64_t a = 14695981039346656037ULL, b = 0x84222325cbf29ce4ULL;
+	for (size_t i = 0; i < s->nrefs; i++) {
+		for (int part = 0; part < 2; part++) {
+			const char *p = part ? s->refs[i].target : s->refs[i].name;
+			for (; *p; p++) {
+				a = (a ^ (unsigned char)*p) * 1099511628211ULL;
+				b = (b ^ (unsigned char)*p) * 0x100000001b3ULL;
+			}
+			a = (a ^ 0xff) * 1099511628211ULL; /* a separator no name holds */
+			b = (b ^ 0xff) * 0x100000001b3ULL;
+		}
+	}
+	snprintf(out, 40, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
+}
+
 static bool refs_equal(const struct scan *s, const struct git_ref_row *cached, size_t ncached)
 {
 	if (s->nrefs != ncached)
@@ -1203,10 +1223,12 @@ static int save_landing_tip(struct scan *s, struct store *st)
  * commits and the facts the next run compares with. */
 static int save_rest(struct scan *s, struct store *st, const char *pattern, int64_t generation)
 {
-	char gen[24];
+	char gen[24], digest[40];
+	refs_digest(s, digest);
 	snprintf(gen, sizeof gen, "%lld", (long long)generation);
 	if (store_git_reverts_save(st, s->revs, s->nrevs) != 0 || save_deploys(s, st) != 0 ||
 	    store_git_refs_save(st, s->refs, s->nrefs) != 0 || save_missing(s, st) != 0 ||
+	    store_git_meta_set(st, "refs_digest", digest) != 0 ||
 	    store_git_meta_set(st, "deploy_tags", pattern) != 0 ||
 	    store_git_meta_set(st, "default_branch", s->out->default_branch) != 0 ||
 	    store_git_meta_set(st, "view", s->view) != 0 || save_landing_tip(s, st) != 0 ||
@@ -1469,10 +1491,18 @@ static int plan_from_cache(struct scan *s, struct store *st, const struct gitsca
 	int began = use ? store_git_read_begin(st) : 0;
 	struct git_ref_row *cached = NULL;
 	size_t ncached = 0;
-	if (began < 0 || (use && store_git_refs_load(st, &cached, &ncached) != 0))
+	char digest[40];
+	refs_digest(s, digest);
+	char *was = use && began >= 0 ? store_git_meta_get(st, "refs_digest") : NULL;
+	/* The same refs as last time (the usual case): only the tags' rows
+	 * are read back (their peeled commits and times), not every branch's. */
+	bool same_refs = was && streq(was, digest);
+	free(was);
+	if (began < 0 || (use && store_git_refs_load(st, same_refs, &cached, &ncached) != 0))
 		return -1;
 	fill_tags(s, cached, ncached);
-	bool same_refs = refs_equal(s, cached, ncached);
+	if (!same_refs)
+		same_refs = refs_equal(s, cached, ncached);
 	store_git_refs_free(cached, ncached);
 	s->out->default_branch = o->default_branch && *o->default_branch ? xstrdup(o->default_branch)
 									 : detect_default_branch(s);

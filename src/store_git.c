@@ -61,11 +61,13 @@ static void col_hex(sqlite3_stmt *s, int i, char buf[41])
 		memcpy(buf, t, 41);
 }
 
-int store_git_refs_load(struct store *st, struct git_ref_row **out, size_t *n)
+int store_git_refs_load(struct store *st, bool tags_only, struct git_ref_row **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s = store_prepare(st, "SELECT name, target, peeled, at FROM git_refs ORDER BY name");
+	sqlite3_stmt *s = store_prepare(st, tags_only
+		? "SELECT name, target, peeled, at FROM git_refs WHERE name >= 'refs/tags/' AND name < 'refs/tags0' ORDER BY name"
+		: "SELECT name, target, peeled, at FROM git_refs ORDER BY name");
 	if (!s)
 		return -1;
 	size_t cap = 0;

@@ -69,8 +69,8 @@ void store_git_read_end(struct store *st, int started);
 char *store_git_meta_get(struct store *st, const char *key);
 int store_git_meta_set(struct store *st, const char *key, const char *value);
 
-/* All cached refs, by name. */
-int store_git_refs_load(struct store *st, struct git_ref_row **out, size_t *n);
+/* All cached refs (tags_only: those under refs/tags/), by name. */
+int store_git_refs_load(struct store *st, bool tags_only, struct git_ref_row **out, size_t *n);
 /* Replaces the cached refs with rows. */
 int store_git_refs_save(struct store *st, const struct git_ref_row *rows, size_t n);
 void store_git_refs_free(struct git_ref_row *rows, size_t n);
