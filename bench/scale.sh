@@ -83,20 +83,22 @@ first_frame() {
 	sort -n "$WORK/tui.t" | awk -v n="$RUNS" '{ a[NR] = $1 } END { printf "%.3f\n", a[int((n + 1) / 2)] / 1e6 }'
 }
 
-# row NAME "WALL CPU RSS" "GITLOG" "FOREACHREF": one line, ratios to both baselines
+# row NAME "WALL CPU RSS" "GWALL GCPU GRSS" "FWALL FCPU": one line, wall and
+# CPU time against both baselines (CPU is steadier on a busy machine)
 row() {
 	name=$1
 	set -- $2 $3 $4
-	if [ "$1" = timeout ]; then printf '| %s | >%s | | | | | |\n' "$name" "$TIMEOUT"; return; fi
-	awk -v n="$name" -v t="$1" -v c="$2" -v m="$3" -v gt="$4" -v gm="$6" -v ft="$7" 'BEGIN {
-	printf "| %s | %.3f | %.3f × | %.3f × | %.2f | %.1f MB | %.2f × |\n", n, t, t / gt, t / ft, c, m / 1024, m / gm }'
+	if [ "$1" = timeout ]; then printf '| %s | >%s | | | | | | | |\n' "$name" "$TIMEOUT"; return; fi
+	awk -v n="$name" -v t="$1" -v c="$2" -v m="$3" -v gt="$4" -v gc="$5" -v gm="$6" -v ft="$7" -v fc="$8" 'BEGIN {
+	printf "| %s | %.3f | %.3f × | %.3f × | %.2f | %.2f × | %.2f × | %.1f MB | %.2f × |\n", n, t, t / gt, t / ft,
+	       c, c / (gc > 0 ? gc : 0.01), c / (fc > 0 ? fc : 0.01), m / 1024, m / gm }'
 }
 header() {
 	echo
 	echo "$1"
 	echo
-	echo "| what | wall (s) | vs git log | vs for-each-ref | CPU (s) | peak RSS | RSS vs git log |"
-	echo "|---|---:|---:|---:|---:|---:|---:|"
+	echo "| what | wall (s) | vs git log | vs for-each-ref | CPU (s) | vs git log | vs for-each-ref | peak RSS | RSS vs git log |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 }
 
 echo "machine: $(nproc) cores, $(uname -sm), load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ); median of $RUNS runs"
@@ -123,13 +125,13 @@ for h in $SCALE_HISTORIES; do
 	packed=packed; [ -f "$REPO/.git/packed-refs" ] || packed="loose refs, no commit-graph"
 	header "$h: $ncommits commits, $ntags tags, $nrefs refs ($packed), --now $NOW"
 	set -- $gitlog; g="$1 $2 $3"
-	set -- $refs; f="$1"
+	set -- $refs; f="$1 $2"
 	row "git log --branches --tags --format=..." "$gitlog" "$g" "$f"
 	row "git for-each-ref --format=..." "$refs" "$g" "$f"
 	row "shipdeck sync --full (cold)" "$cold" "$g" "$f"
 	row "shipdeck sync (warm, nothing new)" "$warm" "$g" "$f"
 	row "shipdeck --snapshot (warm)" "$snap" "$g" "$f"
-	printf '| first frame (warm) | %s | | | | | |\n' "$tui"
+	printf '| first frame (warm) | %s | | | | | | | |\n' "$tui"
 	echo "warm sync said: $(grep -m1 'commits' "$WORK/warm.out" || true)"
 	if [ "$h" = 100000-6000-b16500 ]; then
 		BUILDS_REPO=$REPO BUILDS_DB=$DB BUILDS_NOW=$NOW
@@ -158,6 +160,6 @@ if [ -n "${BUILDS_REPO:-}" ] && [ "$SCALE_BUILDS" -gt 0 ]; then
 	header "builds at scale: $(sqlite3 "$WORK/builds.db" 'SELECT count(*) FROM builds') builds, 100000-6000-b16500 history"
 	row "shipdeck --snapshot (warm, no builds)" "$b_snap" "$b_g" "$b_f"
 	row "shipdeck --snapshot (warm, $SCALE_BUILDS builds)" "$bsnap" "$b_g" "$b_f"
-	printf '| first frame (warm, no builds) | %s | | | | | |\n' "$b_tui"
-	printf '| first frame (warm, %s builds) | %s | | | | | |\n' "$SCALE_BUILDS" "$btui"
+	printf '| first frame (warm, no builds) | %s | | | | | | | |\n' "$b_tui"
+	printf '| first frame (warm, %s builds) | %s | | | | | | | |\n' "$SCALE_BUILDS" "$btui"
 fi
