@@ -268,6 +268,7 @@ static int cmd_sync(struct ctx *c, struct cmd_args *a)
 	struct gitscan_record *rec = model_gitscan_records(&recs, &nrec);
 	struct gitscan_opts o = {
 		.deploy_tags = opt_str(&c->opt, OPT_DEPLOY_TAGS),
+		.rework_tags = opt_str(&c->opt, OPT_REWORK_TAGS),
 		.default_branch = opt_str(&c->opt, OPT_DEFAULT_BRANCH),
 		.full = cmd_arg(a, "full") != NULL,
 		.records = rec,

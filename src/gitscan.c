@@ -155,6 +155,7 @@ struct dep {
 	int64_t time;
 	char *ref;
 	bool from_tag, from_record, failed, hotfix;
+	bool rollback;        /* deploys older code than the one before it (docs/metrics.md §3b) */
 	int64_t record_id;
 };
 
@@ -194,6 +195,7 @@ struct scan {
 	char *origin_head;             /* target of refs/remotes/origin/HEAD */
 	struct dep *deps;
 	size_t ndeps, capdeps;
+	size_t *ships;                 /* per deployment: the commits it shipped first (find_rollbacks) */
 	git_oid *pids;                 /* parents of the commits read this run (centry.pfirst) */
 	size_t npids, cappids;
 	git_oid tip;                   /* the default branch's tip (has_tip) */
@@ -812,7 +814,7 @@ static int cmp_dep_order(const void *a, const void *b)
 
 /* Several tags on one commit are one deployment at the earliest of their
  * times, named by all of them (docs/metrics.md §1). */
-static void deps_from_tags(struct scan *s, const char *pattern)
+static void deps_from_tags(struct scan *s, const char *pattern, const struct gitscan_opts *o)
 {
 	struct tagname *t = NULL;
 	size_t n = 0, cap = 0;
@@ -827,29 +829,73 @@ static void deps_from_tags(struct scan *s, const char *pattern)
 		VEC_PUSH(t, n, cap, tn);
 	}
 	pattern_free(&tp);
+	/* docs/metrics.md §3b: a tag matching rework_tags (default *hotfix*;
+	 * "" none) is rework */
+	const char *rework = o->rework_tags ? o->rework_tags : GITSCAN_DEFAULT_REWORK_TAGS;
+	pattern_compile(*rework ? rework : "!*", &tp);
 	sort_array(t, n, sizeof *t, cmp_tagname);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		struct strbuf names = STRBUF_INIT;
 		int64_t time = t[i].time;
+		bool hotfix = false;
 		for (; j < n && streq(t[j].peeled, t[i].peeled); j++) {
+			hotfix = hotfix || pattern_matches(&tp, t[j].name);
 			if (j > i)
 				sb_add(&names, ", ");
 			sb_add(&names, t[j].name);
 			if (t[j].time < time)
 				time = t[j].time;
 		}
-		struct dep d = {.time = time, .ref = sb_detach(&names), .from_tag = true};
+		struct dep d = {.time = time, .ref = sb_detach(&names), .from_tag = true, .hotfix = hotfix};
 		memcpy(d.hex, t[i].peeled, sizeof d.hex);
 		git_oid_fromstr(&d.commit, d.hex);
 		VEC_PUSH(s->deps, s->ndeps, s->capdeps, d);
 		i = j;
 	}
+	pattern_free(&tp);
 	free(t);
 }
 
-/* A record of a tagged commit replaces the tag's time and adds what it knows;
- * a record of any other commit is a deployment of its own (docs/metrics.md §1). */
+/* docs/metrics.md §3b: whether a deployment of a commit other than hex lies
+ * strictly between the instants a and b (tags, or other records). */
+static bool other_deploy_between(const struct scan *s, const struct gitscan_opts *o, const char *hex,
+				 int64_t a, int64_t b)
+{
+	int64_t lo = a < b ? a : b, hi = a < b ? b : a;
+	if (hi - lo < 2)
+		return false;
+	for (size_t j = 0; j < s->ndeps; j++)
+		if (s->deps[j].time > lo && s->deps[j].time < hi && !streq(s->deps[j].hex, hex))
+			return true;
+	for (size_t j = 0; j < o->nrecords; j++) {
+		const struct gitscan_record *r = &o->records[j];
+		if (r->time > lo && r->time < hi && r->commit && strcasecmp(r->commit, hex) != 0)
+			return true;
+	}
+	return false;
+}
+
+static int64_t distance(int64_t a, int64_t b)
+{
+	return a < b ? b - a : a - b;
+}
+
+/* The deployment of commit hex so far nearest in time to t, or NULL. */
+static struct dep *nearest_dep_of(struct scan *s, size_t ntagged, const char *hex, int64_t t)
+{
+	struct dep *d = search_array(hex, s->deps, ntagged, sizeof *s->deps, cmp_dep_hex);
+	for (size_t j = ntagged; j < s->ndeps; j++)
+		if (streq(s->deps[j].hex, hex) && (!d || distance(s->deps[j].time, t) < distance(d->time, t)))
+			d = &s->deps[j];
+	return d;
+}
+
+/* A record of a tagged (or already recorded) commit replaces the tag's time
+ * and adds what it knows (docs/metrics.md §1), unless a deployment of
+ * another commit lies between them: then it is a redeployment, a
+ * deployment of its own (docs/metrics.md §3b). A record of any other commit
+ * is a deployment of its own. */
 static void deps_from_records(struct scan *s, const struct gitscan_opts *o)
 {
 	size_t ntagged = s->ndeps; /* sorted by hex: deps_from_tags grouped them so */
@@ -863,13 +909,10 @@ static void deps_from_records(struct scan *s, const struct gitscan_opts *o)
 		}
 		char hex[41];
 		git_oid_tostr(hex, sizeof hex, &id); /* lower case, as the tags' */
-		struct dep *d = search_array(hex, s->deps, ntagged, sizeof *s->deps, cmp_dep_hex);
-		if (!d) {
-			for (size_t j = ntagged; j < s->ndeps && !d; j++)
-				if (streq(s->deps[j].hex, hex))
-					d = &s->deps[j];
-		}
-		if (d && d->from_record)
+		struct dep *d = nearest_dep_of(s, ntagged, hex, rec->time);
+		if (d && other_deploy_between(s, o, hex, d->time, rec->time))
+			d = NULL; /* a redeployment */
+		else if (d && d->from_record)
 			continue; /* one record per commit; the first one wins */
 		if (!d) {
 			struct dep nd = {.commit = id,
@@ -881,8 +924,33 @@ static void deps_from_records(struct scan *s, const struct gitscan_opts *o)
 		d->time = rec->time;
 		d->from_record = true;
 		d->failed = rec->failed;
-		d->hotfix = rec->hotfix;
+		d->hotfix = d->hotfix || rec->hotfix;
 		d->record_id = rec->record_id;
+	}
+}
+
+/* docs/metrics.md §3b: deployment k deploys older code when its commit is an
+ * earlier deployment's, or an ancestor of the one just before it (and not
+ * that one's). Such a deployment ships nothing, so only those are asked
+ * (a few: the rest are answered by the walk's counts). */
+static void find_rollbacks(struct scan *s)
+{
+	size_t *ships = s->ships; /* a warm start's, from the cache's counts */
+	if (!s->warm || !ships) {
+		free(s->ships);
+		ships = s->ships = xcalloc(s->ndeps + 1, sizeof *ships);
+		for (size_t i = 0; i < s->map.n; i++)
+			if (s->map.e[i].seq >= 0 && (size_t)s->map.e[i].seq < s->ndeps)
+				ships[s->map.e[i].seq]++;
+	}
+	for (size_t k = 1; k < s->ndeps; k++) {
+		struct dep *r = &s->deps[k], *p = &s->deps[k - 1];
+		if (ships[k] || streq(r->hex, p->hex) || !commit_exists(s, &r->commit))
+			continue;
+		for (size_t j = 0; j + 1 < k && !r->rollback; j++)
+			r->rollback = streq(s->deps[j].hex, r->hex);
+		if (!r->rollback && commit_exists(s, &p->commit))
+			r->rollback = git_graph_descendant_of(s->repo, replaced(s, &p->commit), replaced(s, &r->commit)) == 1;
 	}
 }
 
@@ -1035,6 +1103,7 @@ static int count_chunk(void *arg, int32_t seq, int64_t n, int64_t changes)
 	struct scan *s = arg;
 	s->out->commits_known += (size_t)n;
 	if (seq >= 0 && (size_t)seq < s->ndeps) {
+		s->ships[seq] = (size_t)n;
 		s->out->deploy_changes[seq] = (int)changes;
 		s->out->nchanges_all += (size_t)changes;
 	}
@@ -1049,6 +1118,7 @@ static int count_chunk(void *arg, int32_t seq, int64_t n, int64_t changes)
 static int load_warm(struct scan *s, struct store *st, int64_t since)
 {
 	s->out->deploy_changes = xcalloc(s->ndeps + 1, sizeof *s->out->deploy_changes);
+	s->ships = xcalloc(s->ndeps + 1, sizeof *s->ships);
 	int rc = store_git_chunks_load(st, count_chunk, s);
 	if (rc != 0)
 		return rc;
@@ -1367,7 +1437,8 @@ static void build_result(struct scan *s, bool warm)
 		r->deploys[i] = (struct dora_deploy){
 			.time = d->time, .ref = own(r, d->ref, &capstr), .commit = own(r, xstrdup(d->hex), &capstr),
 			.from_tag = d->from_tag, .from_record = d->from_record,
-			.failed_record = d->failed, .hotfix = d->hotfix,
+			.failed_record = d->failed, .hotfix = d->hotfix, .rollback = d->rollback,
+			.rolled_back = d->rollback ? (int)i - 1 : -1,
 		};
 		d->ref = NULL;
 		r->record_ids[i] = d->record_id;
@@ -1506,7 +1577,7 @@ static int plan_from_cache(struct scan *s, struct store *st, const struct gitsca
 	store_git_refs_free(cached, ncached);
 	s->out->default_branch = o->default_branch && *o->default_branch ? xstrdup(o->default_branch)
 									 : detect_default_branch(s);
-	deps_from_tags(s, pattern);
+	deps_from_tags(s, pattern, o);
 	deps_from_records(s, o);
 	sort_array(s->deps, s->ndeps, sizeof *s->deps, cmp_dep_order);
 	size_t ncached_deps = 0;
@@ -1565,6 +1636,7 @@ static int scan_run(struct scan *s, struct store *st, const struct gitscan_opts 
 	    write_cache(s, st, pattern, p.cold, p.cold ? 0 : p.common) != 0)
 		goto db_fail;
 	add_warnings(s, pattern);
+	find_rollbacks(s);
 	build_result(s, p.warm);
 	return 0;
 db_fail:
@@ -1618,6 +1690,7 @@ done:
 	cmap_free(&s.walk_missed);
 	cmap_free(&s.oldland);
 	free(s.pids);
+	free(s.ships);
 	free(s.newchain);
 	free(s.dep_missed);
 	for (size_t i = 0; i < s.ngrafts; i++)

@@ -23,9 +23,11 @@ struct gitscan_record {
 };
 
 #define GITSCAN_DEFAULT_TAGS "v*,!*rc*"
+#define GITSCAN_DEFAULT_REWORK_TAGS "*hotfix*"
 
 struct gitscan_opts {
 	const char *deploy_tags;      /* "v*,!*rc*": comma-separated fnmatch globs (no FNM_PATHNAME), '!' excludes; NULL: default */
+	const char *rework_tags;      /* tags that are rework (docs/metrics.md §3b); NULL: "*hotfix*", "": none */
 	const char *default_branch;   /* NULL: detect (refs/remotes/origin/HEAD target, else HEAD's branch, else main, else master) */
 	bool full;                    /* ignore the cache */
 	/* The changes of deployments earlier than this (Unix time) may be left

@@ -83,8 +83,8 @@ static void mark_failed(struct dora_deploy_result *r, enum dora_fail_source src)
 	r->failed = true;
 	/* Precedence for the label follows the restore time's: incident, then
 	 * revert, then the bare record. */
-	if (r->fail_source == FAIL_NONE || src == FAIL_INCIDENT ||
-	    (src == FAIL_REVERT && r->fail_source == FAIL_RECORD))
+	bool git = src == FAIL_REVERT || src == FAIL_ROLLBACK;
+	if (r->fail_source == FAIL_NONE || src == FAIL_INCIDENT || (git && r->fail_source == FAIL_RECORD))
 		r->fail_source = src;
 }
 
@@ -110,6 +110,23 @@ static void apply_reverts(struct dora_work *w)
 		if (w->res[d].restored_by < 0 || r < w->res[d].restored_by)
 			w->res[d].restored_by = r;
 		w->res[r].rework = true;
+	}
+}
+
+/* docs/metrics.md §3b: a deployment of older code (rollback) restores the
+ * deployment just before it, which failed; it is rework and ships nothing. */
+static void apply_rollbacks(struct dora_work *w)
+{
+	const struct dora_input *in = w->in;
+	for (size_t i = 1; i < in->ndeploys; i++) {
+		int prev = in->deploys[i].rolled_back;
+		if (!in->deploys[i].rollback || !deploy_exists(in, (int)i) || prev < 0 || (size_t)prev >= i)
+			continue;
+		struct dora_deploy_result *p = &w->res[prev];
+		mark_failed(p, FAIL_ROLLBACK);
+		if (p->restored_by < 0 || (int)i < p->restored_by)
+			p->restored_by = (int)i;
+		w->res[i].rework = true;
 	}
 }
 
@@ -201,6 +218,7 @@ static void analyse_deploys(struct dora_work *w, int *linked)
 				w->res[in->changes[k].deploy].changes++;
 	}
 	apply_reverts(w);
+	apply_rollbacks(w);
 	apply_incidents(w, linked);
 	set_restore_times(w);
 }

@@ -17,7 +17,9 @@ struct dora_deploy {
 	bool from_tag;
 	bool from_record;
 	bool failed_record;     /* recorded status failed or rolled-back */
-	bool hotfix;            /* recorded kind hotfix */
+	bool hotfix;            /* recorded kind hotfix, or a tag matching rework_tags */
+	bool rollback;          /* deploys older code than the deployment before it (docs/metrics.md §3b) */
+	int rolled_back;        /* when rollback: the index of that deployment (the one that failed) */
 };
 
 /* A shipped commit with at most one parent: `deploy` is the index of the
@@ -113,8 +115,9 @@ struct dora_input {
 };
 
 /* Why a deployment counts as failed (the first that applies, in this order
- * of precedence for its restore time: incident, revert, record). */
-enum dora_fail_source { FAIL_NONE, FAIL_REVERT, FAIL_RECORD, FAIL_INCIDENT };
+ * of precedence for its restore time: incident, then git (a revert or a
+ * rollback, the first found), record). */
+enum dora_fail_source { FAIL_NONE, FAIL_REVERT, FAIL_RECORD, FAIL_INCIDENT, FAIL_ROLLBACK };
 
 /* What the analysis says about one deployment. */
 struct dora_deploy_result {

@@ -129,6 +129,7 @@ static int scan(struct svc_ctx *k, int idx, struct gitscan_result *git, char *er
 	struct gitscan_record *rec = records_of(k, idx, &nrec);
 	struct gitscan_opts o = {
 		.deploy_tags = service_tags(k->c, sv),
+		.rework_tags = opt_str(&k->c->opt, OPT_REWORK_TAGS),
 		.default_branch = sv->branch ? sv->branch : opt_str(&k->c->opt, OPT_DEFAULT_BRANCH),
 		.full = k->full,
 		.records = rec,
@@ -285,6 +286,15 @@ static void pool_deploys(struct dash *d)
 		g->record_ids[k] = s->git.record_ids ? s->git.record_ids[p[k].idx] : 0;
 		d->deploy_service[k] = p[k].svc;
 		s->team_index[p[k].idx] = (int)k;
+	}
+	/* a rollback restores its own service's previous deployment (docs/metrics.md §3b) */
+	for (size_t k = 0; k < n; k++) {
+		struct dora_deploy *dep = &g->deploys[k];
+		const struct dash_service *s = &d->services[p[k].svc];
+		if (dep->rollback && dep->rolled_back >= 0 && (size_t)dep->rolled_back < s->git.ndeploys)
+			dep->rolled_back = s->team_index[dep->rolled_back];
+		else
+			dep->rollback = false;
 	}
 	free(p);
 }

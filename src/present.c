@@ -284,6 +284,7 @@ const char *present_fail_word(enum dora_fail_source s)
 	case FAIL_REVERT: return "revert";
 	case FAIL_RECORD: return "record";
 	case FAIL_INCIDENT: return "incident";
+	case FAIL_ROLLBACK: return "rollback";
 	case FAIL_NONE: break;
 	}
 	return NULL;
@@ -376,11 +377,13 @@ void present_deploy_detail(struct strbuf *out, const struct deploy_verdict *v)
 	size_t start = out->len;
 	const char *why = present_fail_word(v->why);
 	if (why && v->state != DEPLOY_ROLLED_BACK) {
-		sb_addf(out, "(%s", why);
+		/* docs/metrics.md §3b: "(rolled back by v1.4.2, after 2 h)" */
+		bool rollback = v->why == FAIL_ROLLBACK && v->restored_by;
+		sb_addf(out, "(%s", rollback ? "rolled back" : why);
 		if (v->linked_by_time)
 			sb_add(out, ", linked by time");
 		if (v->restored_by) {
-			sb_add(out, ", by ");
+			sb_add(out, rollback ? " by " : ", by ");
 			sb_add_clean(out, v->restored_by);
 		}
 		if (!isnan(v->restore_hours)) {
