@@ -388,9 +388,11 @@ Test(cache, changed_records_give_what_a_cold_sync_gives)
 {
 	/* v1 on 2, v2 on 6. A record of 4 (01-04 12:00) splits v2: it ships
 	 * 3, 4 = 2 and v2 ships 5, 6 = 2. Marked failed: the same split.
-	 * A record of v1's commit at 01-05 12:00 moves v1 after the record of
-	 * 4: the record of 4 is first now (ships 1..4, counts 0), v1 ships
-	 * nothing new (0), v2 ships 5, 6 = 2. */
+	 * A record of v1's commit at 01-05 12:00, with the record of 4 between
+	 * it and v1's tag, is a redeployment of its own (docs/metrics.md §3b):
+	 * v1 keeps its time and ships 1, 2 (first: 0), the record of 4 still
+	 * ships 3, 4 = 2, the redeployment ships nothing and rolls the record
+	 * of 4 back, v2 ships 5, 6 = 2. */
 	char *c[7] = {0};
 	char *repo = linear_repo("r", 6, c);
 	cr_assert_eq(th_git(repo, "2026-01-02T00:00:00+0000", "tag v1 %s", c[2]), 0);
@@ -411,9 +413,10 @@ Test(cache, changed_records_give_what_a_cold_sync_gives)
 	free(snap);
 	record(repo, db, c[2], "2026-01-05T12:00:00Z");
 	snap = assert_as_cold(repo, db, NULL);
-	cr_assert_eq(changes_of(snap, c[4]), 0);
+	cr_assert_eq(changes_of(snap, c[4]), 2);
 	cr_assert_eq(changes_of(snap, "v1"), 0);
 	cr_assert_eq(changes_of(snap, "v2"), 2);
+	cr_assert(strstr(snap, "\"failed_because\": \"rollback\""), "%s", snap);
 	free(snap);
 	free_shas(c, 6);
 	free(repo);
