@@ -71,7 +71,7 @@ static int dep(struct fx *f, int64_t t)
 
 static void chg(struct fx *f, int deploy, int64_t author)
 {
-	f->c[f->nc++] = (struct dora_change){deploy, author, author};
+	f->c[f->nc++] = (struct dora_change){deploy, author, author, SD_NO_TIME};
 }
 
 static void rev(struct fx *f, int reverted, int revert, int64_t authored)
@@ -275,7 +275,7 @@ Test(lead_time, from_committer_time)
 	fx_init(&f);
 	dep(&f, N - 30 * DAY);
 	int d1 = dep(&f, N - DAY);
-	f.c[f.nc++] = (struct dora_change){d1, f.d[d1].time - 10 * H, f.d[d1].time - 1 * H};
+	f.c[f.nc++] = (struct dora_change){d1, f.d[d1].time - 10 * H, f.d[d1].time - 1 * H, SD_NO_TIME};
 	struct dora_report r;
 	struct dora_input in = input(&f, N, 90);
 	metrics_dora(&in, &r);
