@@ -270,27 +270,4 @@ void gate_result_free(struct gate_result *r);
 /* "ok", "warn", "block". */
 const char *gate_level_id(enum gate_level l);
 
-/* ---- loading for commands (defined in src/cmd_advise.c, which may read
- * files; everything above is pure) ------------------------------------- */
-
-struct ctx;
-
-/* What judging the window needs: the table, the team's zone, its holidays. */
-struct window_setup {
-	struct window_table table;
-	struct tz_zone zone;
-	struct holidays holidays;
-};
-
-/* Loads a zone: a fixed name or offset (tz_fixed), else $TZDIR or
- * /usr/share/zoneinfo/<name>; false with a reason in why. */
-bool tz_load(const char *name, struct tz_zone *z, char *why, size_t whylen);
-/* Loads data/window.json, config `timezone` and config `holidays` (a list
- * of dates or a file of them); prints one error and returns false. */
-bool window_setup_load(struct ctx *c, struct window_setup *ws);
-void window_setup_free(struct window_setup *ws);
-/* Loads data/checklists.json plus config `checklists`; a bad team list is
- * a warning (the standard items still apply), a bad data file an error. */
-bool checklists_setup(struct ctx *c, struct checklists *cl);
-
 #endif

@@ -119,16 +119,6 @@ void build_health_free(struct build_health *h);
  * days): load builds after it. */
 int64_t buildstats_since(int64_t now, int window_days);
 
-/* ---- views (src/snapshot_builds.c) ---- */
-struct strbuf;
-struct render;
-/* A few lines a PM can read aloud: median and tier, failures and why, cost. */
-void snapshot_builds_text(struct strbuf *out, const struct build_health *h, const struct render *ro);
-/* The same as a markdown section. */
-void snapshot_builds_markdown(struct strbuf *out, const struct build_health *h,
-			      const struct render *ro);
-/* Appends "builds": {...} (no leading comma); no data is null, never 0. */
-void snapshot_builds_json(struct strbuf *out, const struct build_health *h);
 /* Failure rate of one week in percent, when it has judged runs. */
 bool bh_week_failure_rate(const struct bh_week *w, double *rate);
 

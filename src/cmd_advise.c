@@ -1,6 +1,6 @@
-/* cmd_advise — `advise strategy`, `advise rollback` and `window`: the I/O
- * side of advice.c. Reading the zoneinfo file, the holidays file and the
- * data tables happens here so that advice.c stays pure and testable. */
+/* cmd_advise — `advise strategy`, `advise rollback` and `window`: the
+ * commands over advice.c (pure) and src/loaders.c (the zone, holidays and
+ * window table, read from files). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,128 +12,13 @@
 #include "datafiles.h"
 #include "files.h"
 #include "jsonw.h"
+#include "loaders.h"
 #include "text.h"
 #include "timearg.h"
 #include "timeutil.h"
 #include "util.h"
 
 #include "commands.h"
-
-/* ---- loading ------------------------------------------------------------ */
-
-bool tz_load(const char *name, struct tz_zone *z, char *why, size_t whylen)
-{
-	if (tz_fixed(name, z))
-		return true;
-	if (!tz_name_ok(name)) {
-		snprintf(why, whylen, "timezone: not a zone name (use an IANA name such as "
-			 "Europe/Berlin, UTC, or an offset such as +05:30)");
-		return false;
-	}
-	const char *dir = getenv("TZDIR");
-	char *path = xasprintf("%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", name);
-	size_t len = 0;
-	char reason[128];
-	char *data = file_read(path, FILE_CAP_TIMEZONE, 0, &len, reason, sizeof reason);
-	if (!data && errno == EISDIR)
-		snprintf(why, whylen, "timezone '%s': a directory of zones, not a zone (%s holds "
-			 "them: name one, such as '%s/<city>')", name, path, name);
-	else if (!data && errno == ENOENT)
-		snprintf(why, whylen, "timezone '%s': unknown zone (no %s)", name, path);
-	else if (!data)
-		snprintf(why, whylen, "timezone '%s': cannot read %s: %s", name, path, reason);
-	free(path);
-	if (!data)
-		return false;
-	bool ok = tz_parse_tzif(name, (const unsigned char *)data, len, z, why, whylen);
-	free(data);
-	return ok;
-}
-
-/* A list of dates, or else a file holding them (path: the value as a file
- * name, resolved against the config file that set it). */
-static bool load_holidays(const char *value, const char *path, struct holidays *h, char *why,
-			  size_t whylen)
-{
-	if (!value || !*value) {
-		memset(h, 0, sizeof(*h));
-		return true;
-	}
-	if (holidays_parse(value, h, why, whylen))
-		return true;
-	char reason[128] = "not a file name";
-	char *data = strcmp(value, "-") == 0 ? NULL :
-		file_read(path, FILE_CAP_HOLIDAYS, 0, NULL, reason, sizeof reason);
-	char *shown = text_clean(path, TEXT_ONE_LINE);
-	bool ok = data != NULL;
-	if (!ok)
-		snprintf(why, whylen, "holidays '%.80s': not a list of YYYY-MM-DD dates, nor a file "
-			 "of them (%s)", shown, reason);
-	/* The file may be anything the path names (a secret, say): a mistake in
-	 * it is told by line, never by quoting its text. */
-	int bad = ok ? holidays_parse_file(data, h) : 0;
-	if (bad) {
-		snprintf(why, whylen, "holidays file '%.80s': line %d is not a YYYY-MM-DD date "
-			 "(dates separated by commas or new lines; '#' starts a comment)", shown, bad);
-		ok = false;
-	}
-	free(shown);
-	free(data);
-	return ok;
-}
-
-bool window_setup_load(struct ctx *c, struct window_setup *ws)
-{
-	char why[240];
-	memset(ws, 0, sizeof(*ws));
-	if (!window_table_parse(data_file("window.json", NULL), &ws->table, why, sizeof(why))) {
-		sd_error("%s", why);
-		return false;
-	}
-	char *hpath = opt_path(&c->opt, OPT_HOLIDAYS);
-	bool ok = tz_load(opt_str(&c->opt, OPT_TIMEZONE), &ws->zone, why, sizeof(why)) &&
-		  load_holidays(opt_str(&c->opt, OPT_HOLIDAYS), hpath, &ws->holidays, why, sizeof(why));
-	free(hpath);
-	if (!ok) {
-		char *shown = text_clean(why, TEXT_ONE_LINE);
-		sd_error("%s", shown);
-		free(shown);
-		window_setup_free(ws);
-		return false;
-	}
-	return true;
-}
-
-void window_setup_free(struct window_setup *ws)
-{
-	window_table_free(&ws->table);
-	tz_free(&ws->zone);
-	holidays_free(&ws->holidays);
-}
-
-bool checklists_setup(struct ctx *c, struct checklists *cl)
-{
-	char why[240];
-	if (!checklists_load(cl, data_file("checklists.json", NULL), why, sizeof(why))) {
-		sd_error("%s", why);
-		return false;
-	}
-	if (!checklists_add_team(cl, opt_str(&c->opt, OPT_CHECKLISTS), why, sizeof(why))) {
-		char *shown = text_clean(why, TEXT_ONE_LINE);
-		sd_warn("config %s; only the standard items apply", shown);
-		free(shown);
-	}
-	char *unknown = NULL;
-	checklists_switch_off(cl, opt_str(&c->opt, OPT_CHECKLIST_OFF), &unknown);
-	if (unknown) {
-		struct strbuf ids = STRBUF_INIT;
-		checklists_valid_ids(cl, &ids);
-		sd_warn("config checklist_off: no checklist item %s, ignored (ids: %s)", unknown, sb_str(&ids));
-		sb_free(&ids);
-	}
-	free(unknown);
-	return true;
-}
 
 /* ---- output helpers ------------------------------------------------------- */
 
@@ -316,7 +201,9 @@ static int cmd_window(struct ctx *c, struct cmd_args *a)
 	if (at_flag && !timearg_parse(c, "at", at_flag, &at))
 		return EXIT_USAGE;
 	struct window_setup ws;
-	if (!window_setup_load(c, &ws))
+	bool have_window = window_setup_load(c, &ws);
+	ctx_report(c);
+	if (!have_window)
 		return EXIT_USAGE;
 	struct window_result w, next;
 	window_judge(&ws.table, &ws.zone, &ws.holidays, at, &w);

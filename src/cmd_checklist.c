@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "advice.h"
+#include "loaders.h"
 #include "commands.h"
 #include "context.h"
 #include "model.h"
@@ -99,7 +100,7 @@ static int cmd_checklist(struct ctx *c, struct cmd_args *a)
 	if (feature_arg(c, pos[0], &f) != 0)
 		return EXIT_USAGE;
 	struct dash d;
-	int rc = model_build(c, &d);
+	int rc = cmd_model_build(c, &d);
 	const struct dash_feature *df = rc == 0 ? find_in_dash(&d, &f) : NULL;
 	if (df) {
 		struct strbuf out = STRBUF_INIT;
@@ -283,7 +284,7 @@ static int change_items(struct ctx *c, const char *const *pos, int npos, const c
 		return EXIT_USAGE;
 	struct checklists cl;
 	int rc = EXIT_USAGE;
-	if (checklists_setup(c, &cl)) {
+	if (cmd_checklists_setup(c, &cl)) {
 		enum checklist_kind kinds[MAX_ITEMS];
 		int found = 0;
 		while (found < npos - 1 && find_item(&cl, kind_flag, pos[found + 1], &kinds[found]))
@@ -414,7 +415,7 @@ static int cmd_gate(struct ctx *c, struct cmd_args *a)
 		return EXIT_USAGE;
 	struct dash d;
 	int rc = EXIT_USAGE;
-	if (model_build(c, &d) == 0) {
+	if (cmd_model_build(c, &d) == 0) {
 		const struct dash_feature *df = find_in_dash(&d, &f);
 		if (cmd_arg(a, "json"))
 			gate_json(&d, df);

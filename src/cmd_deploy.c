@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "advice.h"
+#include "loaders.h"
 #include "checklists.h"
 #include "commands.h"
 #include "context.h"
@@ -207,7 +208,7 @@ static void deploy_json(struct strbuf *out, const struct deploy_rec *d, const st
 static int print_deploy_json(struct ctx *c, const struct deploy_rec *d, bool created)
 {
 	struct dash dash;
-	if (model_build(c, &dash) != 0) {
+	if (cmd_model_build(c, &dash) != 0) {
 		model_free(&dash);
 		return EXIT_USAGE;
 	}
@@ -523,7 +524,7 @@ static int deploy_list(struct ctx *c, struct cmd_args *a)
 	/* The whole model: a deployment's state needs the history, incidents
 	 * and reverts, decided once for every view (present.c). */
 	struct dash dash;
-	if (model_build(c, &dash) != 0) {
+	if (cmd_model_build(c, &dash) != 0) {
 		model_free(&dash);
 		return EXIT_USAGE;
 	}
@@ -1068,7 +1069,7 @@ static int check_subject(struct store *st, bool incident, int64_t id)
 static int review_record(struct ctx *c, struct cmd_args *a, bool incident)
 {
 	struct checklists cls = {0};
-	if (!checklists_setup(c, &cls))
+	if (!cmd_checklists_setup(c, &cls))
 		return EXIT_USAGE;
 	const struct checklist *cl = checklist_of(&cls, incident ? CHECKLIST_POST_INCIDENT_REVIEW
 								 : CHECKLIST_POST_DEPLOY_REVIEW);
@@ -1193,7 +1194,7 @@ static void review_row(struct strbuf *out, const struct review_due *r, const str
 static int review_list(struct ctx *c, struct cmd_args *a)
 {
 	struct checklists cls = {0};
-	if (!checklists_setup(c, &cls))
+	if (!cmd_checklists_setup(c, &cls))
 		return EXIT_USAGE;
 	int dq = (int)checklist_of(&cls, CHECKLIST_POST_DEPLOY_REVIEW)->n;
 	int iq = (int)checklist_of(&cls, CHECKLIST_POST_INCIDENT_REVIEW)->n;
@@ -1299,7 +1300,7 @@ static int deploy_show(struct ctx *c, struct cmd_args *a)
 	}
 	/* the state is the model's, as in `deploy list` and the snapshot */
 	struct dash dash;
-	if (model_build(c, &dash) != 0) {
+	if (cmd_model_build(c, &dash) != 0) {
 		model_free(&dash);
 		free(stg);
 		deploy_rec_free(&d);
@@ -1512,7 +1513,7 @@ static int review_show(struct ctx *c, struct cmd_args *a)
 	if (a->npos != 2 || (!incident && strcmp(a->pos[0], "deploy") != 0) || !parse_id(a->pos[1], &id))
 		return cmd_usage_error(a, "review show needs deploy ID or incident ID");
 	struct checklists cls = {0};
-	if (!checklists_setup(c, &cls))
+	if (!cmd_checklists_setup(c, &cls))
 		return EXIT_USAGE;
 	const struct checklist *cl = checklist_of(&cls, incident ? CHECKLIST_POST_INCIDENT_REVIEW
 								 : CHECKLIST_POST_DEPLOY_REVIEW);

@@ -235,7 +235,7 @@ static int feature_list(struct ctx *c, struct cmd_args *a)
 		return EXIT_USAGE;
 	}
 	struct dash d;
-	if (model_build(c, &d) != 0) {
+	if (cmd_model_build(c, &d) != 0) {
 		model_free(&d);
 		features_free(fs, n);
 		return EXIT_USAGE;

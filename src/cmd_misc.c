@@ -160,7 +160,7 @@ static int snapshot_run(struct ctx *c, const char *format)
 		return EXIT_USAGE;
 	}
 	struct dash d;
-	if (model_build(c, &d) != 0) {
+	if (cmd_model_build(c, &d) != 0) {
 		model_free(&d);
 		return EXIT_USAGE;
 	}
@@ -260,7 +260,9 @@ static int cmd_sync(struct ctx *c, struct cmd_args *a)
 	/* The same recorded deployments as every view passes, or the cache
 	 * would be recomputed back and forth between sync and the dashboard. */
 	struct dash recs = {0};
-	if (model_records(c, st, &recs) != 0) {
+	int rc_records = model_records(c, st, &recs);
+	ctx_report(c);
+	if (rc_records != 0) {
 		model_records_free(&recs);
 		return EXIT_USAGE;
 	}

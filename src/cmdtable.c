@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "loaders.h"
+#include "model.h"
 #include "text.h"
 
 /* The commands in --help order: each entry lives beside its function. */
@@ -481,8 +483,23 @@ int cmd_dispatch(struct ctx *c, int argc, char **argv)
 		rc = output_flags_before(c, &a);
 	if (rc == 0)
 		rc = a.entry->run(c, &a);
+	ctx_report(c);          /* anything kept that the command did not show */
 	free(a.pos);
 	return rc;
+}
+
+int cmd_model_build(struct ctx *c, struct dash *d)
+{
+	int rc = model_build(c, d);
+	ctx_report(c);
+	return rc;
+}
+
+bool cmd_checklists_setup(struct ctx *c, struct checklists *cl)
+{
+	bool ok = checklists_setup(c, cl);
+	ctx_report(c);
+	return ok;
 }
 
 bool cmd_confirm(const struct cmd_args *a, const char *question)

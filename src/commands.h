@@ -57,6 +57,14 @@ struct cmd_entry {
 	bool opens_nothing;    /* needs no repository, config or database (help, completion) */
 };
 
+/* The model and its loaders keep their errors in the context (ctx_fail);
+ * a command builds them through these, which print what was kept (one
+ * line, as before) right away. */
+struct dash;
+struct checklists;
+int cmd_model_build(struct ctx *c, struct dash *d);
+bool cmd_checklists_setup(struct ctx *c, struct checklists *cl);
+
 /* The top-level commands, in --help order; ends with NULL. */
 extern const struct cmd_entry *const commands[];
 

@@ -26,35 +26,6 @@
 #include "timearg.h"
 #include "timeutil.h"
 
-/* Messages quote paths, refs and values from outside (a repository's
- * directory is named by whoever named the repository): the whole message
- * is cleaned, so no caller can forget. */
-static void print_message(const char *prefix, const char *fmt, va_list ap)
-{
-	struct strbuf sb = STRBUF_INIT;
-	sb_vaddf(&sb, fmt, ap);
-	char *clean = text_clean(sb_str(&sb), TEXT_KEEP_NEWLINES);
-	fprintf(stderr, "%s%s\n", prefix, clean);
-	free(clean);
-	sb_free(&sb);
-}
-
-void sd_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	print_message("shipdeck: ", fmt, ap);
-	va_end(ap);
-}
-
-void sd_warn(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	print_message("shipdeck: warning: ", fmt, ap);
-	va_end(ap);
-}
-
 struct ctx_flag {
 	int id;
 	const char *value;
@@ -378,6 +349,7 @@ int ctx_init(struct ctx *c, int argc, char **argv)
 
 void ctx_free(struct ctx *c)
 {
+	ctx_report(c);          /* anything a caller kept and did not show */
 	store_close(c->store);
 	free(c->flags);
 	if (c->zone)
@@ -412,7 +384,7 @@ static int prepare_db_dir(struct ctx *c)
 	char *dir = paths_dirname(c->db_path);
 	int rc = paths_mkdir_p(dir, 0700);
 	if (rc != 0)
-		sd_error("%s: cannot create directory: %s", dir, strerror(errno));
+		ctx_fail(c, "%s: cannot create directory: %s", dir, strerror(errno));
 	free(dir);
 	return rc;
 }
@@ -428,7 +400,7 @@ static void say_how_shared(struct ctx *c)
 	if (opt_bool(&c->opt, OPT_SHARED) && !dbfiles_dir_setgid(c->db_path)) {
 		char *dir = paths_dirname(c->db_path);
 		char *quoted = text_shell_quote(dir);
-		sd_warn("%s: the directory is not setgid, so files other programs create there "
+		ctx_caution(c, "%s: the directory is not setgid, so files other programs create there "
 			"get their creator's group; fix it with: chmod g+s %s", c->db_path, quoted);
 		free(quoted);
 		free(dir);
@@ -448,15 +420,15 @@ static void claim_database(struct ctx *c)
 	int have = store_repository_get(c->store, &r);
 	store_repo_free(&r);
 	if (have == 0 && store_repository_claim(c->store, c->repo_id, c->repo_name, c->now) < 0)
-		sd_warn("%s", store_errmsg(c->store));
+		ctx_caution(c, "%s", store_errmsg(c->store));
 }
 
-struct store *ctx_store(struct ctx *c)
+struct store *ctx_open_store(struct ctx *c)
 {
 	if (c->store)
 		return c->store;
 	if (!c->db_path) {
-		sd_error("no database: not inside a git repository and no --db given "
+		ctx_fail(c, "no database: not inside a git repository and no --db given "
 			 "(use --repo PATH or --db PATH, or try 'shipdeck demo')");
 		return NULL;
 	}
@@ -468,7 +440,7 @@ struct store *ctx_store(struct ctx *c)
 	char err[1024];
 	c->store = store_open(c->db_path, flags, err, sizeof err);
 	if (!c->store)
-		sd_error("%s", err);
+		ctx_fail(c, "%s", err);
 	else
 	{
 		say_how_shared(c);
@@ -479,6 +451,13 @@ struct store *ctx_store(struct ctx *c)
 		}
 	}
 	return c->store;
+}
+
+struct store *ctx_store(struct ctx *c)
+{
+	struct store *st = ctx_open_store(c);
+	ctx_report(c);
+	return st;
 }
 
 const char *ctx_user(struct ctx *c)

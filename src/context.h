@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "options.h"
+#include "say.h"
 #include "util.h"
 
 /* Exit statuses (man page, EXIT STATUS). */
@@ -14,6 +15,13 @@ enum { EXIT_OK = 0, EXIT_NOGO = 1, EXIT_USAGE = 2 };
 struct store;
 struct tz_zone;
 struct ctx_flag;
+
+/* One message of a module that does not print (the model, its loaders,
+ * opening the store): kept for the caller, who shows it. */
+struct ctx_said {
+	bool warning;
+	char *text;             /* cleaned for the terminal */
+};
 
 struct ctx {
 	struct options opt;
@@ -33,6 +41,8 @@ struct ctx {
 	struct ctx_flag *flags; /* global flags parsed, until ctx_resolve applies them */
 	int nflags;
 	bool asked_help, asked_version;
+	struct ctx_said *said;  /* kept messages, in order (ctx_fail, ctx_caution) */
+	size_t nsaid;
 };
 
 /* Parses the global options at the front of argv, loads the configs and
@@ -47,16 +57,15 @@ int ctx_parse(struct ctx *c, int argc, char **argv);
 int ctx_resolve(struct ctx *c, bool find_repo);
 void ctx_free(struct ctx *c);
 /* Opens the store on first use (creating it unless --read-only); NULL after
- * printing one line of error. */
+ * keeping one line of error in c (ctx_fail): for the model and the
+ * dashboard, which print nothing. */
+struct store *ctx_open_store(struct ctx *c);
+/* ctx_open_store for a command: prints what it kept (ctx_report). */
 struct store *ctx_store(struct ctx *c);
 /* Requires a repository: prints the "not a git repository" hint when absent. */
 bool ctx_need_repo(struct ctx *c);
 /* Who is acting: $USER, else git's user.name, else "unknown". */
 const char *ctx_user(struct ctx *c);
-/* Prints "shipdeck: <message>" to stderr. */
-void sd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void sd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* ---- per-command options ------------------------------------------------ */
 /* A command's flag as parsed: "--name VALUE" (has_arg) or "--name". */
 struct cmd_flag {

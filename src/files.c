@@ -127,3 +127,9 @@ char *file_read(const char *path, size_t cap, unsigned flags, size_t *len, char 
 	errno = e;
 	return data;
 }
+
+char *read_file(const char *path, size_t *len)
+{
+	char why[128];
+	return file_read(path, 0, FILE_STDIN_OK, len, why, sizeof why);
+}

@@ -29,5 +29,8 @@ int file_open_regular(const char *path, unsigned flags, struct stat *sb, char *w
  * of at most cap bytes (0: no cap). Returns a NUL-terminated malloc'd copy
  * and its length, or NULL with a reason as file_open_regular's. */
 char *file_read(const char *path, size_t cap, unsigned flags, size_t *len, char *why, size_t whylen);
+/* Reads a whole regular file ("-" is stdin) through file_read, without a cap;
+ * NULL with errno set on failure. Tests use it; the program calls file_read. */
+char *read_file(const char *path, size_t *len);
 
 #endif

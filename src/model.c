@@ -100,13 +100,11 @@ int model_build(struct ctx *c, struct dash *d)
 	d->repo_name = xstrdup_or_null(c->repo_name);
 	d->repo_path = xstrdup_or_null(c->repo_path);
 	d->db_path = xstrdup_or_null(c->db_path);
-	struct store *st = ctx_store(c);
+	struct store *st = ctx_open_store(c);
 	if (!st)
 		return -1;
-	if (load_builds(c, st, d) != 0) {
-		sd_error("%s", store_errmsg(st));
-		return -1;
-	}
+	if (load_builds(c, st, d) != 0)
+		return ctx_fail(c, "%s", store_errmsg(st));
 	if (model_records(c, st, d) != 0)
 		return -1;
 	if (c->deploy_tags_note)

@@ -9,6 +9,7 @@
 #include "context.h"
 #include "datafiles.h"
 #include "gitfeature.h"
+#include "loaders.h"
 #include "model.h"
 #include "phase.h"
 #include "store.h"
@@ -474,10 +475,8 @@ static int load_tables(struct ctx *c, struct dash *d, struct phase_durations *du
 		return -1;
 	d->has_checklists = true;
 	note_switched_off(d);
-	if (!phase_durations_parse(data_file("phases.json", NULL), dur, why, sizeof why)) {
-		sd_error("data/phases.json: %s", why);
-		return -1;
-	}
+	if (!phase_durations_parse(data_file("phases.json", NULL), dur, why, sizeof why))
+		return ctx_fail(c, "data/phases.json: %s", why);
 	struct window_setup ws;
 	if (window_setup_load(c, &ws)) {
 		window_judge(&ws.table, &ws.zone, &ws.holidays, d->now, &d->window);
@@ -569,10 +568,8 @@ int model_features(struct ctx *c, struct store *st, struct dash *d)
 	struct check_tick *ticks;
 	size_t nticks;
 	if (store_feature_list(st, &fs, &n) != 0 || model_narrow_features(c, st, fs, &n) != 0 ||
-	    store_ticks_list(st, 0, &ticks, &nticks) != 0) {
-		sd_error("%s", store_errmsg(st));
-		return -1;
-	}
+	    store_ticks_list(st, 0, &ticks, &nticks) != 0)
+		return ctx_fail(c, "%s", store_errmsg(st));
 	struct feature_git *git = xcalloc(n + 1, sizeof *git);
 	int *pos = xcalloc(d->nbuilds + 1, sizeof *pos);
 	d->features = xcalloc(n + 1, sizeof *d->features);

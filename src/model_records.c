@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "advice.h"
+#include "loaders.h"
 #include "context.h"
 #include "model.h"
 #include "store.h"
@@ -25,10 +26,8 @@ int model_records(struct ctx *c, struct store *st, struct dash *d)
 	if (store_deploys_list(st, NULL, &d->records, &d->nrecords) != 0 ||
 	    store_stages_list(st, 0, &d->stages, &d->nstages) != 0 ||
 	    store_incidents_list(st, &d->incidents, &d->nincidents) != 0 ||
-	    store_reviews_list(st, NULL, 0, &d->answers, &d->nanswers) != 0) {
-		sd_error("%s", store_errmsg(st));
-		return -1;
-	}
+	    store_reviews_list(st, NULL, 0, &d->answers, &d->nanswers) != 0)
+		return ctx_fail(c, "%s", store_errmsg(st));
 	if (model_narrow_records(c, st, d) != 0)
 		return -1;
 	for (size_t i = 0; i < d->nincidents; i++)

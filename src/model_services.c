@@ -410,7 +410,7 @@ static int narrow_to_flag(struct ctx *c, struct service_set *set)
 	int i = services_find(set, want);
 	if (i < 0) {
 		char *shown = text_clean(want, TEXT_ONE_LINE);
-		sd_error("--service %s: no such service (see 'shipdeck service list')", shown);
+		ctx_fail(c, "--service %s: no such service (see 'shipdeck service list')", shown);
 		free(shown);
 		return -1;
 	}
@@ -439,7 +439,7 @@ int model_services_load(struct ctx *c, struct store *st, struct dash *d, bool fu
 	struct svc_ctx k = {c, st, d, &set, NULL, NULL, 0, 0, full};
 	if (!set.implicit && (store_record_services(st, "deployments", &k.dep_svc, &k.ndep_svc) != 0 ||
 			      store_record_services(st, "incidents", &k.inc_svc, &k.ninc_svc) != 0)) {
-		sd_error("%s", store_errmsg(st));
+		ctx_fail(c, "%s", store_errmsg(st));
 		goto out;
 	}
 	char err[512];
@@ -467,7 +467,7 @@ int model_services_load(struct ctx *c, struct store *st, struct dash *d, bool fu
 	else if (d->services[0].ok)
 		metrics_dora(&d->dora_in, &d->dora);
 	if (!d->has_history && set.implicit && d->services[0].error) {
-		sd_error("%s", d->services[0].error);
+		ctx_fail(c, "%s", d->services[0].error);
 		goto out;
 	}
 	rc = 0;

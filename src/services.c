@@ -318,7 +318,7 @@ int services_resolve(struct ctx *c, struct store *st, struct service_set *out)
 	memset(out, 0, sizeof *out);
 	out->home = -1;
 	if (st && store_services_list(st, &out->s, &out->n) != 0) {
-		sd_error("%s", store_errmsg(st));
+		ctx_fail(c, "%s", store_errmsg(st));
 		return -1;
 	}
 	size_t cap = out->n;
@@ -351,11 +351,11 @@ int services_apply_flag(struct ctx *c, struct store *st)
 	int rc = 0;
 	if (i < 0) {
 		char *shown = text_clean(want, TEXT_ONE_LINE);
-		sd_error("--service %s: no such service (see 'shipdeck service list')", shown);
+		ctx_fail(c, "--service %s: no such service (see 'shipdeck service list')", shown);
 		free(shown);
 		rc = -1;
 	} else if (!set.implicit && store_service_stamp(st, set.s[i].name) != 0) {
-		sd_error("%s", store_errmsg(st));
+		ctx_fail(c, "%s", store_errmsg(st));
 		rc = -1;
 	}
 	service_set_free(&set);
@@ -377,7 +377,7 @@ int service_filter_open(struct ctx *c, struct store *st, struct service_filter *
 	f->idx = services_find(&f->set, want);
 	if (f->idx < 0) {
 		char *shown = text_clean(want, TEXT_ONE_LINE);
-		sd_error("--service %s: no such service (see 'shipdeck service list')", shown);
+		ctx_fail(c, "--service %s: no such service (see 'shipdeck service list')", shown);
 		free(shown);
 		service_set_free(&f->set);
 		return -1;

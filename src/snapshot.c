@@ -2,6 +2,7 @@
  * pipes, chat and e-mail) and fits the width asked for; markdown is for
  * pasting into a wiki; JSON is for scripts and has a schema name. */
 #include "snapshot.h"
+#include "snapshot_sections.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -19,37 +20,6 @@
 /* data/snapshot.schema.json describes it; /2: deployment "status" is the
  * decided state (docs/vocabulary.md), numbers have two decimals. */
 #define SNAPSHOT_SCHEMA "shipdeck.snapshot/2"
-
-/* ---- markdown text ---- */
-
-void snap_md_text(struct strbuf *out, const char *s)
-{
-	/* Outside text is one clean line, and every character markdown would
-	 * read as markup is escaped: a title with '*' or '|' stays text, and a
-	 * '|' cannot split a table row. */
-	char *c = text_clean(s ? s : "", TEXT_ONE_LINE);
-	for (const char *p = c; *p; p++) {
-		if (strchr("\\`*_[]<>|#~!", *p))
-			sb_addc(out, '\\');
-		sb_addc(out, *p);
-	}
-	free(c);
-}
-
-/* ---- headings ------------------------------------------------------------------ */
-
-void snap_heading(struct strbuf *out, const char *title, const struct render *r)
-{
-	if (r->format == SNAP_MARKDOWN) {
-		sb_addf(out, "\n## %s\n\n", title);
-		return;
-	}
-	const char *rule = r->ascii ? "-" : "\xe2\x94\x80";
-	sb_addf(out, "\n%s%s %s ", rule, rule, title);
-	int used = 4 + text_width(title);
-	sb_addrep(out, rule, r->width - used > 0 ? r->width - used : 0);
-	sb_addc(out, '\n');
-}
 
 /* ---- header -------------------------------------------------------------------- */
 

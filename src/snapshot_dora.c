@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "model.h"
 #include "present.h"
-#include "snapshot.h"
+#include "snapshot_base.h"
+#include "snapshot_sections.h"
 #include "text.h"
 #include "timeutil.h"
 

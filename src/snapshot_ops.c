@@ -10,7 +10,8 @@
 #include "jsonw.h"
 #include "model.h"
 #include "present.h"
-#include "snapshot.h"
+#include "snapshot_base.h"
+#include "snapshot_sections.h"
 #include "text.h"
 #include "timeutil.h"
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "advice.h"
+#include "loaders.h"
 #include "context.h"
 #include "text.h"
 #include "timeutil.h"

@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "files.h"
 
 static void out_of_memory(size_t n)
 {
@@ -198,12 +197,6 @@ bool parse_double(const char *s, double *out)
 		return false;
 	*out = v;
 	return true;
-}
-
-char *read_file(const char *path, size_t *len)
-{
-	char why[128];
-	return file_read(path, 0, FILE_STDIN_OK, len, why, sizeof why);
 }
 
 void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))

@@ -51,9 +51,6 @@ bool str_starts(const char *s, const char *prefix);
 bool parse_long(const char *s, long long min, long long max, long long *out);
 bool parse_double(const char *s, double *out);
 
-/* Reads a whole regular file ("-" is stdin) through file_read, without a cap;
- * NULL with errno set on failure. Tests use it; the program calls file_read. */
-char *read_file(const char *path, size_t *len);
 
 /* Writes all of buf, retrying short writes; 0, or -1 with errno. */
 int write_all(int fd, const char *buf, size_t len);

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "files.h"
+
 /* A fresh directory under $TMPDIR, removed by th_rmtree. */
 char *th_tmpdir(void);
 void th_rmtree(const char *dir);

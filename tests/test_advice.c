@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "advice.h"
+#include "loaders.h"
 #include "checklists.h"
 #include "datafiles.h"
 #include "helpers.h"

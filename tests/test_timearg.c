@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "advice.h"
+#include "loaders.h"
 #include "datafiles.h"
 #include "helpers.h"
 #include "timeutil.h"

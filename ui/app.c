@@ -272,29 +272,24 @@ int app_reload(struct app *a)
 	if (!opt_str(&a->c->opt, OPT_NOW))
 		a->c->now = (int64_t)time(NULL);
 	struct dash fresh;
-	/* model_build prints errors on stderr; curses owns the screen, so the
-	 * message is kept for the status bar instead. */
-	FILE *saved = stderr;
-	char errbuf[512] = "";
-	FILE *mem = fmemopen(errbuf, sizeof errbuf - 1, "w");
-	if (mem)
-		stderr = mem;
-	struct store *st = ctx_store(a->c);
+	/* The model prints nothing: its error (and any warning) is kept in the
+	 * context for the status bar. */
+	struct store *st = ctx_open_store(a->c);
 	if (st)
 		store_set_busy_timeout(st, BUSY_WAIT_MS);
-	int rc = model_build(a->c, &fresh);
-	if (mem) {
-		fclose(mem);
-		stderr = saved;
-	}
+	int rc = st ? model_build(a->c, &fresh) : -1;
 	if (rc != 0) {
-		model_free(&fresh);
-		errbuf[strcspn(errbuf, "\n")] = '\0';
-		app_status(a, true, "%s", errbuf[0] ? errbuf + (strncmp(errbuf, "shipdeck: ", 10) ? 0 : 10)
-						   : "could not read the data");
+		if (st)
+			model_free(&fresh);
+		const char *why = ctx_last_error(a->c);
+		if (!why)
+			why = "could not read the data";
+		app_status(a, true, "%.*s", (int)strcspn(why, "\n"), why);
+		ctx_forget(a->c);
 		a->tried_at = monotonic_seconds(); /* retry at the next interval, not at once */
 		return -1;
 	}
+	ctx_forget(a->c);
 	if (a->loaded)
 		model_free(&a->d);
 	a->d = fresh;
@@ -486,9 +481,10 @@ void app_switch(struct app *a, enum pane_id pane)
 {
 	if (pane == a->pane)
 		return;
-	if (pane == PANE_FEATURE && app_feature(a) == NULL) {
+	struct pane *board = &a->panes[PANE_BOARD];
+	if (pane == PANE_FEATURE && app_feature(a) == NULL && board->ops->selected_feature) {
 		/* "2" before any Enter shows the card under the board's cursor */
-		a->feature_id = board_selected_id(a);
+		a->feature_id = board->ops->selected_feature(a, board);
 		app_rebuild(a);
 	}
 	a->back_pane = a->pane;
@@ -498,6 +494,50 @@ void app_switch(struct app *a, enum pane_id pane)
 
 /* ---- input ----------------------------------------------------------------------- */
 
+/* The list actions every pane gets: movement (the list engine), search,
+ * filter and sort (prompts and messages here, so the engine never calls
+ * the app). */
+static void list_action(struct app *a, struct ui_list *l, enum action act)
+{
+	if (list_move(l, act, body_height()))
+		return;
+	list_settle(a, l);
+	switch (act) {
+	case ACT_SEARCH:
+		if (!app_prompt(a, "search: ", l->search, sizeof l->search))
+			break;
+		/* fall through */
+	case ACT_SEARCH_NEXT:
+	case ACT_SEARCH_PREV:
+		if (!l->search[0])
+			app_status(a, false, "no search yet: press /");
+		else if (!list_search(l, act == ACT_SEARCH_PREV ? -1 : 1))
+			app_status(a, true, "not found: %s", l->search);
+		break;
+	case ACT_FILTER:
+		/* the status bar shows the filter while it is on */
+		if (app_prompt(a, "filter: ", l->filter, sizeof l->filter) && !l->filter[0])
+			app_status(a, false, "filter cleared");
+		list_settle(a, l);
+		break;
+	case ACT_SORT: {
+		if (!l->sort_names[0]) {
+			app_status(a, false, "nothing to sort here");
+			break;
+		}
+		const char *by = list_next_sort(l);
+		app_rebuild(a); /* rebuilds in the pane's own order, then applies l->sort */
+		if (by)
+			app_status(a, false, "sorted by %s", by);
+		else
+			app_status(a, false, "in the pane's own order");
+		break;
+	}
+	default:
+		break;
+	}
+}
+
 static void handle_mouse(struct app *a)
 {
 	MEVENT ev;
@@ -506,9 +546,9 @@ static void handle_mouse(struct app *a)
 	struct pane *p = &a->panes[a->pane];
 	struct ui_list *l = &p->list;
 	if (ev.bstate & BUTTON4_PRESSED) {
-		list_key(a, l, ACT_UP, body_height());
+		list_move(l, ACT_UP, body_height());
 	} else if (ev.bstate & BUTTON5_PRESSED) {
-		list_key(a, l, ACT_DOWN, body_height());
+		list_move(l, ACT_DOWN, body_height());
 	} else if (ev.y == 0) {
 		for (int t = 0; t < PANE_COUNT; t++)
 			if (ev.x >= tab_x[t] && ev.x < tab_x[t + 1])
@@ -568,7 +608,7 @@ static bool handle_action(struct app *a, enum action act)
 	case ACT_REDRAW: a->repaint = true; break;
 	case ACT_SERVICE: cycle_service(a); break;
 	default:
-		list_key(a, &p->list, act, body_height());
+		list_action(a, &p->list, act);
 		break;
 	}
 	return true;

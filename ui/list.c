@@ -189,20 +189,16 @@ void list_settle(struct app *a, struct ui_list *l)
 		l->cursor = keep < l->n ? keep : 0;
 }
 
-static void search(struct app *a, struct ui_list *l, int dir)
+bool list_search(struct ui_list *l, int dir)
 {
-	if (!l->search[0]) {
-		app_status(a, false, "no search yet: press /");
-		return;
-	}
 	for (size_t k = 1; k <= l->n; k++) {
 		size_t i = (l->cursor + l->n + (size_t)dir * k) % l->n;
 		if (l->lines[i].selectable && visible(l, &l->lines[i]) && matches(&l->lines[i], l->search)) {
 			l->cursor = i;
-			return;
+			return true;
 		}
 	}
-	app_status(a, true, "not found: %s", l->search);
+	return false;
 }
 
 /* A row of a table: a selectable line and the lines that continue it. */
@@ -256,50 +252,26 @@ void list_apply_sort(struct ui_list *l)
 		sort_runs(l, l->sort - 1);
 }
 
-static void cycle_sort(struct app *a, struct ui_list *l)
+const char *list_next_sort(struct ui_list *l)
 {
 	int next = l->sort + 1;
 	while (next <= 3 && !l->sort_names[next - 1])
 		next++;
 	l->sort = next > 3 ? 0 : next;
-	app_rebuild(a); /* rebuilds in the pane's own order, then applies l->sort */
-	if (l->sort)
-		app_status(a, false, "sorted by %s", l->sort_names[l->sort - 1]);
-	else
-		app_status(a, false, "in the pane's own order");
+	return l->sort ? l->sort_names[l->sort - 1] : NULL;
 }
 
-bool list_key(struct app *a, struct ui_list *l, enum action act, int height)
+bool list_move(struct ui_list *l, enum action act, int height)
 {
-	list_settle(a, l);
+	list_settle(NULL, l);
 	switch (act) {
 	case ACT_UP: move_cursor(l, -1, 1); break;
 	case ACT_DOWN: move_cursor(l, 1, 1); break;
 	case ACT_PAGE_UP: move_cursor(l, -1, height > 1 ? height - 1 : 1); break;
 	case ACT_PAGE_DOWN: move_cursor(l, 1, height > 1 ? height - 1 : 1); break;
-	case ACT_TOP: l->cursor = 0; l->top = 0; list_settle(a, l); break;
+	case ACT_TOP: l->cursor = 0; l->top = 0; list_settle(NULL, l); break;
 	case ACT_BOTTOM: move_cursor(l, 1, (int)l->n); l->top = l->n; break;
-	case ACT_SEARCH:
-		if (app_prompt(a, "search: ", l->search, sizeof l->search))
-			search(a, l, 1);
-		break;
-	case ACT_SEARCH_NEXT: search(a, l, 1); break;
-	case ACT_SEARCH_PREV: search(a, l, -1); break;
-	case ACT_FILTER:
-		/* the status bar shows the filter while it is on */
-		if (app_prompt(a, "filter: ", l->filter, sizeof l->filter) && !l->filter[0])
-			app_status(a, false, "filter cleared");
-		list_settle(a, l);
-		break;
-	case ACT_SORT:
-		if (!l->sort_names[0]) {
-			app_status(a, false, "nothing to sort here");
-			break;
-		}
-		cycle_sort(a, l);
-		break;
-	default:
-		return false;
+	default: return false;
 	}
 	return true;
 }

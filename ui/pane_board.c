@@ -289,8 +289,9 @@ static const struct dash_feature *selected(struct app *a)
 	return f;
 }
 
-int64_t board_selected_id(struct app *a)
+static int64_t board_selected_id(struct app *a, struct pane *p)
 {
+	(void)p;
 	const struct dash_feature *f = selected(a);
 	return f ? f->id : -1;
 }
@@ -387,4 +388,5 @@ const struct pane_ops pane_board = {
 	.key = key,
 	.draw_body = draw_body,
 	.help = help,
+	.selected_feature = board_selected_id,
 };

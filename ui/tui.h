@@ -88,6 +88,9 @@ struct pane_ops {
 	void (*draw_body)(struct app *a, struct pane *p, int y, int height);
 	/* Adds the pane's own lines to the help pane (a legend). */
 	void (*help)(struct app *a, struct ui_list *l);
+	/* The feature under the pane's cursor (-1: none): what "2" shows
+	 * before any Enter (the board's). */
+	int64_t (*selected_feature)(struct app *a, struct pane *p);
 };
 
 /* One pane on the dashboard: its ops, its list (with its own cursor,
@@ -130,8 +133,17 @@ void list_clear(struct ui_list *l);
 struct ui_line *list_add(struct ui_list *l, enum role role, bool selectable, int64_t id,
 			 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void list_draw(struct app *a, struct ui_list *l, int y, int height);
-/* Handles movement, search, sort; true when the action was used. */
-bool list_key(struct app *a, struct ui_list *l, enum action act, int height);
+/* Moves the cursor for a movement action (up, down, pages, top, bottom);
+ * false for any other action. Search, filter and sort prompts and their
+ * messages are the app's (app.c): the list engine never calls up. */
+bool list_move(struct ui_list *l, enum action act, int height);
+/* Moves the cursor to the next (dir 1) or previous (-1) visible line
+ * matching l->search; false when none does. */
+bool list_search(struct ui_list *l, int dir);
+/* Steps l->sort to the next key the list offers (or back to the pane's
+ * own order); returns the key's name, or NULL for the pane's own order.
+ * The caller rebuilds the list, which applies it. */
+const char *list_next_sort(struct ui_list *l);
 /* Adds a line that continues the one above (details that do not fit
  * beside it): filtered and sorted with it. */
 struct ui_line *list_add_more(struct ui_list *l, enum role role, const char *fmt, ...)
@@ -170,9 +182,6 @@ void draw_sparkline(struct strbuf *sb, const double *v, int n, bool ascii);
 void draw_bar(struct strbuf *sb, int pct, int width, bool ascii);
 /* The role of a DORA tier name ("elite" good ... "low" bad). */
 enum role draw_tier_role(const char *tier);
-
-/* The id of the feature under the board's cursor, or -1 (pane_board.c). */
-int64_t board_selected_id(struct app *a);
 
 /* ---- app (app.c) ---- */
 /* The key table's config name, keys in force and help of an action. */
