@@ -254,12 +254,7 @@ bool ops_opsgenie_detect(const cJSON *page)
 
 /* ---- pages ---------------------------------------------------------------------- */
 
-struct ops_mark {
-	size_t ndeploys, nstatuses, nincidents, bad, nbad, skipped, nskipped;
-	unsigned formats;
-};
-
-static void mark(const struct ops_batch *b, struct ops_mark *m)
+void ops_mark(const struct ops_batch *b, struct ops_mark *m)
 {
 	*m = (struct ops_mark){b->ndeploys, b->nstatuses, b->nincidents, b->bad.len, b->nbad,
 			       b->skipped.len, b->nskipped, b->formats};
@@ -286,8 +281,7 @@ static void ops_status_free(struct ops_status *s)
 	free(s->where);
 }
 
-/* Puts the batch back as it was at the mark: a refused file adds nothing. */
-static void rewind_to(struct ops_batch *b, const struct ops_mark *m)
+void ops_rewind(struct ops_batch *b, const struct ops_mark *m)
 {
 	for (size_t i = m->ndeploys; i < b->ndeploys; i++)
 		ops_deploy_free(&b->deploys[i]);
@@ -307,28 +301,10 @@ static void rewind_to(struct ops_batch *b, const struct ops_mark *m)
 	b->formats = m->formats;
 }
 
-int ops_parse(const char *text, size_t len, enum import_format format, struct ops_batch *b,
-	      char *err, size_t errlen)
-{
-	struct ops_mark m;
-	mark(b, &m);
-	struct import_pages p = {.label = b->page_label, .labellen = sizeof b->page_label};
-	/* the registry reads the pages (one format per file, "page 2: " in
-	 * messages) and hands each to the format's reader below */
-	if (import_read_pages(b->kind, text, len, format, b->skip_bad, b, &p, err, errlen) != 0) {
-		rewind_to(b, &m);
-		return -1;
-	}
-	if (p.format != IMPORT_AUTO)
-		b->formats |= 1u << p.format;
-	b->pages += p.n;
-	return 0;
-}
-
 void ops_batch_free(struct ops_batch *b)
 {
 	struct ops_mark zero = {0};
-	rewind_to(b, &zero);
+	ops_rewind(b, &zero);
 	free(b->deploys);
 	free(b->statuses);
 	free(b->incidents);

@@ -93,6 +93,14 @@ struct ops_batch {
  * as it was. */
 int ops_parse(const char *text, size_t len, enum import_format format, struct ops_batch *b,
 	      char *err, size_t errlen);
+/* Where a batch stood before a file (ops_mark), to put it back as it was
+ * when the file is refused (ops_rewind): a refused file adds nothing. */
+struct ops_mark {
+	size_t ndeploys, nstatuses, nincidents, bad, nbad, skipped, nskipped;
+	unsigned formats;
+};
+void ops_mark(const struct ops_batch *b, struct ops_mark *m);
+void ops_rewind(struct ops_batch *b, const struct ops_mark *m);
 /* After every file: gives each GitHub deployment the state of its latest
  * status, and folds deployments of one commit to one environment into one
  * (docs/metrics.md §1b). */
