@@ -233,6 +233,11 @@ void phase_expect(const struct phase_durations *d, enum feature_size size, enum 
 	else if (strcmp(r->unit, "minutes") == 0 && secs < 48 * 3600)
 		snprintf(out->label, sizeof(out->label), "%s: %lld h of %s", phase_name(p),
 			 (long long)(secs / 3600), r->label);
+	else if (strcmp(r->unit, "minutes") == 0)
+		/* days are not "of" a norm in minutes (docs/metrics.md §8): the
+		 * day, then what was expected, each with its unit */
+		snprintf(out->label, sizeof(out->label), "%s: day %lld (expected %s)", phase_name(p),
+			 (long long)(secs / 86400) + 1, r->label);
 	else if (strcmp(r->unit, "weeks") == 0)
 		/* counted in the norm's own unit: "week 3 of 3–4 weeks" */
 		snprintf(out->label, sizeof(out->label), "%s: week %lld of %s", phase_name(p),

@@ -603,3 +603,13 @@ void present_stage_title(struct strbuf *out, const struct stage_split *s)
 	else
 		sb_add(out, "Where lead time goes: ");
 }
+
+void present_attention_ops(struct strbuf *out, const struct attention *at)
+{
+	if (at->open_incidents)
+		present_count(out, (long long)at->open_incidents, "open incident", "open incidents");
+	if (at->open_incidents && at->overdue_reviews)
+		sb_add(out, ", ");
+	if (at->overdue_reviews)
+		present_count(out, (long long)at->overdue_reviews, "overdue review", "overdue reviews");
+}

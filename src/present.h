@@ -191,5 +191,8 @@ struct attention {
 	bool window_risky;              /* the deployment window is not good now */
 };
 void present_attention(const struct dash *d, struct attention *out);
+/* The operations part of it in sentence case, as every other line speaks:
+ * "1 open incident, 2 overdue reviews"; "" when neither. */
+void present_attention_ops(struct strbuf *out, const struct attention *at);
 
 #endif

@@ -309,13 +309,20 @@ Test(durations, short_phases_in_minutes_and_hours)
 	phase_expect(&d, SIZE_MEDIUM, PHASE_BUILD, T("2026-11-10T15:00:00Z"),
 		     T("2026-11-10T15:40:00Z"), &e);
 	cr_assert(e.overdue);
-	/* 5 h: counted in hours; 3 days: counted in days. */
+	/* 5 h: counted in hours; 3 days: counted in days, and days are not
+	 * "of" a norm in minutes: the day, then the norm with its unit
+	 * (docs/metrics.md §8). */
 	phase_expect(&d, SIZE_MEDIUM, PHASE_BUILD, T("2026-11-10T15:00:00Z"),
 		     T("2026-11-10T20:00:00Z"), &e);
 	cr_assert_str_eq(e.label, "Build & Package: 5 h of 20\xe2\x80\x93" "30 min");
 	phase_expect(&d, SIZE_MEDIUM, PHASE_BUILD, T("2026-11-10T15:00:00Z"),
 		     T("2026-11-13T16:00:00Z"), &e);
-	cr_assert_str_eq(e.label, "Build & Package: day 4 of 20\xe2\x80\x93" "30 min");
+	cr_assert_str_eq(e.label, "Build & Package: day 4 (expected 20\xe2\x80\x93" "30 min)");
+	cr_assert(e.overdue);
+	/* Small build ("minutes" in data/phases.json): 49 h is day 3. */
+	phase_expect(&d, SIZE_SMALL, PHASE_BUILD, T("2026-11-10T15:00:00Z"),
+		     T("2026-11-12T16:00:00Z"), &e);
+	cr_assert_str_eq(e.label, "Build & Package: day 3 (expected minutes)");
 	/* Large testing 1–2 weeks: 8 days is week 2 (counted in the norm's unit), in range. */
 	phase_expect(&d, SIZE_LARGE, PHASE_TESTING, T("2026-11-01T00:00:00Z"),
 		     T("2026-11-09T00:00:00Z"), &e);

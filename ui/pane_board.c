@@ -102,11 +102,9 @@ static int attention_line(struct app *a, int y)
 		sb_addf(&sb, " %s", attention_word(f));
 	}
 	struct strbuf ops = STRBUF_INIT, rest = STRBUF_INIT, window = STRBUF_INIT;
-	if (a->d.open_incidents)
-		sb_addf(&ops, "%zu OPEN INCIDENT%s", a->d.open_incidents, a->d.open_incidents > 1 ? "S" : "");
-	if (a->d.reviews_overdue)
-		sb_addf(&ops, "%s%zu overdue review%s", ops.len ? ", " : "", a->d.reviews_overdue,
-			a->d.reviews_overdue > 1 ? "s" : "");
+	struct attention at;
+	present_attention(&a->d, &at);
+	present_attention_ops(&ops, &at);
 	if (ops.len) { /* say where they are in words, and the key in force */
 		char key[16];
 		app_action_key(a, ACT_PANE_DEPLOYS, key, sizeof key);

@@ -338,6 +338,15 @@ def check_features(d, snap, label):
               (shown, board))
     check(label + ": the snapshot counts %d features needing attention" % count,
           snap["attention"]["features"] == count, snap["attention"])
+    # The operations count is decided once (present_attention_ops) and said
+    # in sentence case like every other line, at 80x24 and 160x50.
+    n = snap["attention"]["open_incidents"]
+    said = lines_with(screens(d, "board-*.screen"), " open incident")
+    want = r"(^|\s)%d open incidents?\b" % n
+    check(label + ": the board says the snapshot's %d open incident(s) in sentence case" % n,
+          said and all(re.search(want, s) for s in said) if n else not said, said)
+    check(label + ": no attention count in capitals on the board",
+          not lines_with(screens(d, "board-*.screen"), "OPEN INCIDENT"))
     stale = [f for f in snap["features"] if f["key"] == "FEAT-20"]
     check(label + ": the stale hand-set phase is flagged", stale and "stale-phase" in stale[0]["flags"], stale)
 

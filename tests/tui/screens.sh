@@ -98,8 +98,8 @@ check "board 80x24: a column's count stays when its name is cut" line_has "Plann
 check "board 80x24: the no-go mark stays on a card (FEAT-15, testing)" screen_matches "FEAT-15 ✗"
 check "board 80x24: the card legend" tui_wait "d6/28 day 6 of 28 in phase  P/D planning/pre-deploy ticks"
 check "board 80x24: the attention line names the Deploys pane in words" \
-	line_has "OPEN INCIDENT" "(in Deploys, key 5)"
-check "board 80x24: ... and keeps the window verdict whole" line_has "OPEN INCIDENT" "Window: good"
+	line_has "1 open incident" "(in Deploys, key 5)"
+check "board 80x24: ... and keeps the window verdict whole" line_has "1 open incident" "Window: good"
 check "board 80x24: the features needing attention on the next line" tui_wait "  Needs attention: FEAT-12 overdue"
 check "tab bar 80x24: every tab, ? Help last" tabs_whole
 tui_keys 5
@@ -148,7 +148,7 @@ check "rebound: help shows x for quit" tui_wait "  x                quit"
 check "rebound: q is not shown for quit" screen_lacks_re "^  q +quit"
 tui_keys 1
 tui_wait "pre-deploy ticks" >/dev/null
-check "rebound: the attention line gives the key in force" line_has "OPEN INCIDENT" "(in Deploys, key D)"
+check "rebound: the attention line gives the key in force" line_has "1 open incident" "(in Deploys, key D)"
 tui_keys '?'
 check "rebound: ? is no longer help, and the hint says which key is" tui_wait "unbound key (h for help)"
 tui_keys x
