@@ -161,19 +161,40 @@ static void trim_line(struct strbuf *out)
 	sb_addc(out, '\n');
 }
 
-/* key 10 | title | days 22 | flags. The flags are never cut: the title
- * gives way first, and flags that still do not fit go on a line of their
- * own under the title. */
-static void feature_line_text(struct strbuf *out, const struct dash_feature *f, const struct render *r)
+/* The days column: as wide as its widest label, 22 to 30 columns, so a
+ * norm's unit ("day 5 (expected 20–30 min)") is never cut while the title
+ * still has room. */
+#define DAYS_MIN_W 22
+#define DAYS_MAX_W 30
+
+static int days_column_width(const struct dash *d, const struct render *r)
+{
+	int w = DAYS_MIN_W;
+	for (size_t i = 0; i < d->nfeatures; i++) {
+		struct strbuf days = STRBUF_INIT;
+		days_label(&days, &d->features[i], r->ascii);
+		int dw = text_width(sb_str(&days));
+		if (dw > w)
+			w = dw < DAYS_MAX_W ? dw : DAYS_MAX_W;
+		sb_free(&days);
+	}
+	return w;
+}
+
+/* key 10 | title | days (days_w) | flags. The flags are never cut: the
+ * title gives way first, and flags that still do not fit go on a line of
+ * their own under the title. */
+static void feature_line_text(struct strbuf *out, const struct dash_feature *f, const struct render *r,
+			      int days_w)
 {
 	struct strbuf days = STRBUF_INIT, flags = STRBUF_INIT;
 	char *key = f->key ? text_clean(f->key, TEXT_ONE_LINE) : xasprintf("#%lld", (long long)f->id);
 	char *title = text_clean(f->title, TEXT_ONE_LINE);
 	days_label(&days, f, r->ascii);
 	flags_label(&flags, f);
-	int rest = r->width - 2 - 11 - 23 - 1;
+	int rest = r->width - 2 - 11 - (days_w + 1) - 1;
 	int flags_w = text_width(sb_str(&flags));
-	bool own_line = rest - flags_w < 12;
+	bool own_line = rest - flags_w < 16; /* the title keeps 16 columns */
 	int title_w = own_line ? rest : rest - flags_w;
 	if (title_w < 16)
 		title_w = 16; /* a narrow snapshot is clipped at the end (text_clip_lines) */
@@ -182,7 +203,7 @@ static void feature_line_text(struct strbuf *out, const struct dash_feature *f, 
 	sb_addc(out, ' ');
 	text_fit(out, title, title_w, false, r->ascii);
 	sb_addc(out, ' ');
-	text_fit(out, sb_str(&days), 22, false, r->ascii);
+	text_fit(out, sb_str(&days), days_w, false, r->ascii);
 	if (!own_line) {
 		sb_addc(out, ' ');
 		sb_add(out, sb_str(&flags));
@@ -207,6 +228,7 @@ static void features_text(struct strbuf *out, const struct dash *d, const struct
 		sb_add(out, "  (none)\n");
 		return;
 	}
+	int days_w = days_column_width(d, r);
 	for (enum phase p = 0; p < PHASE_COUNT; p++) {
 		size_t count = 0;
 		for (size_t i = 0; i < d->nfeatures; i++)
@@ -219,7 +241,7 @@ static void features_text(struct strbuf *out, const struct dash *d, const struct
 			for (size_t i = 0; i < d->nfeatures; i++) {
 				const struct dash_feature *f = &d->features[i];
 				if (streq(f->phase, phase_id(p)) && needs_attention(f) == (pass == 0))
-					feature_line_text(out, f, r);
+					feature_line_text(out, f, r, days_w);
 			}
 	}
 }

@@ -170,3 +170,30 @@ Test(width, every_line_fits_40_80_120)
 		check_snapshot(widths[i], true);
 	}
 }
+
+/* A norm's unit is never cut (issue 11): a feature in Build & Package for
+ * four days reads "day 5 (expected 20–30 min)" — days against a build-time
+ * norm, worked by hand: set on 2026-11-23T12:00Z, now 2026-11-27T12:00Z is
+ * 4 days later, the fifth day; a medium feature's build norm is 20–30 min
+ * (data/phases.json) — and the label is whole in the days column at 80
+ * columns, its flags too (the column widens to its widest label, and flags
+ * that no longer fit go on their own line). */
+Test(width, the_days_column_keeps_the_unit)
+{
+	struct th_run r = th_shipdeck(dir, NULL, ARGS("--db", db, "--repo", repo, "--now=2026-11-23T12:00:00Z",
+						      "feature", "add", "Gift cards", "--key", "GC-1", "--size", "medium"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	th_run_free(&r);
+	r = th_shipdeck(dir, NULL, ARGS("--db", db, "--repo", repo, "--now=2026-11-23T12:00:00Z", "feature", "phase",
+					"GC-1", "build", "--reason", "waiting for the packager"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	th_run_free(&r);
+	r = th_shipdeck(dir, NULL, ARGS("--db", db, "--repo", repo, NOW, "snapshot", "--width", "80"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	const char *line = strstr(r.out, "  GC-1 ");
+	cr_assert(line, "%s", r.out);
+	char *one = xstrndup(line, strcspn(line, "\n"));
+	cr_assert(strstr(one, "day 5 (expected 20\xe2\x80\x93" "30 min)"), "the label is cut: '%s'", one);
+	free(one);
+	th_run_free(&r);
+}

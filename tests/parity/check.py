@@ -325,6 +325,10 @@ def check_features(d, snap, label):
         at = [i for i, ln in enumerate(txt.splitlines()) if ln.startswith("  " + key + " ")]
         near = "\n".join(txt.splitlines()[at[0]:at[0] + 2]) if at else ""
         check(what + " in the text snapshot", at and words in near, near)
+        # the days against the norm, with its unit, are never cut (80 columns)
+        days = f.get("days_label")
+        if days:
+            check("%s: %s's '%s' whole in the text snapshot" % (label, key, days), at and days in near, near)
         first = [w for w in flags if w in ATTENTION]
         named = re.search(r"\b%s (\S+?)(,|…|$)" % re.escape(key), board[0]) if board else None
         if first and named and named.group(2) != "…":  # a name cut at the edge says nothing
