@@ -288,3 +288,49 @@ ALTER TABLE builds ADD COLUMN service TEXT;
 ALTER TABLE deployments ADD COLUMN service TEXT;
 ALTER TABLE incidents ADD COLUMN service TEXT;
 ALTER TABLE reviews ADD COLUMN service TEXT;
+
+-- migration 9
+-- A deployment is one row per commit, environment and service, not per
+-- commit and environment: two services of one monorepo (or two services
+-- deploying one shared commit) each record their deployment of it
+-- (docs/metrics.md §13). SQLite cannot drop a table constraint, so the
+-- table is rebuilt with every row and id kept (foreign keys are off while
+-- migrations run, and checked before each commits: src/store.c). A NULL
+-- service is the home service's: ifnull() makes two such rows collide
+-- as before, where UNIQUE would let NULLs differ.
+CREATE TABLE deployments_new (
+	id          INTEGER PRIMARY KEY,
+	ref         TEXT NOT NULL,
+	commit_sha  TEXT NOT NULL,
+	env         TEXT NOT NULL
+	            CONSTRAINT env CHECK (env IN ('production', 'staging')),
+	strategy    TEXT
+	            CONSTRAINT strategy CHECK (strategy IS NULL OR strategy IN
+	            ('big-bang', 'rolling', 'canary', 'blue-green')),
+	rollout     INTEGER NOT NULL DEFAULT 100
+	            CONSTRAINT rollout CHECK (rollout BETWEEN 0 AND 100),
+	status      TEXT NOT NULL DEFAULT 'succeeded'
+	            CONSTRAINT status CHECK (status IN ('in-progress', 'succeeded', 'failed', 'rolled-back')),
+	kind        TEXT NOT NULL DEFAULT 'normal'
+	            CONSTRAINT kind CHECK (kind IN ('normal', 'hotfix')),
+	feature_id  INTEGER REFERENCES features(id) ON DELETE SET NULL,
+	at          INTEGER NOT NULL,
+	note        TEXT,
+	recorded_by TEXT,
+	source      TEXT
+	            CONSTRAINT source CHECK (source IS NULL OR source IN ('github', 'gitlab', 'argocd')),
+	source_id   TEXT,
+	origin      TEXT,
+	source_env  TEXT,
+	url         TEXT,
+	service     TEXT
+) STRICT;
+INSERT INTO deployments_new (id, ref, commit_sha, env, strategy, rollout, status, kind, feature_id,
+                             at, note, recorded_by, source, source_id, origin, source_env, url, service)
+SELECT id, ref, commit_sha, env, strategy, rollout, status, kind, feature_id,
+       at, note, recorded_by, source, source_id, origin, source_env, url, service
+  FROM deployments;
+DROP TABLE deployments;
+ALTER TABLE deployments_new RENAME TO deployments;
+CREATE UNIQUE INDEX deployments_per_service
+	ON deployments(commit_sha, env, ifnull(service, '') COLLATE NOCASE);

@@ -354,7 +354,7 @@ int services_apply_flag(struct ctx *c, struct store *st)
 		ctx_fail(c, "--service %s: no such service (see 'shipdeck service list')", shown);
 		free(shown);
 		rc = -1;
-	} else if (!set.implicit && store_service_stamp(st, set.s[i].name) != 0) {
+	} else if (!set.implicit && store_service_stamp(st, set.s[i].name, (int)i == set.home) != 0) {
 		ctx_fail(c, "%s", store_errmsg(st));
 		rc = -1;
 	}

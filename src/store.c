@@ -168,6 +168,8 @@ static int check_version(struct store *st)
 	return 0;
 }
 
+static int apply_migrations(struct store *st, const char *schema, int have, int target);
+
 /* Applies each missing migration in its own transaction, so a failure
  * leaves the database at the last complete version. */
 static int migrate(struct store *st)
@@ -183,6 +185,35 @@ static int migrate(struct store *st)
 			 "use a newer shipdeck — the file was not changed", st->path, have, target);
 		return -1;
 	}
+	/* A migration that rebuilds a table (SQLite cannot drop a constraint)
+	 * drops the old one: with foreign keys on, that would cascade to the
+	 * rows referring to it. They are off while migrations run (the pragma
+	 * is a no-op inside a transaction) and checked before each commits. */
+	if (have < target && !st->readonly && store_exec(st, "PRAGMA foreign_keys = OFF") != 0)
+		return -1;
+	int rc = apply_migrations(st, schema, have, target);
+	if (store_exec(st, "PRAGMA foreign_keys = ON") != 0)
+		return -1;
+	return rc;
+}
+
+/* Fails when a migration left a row pointing at nothing. */
+static int check_foreign_keys(struct store *st)
+{
+	sqlite3_stmt *s = store_prepare(st, "PRAGMA foreign_key_check");
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		set_err(st, "table %s row %lld refers to a missing %s row",
+			(const char *)sqlite3_column_text(s, 0), (long long)sqlite3_column_int64(s, 1),
+			(const char *)sqlite3_column_text(s, 2));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int apply_migrations(struct store *st, const char *schema, int have, int target)
+{
 	for (int v = have + 1; v <= target; v++) {
 		if (st->readonly) {
 			snprintf(st->err, sizeof st->err,
@@ -196,6 +227,8 @@ static int migrate(struct store *st)
 		int rc = store_exec(st, "BEGIN IMMEDIATE");
 		if (rc == 0)
 			rc = store_exec(st, sql);
+		if (rc == 0)
+			rc = check_foreign_keys(st);
 		if (rc == 0)
 			rc = store_exec(st, pragma);
 		if (rc == 0)
@@ -390,6 +423,7 @@ void store_close(struct store *st)
 		free(st->columns[i]);
 	}
 	sqlite3_close(st->db);
+	free(st->run_service);
 	free(st->path);
 	free(st);
 }

@@ -1,6 +1,7 @@
 /* store_deploys — SQL for recorded deployments, their rollout stages,
- * incidents and review answers. UNIQUE(commit_sha, env) is what makes a
- * deployment recorded twice one row; callers wrap each command in
+ * incidents and review answers. The unique index on (commit_sha, env,
+ * service) (migration 9) is what makes a deployment recorded twice for one
+ * service one row; callers wrap each command in
  * store_begin/store_commit. */
 #include "store_deploys.h"
 
@@ -126,15 +127,27 @@ int store_deploy_get(struct store *st, int64_t id, struct deploy_rec *out)
 	return one_deploy(st, s, out);
 }
 
-int store_deploy_find(struct store *st, const char *commit, const char *env, struct deploy_rec *out)
+int store_deploy_find_in(struct store *st, const char *commit, const char *env, const char *service,
+			 bool home, struct deploy_rec *out)
 {
+	/* the key of the unique index deployments_per_service (migration 9);
+	 * of a home row named and one naming none, the older wins */
 	sqlite3_stmt *s = store_prepare(st, "SELECT " DEPLOY_COLUMNS " FROM deployments"
-					" WHERE commit_sha = ?1 AND env = ?2");
+					" WHERE commit_sha = ?1 AND env = ?2"
+					" AND (ifnull(service, '') = ifnull(?3, '') COLLATE NOCASE"
+					"      OR (?4 AND service IS NULL)) ORDER BY id LIMIT 1");
 	if (!s)
 		return -1;
 	store_bind_text(s, 1, commit);
 	store_bind_text(s, 2, env);
+	store_bind_text(s, 3, service);
+	sqlite3_bind_int(s, 4, home);
 	return one_deploy(st, s, out);
+}
+
+int store_deploy_find(struct store *st, const char *commit, const char *env, struct deploy_rec *out)
+{
+	return store_deploy_find_in(st, commit, env, st->run_service, st->run_service_home, out);
 }
 
 int store_deploy_insert(struct store *st, struct deploy_rec *d)

@@ -3,6 +3,7 @@
 #ifndef SD_STORE_DEPLOYS_H
 #define SD_STORE_DEPLOYS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,8 +15,15 @@ struct ctx;
 /* ---- deployments -------------------------------------------------------- */
 /* A deployment by row id; 1 found (out filled), 0 none, -1 error. */
 int store_deploy_get(struct store *st, int64_t id, struct deploy_rec *out);
-/* The deployment of a commit (40 hex) to env; 1, 0 or -1. */
+/* The deployment of a commit (40 hex) to env by the service this run's
+ * records belong to (store_service_stamp; none: the home service's rows,
+ * which name none): one row per commit, env and service (migration 9,
+ * docs/metrics.md §13). 1, 0 or -1. */
 int store_deploy_find(struct store *st, const char *commit, const char *env, struct deploy_rec *out);
+/* The same for a service named explicitly (NULL: rows naming none; home:
+ * rows naming none count as that service's too). 1, 0 or -1. */
+int store_deploy_find_in(struct store *st, const char *commit, const char *env, const char *service,
+			 bool home, struct deploy_rec *out);
 /* Inserts d and sets d->id; 0 or -1. */
 int store_deploy_insert(struct store *st, struct deploy_rec *d);
 /* Rewrites the row d->id with every field of d; 0 or -1. */

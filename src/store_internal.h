@@ -15,6 +15,11 @@ struct store {
 	int tx_depth;
 	char err[1024];
 	const char **columns[16]; /* cached column lists of record tables */
+	/* The service the records of this run belong to (--service, stamped
+	 * by store_service_stamp), and whether it is the home service, whose
+	 * records may also name none: a deployment is looked up within it. */
+	char *run_service;
+	bool run_service_home;
 };
 
 /* Records sqlite's message (prefixed by what) as the store's error; returns -1. */

@@ -137,9 +137,12 @@ int store_service_counts(struct store *st, const char *name, bool home, struct s
 	return 0;
 }
 
-int store_service_stamp(struct store *st, const char *name)
+int store_service_stamp(struct store *st, const char *name, bool home)
 {
 	static const char *const tables[] = {"features", "builds", "deployments", "incidents", "reviews"};
+	free(st->run_service);
+	st->run_service = xstrdup(name);
+	st->run_service_home = home;
 	if (st->readonly)
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {

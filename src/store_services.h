@@ -44,8 +44,10 @@ struct service_counts {
 };
 int store_service_counts(struct store *st, const char *name, bool home, struct service_counts *out);
 /* For the rest of this connection, every record added without a service
- * belongs to `name` (--service; a valid service name). 0 or -1. */
-int store_service_stamp(struct store *st, const char *name);
+ * belongs to `name` (--service; a valid service name), and a deployment is
+ * looked up among that service's (home: the service of records naming
+ * none, which are its too). 0 or -1. */
+int store_service_stamp(struct store *st, const char *name, bool home);
 
 /* Gives a stored build (provider, run, attempt) to a service unless it has
  * one already (a record keeps the service it was made for). 0 or -1. */

@@ -254,7 +254,8 @@ Test(store_deploys, tables_round_trip)
 			       .status = "in-progress", .kind = "hotfix", .at = at(9, 0)};
 	cr_assert_eq(store_deploy_insert(st, &d), 0);
 	cr_assert_eq(d.id, 1);
-	/* UNIQUE(commit_sha, env): the same commit to production again is refused. */
+	/* one row per commit, env and service (migration 9): the same commit to
+	 * production again for the same (home) service is refused. */
 	struct deploy_rec dup = d;
 	cr_assert_eq(store_deploy_insert(st, &dup), -1);
 	cr_assert_eq(store_stage_add(st, 1, 5, at(9, 0)), 0);

@@ -1,0 +1,228 @@
+/* test_team_sync — pins what a team's services do to the data and to
+ * `shipdeck sync` (issue 14, docs/metrics.md §13): a database of today
+ * (schema 8, rows in deployments, their rollout stages, incidents and
+ * reviews) migrates to one deployment per commit, environment and service
+ * keeping every row, id and link; two services record a deployment of one
+ * commit, while one service recording it again still updates its one row
+ * (with --service, and without it for the home service's rows that name
+ * none); `sync` scans every service's repository, reports a broken one in
+ * one line naming the service and its path and still syncs and shows the
+ * others (exit status 2); the cached path membership gives the same figures
+ * cold, warm, incrementally after new commits and after a service's globs
+ * change. */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datafiles.h"
+#include "helpers.h"
+#include "store.h"
+#include "util.h"
+
+static char *home;
+
+static void setup(void)
+{
+	home = th_tmpdir();
+}
+
+static void teardown(void)
+{
+	th_rmtree(home);
+	free(home);
+}
+
+TestSuite(team_sync, .init = setup, .fini = teardown, .timeout = 120);
+
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define NOW "2026-03-01T00:00:00Z"
+
+static char *sqlite_text(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *s;
+	struct strbuf sb = STRBUF_INIT;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const unsigned char *t = sqlite3_column_text(s, 0);
+			sb_addf(&sb, "%s%s", sb.len ? "|" : "", t ? (const char *)t : "NULL");
+		}
+		sqlite3_finalize(s);
+	} else {
+		sb_addf(&sb, "(error: %s)", sqlite3_errmsg(db));
+	}
+	sqlite3_close(db);
+	return sb_detach(&sb);
+}
+
+static void expect_sql(const char *path, const char *sql, const char *want)
+{
+	char *got = sqlite_text(path, sql);
+	cr_assert_str_eq(got, want, "%s", sql);
+	free(got);
+}
+
+static void exec_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	char *err = NULL;
+	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK, "%s: %s", sql, err ? err : "");
+	sqlite3_close(db);
+}
+
+/* Applies migrations 1..v by hand, as an older shipdeck would have. */
+static void make_db_at_version(const char *path, int v)
+{
+	const char *schema = data_file("schema.sql", NULL);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	for (int i = 1; i <= v; i++) {
+		char marker[32];
+		snprintf(marker, sizeof marker, "-- migration %d\n", i);
+		const char *start = strstr(schema, marker);
+		cr_assert_not_null(start);
+		start += strlen(marker);
+		const char *end = strstr(start, "-- migration ");
+		char *sql = xstrndup(start, end ? (size_t)(end - start) : strlen(start));
+		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "migration %d", i);
+		free(sql);
+	}
+	char pragma[48];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
+	sqlite3_exec(db, pragma, NULL, NULL, NULL);
+	sqlite3_close(db);
+}
+
+static struct th_run run(const char *const *args)
+{
+	return th_shipdeck(home, NULL, args);
+}
+
+static void run_ok(const char *const *args)
+{
+	struct th_run r = run(args);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	th_run_free(&r);
+}
+
+static void commit_file(const char *repo, const char *date, const char *file, const char *text, const char *msg)
+{
+	th_sh(repo, "mkdir -p \"$(dirname '%s')\" && printf '%%s\\n' '%s' > '%s'", file, text, file);
+	th_git(repo, date, "add -A");
+	th_git(repo, date, "commit -q -m '%s'", msg);
+}
+
+/* ---- migration 9: one deployment per commit, environment and service ---------- */
+
+Test(team_sync, a_database_of_today_keeps_every_deployment_and_link)
+{
+	char *repo = th_make_repo(home, "shop");
+	char *db = xasprintf("%s/shop.db", home);
+	make_db_at_version(db, 8);
+	char *head = th_rev(repo, "HEAD");
+	/* two deployments (production and staging of one commit, allowed
+	 * before), a stage of each, an incident and a review answer naming
+	 * deployment 2, one row stamped with a service: after the rebuild
+	 * every id and link must be where it was */
+	char *sql = xasprintf(
+		"INSERT INTO features(id, key, title, created_at) VALUES (1, 'SHOP-1', 'Cart', 1);"
+		"INSERT INTO deployments(id, ref, commit_sha, env, at, feature_id, source, origin, service)"
+		" VALUES (1, 'v1', '%s', 'staging', 1767261600, 1, NULL, NULL, NULL),"
+		"        (2, 'v1', '%s', 'production', 1767265200, NULL, 'github', 'acme/shop', 'shop');"
+		"INSERT INTO rollout_stages(deployment_id, pct, at) VALUES (1, 100, 1767261600), (2, 5, 1767265200);"
+		"INSERT INTO incidents(id, title, deployment_id, started_at) VALUES (7, 'down', 2, 1767268800);"
+		"INSERT INTO reviews(subject, subject_id, question, answer, at) VALUES ('deploy', 2, 1, 'fine', 1);",
+		head, head);
+	exec_sql(db, sql);
+	free(sql);
+
+	run_ok(ARGS("--repo", repo, "--db", db, "deploy", "list", "--json"));
+
+	char *v = xasprintf("%d", store_schema_version());
+	expect_sql(db, "PRAGMA user_version", v);
+	free(v);
+	expect_sql(db, "SELECT id || ' ' || env || ' ' || coalesce(feature_id, '-') || ' ' || coalesce(source, '-')"
+		       " || ' ' || coalesce(origin, '-') || ' ' || coalesce(service, '-') FROM deployments ORDER BY id",
+		   "1 staging 1 - - -|2 production - github acme/shop shop");
+	/* the rebuild dropped the old table with foreign keys off: nothing cascaded */
+	expect_sql(db, "SELECT deployment_id || ':' || pct FROM rollout_stages ORDER BY deployment_id",
+		   "1:100|2:5");
+	expect_sql(db, "SELECT id || ':' || deployment_id FROM incidents", "7:2");
+	expect_sql(db, "SELECT subject_id || ':' || answer FROM reviews", "2:fine");
+	/* the rebuilt table is the one foreign keys name, and the new index is there */
+	expect_sql(db, "SELECT count(*) FROM pragma_foreign_key_check", "0");
+	expect_sql(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deployments'",
+		   "deployments_per_service");
+	/* and doctor finds the schema it expects */
+	struct th_run r = run(ARGS("--repo", repo, "--db", db, "doctor"));
+	cr_assert(strstr(r.out, "deployments has columns") == NULL, "%s", r.out);
+	th_run_free(&r);
+	free(head);
+	free(db);
+	free(repo);
+}
+
+/* A monorepo with two path services; C1 touches both, tagged api-v1 and web-v1. */
+static char *make_shared_commit_repo(void)
+{
+	char *repo = th_make_repo(home, "mono");
+	th_sh(repo, "mkdir -p svc/api svc/web && echo a > svc/api/a.txt && echo w > svc/web/w.txt");
+	th_git(repo, "2026-01-05T10:00:00+0000", "add -A");
+	th_git(repo, "2026-01-05T10:00:00+0000", "commit -q -m C1");
+	th_git(repo, "2026-01-05T12:00:00+0000", "tag api-v1");
+	th_git(repo, "2026-01-05T12:00:00+0000", "tag web-v1");
+	return repo;
+}
+
+Test(team_sync, two_services_record_one_commit_and_each_dedupes)
+{
+	char *repo = make_shared_commit_repo();
+	char *db = xasprintf("%s/team.db", home);
+	run_ok(ARGS("--db", db, "service", "add", "api", "--repo", repo, "--paths", "svc/api/*",
+		    "--deploy-tags", "api-*"));
+	run_ok(ARGS("--db", db, "service", "add", "web", "--repo", repo, "--paths", "svc/web/*",
+		    "--deploy-tags", "web-*"));
+	run_ok(ARGS("--repo", repo, "--db", db, "--service", "api", "deploy", "record", "api-v1", "--env",
+		    "production", "--at", "2026-01-05T12:00:00Z"));
+	/* the same commit deployed by the other service: a row of its own (it
+	 * was "UNIQUE constraint failed" before migration 9) */
+	run_ok(ARGS("--repo", repo, "--db", db, "--service", "web", "deploy", "record", "web-v1", "--env",
+		    "production", "--at", "2026-01-05T12:30:00Z"));
+	/* api again with a new rollout: its one row is updated, not doubled */
+	run_ok(ARGS("--repo", repo, "--db", db, "--service", "API", "deploy", "record", "api-v1", "--env",
+		    "production", "--rollout", "50", "--at", "2026-01-05T13:00:00Z"));
+	expect_sql(db, "SELECT service || ' ' || ref || ' ' || rollout FROM deployments ORDER BY id",
+		   "api api-v1 50|web web-v1 100");
+	/* the database refuses a second api row whatever the case of its name */
+	char *sql = xasprintf("INSERT INTO deployments(ref, commit_sha, env, at, service)"
+			      " SELECT ref, commit_sha, env, at, 'Api' FROM deployments WHERE id = 1");
+	sqlite3 *h;
+	cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	sqlite3_close(h);
+	free(sql);
+	free(db);
+	free(repo);
+}
+
+Test(team_sync, the_home_service_finds_its_rows_that_name_none)
+{
+	/* one repository, recorded before any service was added (rows name
+	 * none), then made the service "shop" (its home): recording the same
+	 * commit with --service shop updates that row */
+	char *repo = th_make_repo(home, "shop");
+	char *db = xasprintf("%s/shop.db", home);
+	run_ok(ARGS("--repo", repo, "--db", db, "deploy", "record", "HEAD", "--env", "production", "--at",
+		    "2026-01-05T12:00:00Z"));
+	run_ok(ARGS("--repo", repo, "--db", db, "service", "add", "shop", "--repo", repo));
+	run_ok(ARGS("--repo", repo, "--db", db, "--service", "shop", "deploy", "record", "HEAD", "--env",
+		    "production", "--rollout", "40", "--at", "2026-01-05T13:00:00Z"));
+	expect_sql(db, "SELECT coalesce(service, 'NULL') || ' ' || rollout FROM deployments", "NULL 40");
+	free(db);
+	free(repo);
+}
