@@ -3,7 +3,8 @@
 -- blocks are applied in order, each in one transaction, and never edited
 -- once released: a change to the schema is a new block at the end. A block
 -- only adds (tables, columns that are NULL or have a default), so that an export made by
--- an older shipdeck still imports.
+-- an older shipdeck still imports; a block that must loosen a constraint
+-- rebuilds its table keeping every row and id (migration 9).
 -- Tables are STRICT so a wrong type is refused instead of stored.
 -- Release records are exported by `shipdeck export`; the git_* tables are a
 -- cache of what the history scan learned and are rebuilt by `shipdeck sync`.
