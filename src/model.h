@@ -48,6 +48,9 @@ struct dash_gate_reason {
 struct dash_feature {
 	int64_t id;
 	char *key, *title, *size, *owner, *branch;
+	/* The service it belongs to (docs/metrics.md §13), as the services
+	 * list names it; NULL: none (it names a service removed since). */
+	char *service;
 	const char *phase;        /* phase id: planning, development, build, testing, deployment, shipped */
 	bool phase_manual;
 	char *phase_reason;       /* why it was set by hand, or NULL */

@@ -12,7 +12,9 @@
 #include "loaders.h"
 #include "model.h"
 #include "phase.h"
+#include "services.h"
 #include "store.h"
+#include "store_services.h"
 #include "text.h"
 #include "timeutil.h"
 #include "util.h"
@@ -558,6 +560,30 @@ static void feature_stages(const struct dash *d, struct dash_feature *df, int64_
 	s->changes = 1;
 }
 
+/* The service each feature belongs to (docs/metrics.md §13): the one it
+ * names, or the home service when it names none; NULL when neither (a
+ * service removed since, or no home): the feature is then in no service. */
+static int feature_services(struct ctx *c, struct store *st, struct dash *d, const struct feature *fs,
+			    size_t n)
+{
+	struct service_set set;
+	struct record_service *rows = NULL;
+	size_t nrows = 0;
+	if (services_resolve(c, st, &set) != 0)
+		return -1;
+	if (!set.implicit && store_record_services(st, "features", &rows, &nrows) != 0) {
+		service_set_free(&set);
+		return ctx_fail(c, "%s", store_errmsg(st));
+	}
+	for (size_t i = 0; i < n; i++) {
+		int at = services_of_record(&set, record_service_of(rows, nrows, fs[i].id));
+		d->features[i].service = at >= 0 ? xstrdup(set.s[at].name) : NULL;
+	}
+	record_services_free(rows, nrows);
+	service_set_free(&set);
+	return 0;
+}
+
 int model_features(struct ctx *c, struct store *st, struct dash *d)
 {
 	struct phase_durations dur;
@@ -614,8 +640,11 @@ int model_features(struct ctx *c, struct store *st, struct dash *d)
 	free(pos);
 	free(first_dep);
 	free(first_landed);
+	int rc = feature_services(c, st, d, fs, n);
 	features_free(fs, n);
 	check_ticks_free(ticks, nticks);
+	if (rc != 0)
+		return -1;
 	if (!store_new_events(c, st, d))
 		d->db_busy = true;
 	return 0;
@@ -632,6 +661,7 @@ static void dash_feature_free(struct dash_feature *f)
 	free(f->first_commit);
 	free(f->merge_commit);
 	free(f->judged_commit);
+	free(f->service);
 	for (size_t i = 0; i < f->npredeploy_open; i++)
 		free(f->predeploy_open[i]);
 	free(f->predeploy_open);

@@ -613,3 +613,26 @@ void present_attention_ops(struct strbuf *out, const struct attention *at)
 	if (at->overdue_reviews)
 		present_count(out, (long long)at->overdue_reviews, "overdue review", "overdue reviews");
 }
+
+void present_service_title(struct strbuf *out, const struct dash_service *s)
+{
+	sb_add(out, "Service ");
+	sb_add_clean(out, s->name);
+	if (s->paths) {
+		sb_add(out, " (paths ");
+		sb_add_clean(out, s->paths);
+	} else {
+		sb_add(out, " (whole repository");
+	}
+	sb_add(out, "; tags ");
+	sb_add_clean(out, s->deploy_tags);
+	sb_addc(out, ')');
+}
+
+void present_service_tag(struct strbuf *out, const char *service)
+{
+	if (service)
+		sb_add_clean(out, service);
+	else
+		sb_addc(out, '-');
+}

@@ -195,4 +195,13 @@ void present_attention(const struct dash *d, struct attention *out);
  * "1 open incident, 2 overdue reviews"; "" when neither. */
 void present_attention_ops(struct strbuf *out, const struct attention *at);
 
+/* ---- services (docs/metrics.md §13) ------------------------------------------ */
+
+/* A service's title, "Service api (paths svc/api/...; tags api-v...)" or
+ * "Service billing (whole repository; tags v*)", its outside text cleaned. */
+void present_service_title(struct strbuf *out, const struct dash_service *s);
+/* The service a record belongs to as a short tag: its name, cleaned, or
+ * "-" when it belongs to none. The views put it in brackets. */
+void present_service_tag(struct strbuf *out, const char *service);
+
 #endif

@@ -283,18 +283,12 @@ static void deploys_text(struct strbuf *out, const struct dash *dash, const stru
 	}
 }
 
-/* A service's title line, "Service api (paths svc/api/..., tags api-...)"
- * as the snapshot prints it, the outside text cleaned. */
+/* A service's title line, as every view says it (present.c). */
 static char *service_title(const struct dash_service *s)
 {
-	char *name = text_clean(s->name, TEXT_ONE_LINE), *tags = text_clean(s->deploy_tags, TEXT_ONE_LINE);
-	char *paths = s->paths ? text_clean(s->paths, TEXT_ONE_LINE) : NULL;
-	char *t = xasprintf("Service %s (%s%s%stags %s)", name, paths ? "paths " : "whole repository",
-			    paths ? paths : "", "; ", tags);
-	free(name);
-	free(tags);
-	free(paths);
-	return t;
+	struct strbuf sb = STRBUF_INIT;
+	present_service_title(&sb, s);
+	return sb_detach(&sb);
 }
 
 /* With several services, each one's scorecard and counts below the team's

@@ -169,32 +169,80 @@ static int card_lines(const struct app *a, int w)
 	return 3;
 }
 
-/* The card's first line: its key, then its marks; the marks are words when
- * they fit and single characters (in the legend) when not. */
-static void card_head(const struct app *a, struct strbuf *head, const struct dash_feature *f, int w)
+/* A service tag is cut no narrower than this ("[a…]"), so it keeps a
+ * letter; the key gives way instead (docs/metrics.md §13). */
+#define TAG_MIN 4
+
+/* The card's service as a tag, "[api]" ("[-]": in no service), when the
+ * board holds several services' features; NULL with one service. */
+static char *service_tag(const struct app *a, const struct dash_feature *f)
+{
+	if (!a->d.team)
+		return NULL;
+	struct strbuf sb = STRBUF_INIT;
+	present_service_tag(&sb, f->service);
+	return sb_detach(&sb);
+}
+
+/* The tag cut to `room` columns by display width: "[billing]", "[bil…]". */
+static void fit_tag(struct strbuf *out, const char *name, int room, bool ascii)
+{
+	sb_addc(out, '[');
+	if (text_width(name) + 2 <= room)
+		sb_add(out, name);
+	else
+		text_fit(out, name, room - 2, false, ascii);
+	sb_addc(out, ']');
+}
+
+/* The card's first line: its key, then its marks, and on the right its
+ * service's tag with several services. The marks are words when they fit
+ * and single characters (in the legend) when not; the tag is cut first
+ * (down to TAG_MIN), then the key. *tag gets the tag part, drawn apart. */
+static void card_head(const struct app *a, struct strbuf *head, struct strbuf *tag,
+		      const struct dash_feature *f, int w)
 {
 	bool no_go = present_feature_flags(f) & (1u << FLAG_NO_GO);
-	sb_add_clean(head, f->key ? f->key : "");
-	int key_w = text_width(sb_str(head));
+	char *key = text_clean(f->key ? f->key : "", TEXT_ONE_LINE);
+	char *name = service_tag(a, f);
+	int key_w = text_width(key);
+	int tag_w = name ? text_width(name) + 2 : 0;
+	int tag_min = name ? 1 + (tag_w < TAG_MIN ? tag_w : TAG_MIN) : 0;
 	const char *nogo_word = a->ascii ? " [no-go]" : " \xe2\x9c\x97no-go";
 	int words = (no_go ? text_width(nogo_word) : 0) + (f->phase_manual ? 9 : 0);
-	bool short_marks = key_w + words > w;
+	bool short_marks = key_w + words + tag_min > w;
+	int marks_w = short_marks ? (no_go ? 2 : 0) + (f->phase_manual ? 2 : 0) : words;
+	if (name && key_w + marks_w + tag_min > w) {
+		key_w = w - marks_w - tag_min; /* the key gives way, cut by display width */
+		text_fit(head, key, key_w > 0 ? key_w : 0, false, a->ascii);
+	} else {
+		sb_add(head, key);
+	}
 	if (no_go)
 		sb_add(head, short_marks ? (a->ascii ? " x" : " \xe2\x9c\x97") : nogo_word);
 	if (f->phase_manual)
 		sb_add(head, short_marks ? " *" : " (manual)");
+	if (name) {
+		int room = w - text_width(sb_str(head)) - 1; /* a space before the tag */
+		fit_tag(tag, name, room < tag_w ? room : tag_w, a->ascii);
+	}
+	free(name);
+	free(key);
 }
 
 static void draw_card(struct app *a, int y, int x, int w, int lines, const struct dash_feature *f,
 		      bool selected)
 {
-	struct strbuf head = STRBUF_INIT, d = STRBUF_INIT, c = STRBUF_INIT;
-	card_head(a, &head, f, w);
+	struct strbuf head = STRBUF_INIT, tag = STRBUF_INIT, d = STRBUF_INIT, c = STRBUF_INIT;
+	card_head(a, &head, &tag, f, w);
 	days(&d, f);
 	checklists(&c, f);
 	enum role base = selected ? ROLE_SELECTED : ROLE_NORMAL;
 	enum role figures = selected ? ROLE_SELECTED : f->overdue ? ROLE_WARN : ROLE_DIM;
-	draw_text(a, y, x, w, selected ? ROLE_SELECTED : ROLE_ACCENT, sb_str(&head));
+	int tag_w = text_width(sb_str(&tag));
+	draw_text(a, y, x, w - tag_w, selected ? ROLE_SELECTED : ROLE_ACCENT, sb_str(&head));
+	if (tag_w)
+		draw_text(a, y, x + w - tag_w, tag_w, selected ? ROLE_SELECTED : ROLE_DIM, sb_str(&tag));
 	draw_text(a, y + 1, x, w, base, f->title);
 	if (lines == 3) {
 		sb_addf(&d, "%s%s", d.len ? " " : "", sb_str(&c));
@@ -204,6 +252,7 @@ static void draw_card(struct app *a, int y, int x, int w, int lines, const struc
 		draw_text(a, y + 3, x, w, figures, sb_str(&c));
 	}
 	sb_free(&head);
+	sb_free(&tag);
 	sb_free(&d);
 	sb_free(&c);
 }
@@ -269,6 +318,7 @@ static void help(struct app *a, struct ui_list *l)
 	list_add(l, ROLE_HEADING, false, 0, "Board cards (key %s)", key[0] ? key : "none");
 	list_add_wrapped(l, ROLE_NORMAL, 8, "  key     then its marks: %s no-go (the gate says no; the word when it fits), * phase set by hand (manual)",
 			 a->ascii ? "x" : "\xe2\x9c\x97");
+	list_add_wrapped(l, ROLE_NORMAL, 8, "  [api]   on the right, with several services: the service it belongs to ([-]: none)");
 	list_add(l, ROLE_NORMAL, false, 0, "  title");
 	list_add_wrapped(l, ROLE_NORMAL, 8, "  d6/28   day 6 in the current phase; 28 days is the most its size should take");
 	list_add_wrapped(l, ROLE_NORMAL, 8, "  P5/7    planning checklist: 5 of 7 items ticked (is the story ready?)");
