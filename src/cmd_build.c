@@ -136,20 +136,7 @@ static void print_summary(const struct import_file *f)
 		printf("  %zu build%s finished before %s started: kept without a duration\n",
 		       f->batch.backwards, f->batch.backwards == 1 ? "" : "s",
 		       f->batch.backwards == 1 ? "it" : "they");
-	/* docs/metrics.md §13: a run no service claims is said, never dropped */
-	if (f->claims.unclaimed) {
-		char *ex = text_clean(f->claims.example, TEXT_ONE_LINE);
-		char *home = f->claims.home ? text_clean(f->claims.home, TEXT_ONE_LINE) : NULL;
-		printf("  %zu run%s no service claims (first: %s): kept with no service%s%s%s; give a service "
-		       "--origins or --ci-names that match\n", f->claims.unclaimed,
-		       f->claims.unclaimed == 1 ? "" : "s", ex, home ? ", so it counts for " : "",
-		       home ? home : "", home ? " (the database's own repository)" : "");
-		free(ex);
-		free(home);
-	}
-	if (f->claims.claimed)
-		printf("  %zu run%s mapped to a service by repository and workflow name\n", f->claims.claimed,
-		       f->claims.claimed == 1 ? "" : "s");
+	cmd_print_claims(&f->claims, "run", "repository and workflow name", "--origins or --ci-names");
 	free(name);
 }
 

@@ -11,6 +11,7 @@
 #include "context.h"
 #include "files.h"
 #include "import_ops.h"
+#include "services.h"
 #include "store.h"
 #include "text.h"
 
@@ -144,6 +145,7 @@ static int run_import(struct ctx *c, struct cmd_args *a, enum import_kind kind)
 		sd_error("--env: must be production or staging");
 		return EXIT_USAGE;
 	}
+	struct service_claims claims = {0};
 	struct ops_batch b = {.kind = kind, .skip_bad = cmd_arg(a, "skip-bad") != NULL,
 			      .origin = cmd_arg(a, "origin"), .env = env};
 	struct ops_envmap *envs = kind == IMPORT_KIND_DEPLOYMENTS ? load_envs(c) : NULL;
@@ -158,6 +160,8 @@ static int run_import(struct ctx *c, struct cmd_args *a, enum import_kind kind)
 	if (!st)
 		goto out;
 	struct ops_counts k;
+	if (services_map_ops(c, st, &b, &claims) != 0)
+		goto out;
 	if (store_all(st, &b, &k) != 0) {
 		sd_error("%s; nothing imported", store_errmsg(st));
 		goto out;
@@ -167,8 +171,14 @@ static int run_import(struct ctx *c, struct cmd_args *a, enum import_kind kind)
 		print_lines(stderr, &b.bad);
 	}
 	print_summary(a, &b, &k);
+	if (kind == IMPORT_KIND_DEPLOYMENTS)
+		cmd_print_claims(&claims, "deployment", "repository, project or application",
+				 "--origins or --ci-names");
+	else
+		cmd_print_claims(&claims, "incident", "the tool's service", "--origins");
 	ret = EXIT_OK;
 out:
+	service_claims_free(&claims);
 	ops_batch_free(&b);
 	ops_envmap_free(envs);
 	return ret;

@@ -280,8 +280,8 @@ static const struct cmd_entry service_add_entry = {
 		{"deploy-tags", "GLOBS", "tags that are its deployments (default: the global pattern)", 0, NULL},
 		{"paths", "GLOBS", "a service inside a monorepo: its paths from the repository root, '!' excludes", 0, NULL},
 		{"branch", "NAME", "its default branch (default: detected)", 0, NULL},
-		{"origins", "GLOBS", "names CI and incident tools give it (e.g. acme/api; default: the folder's name)", 0, NULL},
-		{"ci-names", "GLOBS", "workflow or job names whose runs are its own (in a monorepo)", 0, NULL},
+		{"origins", "GLOBS", "names CI, deploy and incident tools give it (e.g. acme/api; default: the folder's name)", 0, NULL},
+		{"ci-names", "GLOBS", "workflow, job or environment names that are its own (in a monorepo)", 0, NULL},
 		{NULL, NULL, NULL, 0, NULL}},
 	.help = "add a service: a repository, or paths of a monorepo, with its deploy tags", .run = service_add,
 };
@@ -307,3 +307,19 @@ const struct cmd_entry cmd_service_entry = {
 	.subs = (const struct cmd_entry *const[]){&service_add_entry, &service_list_entry,
 						   &service_show_entry, &service_rm_entry, NULL},
 };
+
+void cmd_print_claims(const struct service_claims *k, const char *noun, const char *by, const char *flags)
+{
+	if (k->unclaimed) {
+		char *ex = text_clean(k->example, TEXT_ONE_LINE);
+		char *home = k->home ? text_clean(k->home, TEXT_ONE_LINE) : NULL;
+		printf("  %zu %s%s no service claims (first: %s): kept with no service%s%s%s; give a service "
+		       "%s that match\n", k->unclaimed, noun, k->unclaimed == 1 ? "" : "s", ex,
+		       home ? ", so it counts for " : "", home ? home : "",
+		       home ? " (the database's own repository)" : "", flags);
+		free(ex);
+		free(home);
+	}
+	if (k->claimed)
+		printf("  %zu %s%s mapped to a service by %s\n", k->claimed, noun, k->claimed == 1 ? "" : "s", by);
+}

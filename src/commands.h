@@ -109,6 +109,13 @@ extern const struct cmd_entry cmd_service_entry;
 /* Runs the snapshot as the default command does (no arguments). */
 int cmd_snapshot_default(struct ctx *c);
 
+struct service_claims;
+/* The import summary's lines on mapping records to services
+ * (docs/metrics.md §13: a record no service claims is said, never
+ * dropped): noun "run", "deployment", ...; by: what mapped them; flags:
+ * the `service add` flags that would claim the rest. */
+void cmd_print_claims(const struct service_claims *k, const char *noun, const char *by, const char *flags);
+
 struct store;
 struct feature;
 /* Loads the feature a command argument names (id or key); prints the error

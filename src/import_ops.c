@@ -16,6 +16,7 @@
 #include "import.h"
 #include "store.h"
 #include "store_deploys.h"
+#include "store_services.h"
 #include "text.h"
 #include "timeutil.h"
 
@@ -270,6 +271,7 @@ static void cut(struct strbuf *sb, size_t len)
 static void ops_deploy_free(struct ops_deploy *d)
 {
 	deploy_rec_free(&d->rec);
+	free(d->service);
 	free(d->where);
 }
 
@@ -289,6 +291,7 @@ void ops_rewind(struct ops_batch *b, const struct ops_mark *m)
 		ops_status_free(&b->statuses[i]);
 	for (size_t i = m->nincidents; i < b->nincidents; i++) {
 		incident_rec_free(&b->incidents[i].rec);
+		free(b->incidents[i].service);
 		free(b->incidents[i].where);
 	}
 	b->ndeploys = m->ndeploys;
@@ -311,6 +314,9 @@ void ops_batch_free(struct ops_batch *b)
 	sb_free(&b->bad);
 	sb_free(&b->skipped);
 	sb_free(&b->left_out);
+	free(b->services.home);
+	free(b->services.forced);
+	memset(&b->services, 0, sizeof b->services);
 	b->deploys = NULL;
 	b->statuses = NULL;
 	b->incidents = NULL;
@@ -507,6 +513,8 @@ static int store_deploy(struct store *st, struct ops_batch *b, const struct ops_
 		/* no rollout stage: the tools know none (docs/metrics.md §1b) */
 		rc = store_deploy_insert(st, &row);
 		c->added += rc == 0;
+		if (rc == 0 && d->service)
+			rc = store_record_claim(st, "deployments", row.id, d->service);
 		deploy_rec_free(&row);
 	} else if (!same(old.source, d->rec.source)) {
 		/* docs/metrics.md §1b: a record typed with shipdeck wins; between
@@ -529,6 +537,9 @@ static int store_deploy(struct store *st, struct ops_batch *b, const struct ops_
 		} else if ((rc = store_deploy_update(st, &row)) == 0) {
 			c->updated++;
 		}
+		/* imported before its service was configured: it gets it now */
+		if (rc == 0 && d->service)
+			rc = store_record_claim(st, "deployments", old.id, d->service);
 		deploy_rec_free(&row);
 	}
 	deploy_rec_free(&old);
@@ -629,6 +640,8 @@ static int store_incident(struct store *st, struct ops_batch *b, const struct op
 		row.linked_auto = k >= 0;
 		rc = store_incident_insert(st, &row);
 		c->added += rc == 0;
+		if (rc == 0 && inc->service)
+			rc = store_record_claim(st, "incidents", row.id, inc->service);
 	} else {
 		incident_copy(&row, &old);
 		merge_incident(&row, &inc->rec);
@@ -642,21 +655,58 @@ static int store_incident(struct store *st, struct ops_batch *b, const struct op
 		} else if ((rc = store_incident_update(st, &row)) == 0) {
 			c->updated++;
 		}
+		if (rc == 0 && inc->service)
+			rc = store_record_claim(st, "incidents", old.id, inc->service);
 		incident_rec_free(&old);
 	}
 	incident_rec_free(&row);
 	return rc;
 }
 
+/* Whether two service names are one service (names ignore case; NULL is
+ * no service known). */
+static bool same_service(const char *a, const char *b)
+{
+	return a && b ? strcasecmp(a, b) == 0 : a == b;
+}
+
+/* docs/metrics.md §13: an imported incident links only to a deployment of
+ * its own service; a record naming none belongs to the home service. The
+ * deployments of all are copied shallowly into mine (not owned). */
+static size_t deploys_of_service(const struct ops_batch *b, const struct ops_incident *inc,
+				 const struct deploy_rec *deps, size_t nd,
+				 const struct record_service *rs, size_t nrs, struct deploy_rec *mine)
+{
+	const struct ops_services *sv = &b->services;
+	const char *want = inc->service ? inc->service : sv->forced ? sv->forced : sv->home;
+	size_t n = 0;
+	for (size_t i = 0; i < nd; i++) {
+		const char *has = record_service_of(rs, nrs, deps[i].id);
+		if (!sv->active || same_service(has ? has : sv->home, want))
+			mine[n++] = deps[i];
+	}
+	return n;
+}
+
 static int store_incidents(struct store *st, struct ops_batch *b, struct ops_counts *c)
 {
 	struct deploy_rec *deps = NULL;
-	size_t nd = 0;
+	size_t nd = 0, nrs = 0;
+	struct record_service *rs = NULL;
 	if (store_deploys_list(st, NULL, &deps, &nd) != 0)
 		return -1;
+	if (b->services.active && store_record_services(st, "deployments", &rs, &nrs) != 0) {
+		deploy_recs_free(deps, nd);
+		return -1;
+	}
+	struct deploy_rec *mine = xcalloc(nd ? nd : 1, sizeof *mine);
 	int rc = 0;
-	for (size_t i = 0; i < b->nincidents && rc == 0; i++)
-		rc = store_incident(st, b, &b->incidents[i], deps, nd, c);
+	for (size_t i = 0; i < b->nincidents && rc == 0; i++) {
+		size_t n = deploys_of_service(b, &b->incidents[i], deps, nd, rs, nrs, mine);
+		rc = store_incident(st, b, &b->incidents[i], mine, n, c);
+	}
+	free(mine);
+	record_services_free(rs, nrs);
 	deploy_recs_free(deps, nd);
 	return rc;
 }

@@ -51,12 +51,22 @@ struct ops_deploy {
 	struct deploy_rec rec;          /* env mapped; status and at may follow */
 	int64_t created;
 	bool needs_status;              /* GitHub: the state comes from statuses */
+	char *service;                  /* the service its origin maps to, or NULL */
 	char *where;
 };
 
 struct ops_incident {
 	struct incident_rec rec;
+	char *service;                  /* the service its origin maps to, or NULL */
 	char *where;
+};
+
+/* The services of one database, as the import sees them (docs/metrics.md
+ * §13): set by services_map_ops, all NULL/false with none configured. */
+struct ops_services {
+	bool active;                    /* several services: records map and link by service */
+	char *home;                     /* the service of records naming none, or NULL */
+	char *forced;                   /* --service: every record added belongs to it */
 };
 
 struct ops_batch {
@@ -66,6 +76,7 @@ struct ops_batch {
 	const struct ops_envmap *envs;
 	const char *origin;             /* --origin: when the export names none */
 	const char *env;                /* --env: Argo CD's environment */
+	struct ops_services services;   /* set after parsing (services_map_ops) */
 	/* results */
 	unsigned formats;               /* bit per enum import_format seen */
 	size_t pages;

@@ -14,6 +14,7 @@
 #include "context.h"
 #include "gitrepo.h"
 #include "gitscan.h"
+#include "import_ops.h"
 #include "paths.h"
 #include "store.h"
 #include "text.h"
@@ -456,6 +457,32 @@ void service_claims_free(struct service_claims *k)
 	memset(k, 0, sizeof *k);
 }
 
+/* Counts one record's claim (k: the claiming service, or -1), keeping the
+ * first unclaimed one's origin and name for the summary. */
+static void count_claim(struct service_claims *out, int k, const char *origin, const char *name)
+{
+	if (k >= 0) {
+		out->claimed++;
+		return;
+	}
+	if (!out->unclaimed)
+		out->example = xasprintf("%s, %s", origin ? origin : "no origin", name ? name : "no name");
+	out->unclaimed++;
+}
+
+/* With no service configured, or --service naming the service of every
+ * record this run adds, there is nothing to map. */
+static bool nothing_to_map(struct ctx *c, const struct service_set *set)
+{
+	return set->implicit || opt_str(&c->opt, OPT_SERVICE);
+}
+
+static void claims_home(struct service_claims *out, const struct service_set *set)
+{
+	if (out->unclaimed && set->home >= 0)
+		out->home = xstrdup(set->s[set->home].name);
+}
+
 int services_claim_builds(struct ctx *c, struct store *st, const struct build *b, size_t n,
 			  struct service_claims *out)
 {
@@ -464,27 +491,49 @@ int services_claim_builds(struct ctx *c, struct store *st, const struct build *b
 	if (services_resolve(c, st, &set) != 0)
 		return -1;
 	int rc = 0;
-	/* with no service configured, or --service naming the service of
-	 * every record this run adds, there is nothing to map */
-	if (set.implicit || opt_str(&c->opt, OPT_SERVICE))
-		goto out;
-	for (size_t i = 0; i < n && rc == 0; i++) {
+	for (size_t i = 0; i < n && rc == 0 && !nothing_to_map(c, &set); i++) {
 		char *origin = service_build_origin(b[i].provider, b[i].url, b[i].workflow);
 		int k = service_for_origin(&set, origin, b[i].workflow);
-		if (k >= 0) {
+		count_claim(out, k, origin, b[i].workflow);
+		if (k >= 0)
 			rc = store_build_claim(st, b[i].provider, b[i].run_id, b[i].attempt, set.s[k].name);
-			out->claimed++;
-		} else {
-			if (!out->unclaimed)
-				out->example = xasprintf("%s, %s", origin ? origin : "no repository",
-							 b[i].workflow ? b[i].workflow : "no name");
-			out->unclaimed++;
-		}
 		free(origin);
 	}
-	if (out->unclaimed && set.home >= 0)
-		out->home = xstrdup(set.s[set.home].name);
-out:
+	claims_home(out, &set);
 	service_set_free(&set);
 	return rc;
+}
+
+/* The name of the service claiming (origin, name), or NULL (malloc'd). */
+static char *claim_name(const struct service_set *set, const char *origin, const char *name,
+			struct service_claims *out)
+{
+	int k = service_for_origin(set, origin, name);
+	count_claim(out, k, origin, name);
+	return k >= 0 ? xstrdup(set->s[k].name) : NULL;
+}
+
+int services_map_ops(struct ctx *c, struct store *st, struct ops_batch *b, struct service_claims *out)
+{
+	memset(out, 0, sizeof *out);
+	struct service_set set;
+	if (services_resolve(c, st, &set) != 0)
+		return -1;
+	const char *forced = opt_str(&c->opt, OPT_SERVICE);
+	b->services.active = !set.implicit;
+	b->services.home = set.home >= 0 ? xstrdup(set.s[set.home].name) : NULL;
+	b->services.forced = xstrdup_or_null(forced);
+	if (!nothing_to_map(c, &set)) {
+		/* docs/metrics.md §13: a deployment by its repository, project or
+		 * application (the environment name picks among services sharing
+		 * one, through their ci_names); an incident by its tool's service */
+		for (size_t i = 0; i < b->ndeploys; i++)
+			b->deploys[i].service = claim_name(&set, b->deploys[i].rec.origin,
+							   b->deploys[i].rec.source_env, out);
+		for (size_t i = 0; i < b->nincidents; i++)
+			b->incidents[i].service = claim_name(&set, b->incidents[i].rec.origin, NULL, out);
+	}
+	claims_home(out, &set);
+	service_set_free(&set);
+	return 0;
 }

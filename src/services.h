@@ -69,8 +69,8 @@ char *service_build_origin(const char *provider, const char *url, const char *wo
 /* What mapping imported runs to services did (docs/metrics.md §13). */
 struct service_claims {
 	size_t claimed, unclaimed;
-	char *example;        /* the first unclaimed run's origin and name */
-	char *home;           /* the service unclaimed runs count for, or NULL */
+	char *example;        /* the first unclaimed record's origin and name */
+	char *home;           /* the service unclaimed records count for, or NULL */
 };
 struct build;
 /* Gives each of n imported builds (already stored, inside the caller's
@@ -79,6 +79,14 @@ struct build;
  * service configured. 0, or -1 with the store's error. */
 int services_claim_builds(struct ctx *c, struct store *st, const struct build *b, size_t n,
 			  struct service_claims *out);
+struct ops_batch;
+/* Maps each deployment and incident of a settled import batch to the
+ * service its origin claims (a deployment's environment name stands for
+ * the run's name: ci_names pick among services sharing a repository), and
+ * tells the batch the home service and --service, so that an incident
+ * links only to a deployment of its own service. Nothing is written here:
+ * ops_store gives the records their services. 0, or -1 after one line. */
+int services_map_ops(struct ctx *c, struct store *st, struct ops_batch *b, struct service_claims *out);
 void service_claims_free(struct service_claims *k);
 
 /* --service NAME on a command that lists or reports: which records it

@@ -206,6 +206,21 @@ const char *record_service_of(const struct record_service *r, size_t n, int64_t 
 	return lo < n && r[lo].id == id ? r[lo].service : NULL;
 }
 
+int store_record_claim(struct store *st, const char *table, int64_t id, const char *service)
+{
+	/* The table name is one of our own constants, never input. */
+	char *sql = xasprintf("UPDATE %s SET service = ? WHERE rowid = ? AND service IS NULL", table);
+	sqlite3_stmt *s = store_prepare(st, sql);
+	free(sql);
+	if (!s)
+		return -1;
+	store_bind_text(s, 1, service);
+	sqlite3_bind_int64(s, 2, id);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, table);
+}
+
 int store_build_claim(struct store *st, const char *provider, const char *run_id, int attempt,
 		      const char *service)
 {

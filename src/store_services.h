@@ -54,6 +54,11 @@ int store_service_stamp(struct store *st, const char *name, bool home);
 int store_build_claim(struct store *st, const char *provider, const char *run_id, int attempt,
 		      const char *service);
 
+/* Gives row `id` of a record table ("deployments", "incidents") to a
+ * service unless it names one already (a record keeps the service it was
+ * made for, or the one --service stamped on it). 0 or -1. */
+int store_record_claim(struct store *st, const char *table, int64_t id, const char *service);
+
 /* The service column of every row of a record table ("deployments",
  * "incidents", "features", "builds"), by id. */
 struct record_service {

@@ -819,3 +819,133 @@ Test(cli, bad_record_changes_nothing)
 	free(before);
 	free(after);
 }
+
+/* ---- services (docs/metrics.md §13) ------------------------------------------------ */
+
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static char *sd_ok(const char *db, const char *const *args)
+{
+	int n = 0;
+	while (args[n])
+		n++;
+	const char **all = xcalloc((size_t)n + 3, sizeof *all);
+	all[0] = "--db";
+	all[1] = db;
+	for (int i = 0; i < n; i++)
+		all[i + 2] = args[i];
+	struct th_run r = th_shipdeck(dir, NULL, all);
+	free(all);
+	cr_assert_eq(r.status, 0, "status %d\nout: %s\nerr: %s", r.status, r.out, r.err);
+	char *out = xstrdup(r.out);
+	th_run_free(&r);
+	return out;
+}
+
+static char *sql_text(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	cr_assert_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *s;
+	cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(h));
+	char *v = NULL;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		v = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	return v ? v : xstrdup("NULL");
+}
+
+/* One GitHub deployment of `sha` to production from repository `repo`,
+ * succeeded at `at` (its only status). */
+static void gh_deploy(struct strbuf *sb, int id, const char *repo, char sha, const char *at)
+{
+	sb_addf(sb, "%s{\"id\": %d, \"sha\": \"%040d\", \"ref\": \"main\", \"task\": \"deploy\", \"environment\": \"production\","
+		" \"created_at\": \"%s\", \"repository_url\": \"https://api.github.com/repos/%s\","
+		" \"statuses\": [{\"id\": %d, \"state\": \"success\", \"created_at\": \"%s\"}]}",
+		sb->len > 1 ? "," : "", id, sha - '0', at, repo, id * 10, at);
+}
+
+static void pd_incident(struct strbuf *sb, const char *id, const char *service, const char *at)
+{
+	sb_addf(sb, "%s{\"id\": \"%s\", \"title\": \"t %s\", \"created_at\": \"%s\", \"status\": \"triggered\","
+		" \"urgency\": \"high\", \"service\": {\"summary\": \"%s\"}}",
+		sb->len > 15 ? "," : "", id, id, at, service);
+}
+
+/* Two services in their own repositories, one with `origins` naming its
+ * GitHub repository and its PagerDuty service. Worked by hand:
+ * - deployment 1 (acme/api) → api: the origin's last component "api" is
+ *   the repository folder's name; 2 (acme/webapp) → web by its origins;
+ *   3 (acme/other) → no service, said in the summary.
+ * - incident PD1 ("Web Frontend", 10:30) → web, linked to web's deployment
+ *   at 09:00 although api deployed later (10:00): an incident links only to
+ *   a deployment of its own service. PD2 ("api", 10:30) → api's at 10:00.
+ *   PD3 ("Payments") no service: it links to the deployment of no service.
+ * - imported before the services existed, a re-import gives them now. */
+Test(ops, imported_records_map_to_their_services)
+{
+	char *api = th_make_repo(dir, "api"), *web = th_make_repo(dir, "web");
+	char *db = xasprintf("%s/team.db", dir), *deploys = xasprintf("%s/d.json", dir),
+	     *incidents = xasprintf("%s/i.json", dir);
+	struct strbuf d = STRBUF_INIT, i = STRBUF_INIT;
+	sb_add(&d, "[");
+	gh_deploy(&d, 1, "acme/api", '1', "2026-11-20T10:00:00Z");
+	gh_deploy(&d, 2, "acme/webapp", '2', "2026-11-20T09:00:00Z");
+	gh_deploy(&d, 3, "acme/other", '3', "2026-11-20T08:00:00Z");
+	sb_add(&d, "]");
+	th_write(deploys, sb_str(&d));
+	sb_add(&i, "{\"incidents\": [");
+	pd_incident(&i, "PD1", "Web Frontend", "2026-11-20T10:30:00Z");
+	pd_incident(&i, "PD2", "api", "2026-11-20T10:30:00Z");
+	pd_incident(&i, "PD3", "Payments", "2026-11-20T10:30:00Z");
+	sb_add(&i, "]}");
+	th_write(incidents, sb_str(&i));
+
+	/* with no service configured nothing is mapped or said */
+	char *out = sd_ok(db, ARGS("deploy", "import", deploys));
+	cr_assert(strstr(out, "service") == NULL, "%s", out);
+	free(out);
+	free(sd_ok(db, ARGS("service", "add", "api", "--repo", api)));
+	free(sd_ok(db, ARGS("service", "add", "web", "--repo", web, "--origins", "acme/webapp,Web Frontend")));
+
+	out = sd_ok(db, ARGS("deploy", "import", deploys));
+	cr_assert(strstr(out, "(0 new, 0 updated, 3 unchanged)") != NULL, "%s", out);
+	cr_assert(strstr(out, "  1 deployment no service claims (first: acme/other, production): kept with no service")
+		  != NULL, "%s", out);
+	cr_assert(strstr(out, "  2 deployments mapped to a service by repository, project or application") != NULL,
+		  "%s", out);
+	free(out);
+	char *got = sql_text(db, "SELECT group_concat(source_id || '=' || coalesce(service, '-'), ' ')"
+				 " FROM (SELECT * FROM deployments ORDER BY source_id)");
+	cr_assert_str_eq(got, "1=api 2=web 3=-");
+	free(got);
+
+	out = sd_ok(db, ARGS("incident", "import", incidents));
+	cr_assert(strstr(out, "  1 incident no service claims (first: Payments, no name)") != NULL, "%s", out);
+	free(out);
+	got = sql_text(db, "SELECT group_concat(i.source_id || '=' || coalesce(i.service, '-') || '>' ||"
+			   " d.source_id, ' ') FROM (SELECT * FROM incidents ORDER BY source_id) i"
+			   " JOIN deployments d ON d.id = i.deployment_id");
+	cr_assert_str_eq(got, "PD1=web>2 PD2=api>1 PD3=->3");
+	free(got);
+
+	/* --service: every record this run adds is that service's */
+	sb_free(&i);
+	sb_add(&i, "{\"incidents\": [");
+	pd_incident(&i, "PD4", "Payments", "2026-11-20T11:00:00Z");
+	sb_add(&i, "]}");
+	th_write(incidents, sb_str(&i));
+	free(sd_ok(db, ARGS("--service", "web", "incident", "import", incidents)));
+	got = sql_text(db, "SELECT i.service || '>' || d.source_id FROM incidents i"
+			   " JOIN deployments d ON d.id = i.deployment_id WHERE i.source_id = 'PD4'");
+	cr_assert_str_eq(got, "web>2");
+	free(got);
+	sb_free(&d);
+	sb_free(&i);
+	free(api);
+	free(web);
+	free(db);
+	free(deploys);
+	free(incidents);
+}
