@@ -155,13 +155,12 @@ static int run_import(struct ctx *c, struct cmd_args *a, enum import_kind kind)
 	b.envs = envs;
 	if (parse_all(a, (enum import_format)format, &b) != 0)
 		goto out;
-	ops_settle(&b);
 	struct store *st = ctx_store(c);
-	if (!st)
+	if (!st || services_map_ops(c, st, &b) != 0)
 		goto out;
+	ops_settle(&b);
+	services_count_ops(&b, &claims);
 	struct ops_counts k;
-	if (services_map_ops(c, st, &b, &claims) != 0)
-		goto out;
 	if (store_all(st, &b, &k) != 0) {
 		sd_error("%s; nothing imported", store_errmsg(st));
 		goto out;

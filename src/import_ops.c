@@ -389,7 +389,15 @@ static bool deploy_better(const struct ops_deploy *a, const struct ops_deploy *b
 	return sa ? a->rec.at < b->rec.at : a->rec.at > b->rec.at;
 }
 
-/* docs/metrics.md §1b: one commit, one environment, one deployment. */
+/* Whether two service names are one service (names ignore case; NULL is
+ * no service known). */
+static bool same_service(const char *a, const char *b)
+{
+	return a && b ? strcasecmp(a, b) == 0 : a == b;
+}
+
+/* docs/metrics.md §1b: one commit, one environment, one deployment (of one
+ * service, §13: two services may each deploy one commit). */
 static void fold(struct ops_batch *b)
 {
 	size_t kept = 0;
@@ -398,7 +406,8 @@ static void fold(struct ops_batch *b)
 		size_t k = 0;
 		for (; k < kept; k++)
 			if (streq(b->deploys[k].rec.commit, d->rec.commit) &&
-			    streq(b->deploys[k].rec.env, d->rec.env))
+			    streq(b->deploys[k].rec.env, d->rec.env) &&
+			    same_service(b->deploys[k].service, d->service))
 				break;
 		if (k == kept) {
 			if (kept != i)
@@ -499,11 +508,34 @@ static void deploy_copy(struct deploy_rec *out, const struct deploy_rec *in)
 	out->url = xstrdup_or_null(in->url);
 }
 
+/* The stored deployment an imported one is (docs/metrics.md §1b, §13): of
+ * its commit and environment, by the service its origin maps to (the home
+ * service's rows naming none included), else — imported before that
+ * service was configured — the row naming none that the same tool's record
+ * made. With no service mapped: by this run's service. 1, 0 or -1. */
+static int find_imported(struct store *st, const struct ops_batch *b, const struct ops_deploy *d,
+			 struct deploy_rec *old)
+{
+	if (!d->service)
+		return store_deploy_find(st, d->rec.commit, d->rec.env, old);
+	bool home = same_service(d->service, b->services.home);
+	int found = store_deploy_find_in(st, d->rec.commit, d->rec.env, d->service, home, old);
+	if (found != 0 || home)
+		return found;
+	found = store_deploy_find_in(st, d->rec.commit, d->rec.env, NULL, false, old);
+	if (found == 1 && !(same(old->source, d->rec.source) && same(old->source_id, d->rec.source_id))) {
+		deploy_rec_free(old);
+		memset(old, 0, sizeof *old);
+		found = 0;
+	}
+	return found;
+}
+
 static int store_deploy(struct store *st, struct ops_batch *b, const struct ops_deploy *d,
 			struct ops_counts *c)
 {
 	struct deploy_rec old = {0};
-	int found = store_deploy_find(st, d->rec.commit, d->rec.env, &old);
+	int found = find_imported(st, b, d, &old);
 	if (found < 0)
 		return -1;
 	int rc = 0;
@@ -511,10 +543,8 @@ static int store_deploy(struct store *st, struct ops_batch *b, const struct ops_
 		struct deploy_rec row;
 		deploy_copy(&row, &d->rec);
 		/* no rollout stage: the tools know none (docs/metrics.md §1b) */
-		rc = store_deploy_insert(st, &row);
+		rc = store_deploy_insert_in(st, &row, d->service);
 		c->added += rc == 0;
-		if (rc == 0 && d->service)
-			rc = store_record_claim(st, "deployments", row.id, d->service);
 		deploy_rec_free(&row);
 	} else if (!same(old.source, d->rec.source)) {
 		/* docs/metrics.md §1b: a record typed with shipdeck wins; between
@@ -661,13 +691,6 @@ static int store_incident(struct store *st, struct ops_batch *b, const struct op
 	}
 	incident_rec_free(&row);
 	return rc;
-}
-
-/* Whether two service names are one service (names ignore case; NULL is
- * no service known). */
-static bool same_service(const char *a, const char *b)
-{
-	return a && b ? strcasecmp(a, b) == 0 : a == b;
 }
 
 /* docs/metrics.md §13: an imported incident links only to a deployment of

@@ -64,7 +64,8 @@ struct ops_incident {
 /* The services of one database, as the import sees them (docs/metrics.md
  * §13): set by services_map_ops, all NULL/false with none configured. */
 struct ops_services {
-	bool active;                    /* several services: records map and link by service */
+	bool active;                    /* several services: records link by service */
+	bool mapped;                    /* records were mapped by origin (no --service) */
 	char *home;                     /* the service of records naming none, or NULL */
 	char *forced;                   /* --service: every record added belongs to it */
 };

@@ -505,35 +505,40 @@ int services_claim_builds(struct ctx *c, struct store *st, const struct build *b
 }
 
 /* The name of the service claiming (origin, name), or NULL (malloc'd). */
-static char *claim_name(const struct service_set *set, const char *origin, const char *name,
-			struct service_claims *out)
+static char *claim_name(const struct service_set *set, const char *origin, const char *name)
 {
 	int k = service_for_origin(set, origin, name);
-	count_claim(out, k, origin, name);
 	return k >= 0 ? xstrdup(set->s[k].name) : NULL;
 }
 
-int services_map_ops(struct ctx *c, struct store *st, struct ops_batch *b, struct service_claims *out)
+int services_map_ops(struct ctx *c, struct store *st, struct ops_batch *b)
 {
-	memset(out, 0, sizeof *out);
 	struct service_set set;
 	if (services_resolve(c, st, &set) != 0)
 		return -1;
-	const char *forced = opt_str(&c->opt, OPT_SERVICE);
 	b->services.active = !set.implicit;
+	b->services.mapped = !nothing_to_map(c, &set);
 	b->services.home = set.home >= 0 ? xstrdup(set.s[set.home].name) : NULL;
-	b->services.forced = xstrdup_or_null(forced);
-	if (!nothing_to_map(c, &set)) {
-		/* docs/metrics.md §13: a deployment by its repository, project or
-		 * application (the environment name picks among services sharing
-		 * one, through their ci_names); an incident by its tool's service */
-		for (size_t i = 0; i < b->ndeploys; i++)
-			b->deploys[i].service = claim_name(&set, b->deploys[i].rec.origin,
-							   b->deploys[i].rec.source_env, out);
-		for (size_t i = 0; i < b->nincidents; i++)
-			b->incidents[i].service = claim_name(&set, b->incidents[i].rec.origin, NULL, out);
-	}
-	claims_home(out, &set);
+	b->services.forced = xstrdup_or_null(opt_str(&c->opt, OPT_SERVICE));
+	/* docs/metrics.md §13: a deployment by its repository, project or
+	 * application (the environment name picks among services sharing one,
+	 * through their ci_names); an incident by its tool's service */
+	for (size_t i = 0; b->services.mapped && i < b->ndeploys; i++)
+		b->deploys[i].service = claim_name(&set, b->deploys[i].rec.origin, b->deploys[i].rec.source_env);
+	for (size_t i = 0; b->services.mapped && i < b->nincidents; i++)
+		b->incidents[i].service = claim_name(&set, b->incidents[i].rec.origin, NULL);
 	service_set_free(&set);
 	return 0;
+}
+
+void services_count_ops(const struct ops_batch *b, struct service_claims *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; b->services.mapped && i < b->ndeploys; i++)
+		count_claim(out, b->deploys[i].service ? 0 : -1, b->deploys[i].rec.origin,
+			    b->deploys[i].rec.source_env);
+	for (size_t i = 0; b->services.mapped && i < b->nincidents; i++)
+		count_claim(out, b->incidents[i].service ? 0 : -1, b->incidents[i].rec.origin, NULL);
+	if (out->unclaimed && b->services.home)
+		out->home = xstrdup(b->services.home);
 }

@@ -80,13 +80,16 @@ struct build;
 int services_claim_builds(struct ctx *c, struct store *st, const struct build *b, size_t n,
 			  struct service_claims *out);
 struct ops_batch;
-/* Maps each deployment and incident of a settled import batch to the
- * service its origin claims (a deployment's environment name stands for
- * the run's name: ci_names pick among services sharing a repository), and
- * tells the batch the home service and --service, so that an incident
- * links only to a deployment of its own service. Nothing is written here:
- * ops_store gives the records their services. 0, or -1 after one line. */
-int services_map_ops(struct ctx *c, struct store *st, struct ops_batch *b, struct service_claims *out);
+/* Maps each deployment and incident of an import batch, before it is
+ * settled, to the service its origin claims (a deployment's environment
+ * name stands for the run's name: ci_names pick among services sharing a
+ * repository), and tells the batch the home service and --service, so that
+ * deployments fold per service and an incident links only to a deployment
+ * of its own service. Nothing is written here: ops_store gives the records
+ * their services. 0, or -1 after one line. */
+int services_map_ops(struct ctx *c, struct store *st, struct ops_batch *b);
+/* What the mapping did to a settled batch, for the summary. */
+void services_count_ops(const struct ops_batch *b, struct service_claims *out);
 void service_claims_free(struct service_claims *k);
 
 /* --service NAME on a command that lists or reports: which records it

@@ -150,19 +150,26 @@ int store_deploy_find(struct store *st, const char *commit, const char *env, str
 	return store_deploy_find_in(st, commit, env, st->run_service, st->run_service_home, out);
 }
 
-int store_deploy_insert(struct store *st, struct deploy_rec *d)
+int store_deploy_insert_in(struct store *st, struct deploy_rec *d, const char *service)
 {
 	sqlite3_stmt *s = store_prepare(st, "INSERT INTO deployments (ref, commit_sha, env, strategy,"
 					" rollout, status, kind, feature_id, at, note, recorded_by, source,"
-					" source_id, origin, source_env, url) VALUES (?1, ?2, ?3, ?4, ?5,"
-					" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+					" source_id, origin, source_env, url, service) VALUES (?1, ?2, ?3, ?4,"
+					" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
 	if (!s)
 		return -1;
 	bind_deploy(s, d);
+	store_bind_text(s, 17, service);
 	if (step_done(st, s, "insert deployment") != 0)
 		return -1;
 	d->id = sqlite3_last_insert_rowid(st->db);
 	return 0;
+}
+
+int store_deploy_insert(struct store *st, struct deploy_rec *d)
+{
+	/* NULL: the stamp of --service, if any, names it (store_service_stamp) */
+	return store_deploy_insert_in(st, d, NULL);
 }
 
 int store_deploy_update(struct store *st, const struct deploy_rec *d)

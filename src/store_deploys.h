@@ -26,6 +26,8 @@ int store_deploy_find_in(struct store *st, const char *commit, const char *env, 
 			 bool home, struct deploy_rec *out);
 /* Inserts d and sets d->id; 0 or -1. */
 int store_deploy_insert(struct store *st, struct deploy_rec *d);
+/* The same, as a deployment of `service` (NULL: of this run's service). */
+int store_deploy_insert_in(struct store *st, struct deploy_rec *d, const char *service);
 /* Rewrites the row d->id with every field of d; 0 or -1. */
 int store_deploy_update(struct store *st, const struct deploy_rec *d);
 /* Removes a deployment with its rollout stages and review answers; its

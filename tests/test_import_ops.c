@@ -877,7 +877,9 @@ static void pd_incident(struct strbuf *sb, const char *id, const char *service, 
  * GitHub repository and its PagerDuty service. Worked by hand:
  * - deployment 1 (acme/api) → api: the origin's last component "api" is
  *   the repository folder's name; 2 (acme/webapp) → web by its origins;
- *   3 (acme/other) → no service, said in the summary.
+ *   3 (acme/other) → no service, said in the summary; 4 (acme/webapp)
+ *   deploys api's commit of 1: with no service configured it folds into 1
+ *   (one commit, one environment), with services it is web's own row.
  * - incident PD1 ("Web Frontend", 10:30) → web, linked to web's deployment
  *   at 09:00 although api deployed later (10:00): an incident links only to
  *   a deployment of its own service. PD2 ("api", 10:30) → api's at 10:00.
@@ -893,6 +895,7 @@ Test(ops, imported_records_map_to_their_services)
 	gh_deploy(&d, 1, "acme/api", '1', "2026-11-20T10:00:00Z");
 	gh_deploy(&d, 2, "acme/webapp", '2', "2026-11-20T09:00:00Z");
 	gh_deploy(&d, 3, "acme/other", '3', "2026-11-20T08:00:00Z");
+	gh_deploy(&d, 4, "acme/webapp", '1', "2026-11-20T07:00:00Z");
 	sb_add(&d, "]");
 	th_write(deploys, sb_str(&d));
 	sb_add(&i, "{\"incidents\": [");
@@ -910,15 +913,15 @@ Test(ops, imported_records_map_to_their_services)
 	free(sd_ok(db, ARGS("service", "add", "web", "--repo", web, "--origins", "acme/webapp,Web Frontend")));
 
 	out = sd_ok(db, ARGS("deploy", "import", deploys));
-	cr_assert(strstr(out, "(0 new, 0 updated, 3 unchanged)") != NULL, "%s", out);
+	cr_assert(strstr(out, "(1 new, 0 updated, 3 unchanged)") != NULL, "%s", out);
 	cr_assert(strstr(out, "  1 deployment no service claims (first: acme/other, production): kept with no service")
 		  != NULL, "%s", out);
-	cr_assert(strstr(out, "  2 deployments mapped to a service by repository, project or application") != NULL,
+	cr_assert(strstr(out, "  3 deployments mapped to a service by repository, project or application") != NULL,
 		  "%s", out);
 	free(out);
 	char *got = sql_text(db, "SELECT group_concat(source_id || '=' || coalesce(service, '-'), ' ')"
 				 " FROM (SELECT * FROM deployments ORDER BY source_id)");
-	cr_assert_str_eq(got, "1=api 2=web 3=-");
+	cr_assert_str_eq(got, "1=api 2=web 3=- 4=web");
 	free(got);
 
 	out = sd_ok(db, ARGS("incident", "import", incidents));
