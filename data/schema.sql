@@ -335,3 +335,21 @@ DROP TABLE deployments;
 ALTER TABLE deployments_new RENAME TO deployments;
 CREATE UNIQUE INDEX deployments_per_service
 	ON deployments(commit_sha, env, ifnull(service, '') COLLATE NOCASE);
+
+-- migration 10
+-- Reverts of pull requests (docs/metrics.md §3b), in the git cache like
+-- the commit reverts: each commit whose subject names a pull request
+-- ("Merge pull request #N ..." or a subject ending "(#N)"), with the
+-- deployment that first shipped it (-1: none yet). A "Reverts #N" line is
+-- a git_reverts row with target '#N'; revert_pr is the pull request the
+-- reverting commit's own subject names (NULL: none), brought the
+-- deployments (comma-separated) of the changes a reverted merge commit
+-- brought (NULL: the reverted commit is not a merge).
+CREATE TABLE git_pull_commits (
+	sha         BLOB NOT NULL,
+	deploy_seq  INTEGER NOT NULL,
+	number      INTEGER NOT NULL,
+	PRIMARY KEY (sha, number)
+) STRICT;
+ALTER TABLE git_reverts ADD COLUMN revert_pr INTEGER;
+ALTER TABLE git_reverts ADD COLUMN brought TEXT;

@@ -1,6 +1,7 @@
 /* cmd_deploy — `shipdeck deploy`, `incident` and `review`: how releases
  * went out, what went wrong, and what the team learned (docs/metrics.md §1, §3, §10).
  * Each write is one short transaction; the rules live in deploylog.c. */
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,9 @@ static void deploy_json(struct strbuf *out, const struct deploy_rec *d, const st
 	json_field_bool(out, "linked_by_time", v->linked_by_time);
 	json_field_num(out, "restore_hours", v->restore_hours);
 	json_str(out, "restored_by", v->restored_by);
+	/* docs/metrics.md §3b: "reverted by #131"; null when no pull request says it */
+	json_field_num(out, "reverted_by_pr", v->reverted_by_pr > 0 ? (double)v->reverted_by_pr : NAN);
+	json_field_num(out, "reverts_pr", v->reverts_pr > 0 ? (double)v->reverts_pr : NAN);
 	json_field_bool(out, "rework", v->rework);
 	json_str(out, "kind", d->kind);
 	if (d->feature_id > 0)

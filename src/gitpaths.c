@@ -184,7 +184,8 @@ static void place_reverts(git_repository *repo, const char *globs, const struct 
 		const char *hex[2] = {thex, r[i].revert};
 		int dep[2];
 		gitscan_first_deploys(scan, cache, hex, 2, dep);
-		out->reverts[out->nreverts++] = (struct dora_revert){dep[0], dep[1], r[i].author_time};
+		out->reverts[out->nreverts++] = (struct dora_revert){.reverted_deploy = dep[0], .revert_deploy = dep[1],
+									 .revert_author_time = r[i].author_time};
 	}
 }
 

@@ -32,8 +32,12 @@
 #include "timeutil.h"
 #include "util.h"
 
-#define CACHE_FORMAT "5" /* 4: every row keeps its change count, every commit its landing (docs/metrics.md §2b); 5: and the refs digest */
+#define CACHE_FORMAT "6" /* 4: every row keeps its change count, every commit its landing (docs/metrics.md §2b); 5: and the refs digest;
+			  * 6: reverts of pull requests, the commits that name one (§3b) */
 #define REVERT_MARK "This reverts commit "
+/* What "This reverts commit " and "Reverts #N" share: one search finds both. */
+#define REVERTS_CORE "everts "
+#define PULL_MERGE "Merge pull request #"
 
 /* ---- commits: a vector plus an open-addressing index ------------------- */
 
@@ -188,6 +192,8 @@ struct scan {
 	int64_t generation;            /* of the cache this run read */
 	struct git_revert_row *revs;
 	size_t nrevs, caprevs;
+	struct git_pull_row *pulls;    /* commits whose subject names a pull request (§3b) */
+	size_t npulls, cappulls;
 	git_oid *stack;
 	size_t nstack, capstack;
 	struct git_ref_row *refs;      /* this run's history refs, by name */
@@ -266,33 +272,125 @@ static bool is_alnum(char c)
 	return is_hex(c) || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z');
 }
 
-/* Records each "This reverts commit <7-40 hex>" line of a message (docs/metrics.md §3). */
-static void find_reverts(struct scan *s, const struct centry *c, const char *msg, const char *end)
+/* A pull request number: 1-9 digits not followed by another alphanumeric
+ * (so "#12a" names none); 0 when there is none. *after: past the digits. */
+static int32_t read_pr_number(const char *p, const char *end, const char **after)
 {
-	const size_t marklen = strlen(REVERT_MARK);
+	int32_t v = 0;
+	size_t n = 0;
+	for (; p + n < end && p[n] >= '0' && p[n] <= '9'; n++)
+		if (n < 9)
+			v = v * 10 + (p[n] - '0');
+	*after = p + n;
+	if (n == 0 || n > 9 || (p + n < end && is_alnum(p[n])))
+		return 0;
+	return v;
+}
+
+/* The pull request a commit's subject (its first line) names
+ * (docs/metrics.md §3b): "Merge pull request #N ..." (a merge) or a subject
+ * ending "(#N)" (a squash merge); 0 for none. */
+static int32_t subject_pr(const char *msg, const char *end)
+{
+	const char *eol = memchr(msg, '\n', (size_t)(end - msg));
+	if (!eol)
+		eol = end;
+	const size_t mlen = strlen(PULL_MERGE);
+	const char *after;
+	if ((size_t)(eol - msg) > mlen && memcmp(msg, PULL_MERGE, mlen) == 0) {
+		int32_t n = read_pr_number(msg + mlen, eol, &after);
+		if (n > 0 && after < eol && *after == ' ')
+			return n;
+	}
+	while (eol > msg && (eol[-1] == ' ' || eol[-1] == '\t' || eol[-1] == '\r'))
+		eol--;
+	if (eol - msg < 4 || eol[-1] != ')')
+		return 0;
+	const char *d = eol - 1;
+	while (d > msg && d[-1] >= '0' && d[-1] <= '9')
+		d--;
+	if (d - msg < 2 || d[-1] != '#' || d[-2] != '(')
+		return 0;
+	int32_t n = read_pr_number(d, eol - 1, &after);
+	return after == eol - 1 ? n : 0;
+}
+
+static bool is_name_char(char c)
+{
+	return is_alnum(c) || c == '-' || c == '_' || c == '.';
+}
+
+/* After "Reverts ": "#N" or "<owner>/<repo>#N" (docs/metrics.md §3b), the
+ * number or 0. Any owner/repo is taken: the history does not say which
+ * name the repository goes by. */
+static int32_t pr_revert_target(const char *p, const char *end)
+{
+	const char *q = p;
+	if (q < end && *q != '#') {
+		while (q < end && is_name_char(*q))
+			q++;
+		if (q == p || q >= end || *q != '/')
+			return 0;
+		const char *repo = ++q;
+		while (q < end && is_name_char(*q))
+			q++;
+		if (q == repo)
+			return 0;
+	}
+	if (q >= end || *q != '#')
+		return 0;
+	const char *after;
+	return read_pr_number(q + 1, end, &after);
+}
+
+static void add_revert(struct scan *s, const struct centry *c, int32_t pr, const char *target, size_t n)
+{
+	struct git_revert_row r = {.seq = c->seq, .author_time = c->author_time, .pr = pr};
+	memcpy(r.sha, c->id.id, GIT_OID_RAWSZ);
+	memcpy(r.target, target, n);
+	r.target[n] = '\0';
+	bool dup = false; /* the same line twice is one revert (the cache's key) */
+	for (size_t i = s->nrevs; i-- > 0 && memcmp(s->revs[i].sha, r.sha, GIT_OID_RAWSZ) == 0;)
+		dup = dup || strcmp(s->revs[i].target, r.target) == 0;
+	if (!dup)
+		VEC_PUSH(s->revs, s->nrevs, s->caprevs, r);
+}
+
+/* Records each "This reverts commit <7-40 hex>" line of a message
+ * (docs/metrics.md §3) and each "Reverts [owner/repo]#N" line (§3b, target
+ * "#N"); pr is the pull request the commit's own subject names. */
+static void find_reverts(struct scan *s, const struct centry *c, int32_t pr, const char *msg, const char *end)
+{
+	const size_t corelen = strlen(REVERTS_CORE);
 	const char *p = msg;
 	while (p < end) {
-		const char *hit = memmem(p, (size_t)(end - p), REVERT_MARK, marklen);
+		const char *hit = memmem(p, (size_t)(end - p), REVERTS_CORE, corelen);
 		if (!hit)
 			return;
-		p = hit + marklen;
-		if (hit != msg && hit[-1] != '\n')
-			continue; /* only at the start of a line */
+		p = hit + corelen;
+		const char *line = hit - 1; /* "Reverts #N" */
+		if (line >= msg && *line == 'R' && (line == msg || line[-1] == '\n')) {
+			int32_t n = pr_revert_target(p, end);
+			char target[16];
+			int len = snprintf(target, sizeof target, "#%d", (int)n);
+			if (n > 0)
+				add_revert(s, c, pr, target, (size_t)len);
+			continue;
+		}
+		line = hit - 6; /* "This reverts commit <hex>" */
+		if (line < msg || memcmp(line, REVERT_MARK, 6) != 0 || (line != msg && line[-1] != '\n') ||
+		    (size_t)(end - p) < 7 || memcmp(p, REVERT_MARK + 6 + corelen, 7) != 0)
+			continue;
+		p += 7;
 		size_t n = 0;
 		while (p + n < end && is_hex(p[n]))
 			n++;
 		if (n < 7 || n > 40 || (p + n < end && is_alnum(p[n])))
 			continue;
-		struct git_revert_row r = {.seq = c->seq, .author_time = c->author_time};
-		memcpy(r.sha, c->id.id, GIT_OID_RAWSZ);
+		char target[41];
 		for (size_t i = 0; i < n; i++)
-			r.target[i] = (char)((p[i] >= 'A' && p[i] <= 'F') ? p[i] - 'A' + 'a' : p[i]);
-		r.target[n] = '\0';
-		bool dup = false; /* the same line twice is one revert (the cache's key) */
-		for (size_t i = s->nrevs; i-- > 0 && memcmp(s->revs[i].sha, r.sha, GIT_OID_RAWSZ) == 0;)
-			dup = dup || strcmp(s->revs[i].target, r.target) == 0;
-		if (!dup)
-			VEC_PUSH(s->revs, s->nrevs, s->caprevs, r);
+			target[i] = (char)((p[i] >= 'A' && p[i] <= 'F') ? p[i] - 'A' + 'a' : p[i]);
+		add_revert(s, c, pr, target, n);
 		p += n;
 	}
 }
@@ -418,8 +516,15 @@ static void visit(struct scan *s, const git_oid *id, int32_t seq)
 		push(s, &s->pids[c.pfirst + i]);
 	cmap_add(&s->map, &c);
 	s->walked++;
-	if (msg < end)
-		find_reverts(s, &c, msg, end);
+	if (msg < end) {
+		int32_t pr = subject_pr(msg, end);
+		if (pr > 0) {
+			struct git_pull_row row = {.seq = seq, .number = pr};
+			memcpy(row.sha, id->id, GIT_OID_RAWSZ);
+			VEC_PUSH(s->pulls, s->npulls, s->cappulls, row);
+		}
+		find_reverts(s, &c, pr, msg, end);
+	}
 	git_odb_object_free(obj);
 }
 
@@ -1157,6 +1262,11 @@ static int load_commits(struct scan *s, struct store *st, bool warm, int64_t sin
 		return -1;
 	s->revs = rows;
 	s->nrevs = s->caprevs = nrows;
+	/* The commits that name a pull request only resolve "Reverts #N"
+	 * lines, which a warm start does not do again. */
+	if (!warm && store_git_pulls_load(st, &s->pulls, &s->npulls) != 0)
+		return -1;
+	s->cappulls = s->npulls;
 	return 0;
 }
 
@@ -1296,7 +1406,8 @@ static int save_rest(struct scan *s, struct store *st, const char *pattern, int6
 	char gen[24], digest[40];
 	refs_digest(s, digest);
 	snprintf(gen, sizeof gen, "%lld", (long long)generation);
-	if (store_git_reverts_save(st, s->revs, s->nrevs) != 0 || save_deploys(s, st) != 0 ||
+	if (store_git_reverts_save(st, s->revs, s->nrevs) != 0 || store_git_pulls_save(st, s->pulls, s->npulls) != 0 ||
+	    save_deploys(s, st) != 0 ||
 	    store_git_refs_save(st, s->refs, s->nrefs) != 0 || save_missing(s, st) != 0 ||
 	    store_git_meta_set(st, "refs_digest", digest) != 0 ||
 	    store_git_meta_set(st, "deploy_tags", pattern) != 0 ||
@@ -1368,7 +1479,11 @@ static int cmp_revert(const void *a, const void *b)
 		return x->revert_deploy < y->revert_deploy ? -1 : 1;
 	if (x->reverted_deploy != y->reverted_deploy)
 		return x->reverted_deploy < y->reverted_deploy ? -1 : 1;
-	return (x->revert_author_time > y->revert_author_time) - (x->revert_author_time < y->revert_author_time);
+	if (x->revert_author_time != y->revert_author_time)
+		return x->revert_author_time < y->revert_author_time ? -1 : 1;
+	if (x->revert_pr != y->revert_pr)
+		return x->revert_pr < y->revert_pr ? -1 : 1;
+	return (x->reverted_pr > y->reverted_pr) - (x->reverted_pr < y->reverted_pr);
 }
 
 static int cmp_oid(const void *a, const void *b)
@@ -1410,16 +1525,98 @@ static long resolve_prefix(const struct scan *s, const char *hex, git_oid **sort
 	return cmap_find(&s->map, &(*sorted)[lo]);
 }
 
-/* Resolves every revert line against the commits known now. */
+static int cmp_pull(const void *a, const void *b)
+{
+	const struct git_pull_row *x = a, *y = b;
+	if (x->number != y->number)
+		return x->number < y->number ? -1 : 1;
+	return memcmp(x->sha, y->sha, GIT_OID_RAWSZ);
+}
+
+/* Pull request n's commit among the known ones (docs/metrics.md §3b): of
+ * the commits whose subject names it, the earliest committed (ties: the
+ * lowest id; a cherry-pick of it elsewhere comes later); -1 when none.
+ * s->pulls is sorted by number. */
+static long resolve_pull(const struct scan *s, int32_t n)
+{
+	size_t lo = 0, hi = s->npulls;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->pulls[mid].number < n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	long best = -1;
+	for (size_t i = lo; i < s->npulls && s->pulls[i].number == n; i++) {
+		git_oid id;
+		memcpy(id.id, s->pulls[i].sha, GIT_OID_RAWSZ);
+		long k = cmap_find(&s->map, &id);
+		if (k >= 0 && (best < 0 || s->map.e[k].commit_time < s->map.e[best].commit_time))
+			best = k;
+	}
+	return best;
+}
+
+static int cmp_int32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* A reverted merge reverts the changes it brought (docs/metrics.md §3b):
+ * those reachable from its other parents and not from its first
+ * (git rev-list M^1..M^2); keeps their distinct deployments. */
+static void find_brought(struct scan *s, const git_oid *merge, struct git_revert_row *rv)
+{
+	git_commit *m = NULL;
+	git_revwalk *w = NULL;
+	size_t cap = 0;
+	if (git_commit_lookup(&m, s->repo, replaced(s, merge)) != 0 || git_revwalk_new(&w, s->repo) != 0)
+		goto done;
+	for (unsigned k = 1; k < git_commit_parentcount(m); k++)
+		git_revwalk_push(w, git_commit_parent_id(m, k));
+	git_revwalk_hide(w, git_commit_parent_id(m, 0));
+	git_oid id;
+	while (git_revwalk_next(&id, w) == 0) {
+		long e = cmap_find(&s->map, &id);
+		if (e < 0 || s->map.e[e].parents > 1)
+			continue;
+		int32_t seq = s->map.e[e].seq;
+		bool seen = false;
+		for (size_t k = 0; k < rv->nbrought && !seen; k++)
+			seen = rv->brought[k] == seq;
+		if (!seen)
+			VEC_PUSH(rv->brought, rv->nbrought, cap, seq);
+	}
+	sort_array(rv->brought, rv->nbrought, sizeof *rv->brought, cmp_int32);
+done:
+	git_revwalk_free(w);
+	git_commit_free(m);
+}
+
+/* Resolves every revert line against the commits known now: a hex prefix
+ * to its commit, "#N" to pull request N's; a merge to what it brought. */
 static void resolve_reverts(struct scan *s)
 {
 	git_oid *sorted = NULL;
+	sort_array(s->pulls, s->npulls, sizeof *s->pulls, cmp_pull);
 	for (size_t i = 0; i < s->nrevs; i++) {
-		long idx = resolve_prefix(s, s->revs[i].target, &sorted);
-		s->revs[i].has_resolved = idx >= 0;
-		if (idx >= 0) {
-			memcpy(s->revs[i].resolved, s->map.e[idx].id.id, GIT_OID_RAWSZ);
-			s->revs[i].resolved_seq = s->map.e[idx].seq;
+		struct git_revert_row *rv = &s->revs[i];
+		free(rv->brought);
+		rv->brought = NULL;
+		rv->nbrought = 0;
+		rv->merge = false;
+		long idx = rv->target[0] == '#' ? resolve_pull(s, (int32_t)strtol(rv->target + 1, NULL, 10))
+						: resolve_prefix(s, rv->target, &sorted);
+		rv->has_resolved = idx >= 0;
+		if (idx < 0)
+			continue;
+		memcpy(rv->resolved, s->map.e[idx].id.id, GIT_OID_RAWSZ);
+		rv->resolved_seq = s->map.e[idx].seq;
+		if (s->map.e[idx].parents > 1) {
+			rv->merge = true;
+			find_brought(s, &s->map.e[idx].id, rv);
 		}
 	}
 	free(sorted);
@@ -1466,8 +1663,16 @@ static void build_result(struct scan *s, bool warm)
 		if (!rl->has_resolved)
 			continue;
 		struct dora_revert rv = {.reverted_deploy = rl->resolved_seq, .revert_deploy = rl->seq,
-					 .revert_author_time = rl->author_time};
-		VEC_PUSH(r->reverts, r->nreverts, cap, rv);
+					 .revert_author_time = rl->author_time, .revert_pr = rl->pr,
+					 .reverted_pr = rl->target[0] == '#' ? atoi(rl->target + 1) : 0};
+		if (!rl->merge) {
+			VEC_PUSH(r->reverts, r->nreverts, cap, rv);
+			continue;
+		}
+		for (size_t k = 0; k < rl->nbrought; k++) { /* each change the merge brought */
+			rv.reverted_deploy = rl->brought[k];
+			VEC_PUSH(r->reverts, r->nreverts, cap, rv);
+		}
 	}
 	sort_array(r->reverts, r->nreverts, sizeof *r->reverts, cmp_revert);
 	r->commits_walked = s->walked;
@@ -1490,10 +1695,18 @@ static void forget_from(struct scan *s, int32_t keep_below, bool cold)
 	}
 	cmap_keep_shipped_before(&s->map, keep_below);
 	size_t j = 0;
-	for (size_t i = 0; i < s->nrevs; i++)
+	for (size_t i = 0; i < s->nrevs; i++) {
 		if (s->revs[i].seq >= 0 && s->revs[i].seq < keep_below)
 			s->revs[j++] = s->revs[i];
+		else
+			free(s->revs[i].brought);
+	}
 	s->nrevs = j;
+	j = 0;
+	for (size_t i = 0; i < s->npulls; i++)
+		if (s->pulls[i].seq >= 0 && s->pulls[i].seq < keep_below)
+			s->pulls[j++] = s->pulls[i];
+	s->npulls = j;
 	cmap_keep_shipped_before(&s->walk_missed, keep_below);
 	j = 0;
 	for (size_t i = 0; i < s->ndep_missed; i++)
@@ -1697,7 +1910,8 @@ done:
 		free(s.grafts[i].parents);
 	free(s.grafts);
 	free(s.repl);
-	free(s.revs);
+	store_git_reverts_free(s.revs, s.nrevs);
+	free(s.pulls);
 	free(s.stack);
 	store_git_refs_free(s.refs, s.nrefs);
 	free(s.origin_head);

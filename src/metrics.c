@@ -88,6 +88,32 @@ static void mark_failed(struct dora_deploy_result *r, enum dora_fail_source src)
 		r->fail_source = src;
 }
 
+/* Which of two reverts shipped by one deployment names a failure's restore:
+ * one with its own pull request first, then the lower numbers (so the
+ * line reads the same whatever order the reverts came in). */
+static bool names_better(int pr, int reverts_pr, const struct dora_deploy_result *cur)
+{
+	long a[4] = {pr ? 0 : 1, pr, reverts_pr ? 0 : 1, reverts_pr};
+	long b[4] = {cur->restored_by_pr ? 0 : 1, cur->restored_by_pr, cur->restored_reverts_pr ? 0 : 1,
+		     cur->restored_reverts_pr};
+	for (int i = 0; i < 4; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i];
+	return false;
+}
+
+/* The earliest restoring deployment, and the pull requests its revert
+ * names (docs/metrics.md §3b: "reverted by #131"). */
+static void restored_by_revert(struct dora_deploy_result *res, int r, const struct dora_revert *rv)
+{
+	if (res->restored_by < 0 || r < res->restored_by ||
+	    (r == res->restored_by && names_better(rv->revert_pr, rv->reverted_pr, res))) {
+		res->restored_by = r;
+		res->restored_by_pr = rv->revert_pr;
+		res->restored_reverts_pr = rv->reverted_pr;
+	}
+}
+
 /* Spec §3, git: D failed when a revert of its change ships in a later
  * deployment R within revert_window_days of D; the earliest R restored it. */
 static void apply_reverts(struct dora_work *w)
@@ -107,8 +133,7 @@ static void apply_reverts(struct dora_work *w)
 		    rv->revert_author_time - in->deploys[d].time > limit)
 			continue;
 		mark_failed(&w->res[d], FAIL_REVERT);
-		if (w->res[d].restored_by < 0 || r < w->res[d].restored_by)
-			w->res[d].restored_by = r;
+		restored_by_revert(&w->res[d], r, rv);
 		w->res[r].rework = true;
 	}
 }
@@ -124,8 +149,10 @@ static void apply_rollbacks(struct dora_work *w)
 			continue;
 		struct dora_deploy_result *p = &w->res[prev];
 		mark_failed(p, FAIL_ROLLBACK);
-		if (p->restored_by < 0 || (int)i < p->restored_by)
+		if (p->restored_by < 0 || (int)i < p->restored_by) {
 			p->restored_by = (int)i;
+			p->restored_by_pr = p->restored_reverts_pr = 0;
+		}
 		w->res[i].rework = true;
 	}
 }

@@ -40,6 +40,8 @@ struct dora_revert {
 	int reverted_deploy;
 	int revert_deploy;
 	int64_t revert_author_time;
+	int revert_pr;          /* the pull request the reverting commit names (its own subject), or 0 */
+	int reverted_pr;        /* a "Reverts #N" line's N (docs/metrics.md §3b), or 0 */
 };
 
 /* A recorded incident linked to a deployment (index, or -1 if none). */
@@ -126,6 +128,8 @@ struct dora_deploy_result {
 	bool failed;
 	enum dora_fail_source fail_source;
 	int restored_by;                /* earliest restoring deployment, or -1 */
+	int restored_by_pr;             /* a revert restored it: the revert's own pull request, or 0 */
+	int restored_reverts_pr;        /* a revert restored it: the pull request it reverts, or 0 */
 	double restore_hours;           /* NaN: not restored (or not failed) */
 	bool rework;                    /* restores an earlier one, or a hotfix */
 	bool incident_linked_by_time;   /* its incident named no deployment */

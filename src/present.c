@@ -338,6 +338,10 @@ void present_deploy_verdict(const struct dash *d, int i, struct deploy_verdict *
 		out->linked_by_time = res->incident_linked_by_time;
 		out->restore_hours = res->restore_hours;
 		out->restored_by = res->restored_by >= 0 ? d->git.deploys[res->restored_by].ref : NULL;
+		if (res->fail_source == FAIL_REVERT) {
+			out->reverted_by_pr = res->restored_by_pr;
+			out->reverts_pr = res->restored_reverts_pr;
+		}
 		if (!isnan(res->restore_hours))
 			out->state = DEPLOY_RESTORED;
 		else if (rec && streq(rec->status, "rolled-back"))
@@ -372,20 +376,39 @@ void present_deploy_status(struct strbuf *out, const struct deploy_verdict *v)
 	sb_free(&detail);
 }
 
+/* Why it failed and what restored it: "(rolled back by v1.4.2", "(reverted
+ * by #131, in v1.7.1", "(revert of #120, by v1.7.1", "(revert, by v1.7.1"
+ * (docs/metrics.md §3b); the caller closes it. */
+static void add_fail_reason(struct strbuf *out, const struct deploy_verdict *v, const char *why)
+{
+	if (v->why == FAIL_ROLLBACK && v->restored_by) {
+		sb_add(out, "(rolled back by ");
+		sb_add_clean(out, v->restored_by);
+		return;
+	}
+	const char *by = ", by ";
+	if (v->why == FAIL_REVERT && v->reverted_by_pr > 0) {
+		sb_addf(out, "(reverted by #%d", v->reverted_by_pr);
+		by = ", in ";
+	} else if (v->why == FAIL_REVERT && v->reverts_pr > 0) {
+		sb_addf(out, "(revert of #%d", v->reverts_pr);
+	} else {
+		sb_addf(out, "(%s", why);
+	}
+	if (v->linked_by_time)
+		sb_add(out, ", linked by time");
+	if (v->restored_by) {
+		sb_add(out, by);
+		sb_add_clean(out, v->restored_by);
+	}
+}
+
 void present_deploy_detail(struct strbuf *out, const struct deploy_verdict *v)
 {
 	size_t start = out->len;
 	const char *why = present_fail_word(v->why);
 	if (why && v->state != DEPLOY_ROLLED_BACK) {
-		/* docs/metrics.md §3b: "(rolled back by v1.4.2, after 2 h)" */
-		bool rollback = v->why == FAIL_ROLLBACK && v->restored_by;
-		sb_addf(out, "(%s", rollback ? "rolled back" : why);
-		if (v->linked_by_time)
-			sb_add(out, ", linked by time");
-		if (v->restored_by) {
-			sb_add(out, rollback ? " by " : ", by ");
-			sb_add_clean(out, v->restored_by);
-		}
+		add_fail_reason(out, v, why);
 		if (!isnan(v->restore_hours)) {
 			sb_add(out, ", after ");
 			present_hours(out, v->restore_hours);

@@ -122,6 +122,8 @@ struct deploy_verdict {
 	bool rework;                    /* restores an earlier one, or a hotfix */
 	double restore_hours;           /* NaN: not restored */
 	const char *restored_by;        /* the restoring deployment's ref, or NULL */
+	int reverted_by_pr;             /* failed by a revert: the revert's own pull request, or 0 */
+	int reverts_pr;                 /* failed by a revert of pull request N ("Reverts #N"), or 0 */
 };
 
 /* The verdict on production deployment i of the history (d->git.deploys). */
@@ -133,7 +135,8 @@ void present_record_verdict(const struct dash *d, const struct deploy_rec *rec,
 /* "in-progress", "succeeded", "failed", "restored", "rolled-back", "scheduled". */
 const char *present_deploy_state_word(enum deploy_state s);
 /* The state word first, then why: "failed (incident, linked by time)",
- * "restored (revert, by v1.7.1, after 1 h)", "succeeded, rework". */
+ * "restored (revert, by v1.7.1, after 1 h)", "restored (reverted by #131,
+ * in v1.7.1, after 1 h)", "succeeded, rework". */
 void present_deploy_status(struct strbuf *out, const struct deploy_verdict *v);
 /* What follows the word: "(incident, linked by time)", "(revert, by v1.7.1,
  * after 1 h), rework", "rework", or nothing. */

@@ -618,6 +618,9 @@ static void json_deployment(struct strbuf *out, const struct dash *dash, const s
 	json_field_str(out, "failed_because", present_fail_word(v.why));
 	json_field_bool(out, "linked_by_time", v.linked_by_time);
 	json_field_str(out, "restored_by", v.restored_by);
+	/* docs/metrics.md §3b: "reverted by #131"; null when no pull request says it */
+	json_field_num(out, "reverted_by_pr", v.reverted_by_pr > 0 ? (double)v.reverted_by_pr : NAN);
+	json_field_num(out, "reverts_pr", v.reverts_pr > 0 ? (double)v.reverts_pr : NAN);
 	json_field_num(out, "restore_hours", v.restore_hours);
 	json_field_bool(out, "rework", v.rework);
 	sb_add(out, "}");

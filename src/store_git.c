@@ -325,11 +325,27 @@ int store_git_forget(struct store *st, int from_seq)
 	return rc;
 }
 
+/* "3,5" -> {3, 5}; anything else in the text ends the list (a cache fact:
+ * a damaged one only costs a rescan's accuracy, never memory safety). */
+static void parse_brought(const char *t, struct git_revert_row *r)
+{
+	size_t cap = 0;
+	while (t && *t) {
+		char *end;
+		long v = strtol(t, &end, 10);
+		if (end == t || v < -1 || v > INT32_MAX)
+			break;
+		VEC_PUSH(r->brought, r->nbrought, cap, (int32_t)v);
+		t = *end == ',' ? end + 1 : end;
+	}
+}
+
 int store_git_reverts_load(struct store *st, struct git_revert_row **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s = store_prepare(st, "SELECT revert_sha, deploy_seq, target, author_time, resolved, resolved_seq FROM git_reverts");
+	sqlite3_stmt *s = store_prepare(st, "SELECT revert_sha, deploy_seq, target, author_time, resolved, resolved_seq,"
+				      " revert_pr, brought FROM git_reverts");
 	if (!s)
 		return -1;
 	size_t cap = 0;
@@ -348,11 +364,15 @@ int store_git_reverts_load(struct store *st, struct git_revert_row **out, size_t
 			memcpy(r.resolved, sqlite3_column_blob(s, 4), 20);
 			r.resolved_seq = sqlite3_column_int(s, 5);
 		}
+		r.pr = sqlite3_column_int(s, 6);
+		r.merge = sqlite3_column_type(s, 7) == SQLITE_TEXT;
+		if (r.merge)
+			parse_brought((const char *)sqlite3_column_text(s, 7), &r);
 		VEC_PUSH(*out, *n, cap, r);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
-		free(*out);
+		store_git_reverts_free(*out, *n);
 		*out = NULL;
 		*n = 0;
 		return store_fail(st, "git_reverts");
@@ -360,15 +380,37 @@ int store_git_reverts_load(struct store *st, struct git_revert_row **out, size_t
 	return 0;
 }
 
+void store_git_reverts_free(struct git_revert_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].brought);
+	free(rows);
+}
+
+static void bind_brought(sqlite3_stmt *s, int col, const struct git_revert_row *r, struct strbuf *sb)
+{
+	if (!r->merge) {
+		sqlite3_bind_null(s, col);
+		return;
+	}
+	sb_reset(sb);
+	sb_add(sb, "");
+	for (size_t k = 0; k < r->nbrought; k++)
+		sb_addf(sb, "%s%d", k ? "," : "", (int)r->brought[k]);
+	sqlite3_bind_text(s, col, sb_str(sb), -1, SQLITE_TRANSIENT);
+}
+
 int store_git_reverts_save(struct store *st, const struct git_revert_row *rows, size_t n)
 {
 	if (store_exec(st, "DELETE FROM git_reverts") != 0)
 		return -1;
 	sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO git_reverts"
-				      " (revert_sha, deploy_seq, target, author_time, resolved, resolved_seq) VALUES (?, ?, ?, ?, ?, ?)");
+				      " (revert_sha, deploy_seq, target, author_time, resolved, resolved_seq, revert_pr, brought)"
+				      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!s)
 		return -1;
 	int rc = 0;
+	struct strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		sqlite3_bind_blob(s, 1, rows[i].sha, 20, SQLITE_STATIC);
 		sqlite3_bind_int(s, 2, rows[i].seq);
@@ -381,8 +423,63 @@ int store_git_reverts_save(struct store *st, const struct git_revert_row *rows, 
 			sqlite3_bind_null(s, 5);
 			sqlite3_bind_null(s, 6);
 		}
+		if (rows[i].pr > 0)
+			sqlite3_bind_int(s, 7, rows[i].pr);
+		else
+			sqlite3_bind_null(s, 7);
+		bind_brought(s, 8, &rows[i], &sb);
 		if (sqlite3_step(s) != SQLITE_DONE)
 			rc = store_fail(st, "git_reverts");
+		sqlite3_reset(s);
+	}
+	sb_free(&sb);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_git_pulls_load(struct store *st, struct git_pull_row **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = store_prepare(st, "SELECT sha, deploy_seq, number FROM git_pull_commits");
+	if (!s)
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct git_pull_row r = {0};
+		if (sqlite3_column_bytes(s, 0) != 20)
+			continue;
+		memcpy(r.sha, sqlite3_column_blob(s, 0), 20);
+		r.seq = sqlite3_column_int(s, 1);
+		r.number = sqlite3_column_int(s, 2);
+		VEC_PUSH(*out, *n, cap, r);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return store_fail(st, "git_pull_commits");
+	}
+	return 0;
+}
+
+int store_git_pulls_save(struct store *st, const struct git_pull_row *rows, size_t n)
+{
+	if (store_exec(st, "DELETE FROM git_pull_commits") != 0)
+		return -1;
+	sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO git_pull_commits (sha, deploy_seq, number)"
+				      " VALUES (?, ?, ?)");
+	if (!s)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sqlite3_bind_blob(s, 1, rows[i].sha, 20, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, rows[i].seq);
+		sqlite3_bind_int(s, 3, rows[i].number);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = store_fail(st, "git_pull_commits");
 		sqlite3_reset(s);
 	}
 	sqlite3_finalize(s);
@@ -439,5 +536,5 @@ int store_git_missing_save(struct store *st, const struct git_missing_row *rows,
 int store_git_clear(struct store *st)
 {
 	return store_exec(st, "DELETE FROM git_meta; DELETE FROM git_refs; DELETE FROM git_deploys;"
-			  " DELETE FROM git_commits; DELETE FROM git_reverts;");
+			  " DELETE FROM git_commits; DELETE FROM git_reverts; DELETE FROM git_pull_commits;");
 }

@@ -28,8 +28,12 @@ struct git_commit_row {
 };
 
 /* One "This reverts commit <target>" line of the commit sha (seq copied from
- * it); resolved is the commit target names, when has_resolved, and
- * resolved_seq that commit's deployment (-1: unshipped). */
+ * it), or a "Reverts #N" line (target "#N", docs/metrics.md §3b); resolved
+ * is the commit target names, when has_resolved, and resolved_seq that
+ * commit's deployment (-1: unshipped). pr: the pull request the reverting
+ * commit's own subject names (0: none). When the resolved commit is a
+ * merge (merge), brought holds the distinct deployments of the changes it
+ * brought (malloc'd; free with store_git_reverts_free). */
 struct git_revert_row {
 	unsigned char sha[20];
 	int32_t seq;
@@ -38,6 +42,18 @@ struct git_revert_row {
 	bool has_resolved;
 	unsigned char resolved[20];
 	int32_t resolved_seq;
+	int32_t pr;
+	bool merge;
+	int32_t *brought;
+	size_t nbrought;
+};
+
+/* One commit whose subject names pull request number (docs/metrics.md §3b);
+ * seq is the deployment that first shipped it, or -1. */
+struct git_pull_row {
+	unsigned char sha[20];
+	int32_t seq;
+	int32_t number;
 };
 
 /* One entry of the cached deployment order. */
@@ -111,6 +127,13 @@ int store_git_forget(struct store *st, int from_seq);
 int store_git_reverts_load(struct store *st, struct git_revert_row **out, size_t *n);
 /* Replaces the cached revert lines. */
 int store_git_reverts_save(struct store *st, const struct git_revert_row *rows, size_t n);
+/* Frees rows and what each owns. */
+void store_git_reverts_free(struct git_revert_row *rows, size_t n);
+
+/* Every cached commit that names a pull request. */
+int store_git_pulls_load(struct store *st, struct git_pull_row **out, size_t *n);
+/* Replaces them. */
+int store_git_pulls_save(struct store *st, const struct git_pull_row *rows, size_t n);
 
 /* Every cached missing commit. */
 int store_git_missing_load(struct store *st, struct git_missing_row **out, size_t *n);

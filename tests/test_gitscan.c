@@ -151,6 +151,8 @@ static void assert_same(const struct gitscan_result *a, const struct gitscan_res
 		cr_assert_eq(a->reverts[i].reverted_deploy, b->reverts[i].reverted_deploy);
 		cr_assert_eq(a->reverts[i].revert_deploy, b->reverts[i].revert_deploy);
 		cr_assert_eq(a->reverts[i].revert_author_time, b->reverts[i].revert_author_time);
+		cr_assert_eq(a->reverts[i].revert_pr, b->reverts[i].revert_pr);
+		cr_assert_eq(a->reverts[i].reverted_pr, b->reverts[i].reverted_pr);
 	}
 	cr_assert_eq(a->commits_known, b->commits_known);
 }

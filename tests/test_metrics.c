@@ -76,7 +76,7 @@ static void chg(struct fx *f, int deploy, int64_t author)
 
 static void rev(struct fx *f, int reverted, int revert, int64_t authored)
 {
-	f->r[f->nr++] = (struct dora_revert){reverted, revert, authored};
+	f->r[f->nr++] = (struct dora_revert){.reverted_deploy = reverted, .revert_deploy = revert, .revert_author_time = authored};
 }
 
 static void inc(struct fx *f, int deploy, int64_t started, int64_t restored)
