@@ -1287,15 +1287,25 @@ static void deploy_source_text(struct strbuf *out, const struct deploy_rec *d)
 	}
 }
 
+/* The store and the deployment named by a command's one ID argument (`deploy
+ * show ID`, `deploy rm ID`); NULL after printing why. */
+static struct store *deploy_of_arg(struct ctx *c, struct cmd_args *a, const char *cmd, struct deploy_rec *d)
+{
+	if (a->npos != 1) {
+		cmd_usage_error(a, "%s needs an ID", cmd);
+		return NULL;
+	}
+	struct store *st = ctx_store(c);
+	return st && load_deploy(st, a->pos[0], d) == 0 ? st : NULL;
+}
+
 static int deploy_show(struct ctx *c, struct cmd_args *a)
 {
-	if (a->npos != 1)
-		return cmd_usage_error(a, "deploy show needs an ID");
-	struct store *st = ctx_store(c);
 	struct deploy_rec d = {0};
 	struct rollout_stage *stg = NULL;
 	size_t n = 0;
-	if (!st || load_deploy(st, a->pos[0], &d) != 0)
+	struct store *st = deploy_of_arg(c, a, "deploy show", &d);
+	if (!st)
 		return EXIT_USAGE;
 	if (store_stages_list(st, d.id, &stg, &n) != 0) {
 		sd_error("%s", store_errmsg(st));
@@ -1378,11 +1388,9 @@ static int relink_incidents(struct store *st, const struct deploy_rec *gone, str
 
 static int deploy_rm(struct ctx *c, struct cmd_args *a)
 {
-	if (a->npos != 1)
-		return cmd_usage_error(a, "deploy rm needs an ID");
-	struct store *st = ctx_store(c);
 	struct deploy_rec d = {0};
-	if (!st || load_deploy(st, a->pos[0], &d) != 0)
+	struct store *st = deploy_of_arg(c, a, "deploy rm", &d);
+	if (!st)
 		return EXIT_USAGE;
 	char *ref = text_clean(d.ref, TEXT_ONE_LINE), t[24];
 	char *q = xasprintf("remove deployment %lld (%s to %s, %s)", (long long)d.id, ref, d.env,
@@ -1414,13 +1422,24 @@ out:
 	return ret;
 }
 
+/* The store and the incident named by a command's one ID argument
+ * (`incident show ID`, `incident rm ID`); NULL after printing why. */
+static struct store *incident_of_arg(struct ctx *c, struct cmd_args *a, const char *cmd,
+				     struct incident_rec *inc)
+{
+	if (a->npos != 1) {
+		cmd_usage_error(a, "%s needs an ID", cmd);
+		return NULL;
+	}
+	struct store *st = ctx_store(c);
+	return st && load_incident(st, a->pos[0], inc) == 0 ? st : NULL;
+}
+
 static int incident_show(struct ctx *c, struct cmd_args *a)
 {
-	if (a->npos != 1)
-		return cmd_usage_error(a, "incident show needs an ID");
-	struct store *st = ctx_store(c);
 	struct incident_rec inc = {0};
-	if (!st || load_incident(st, a->pos[0], &inc) != 0)
+	struct store *st = incident_of_arg(c, a, "incident show", &inc);
+	if (!st)
 		return EXIT_USAGE;
 	struct deploy_rec d = {0};
 	size_t nd = inc.deployment_id > 0 && store_deploy_get(st, inc.deployment_id, &d) == 1;
@@ -1440,11 +1459,9 @@ static int incident_show(struct ctx *c, struct cmd_args *a)
 
 static int incident_rm(struct ctx *c, struct cmd_args *a)
 {
-	if (a->npos != 1)
-		return cmd_usage_error(a, "incident rm needs an ID");
-	struct store *st = ctx_store(c);
 	struct incident_rec inc = {0};
-	if (!st || load_incident(st, a->pos[0], &inc) != 0)
+	struct store *st = incident_of_arg(c, a, "incident rm", &inc);
+	if (!st)
 		return EXIT_USAGE;
 	char *title = text_clean(inc.title, TEXT_ONE_LINE);
 	char *q = xasprintf("remove incident %lld (%s: %s)", (long long)inc.id, inc.severity, title);

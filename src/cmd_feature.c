@@ -187,14 +187,7 @@ static void feature_state_json(struct strbuf *out, const struct dash_feature *df
 	json_field_str(out, "phase", df ? df->phase : NULL);
 	json_field_str(out, "days_label", days.len ? sb_str(&days) : NULL);
 	unsigned flags = df ? present_feature_flags(df) : 0;
-	json_field_bool(out, "attention", (flags & FLAGS_ATTENTION) != 0);
-	sb_add(out, ", \"flags\": [");
-	for (int k = 0, n = 0; k < FLAG_COUNT; k++)
-		if (flags & (1u << k)) {
-			sb_add(out, n++ ? ", " : "");
-			json_add_string(out, present_flag_word((enum feature_flag)k));
-		}
-	sb_add(out, "]");
+	present_json_flags(out, flags);
 	sb_free(&days);
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "text.h"
 #include "timeutil.h"
 
@@ -471,6 +472,18 @@ void present_flag_words(struct strbuf *out, unsigned mask)
 			sb_addf(out, "%s%s", sep, flag_words[k]);
 			sep = ", ";
 		}
+}
+
+void present_json_flags(struct strbuf *out, unsigned mask)
+{
+	json_field_bool(out, "attention", (mask & FLAGS_ATTENTION) != 0);
+	sb_add(out, ", \"flags\": [");
+	for (int k = 0, n = 0; k < FLAG_COUNT; k++)
+		if (mask & (1u << k)) {
+			sb_add(out, n++ ? ", " : "");
+			json_add_string(out, present_flag_word((enum feature_flag)k));
+		}
+	sb_add(out, "]");
 }
 
 void present_days_label(struct strbuf *out, const struct dash_feature *f, bool ascii)

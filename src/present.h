@@ -182,6 +182,9 @@ bool present_feature_needs_attention(const struct dash_feature *f);
 const char *present_flag_word(enum feature_flag fl);
 /* The words of the flags in mask, joined by ", ". */
 void present_flag_words(struct strbuf *out, unsigned mask);
+/* The JSON fields of the flags in mask: `, "attention": BOOL, "flags":
+ * [WORDS]`, as the snapshot and `feature show --json` both write them. */
+void present_json_flags(struct strbuf *out, unsigned mask);
 /* "day 12 of 7–10 days", "week 3 of 3–4 weeks", "" when unknown: the
  * phase module's label without its "Phase: " prefix. */
 void present_days_label(struct strbuf *out, const struct dash_feature *f, bool ascii);

@@ -324,14 +324,7 @@ static void feature_json(struct strbuf *out, const struct dash_feature *f)
 	json_field_str(out, "days_label", lab.len ? sb_str(&lab) : NULL);
 	sb_free(&lab);
 	unsigned flags = present_feature_flags(f);
-	json_field_bool(out, "attention", (flags & FLAGS_ATTENTION) != 0);
-	sb_add(out, ", \"flags\": [");
-	for (int k = 0, n = 0; k < FLAG_COUNT; k++)
-		if (flags & (1u << k)) {
-			sb_add(out, n++ ? ", " : "");
-			json_add_string(out, present_flag_word((enum feature_flag)k));
-		}
-	sb_add(out, "]");
+	present_json_flags(out, flags);
 	json_field_bool(out, "overdue", f->overdue);
 	json_field_bool(out, "not_ready", f->not_ready);
 	json_field_bool(out, "manual_stale", f->manual_stale);

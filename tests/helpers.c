@@ -10,6 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
+#include "datafiles.h"
 #include "util.h"
 
 char *th_tmpdir(void)
@@ -200,4 +203,76 @@ char *th_rev(const char *repo, const char *rev)
 	}
 	buf[strcspn(buf, "\n")] = '\0';
 	return xstrdup(buf);
+}
+
+struct th_run th_shipdeck_db(const char *home, const char *db, const char *const *args)
+{
+	int n = 0;
+	while (args[n])
+		n++;
+	const char **all = xcalloc((size_t)n + 3, sizeof *all);
+	all[0] = "--db";
+	all[1] = db;
+	for (int i = 0; i < n; i++)
+		all[i + 2] = args[i];
+	struct th_run r = th_shipdeck(home, NULL, all);
+	free(all);
+	return r;
+}
+
+char *th_sql_text(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s = NULL;
+	char *v;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+		v = xasprintf("(error: %s)", sqlite3_errmsg(db));
+	} else if (sqlite3_step(s) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(s, 0);
+		v = xstrdup(t ? (const char *)t : "NULL");
+	} else {
+		v = xstrdup("(no row)");
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+int th_sql_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *err = NULL;
+	int rc = sqlite3_open(path, &db) == SQLITE_OK ? sqlite3_exec(db, sql, NULL, NULL, &err) : SQLITE_ERROR;
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "%s: %s\n", sql, err ? err : sqlite3_errmsg(db));
+	sqlite3_free(err);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+int th_db_at_version(const char *path, int v)
+{
+	const char *schema = data_file("schema.sql", NULL);
+	for (int i = 1; i <= v; i++) {
+		char marker[32];
+		snprintf(marker, sizeof marker, "-- migration %d\n", i);
+		const char *start = schema ? strstr(schema, marker) : NULL;
+		if (!start) {
+			fprintf(stderr, "schema.sql has no migration %d\n", i);
+			return -1;
+		}
+		start += strlen(marker);
+		const char *end = strstr(start, "-- migration ");
+		char *sql = xstrndup(start, end ? (size_t)(end - start) : strlen(start));
+		int rc = th_sql_exec(path, sql);
+		free(sql);
+		if (rc != 0) {
+			fprintf(stderr, "migration %d failed\n", i);
+			return -1;
+		}
+	}
+	char pragma[48];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
+	return th_sql_exec(path, pragma);
 }

@@ -32,6 +32,21 @@ int th_shipdeck_spawn(const char *home, const char *out_path, const char *const 
 /* Waits for a process from th_shipdeck_spawn: its exit status, or -1. */
 int th_wait_status(int pid);
 
+/* Runs $SD_BIN as th_shipdeck with `--db db` before the arguments. */
+struct th_run th_shipdeck_db(const char *home, const char *db, const char *const *args);
+
+/* ---- the database file, read and written beside shipdeck -------------- */
+/* The first column of the first row of sql on the database file at path:
+ * "NULL" for a NULL, "(no row)" for none, "(error: ...)" when sql fails
+ * (malloc'd: a caller compares it with the answer it worked out). */
+char *th_sql_text(const char *path, const char *sql);
+/* Runs sql on the file; 0, or -1 with sqlite's message on stderr. */
+int th_sql_exec(const char *path, const char *sql);
+/* Applies data/schema.sql's migrations 1..v by hand, as an older shipdeck
+ * would have, and sets user_version to v; 0 or -1 (which migration failed
+ * on stderr). */
+int th_db_at_version(const char *path, int v);
+
 /* git with a fixed identity and dates: `th_git(repo, "2026-01-02T10:00:00+0000", "commit ...")`. */
 int th_git(const char *repo, const char *date, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Makes a repository with one commit on main; returns its path (in dir). */

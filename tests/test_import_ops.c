@@ -612,27 +612,13 @@ Test(ops, migration_keeps_records)
 	const char *schema = data_file("schema.sql", NULL);
 	int before = source_migration(schema) - 1;
 	char *path = xasprintf("%s/ops.db", dir);
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-	for (int i = 1; i <= before; i++) {
-		char marker[32];
-		snprintf(marker, sizeof marker, "-- migration %d\n", i);
-		const char *start = strstr(schema, marker);
-		cr_assert_not_null(start);
-		start += strlen(marker);
-		const char *end = strstr(start, "-- migration ");
-		char *sql = xstrndup(start, end ? (size_t)(end - start) : strlen(start));
-		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
-		free(sql);
-	}
-	char *sql = xasprintf("PRAGMA user_version = %d;"
-			      " INSERT INTO deployments (ref, commit_sha, env, at) VALUES ('v1', '%s',"
+	cr_assert_eq(th_db_at_version(path, before), 0);
+	char *sql = xasprintf("INSERT INTO deployments (ref, commit_sha, env, at) VALUES ('v1', '%s',"
 			      " 'production', 100);"
 			      " INSERT INTO incidents (title, started_at, deployment_id) VALUES ('down', 200, 1);",
-			      before, SHA_A);
-	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+			      SHA_A);
+	cr_assert_eq(th_sql_exec(path, sql), 0);
 	free(sql);
-	sqlite3_close(db);
 	free(path);
 	struct store *st = open_db();
 	struct deploy_rec d = find(st, SHA_A, "production");
@@ -826,34 +812,11 @@ Test(cli, bad_record_changes_nothing)
 
 static char *sd_ok(const char *db, const char *const *args)
 {
-	int n = 0;
-	while (args[n])
-		n++;
-	const char **all = xcalloc((size_t)n + 3, sizeof *all);
-	all[0] = "--db";
-	all[1] = db;
-	for (int i = 0; i < n; i++)
-		all[i + 2] = args[i];
-	struct th_run r = th_shipdeck(dir, NULL, all);
-	free(all);
+	struct th_run r = th_shipdeck_db(dir, db, args);
 	cr_assert_eq(r.status, 0, "status %d\nout: %s\nerr: %s", r.status, r.out, r.err);
 	char *out = xstrdup(r.out);
 	th_run_free(&r);
 	return out;
-}
-
-static char *sql_text(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	cr_assert_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_stmt *s;
-	cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(h));
-	char *v = NULL;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		v = xstrdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	sqlite3_close(h);
-	return v ? v : xstrdup("NULL");
 }
 
 /* One GitHub deployment of `sha` to production from repository `repo`,
@@ -919,7 +882,7 @@ Test(ops, imported_records_map_to_their_services)
 	cr_assert(strstr(out, "  3 deployments mapped to a service by repository, project or application") != NULL,
 		  "%s", out);
 	free(out);
-	char *got = sql_text(db, "SELECT group_concat(source_id || '=' || coalesce(service, '-'), ' ')"
+	char *got = th_sql_text(db, "SELECT group_concat(source_id || '=' || coalesce(service, '-'), ' ')"
 				 " FROM (SELECT * FROM deployments ORDER BY source_id)");
 	cr_assert_str_eq(got, "1=api 2=web 3=- 4=web");
 	free(got);
@@ -927,7 +890,7 @@ Test(ops, imported_records_map_to_their_services)
 	out = sd_ok(db, ARGS("incident", "import", incidents));
 	cr_assert(strstr(out, "  1 incident no service claims (first: Payments, no name)") != NULL, "%s", out);
 	free(out);
-	got = sql_text(db, "SELECT group_concat(i.source_id || '=' || coalesce(i.service, '-') || '>' ||"
+	got = th_sql_text(db, "SELECT group_concat(i.source_id || '=' || coalesce(i.service, '-') || '>' ||"
 			   " d.source_id, ' ') FROM (SELECT * FROM incidents ORDER BY source_id) i"
 			   " JOIN deployments d ON d.id = i.deployment_id");
 	cr_assert_str_eq(got, "PD1=web>2 PD2=api>1 PD3=->3");
@@ -940,7 +903,7 @@ Test(ops, imported_records_map_to_their_services)
 	sb_add(&i, "]}");
 	th_write(incidents, sb_str(&i));
 	free(sd_ok(db, ARGS("--service", "web", "incident", "import", incidents)));
-	got = sql_text(db, "SELECT i.service || '>' || d.source_id FROM incidents i"
+	got = th_sql_text(db, "SELECT i.service || '>' || d.source_id FROM incidents i"
 			   " JOIN deployments d ON d.id = i.deployment_id WHERE i.source_id = 'PD4'");
 	cr_assert_str_eq(got, "web>2");
 	free(got);

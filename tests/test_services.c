@@ -41,58 +41,11 @@ TestSuite(services, .init = setup, .fini = teardown, .timeout = 60);
 
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-static char *sqlite_text(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_stmt *s;
-	char *v = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			v = xstrdup(sqlite3_column_text(s, 0) ? (const char *)sqlite3_column_text(s, 0) : "NULL");
-		sqlite3_finalize(s);
-	}
-	sqlite3_close(db);
-	return v ? v : xstrdup("(no row)");
-}
-
 static void expect_sql(const char *path, const char *sql, const char *want)
 {
-	char *got = sqlite_text(path, sql);
+	char *got = th_sql_text(path, sql);
 	cr_assert_str_eq(got, want, "%s", sql);
 	free(got);
-}
-
-/* Applies migrations 1..v by hand, as an older shipdeck would have. */
-static void make_db_at_version(const char *path, int v)
-{
-	const char *schema = data_file("schema.sql", NULL);
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-	for (int i = 1; i <= v; i++) {
-		char marker[32];
-		snprintf(marker, sizeof marker, "-- migration %d\n", i);
-		const char *start = strstr(schema, marker);
-		cr_assert_not_null(start);
-		start += strlen(marker);
-		const char *end = strstr(start, "-- migration ");
-		char *sql = xstrndup(start, end ? (size_t)(end - start) : strlen(start));
-		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "migration %d", i);
-		free(sql);
-	}
-	char pragma[48];
-	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
-	sqlite3_exec(db, pragma, NULL, NULL, NULL);
-	sqlite3_close(db);
-}
-
-static void exec_sql(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-	char *err = NULL;
-	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK, "%s: %s", sql, err ? err : "");
-	sqlite3_close(db);
 }
 
 /* ---- migration ------------------------------------------------------------------ */
@@ -101,7 +54,7 @@ Test(services, a_database_of_today_migrates_into_the_implicit_service)
 {
 	char *repo = th_make_repo(home, "shop");
 	char *db = xasprintf("%s/shop.db", home);
-	make_db_at_version(db, 4);
+	cr_assert_eq(th_db_at_version(db, 4), 0);
 	char *head = th_rev(repo, "HEAD");
 	char *sql = xasprintf(
 		"INSERT INTO features(id, key, title, created_at) VALUES (1, 'SHOP-1', 'Cart', 1);"
@@ -110,7 +63,7 @@ Test(services, a_database_of_today_migrates_into_the_implicit_service)
 		"INSERT INTO incidents(title, deployment_id, started_at, root_cause) VALUES ('down', 1, 1767265200, 'a typo');"
 		"INSERT INTO reviews(subject, subject_id, question, answer, at) VALUES ('deploy', 1, 1, 'fine', 1);",
 		head, head);
-	exec_sql(db, sql);
+	cr_assert_eq(th_sql_exec(db, sql), 0);
 	free(sql);
 
 	struct th_run r = th_shipdeck(home, NULL, ARGS("--repo", repo, "--db", db, "service", "list", "--json"));
@@ -177,7 +130,7 @@ Test(services, store_adds_finds_refuses_and_removes)
 	cr_assert_str_eq(got.paths, "svc/api/*");
 	cr_assert_null(got.branch);
 	service_clear(&got);
-	exec_sql(path, "INSERT INTO features(title, created_at, service) VALUES ('x', 1, 'api'), ('y', 1, NULL)");
+	cr_assert_eq(th_sql_exec(path, "INSERT INTO features(title, created_at, service) VALUES ('x', 1, 'api'), ('y', 1, NULL)"), 0);
 	struct service_counts k;
 	cr_assert_eq(store_service_counts(st, "api", false, &k), 0);
 	cr_assert_eq(k.features, 1);
@@ -254,17 +207,7 @@ Test(services, origin_rule)
 
 static struct th_run sd(const char *db, const char *const *args)
 {
-	int n = 0;
-	while (args[n])
-		n++;
-	const char **all = xcalloc((size_t)n + 3, sizeof *all);
-	all[0] = "--db";
-	all[1] = db;
-	for (int i = 0; i < n; i++)
-		all[i + 2] = args[i];
-	struct th_run r = th_shipdeck(home, NULL, all);
-	free(all);
-	return r;
+	return th_shipdeck_db(home, db, args);
 }
 
 static void expect(struct th_run r, int status, const char *out_has, const char *err_has)

@@ -82,36 +82,13 @@ Test(store, creates_schema_private_and_in_wal)
 	free(path);
 }
 
-/* Applies migrations 1..v by hand, as an older shipdeck would have. */
-static void make_db_at_version(const char *path, int v)
-{
-	const char *schema = data_file("schema.sql", NULL);
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-	for (int i = 1; i <= v; i++) {
-		char marker[32];
-		snprintf(marker, sizeof marker, "-- migration %d\n", i);
-		const char *start = strstr(schema, marker);
-		cr_assert_not_null(start);
-		start += strlen(marker);
-		const char *end = strstr(start, "-- migration ");
-		char *sql = xstrndup(start, end ? (size_t)(end - start) : strlen(start));
-		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-		free(sql);
-	}
-	char pragma[48];
-	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
-	sqlite3_exec(db, pragma, NULL, NULL, NULL);
-	if (v >= 1)
-		sqlite3_exec(db, "INSERT INTO features(title, created_at) VALUES ('kept', 1)", NULL, NULL, NULL);
-	sqlite3_close(db);
-}
-
 Test(store, migrates_from_every_earlier_version)
 {
 	for (int v = 0; v < store_schema_version(); v++) {
 		char *path = xasprintf("%s/v%d.db", dir, v);
-		make_db_at_version(path, v);
+		cr_assert_eq(th_db_at_version(path, v), 0);
+		if (v >= 1)
+			cr_assert_eq(th_sql_exec(path, "INSERT INTO features(title, created_at) VALUES ('kept', 1)"), 0);
 		char err[512] = "";
 		struct store *st = store_open(path, STORE_CREATE, err, sizeof err);
 		cr_assert_not_null(st, "from version %d: %s", v, err);
@@ -126,7 +103,7 @@ Test(store, migrates_from_every_earlier_version)
 Test(store, refuses_newer_database_untouched)
 {
 	char *path = xasprintf("%s/new.db", dir);
-	make_db_at_version(path, store_schema_version());
+	cr_assert_eq(th_db_at_version(path, store_schema_version()), 0);
 	sqlite3 *db;
 	sqlite3_open(path, &db);
 	sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL);
