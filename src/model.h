@@ -145,6 +145,10 @@ struct dash {
 	 * (team), they are the team's pool of the services'. */
 	struct dash_service *services;
 	size_t nservices;
+	/* Every service's name, also when --service narrows the dash to one
+	 * (what the dashboard offers to choose from); none without services. */
+	char **service_names;
+	size_t nservice_names;
 	bool team;
 	int *deploy_service;      /* team: the service of each pooled deployment */
 	int features_service;     /* whose history the features are read in */

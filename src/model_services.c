@@ -429,11 +429,14 @@ static int narrow_to_flag(struct ctx *c, struct service_set *set)
 int model_services_load(struct ctx *c, struct store *st, struct dash *d, bool full)
 {
 	struct service_set set;
+	size_t names_cap = 0;
 	if (services_resolve(c, st, &set) != 0)
 		return -1;
 	for (size_t i = 0; i < set.nwarnings; i++)
 		add_note(d, xstrdup(set.warnings[i]));
 	int rc = -1;
+	for (size_t i = 0; !set.implicit && i < set.n; i++)
+		VEC_PUSH(d->service_names, d->nservice_names, names_cap, xstrdup(set.s[i].name));
 	if (narrow_to_flag(c, &set) != 0)
 		goto out;
 	struct svc_ctx k = {c, st, d, &set, NULL, NULL, 0, 0, full};
@@ -501,6 +504,11 @@ void model_services_free(struct dash *d)
 	free(d->deploy_service);
 	d->services = NULL;
 	d->nservices = 0;
+	for (size_t i = 0; i < d->nservice_names; i++)
+		free(d->service_names[i]);
+	free(d->service_names);
+	d->service_names = NULL;
+	d->nservice_names = 0;
 }
 
 void model_first_deploys_landed(const struct dash *d, const char *const *hex, size_t n, int *out,

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "config.h"
@@ -391,11 +392,14 @@ static void draw_status(struct app *a)
 	sb_add(&sb, left);
 	const char *svc = opt_str(&a->c->opt, OPT_SERVICE);
 	if (svc || a->d.nservices > 1) {
-		char key[16];
-		app_action_key(a, ACT_SERVICE, key, sizeof key);
+		char next[16], pick[16];
+		app_action_key(a, ACT_SERVICE, next, sizeof next);
+		app_action_key(a, ACT_SERVICE_PICK, pick, sizeof pick);
 		sb_add(&sb, " | service: ");
 		sb_add_clean(&sb, svc ? svc : "all");
-		sb_addf(&sb, " (%s)", key);
+		/* the keys in force that change it (none bound: nothing said) */
+		if (next[0] || pick[0])
+			sb_addf(&sb, " (%s%s%s)", next, next[0] && pick[0] ? ", " : "", pick);
 	}
 	const struct ui_list *l = &a->panes[a->pane].list;
 	if (l->filter[0]) {
@@ -561,21 +565,31 @@ static void handle_mouse(struct app *a)
 	}
 }
 
-/* The service filter key: all services, then each one alone (as --service
- * NAME), then all again (docs/metrics.md §13). */
-static void cycle_service(struct app *a)
+/* Every service's name, kept from the first load that named several (the
+ * model names them all, also when --service narrows it to one); false when
+ * there is only one. */
+static bool know_services(struct app *a)
 {
-	if (!a->nservices && a->loaded && a->d.nservices > 1) {
-		a->services = xcalloc(a->d.nservices, sizeof *a->services);
-		for (size_t i = 0; i < a->d.nservices; i++)
-			a->services[i] = xstrdup(a->d.services[i].name);
-		a->nservices = a->d.nservices;
+	if (!a->nservices && a->loaded && a->d.nservice_names > 1) {
+		const char *shown = opt_str(&a->c->opt, OPT_SERVICE);
+		a->services = xcalloc(a->d.nservice_names, sizeof *a->services);
+		for (size_t i = 0; i < a->d.nservice_names; i++) {
+			a->services[i] = xstrdup(a->d.service_names[i]);
+			if (shown && strcasecmp(shown, a->services[i]) == 0)
+				a->service_at = i + 1; /* started with --service NAME */
+		}
+		a->nservices = a->d.nservice_names;
 	}
-	if (!a->nservices) {
+	if (!a->nservices)
 		app_status(a, false, "one service: nothing to narrow");
+	return a->nservices > 0;
+}
+
+void app_show_service(struct app *a, size_t at)
+{
+	if (!know_services(a) || at > a->nservices)
 		return;
-	}
-	a->service_at = (a->service_at + 1) % (a->nservices + 1);
+	a->service_at = at;
 	struct opt_value *v = &a->c->opt.v[OPT_SERVICE];
 	free(v->text);
 	v->text = a->service_at ? xstrdup(a->services[a->service_at - 1]) : NULL;
@@ -583,6 +597,103 @@ static void cycle_service(struct app *a)
 	a->repaint = true;
 	if (app_reload(a) == 0)
 		app_status(a, false, a->service_at ? "showing one service" : "showing every service");
+}
+
+size_t app_service_index(struct app *a, const char *name)
+{
+	know_services(a);
+	for (size_t i = 0; name && i < a->nservices; i++)
+		if (strcasecmp(a->services[i], name) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* The service filter key: all services, then each one alone (as --service
+ * NAME), then all again (docs/metrics.md §13). */
+static void cycle_service(struct app *a)
+{
+	if (know_services(a))
+		app_show_service(a, (a->service_at + 1) % (a->nservices + 1));
+}
+
+/* ---- the service picker ---------------------------------------------------------- */
+
+/* Draws the picker over the current frame: a box with "all services" and
+ * every service, the one under the cursor selected, the one shown marked,
+ * and the keys at its foot; a long list scrolls with the cursor. */
+static void draw_picker(struct app *a, size_t cursor, size_t *top)
+{
+	size_t n = a->nservices + 1;
+	int width = 34;
+	for (size_t i = 0; i < a->nservices; i++) {
+		char *clean = text_clean(a->services[i], TEXT_ONE_LINE);
+		int w = text_width(clean) + 8;
+		free(clean);
+		width = w > width ? w : width;
+	}
+	width = width < COLS - 4 ? width : COLS - 4;
+	int rows = (int)n < LINES - 6 ? (int)n : LINES - 6;
+	if (cursor < *top)
+		*top = cursor;
+	if (cursor >= *top + (size_t)rows)
+		*top = cursor - (size_t)rows + 1;
+	int x = (COLS - width) / 2, y = (LINES - rows - 2) / 2;
+	draw_text(a, y, x, width, ROLE_BAR, " Show which service?");
+	for (int r = 0; r < rows; r++) {
+		size_t i = *top + (size_t)r;
+		struct strbuf sb = STRBUF_INIT;
+		sb_add(&sb, i == a->service_at ? (a->ascii ? " * " : " \xe2\x80\xa2 ") : "   ");
+		if (i == 0)
+			sb_add(&sb, "all services");
+		else
+			sb_add_clean(&sb, a->services[i - 1]);
+		draw_text(a, y + 1 + r, x, width, i == cursor ? ROLE_SELECTED : ROLE_NORMAL, sb_str(&sb));
+		sb_free(&sb);
+	}
+	draw_text(a, y + 1 + rows, x, width, ROLE_BAR,
+		  a->ascii ? " Up/Down move, Enter show, Esc cancel" : " \xe2\x86\x91\xe2\x86\x93 move, Enter show, Esc cancel");
+	refresh();
+}
+
+/* The service picker (tig's and lazygit's way): a list of "all services"
+ * and each service; arrows (or the keys in force for up, down, top and
+ * bottom) move, Enter shows the one chosen, Esc (back, quit, or the
+ * picker's own key) leaves as it was. */
+static void pick_service(struct app *a)
+{
+	if (!know_services(a))
+		return;
+	size_t cursor = a->service_at, top = 0, n = a->nservices + 1;
+	for (;;) {
+		draw(a);
+		draw_picker(a, cursor, &top);
+		int ch = read_key(1000);
+		if (got_signal || terminal_gone)
+			return;
+		if (ch == ERR)
+			continue;
+		if (ch == KEY_RESIZE) {
+			app_rebuild(a);
+			a->repaint = true;
+			continue;
+		}
+		enum action act = action_of(a, ch);
+		if (ch == 27 || act == ACT_BACK || act == ACT_QUIT || act == ACT_SERVICE_PICK)
+			return;
+		if (act == ACT_ENTER) {
+			if (cursor != a->service_at)
+				app_show_service(a, cursor);
+			return;
+		}
+		if (act == ACT_UP && cursor > 0)
+			cursor--;
+		else if (act == ACT_DOWN && cursor + 1 < n)
+			cursor++;
+		else if (act == ACT_TOP || act == ACT_PAGE_UP)
+			cursor = 0;
+		else if (act == ACT_BOTTOM || act == ACT_PAGE_DOWN)
+			cursor = n - 1;
+	}
 }
 
 /* Returns false when the user quits. */
@@ -607,6 +718,7 @@ static bool handle_action(struct app *a, enum action act)
 		break;
 	case ACT_REDRAW: a->repaint = true; break;
 	case ACT_SERVICE: cycle_service(a); break;
+	case ACT_SERVICE_PICK: pick_service(a); break;
 	default:
 		list_action(a, &p->list, act);
 		break;

@@ -143,6 +143,13 @@ void list_draw(struct app *a, struct ui_list *l, int y, int height)
 		top = cur;
 	if (height > 0 && cur >= top + (size_t)height)
 		top = cur - (size_t)height + 1;
+	/* the lines that continue the cursor's line come into view with it (a
+	 * service's scorecard under its title), as far as the page allows */
+	size_t last = cur;
+	while (last + 1 < n && l->lines[idx[last + 1]].follows)
+		last++;
+	if (height > 0 && last >= top + (size_t)height)
+		top = last - (size_t)height + 1 < cur ? last - (size_t)height + 1 : cur;
 	/* never scroll past a full last page (G used to leave one line shown) */
 	if (height > 0 && n > (size_t)height && top > n - (size_t)height)
 		top = n - (size_t)height;

@@ -1,13 +1,18 @@
 /* pane_dora — the DORA scorecard as in the guide: metric | current | tier |
  * target | elite, tier colours, a 12-week sparkline per metric, the report
  * year of the thresholds, how each figure was computed, and the window's
- * deployments. It shows the same struct dora_report the snapshot prints. */
+ * deployments. It shows the same struct dora_report the snapshot prints.
+ * With several services the scorecard on top is the team's, and the list
+ * below starts with one block per service (the same rows as the snapshot's
+ * blocks, docs/metrics.md §13): j/k step from block to block, Enter shows
+ * that service alone (as S and the picker do). */
 #include <curses.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
 #include "present.h"
 #include "text.h"
 #include "timeutil.h"
@@ -54,6 +59,19 @@ static int draw_stages(struct app *a, int y)
 	return 2;
 }
 
+/* The thresholds the model loaded, for present_scorecard. */
+static const struct dora_thresholds *thresholds(const struct app *a)
+{
+	return a->d.dora_in.th ? &a->d.thresholds : NULL;
+}
+
+/* "team of 2 services": the first heading cell above the team's rows. */
+static const char *team_name(const struct app *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "team of %zu services", a->d.nservices);
+	return buf;
+}
+
 static int draw_head(struct app *a, struct pane *p, int y, int height)
 {
 	(void)p;
@@ -70,13 +88,22 @@ static int draw_head(struct app *a, struct pane *p, int y, int height)
 	else
 		snprintf(line, sizeof line, "DORA, last %d days; no tier thresholds loaded", r->window_days);
 	draw_text(a, y, 1, COLS - 2, ROLE_TITLE, line);
-	draw_text(a, y + 1, 1, COLS - 2, ROLE_HEADING,
-		  "metric                current     tier          target         elite");
+	int used = 1;
+	if (opt_str(&a->c->opt, OPT_SERVICE) && a->d.nservices == 1) {
+		/* narrowed to one service: say whose figures these are */
+		struct strbuf title = STRBUF_INIT;
+		present_service_title(&title, &a->d.services[0]);
+		draw_text(a, y + used++, 1, COLS - 2, ROLE_TITLE, sb_str(&title));
+		sb_free(&title);
+	}
+	char head[96], team[32];
+	snprintf(head, sizeof head, "%-22s%s", a->d.team ? team_name(a, team, sizeof team) : "metric",
+		 "current     tier          target         elite");
+	draw_text(a, y + used++, 1, COLS - 2, ROLE_HEADING, head);
 	struct score_row rows[SCORE_COUNT];
 	/* the thresholds the model loaded (dora_in.th pointed into the dash the
 	 * model was built in, which the app copied) */
-	present_scorecard(r, a->d.dora_in.th ? &a->d.thresholds : NULL, a->ascii, rows);
-	int used = 2;
+	present_scorecard(r, thresholds(a), a->ascii, rows);
 	for (int i = 0; i < SCORE_COUNT; i++) {
 		used += draw_row(a, y + used, &rows[i]);
 		if (i == SCORE_LT)
@@ -152,16 +179,89 @@ static void build_deploys(struct app *a, struct ui_list *l)
 		list_add(l, ROLE_WARN, false, 0, "  %s", a->d.dora_none);
 }
 
+/* A scorecard row as a list line, in the columns of the team's rows above. */
+static void service_row(struct app *a, struct ui_list *l, const struct score_row *r)
+{
+	struct strbuf sb = STRBUF_INIT, target = STRBUF_INIT;
+	const char *mark = present_met_mark(r->met, a->ascii);
+	sb_addf(&target, "%s%s%s", r->target, *mark ? " " : "", mark);
+	sb_addc(&sb, ' ');
+	text_fit(&sb, r->name, 22, false, a->ascii);
+	text_fit(&sb, r->current, 12, false, a->ascii);
+	text_fit(&sb, r->tier, 14, false, a->ascii);
+	text_fit(&sb, sb_str(&target), 15, false, a->ascii);
+	sb_add(&sb, r->elite);
+	list_add_more(l, r->tier_id == TIER_NA ? ROLE_DIM : ROLE_NORMAL, "%s", sb_str(&sb));
+	sb_free(&target);
+	sb_free(&sb);
+}
+
+/* The counts behind a service's figures, one line: "2 deployments on 2
+ * days, 1 change, 0 of 2 failed, 0 restored, 0 rework". */
+static void service_counts(struct ui_list *l, const struct dora_report *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, "  ");
+	present_count(&sb, r->frequency.deploys, "deployment", "deployments");
+	sb_add(&sb, " on ");
+	present_count(&sb, r->frequency.deploy_days, "day", "days");
+	sb_add(&sb, ", ");
+	present_count(&sb, r->lead_time.changes, "change", "changes");
+	sb_addf(&sb, ", %d of %d failed, %d restored, %d rework", r->cfr.failed, r->cfr.deploys,
+		r->restore.restores, r->rework.rework);
+	list_add_more(l, ROLE_DIM, "%s", sb_str(&sb));
+	sb_free(&sb);
+}
+
+/* One block per service below the team's scorecard (docs/metrics.md §13):
+ * its title (the line the cursor stops on; its id is -1 - the service's
+ * index), its five rows and its counts; one whose repository could not be
+ * read says why. */
+static void build_services(struct app *a, struct ui_list *l)
+{
+	for (size_t i = 0; a->d.team && i < a->d.nservices; i++) {
+		const struct dash_service *s = &a->d.services[i];
+		struct strbuf title = STRBUF_INIT;
+		present_service_title(&title, s);
+		list_add(l, ROLE_TITLE, true, -1 - (int64_t)i, " %s", sb_str(&title));
+		sb_free(&title);
+		if (!s->ok) {
+			list_add_more(l, ROLE_WARN, "  not read: %s", s->error ? s->error : "no repository");
+			list_add(l, ROLE_NORMAL, false, 0, "%s", "");
+			continue;
+		}
+		struct score_row rows[SCORE_COUNT];
+		present_scorecard(dash_service_dora(&a->d, i), thresholds(a), a->ascii, rows);
+		for (int m = 0; m < SCORE_COUNT; m++)
+			service_row(a, l, &rows[m]);
+		service_counts(l, dash_service_dora(&a->d, i));
+		list_add(l, ROLE_NORMAL, false, 0, "%s", "");
+	}
+}
+
 static void build(struct app *a, struct pane *p)
 {
 	struct ui_list *l = &p->list;
 	if (!a->d.has_history)
 		return;
+	build_services(a, l);
 	build_trend(a, l);
 	list_add(l, ROLE_NORMAL, false, 0, "%s", "");
 	build_how(l, &a->d.dora);
 	list_add(l, ROLE_NORMAL, false, 0, "%s", "");
 	build_deploys(a, l);
+}
+
+/* Enter on a service's block shows that service alone. */
+static bool key(struct app *a, struct pane *p, enum action act)
+{
+	const struct ui_line *line = list_current(&p->list);
+	if (act != ACT_ENTER || !line || line->id >= 0 || !a->d.team)
+		return false;
+	size_t i = (size_t)(-1 - line->id);
+	if (i < a->d.nservices)
+		app_show_service(a, app_service_index(a, a->d.services[i].name));
+	return true;
 }
 
 /* The legend in the help pane: the scorecard's marks. */
@@ -182,5 +282,6 @@ const struct pane_ops pane_dora = {
 	.title = "DORA",
 	.build = build,
 	.draw_head = draw_head,
+	.key = key,
 	.help = help,
 };

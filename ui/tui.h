@@ -200,5 +200,10 @@ int app_reload(struct app *a);
 /* Rebuilds every pane's lines from the current model (no reading). */
 void app_rebuild(struct app *a);
 const struct dash_feature *app_feature(const struct app *a);
+/* Shows one service only (at: 1 + its index in a->services, as --service
+ * NAME) or every service (0), and reloads. */
+void app_show_service(struct app *a, size_t at);
+/* 1 + the index in a->services of the service called name, or 0. */
+size_t app_service_index(struct app *a, const char *name);
 
 #endif

@@ -49,43 +49,108 @@ db="$work/team.db"
 
 screen_lacks() { ! tui_screen | grep -qF -- "$1"; }
 screen_re() { tui_screen | grep -qE -- "$1"; }
+status_has() { tui_screen | tail -n 1 | grep -qF -- "$1"; }
+# block_rows: under each service's title, the five rows of the scorecard.
+block_rows() {
+	tui_screen | python3 -c 'import sys
+lines = sys.stdin.read().splitlines()
+names = ("Deployment frequency", "Lead time (median)", "Change failure rate", "Time to restore", "Rework rate")
+titles = [i for i, l in enumerate(lines) if l.startswith(" Service ")]
+sys.exit(not (len(titles) == 2 and all([l.strip().split("  ")[0] for l in lines[t + 1:t + 6]] == list(names) for t in titles)))'
+}
 # line_has A B: one line of the screen holds both texts.
 line_has() { tui_screen | grep -F -- "$1" | grep -qF -- "$2"; }
 
 cd "$work" # outside any repository: the team's database alone
 tui_start 120 40 "'$bin' --db '$db' --now 2026-02-20T00:00:00Z"
 require "the dashboard starts" tui_wait "Planning (3)"
-check "status bar: every service, and the key" tui_wait "service: all (S)"
+check "status bar: every service, and the keys" tui_wait "service: all (S, p)"
 check "board: a card names its service" line_has "BIL-1" "[billing]"
 check "board: ... each its own" line_has "SRC-12" "[search]"
 check "board: a feature of no service says so" line_has "X-1" "[-]"
 tui_keys 4
-check "DORA pane: the team's 5 deployments" tui_wait "5 deployments"
+# by hand: billing deploys on Feb 1 and 2, search on Feb 1, 2 and 3; a
+# day counts once for the team; each first deployment ships nothing
+check "DORA pane: the team's scorecard on top" tui_wait "team of 2 services"
+check "... the team's 5 deployments on 3 days" tui_wait "Frequency: 5 deployments on 3 days"
+check "... a block per service: billing" tui_wait " Service billing (whole repository; tags v*,!*rc*)"
+check "... its counts" tui_wait "2 deployments on 2 days, 1 change, 0 of 2 failed"
+check "... and search" tui_wait " Service search (whole repository; tags v*,!*rc*)"
+check "... its counts" tui_wait "3 deployments on 3 days, 2 changes, 0 of 3 failed"
+check "... each block has the scorecard's five rows" block_rows
 tui_keys S
-check "S: the first service only" tui_wait "service: billing (S)"
-check "... and its figures: 2 deployments" tui_wait "2 deployments"
+check "S: the first service only" tui_wait "service: billing (S, p)"
+check "... and its figures: 2 deployments" tui_wait "Frequency: 2 deployments on 2 days"
+check "... the pane names the service shown" tui_wait " Service billing (whole repository"
+check "... and no team" screen_lacks "team of 2 services"
 tui_keys 1
 check "... the board: its feature alone" tui_wait "Planning (1)"
 check "... one service: no tag on the card" screen_lacks "[billing]"
 tui_keys 4
 tui_keys S
-check "S again: the second service" tui_wait "service: search (S)"
-check "... and its figures: 3 deployments" tui_wait "3 deployments"
+check "S again: the second service" tui_wait "service: search (S, p)"
+check "... and its figures: 3 deployments" tui_wait "Frequency: 3 deployments on 3 days"
 tui_keys S
-check "S again: every service" tui_wait "service: all (S)"
-check "... the team's figures again" tui_wait "5 deployments"
+check "S again: every service" tui_wait "service: all (S, p)"
+check "... the team's figures again" tui_wait "Frequency: 5 deployments on 3 days"
+# Enter on a service's block shows that service alone
+tui_keys j
+tui_keys Enter
+check "Enter on the second block: that service alone" tui_wait "service: search (S, p)"
+check "... its figures" tui_wait "Frequency: 3 deployments on 3 days"
+# the picker: every service and "all services", the one shown marked
+tui_keys p
+check "p: the picker opens" tui_wait "Show which service?"
+check "... offers every service" tui_wait "   billing"
+check "... and all of them" tui_wait "   all services"
+check "... the one shown is marked" tui_wait "• search"
+tui_keys Escape
+check "Esc: the picker closes" tui_wait_gone "Show which service?"
+check "... nothing changed" status_has "service: search (S, p)"
+tui_keys p
+tui_wait "Show which service?" >/dev/null
+tui_keys Up Up Enter
+check "Up, Up, Enter: all services" tui_wait "service: all (S, p)"
+check "... the team again" tui_wait "Frequency: 5 deployments on 3 days"
+tui_keys p
+tui_wait "Show which service?" >/dev/null
+tui_keys Down Enter
+check "Down, Enter: the first service" tui_wait "service: billing (S, p)"
+check "... its figures" tui_wait "Frequency: 2 deployments on 2 days"
 tui_keys ?
 check "? lists the key" tui_wait "show the next service only"
+check "? lists the picker" screen_re "^  p +service-pick +choose the service to show from a list"
 tui_keys q
 check "quits cleanly" tui_wait "EXITED:0"
 tui_stop
 
-# 80x24: a card is 12 columns; the tag gives way before the key.
+# 80x24: a card is 12 columns; the tag gives way before the key. The DORA
+# pane's blocks do not fit: j brings the next one into view, whole.
 tui_start 80 24 "'$bin' --db '$db' --now 2026-02-20T00:00:00Z"
 require "80x24: the dashboard starts" tui_wait "Planning (3)"
 check "80x24: the tag is cut by display width, the key whole" screen_re '^BIL-1 \[bil…\] *$'
 check "80x24: ... a longer key: a shorter tag" screen_re '^SRC-12 \[se…\] *$'
 check "80x24: ... flush with the card's right edge (12 columns)" screen_re '^X-1      \[-\] *$'
+tui_keys 4
+check "80x24: the first block shows" tui_wait "2 deployments on 2 days, 1 change"
+check "80x24: ... the second does not fit" screen_lacks "3 deployments on 3 days"
+tui_keys j
+check "80x24: j scrolls to the second block, its counts too" tui_wait "3 deployments on 3 days, 2 changes"
+check "80x24: ... its title on screen" tui_wait " Service search (whole"
 tui_keys q
 check "80x24: quits cleanly" tui_wait "EXITED:0"
+
+# --service at the start: the picker still offers every service
+tui_start 80 24 "'$bin' --db '$db' --now 2026-02-20T00:00:00Z --service search"
+require "--service: the dashboard starts" tui_wait "Planning (1)"
+check "--service: the status bar names it" status_has "service: search (S, p)"
+tui_keys p
+check "--service: the picker marks it" tui_wait "• search"
+tui_keys Up Up Enter
+check "--service: ... and widens to every service" tui_wait "service: all (S, p)"
+check "--service: ... every card again" tui_wait "Planning (3)"
+tui_keys S
+check "--service: S goes on from all to the first" tui_wait "service: billing (S, p)"
+tui_keys q
+check "--service: quits cleanly" tui_wait "EXITED:0"
 tui_finish
