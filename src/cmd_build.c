@@ -51,16 +51,7 @@ static void print_bad(const char *path, const struct import_batch *b)
 {
 	char *name = text_clean(path, TEXT_ONE_LINE);
 	sd_warn("%s: skipped %zu bad record%s:", name, b->nbad, b->nbad == 1 ? "" : "s");
-	for (const char *p = sb_str(&b->bad); *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char *line = xstrndup(p, n);
-		char *clean = text_clean(line, TEXT_ONE_LINE);
-		fprintf(stderr, "  %s\n", clean);
-		free(clean);
-		free(line);
-		p += n + (nl ? 1 : 0);
-	}
+	text_print_lines(stderr, sb_str(&b->bad));
 	free(name);
 }
 

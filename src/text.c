@@ -286,3 +286,17 @@ void text_clip_lines(struct strbuf *sb, const char *text, int width, bool ascii)
 		p += n + (nl ? 1 : 0);
 	}
 }
+
+void text_print_lines(FILE *f, const char *lines)
+{
+	for (const char *p = lines; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+		char *clean = text_clean(line, TEXT_ONE_LINE);
+		fprintf(f, "  %s\n", clean);
+		free(clean);
+		free(line);
+		p += n + (nl ? 1 : 0);
+	}
+}

@@ -3,6 +3,7 @@
 #define SD_TEXT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "util.h"
@@ -19,6 +20,10 @@ enum {
 char *text_clean(const char *s, int flags);
 /* Appends the cleaned s to sb. */
 void sb_add_clean(struct strbuf *sb, const char *s);
+/* Prints each line of lines ("where: why\n" lines quoting an imported
+ * file) to f after two spaces, cleaned to one line each: outside text
+ * never reaches the terminal raw. */
+void text_print_lines(FILE *f, const char *lines);
 /* s quoted for a POSIX shell, safe to print and to paste back: '...' when s
  * is printable, else $'...' with every unsafe byte as \xHH (malloc'd). The
  * one quoting helper for commands shipdeck suggests. */
