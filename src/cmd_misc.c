@@ -1,4 +1,4 @@
-/* cmd_misc — info, snapshot, export, import and demo. */
+/* cmd_misc — info, snapshot, export, import and demo (sync: cmd_sync.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -54,7 +54,7 @@ static void info_options(const struct ctx *c)
 	}
 }
 
-/* ---- JSON of info and sync (small on purpose: json_add_* of snapshot.h) ---- */
+/* ---- JSON of info (small on purpose: json_add_* of snapshot.h) ---- */
 
 static void json_key(struct strbuf *out, bool *first, const char *key)
 {
@@ -186,123 +186,6 @@ static int cmd_snapshot(struct ctx *c, struct cmd_args *a)
 {
 	const char *f = cmd_arg(a, "format");
 	return snapshot_run(c, f ? f : opt_str(&c->opt, OPT_FORMAT));
-}
-
-static void sync_json(const struct gitscan_result *g, double seconds)
-{
-	struct strbuf out = STRBUF_INIT;
-	bool first = true;
-	json_kv_str(&out, &first, "default_branch", g->default_branch);
-	json_kv_num(&out, &first, "commits_known", (double)g->commits_known);
-	json_kv_num(&out, &first, "commits_read", (double)g->commits_walked);
-	json_kv_num(&out, &first, "deployments", (double)g->ndeploys);
-	for (int k = 0; k < 2; k++) {
-		const struct dora_deploy *d = !g->ndeploys ? NULL : k ? &g->deploys[g->ndeploys - 1] : &g->deploys[0];
-		json_key(&out, &first, k ? "latest" : "first");
-		if (!d) {
-			sb_add(&out, "null");
-			continue;
-		}
-		bool f2 = true;
-		json_kv_str(&out, &f2, "ref", d->ref);
-		json_key(&out, &f2, "time");
-		json_add_time(&out, d->time);
-		sb_add(&out, "}");
-	}
-	json_kv_num(&out, &first, "changes", (double)g->nchanges_all);
-	json_kv_num(&out, &first, "reverts", (double)g->nreverts);
-	json_key(&out, &first, "warnings");
-	for (size_t i = 0; i < g->nwarnings; i++) {
-		sb_add(&out, i ? ", " : "[");
-		json_add_string(&out, g->warnings[i]);
-	}
-	sb_add(&out, g->nwarnings ? "]" : "[]");
-	json_kv_num(&out, &first, "seconds", seconds);
-	sb_add(&out, "}\n");
-	fputs(sb_str(&out), stdout);
-	sb_free(&out);
-}
-
-static void print_sync_summary(const struct gitscan_result *g, double seconds)
-{
-	char *branch = text_clean(g->default_branch ? g->default_branch : "(none)", TEXT_ONE_LINE);
-	printf("default branch   %s\n", branch);
-	free(branch);
-	printf("commits          %zu known, %zu read now%s\n", g->commits_known, g->commits_walked,
-	       g->from_cache ? " (nothing new)" : "");
-	printf("deployments      %zu\n", g->ndeploys);
-	if (g->ndeploys) {
-		const struct dora_deploy *first = &g->deploys[0], *last = &g->deploys[g->ndeploys - 1];
-		char a[24], b[24];
-		char *fr = text_clean(first->ref, TEXT_ONE_LINE), *lr = text_clean(last->ref, TEXT_ONE_LINE);
-		printf("                 first %s (%s), latest %s (%s)\n", fr, time_format_short(first->time, a),
-		       lr, time_format_short(last->time, b));
-		free(fr);
-		free(lr);
-	}
-	printf("changes          %zu shipped commits with at most one parent\n", g->nchanges_all);
-	printf("reverts          %zu\n", g->nreverts);
-	for (size_t i = 0; i < g->nwarnings; i++) {
-		char *w = text_clean(g->warnings[i], TEXT_ONE_LINE);
-		printf("warning          %s\n", w);
-		free(w);
-	}
-	printf("took             %.2f s\n", seconds);
-}
-
-static int cmd_sync(struct ctx *c, struct cmd_args *a)
-{
-	if (!ctx_need_repo(c))
-		return EXIT_USAGE;
-	struct store *st = ctx_store(c);
-	if (!st)
-		return EXIT_USAGE;
-	/* The same recorded deployments as every view passes, or the cache
-	 * would be recomputed back and forth between sync and the dashboard. */
-	struct dash recs = {0};
-	int rc_records = model_records(c, st, &recs);
-	ctx_report(c);
-	if (rc_records != 0) {
-		model_records_free(&recs);
-		return EXIT_USAGE;
-	}
-	size_t nrec;
-	struct gitscan_record *rec = model_gitscan_records(&recs, &nrec);
-	struct gitscan_opts o = {
-		.deploy_tags = opt_str(&c->opt, OPT_DEPLOY_TAGS),
-		.rework_tags = opt_str(&c->opt, OPT_REWORK_TAGS),
-		.default_branch = opt_str(&c->opt, OPT_DEFAULT_BRANCH),
-		.full = cmd_arg(a, "full") != NULL,
-		.records = rec,
-		.nrecords = nrec,
-		.changes_since = INT64_MAX, /* counted, not listed: nothing to read */
-	};
-	struct gitscan_result g = {0};
-	char err[1024];
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int rc = gitscan_sync(st, c->repo_path, &o, &g, err, sizeof err);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	free(rec);
-	model_records_free(&recs);
-	if (recs.has_checklists)
-		checklists_free(&recs.checklists);
-	if (rc != 0) {
-		sd_error("%s", err);
-		return EXIT_USAGE;
-	}
-	double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	if (cmd_arg(a, "json"))
-		sync_json(&g, took);
-	else
-		print_sync_summary(&g, took);
-	if (c->deploy_tags_note) {
-		char *note = text_clean(c->deploy_tags_note, TEXT_ONE_LINE);
-		printf("note             %s\n", note);
-		free(note);
-	}
-	gitscan_result_free(&g);
-	return EXIT_OK;
 }
 
 static int cmd_export(struct ctx *c, struct cmd_args *a)
@@ -632,13 +515,6 @@ static int cmd_demo(struct ctx *c, struct cmd_args *a)
 const struct cmd_entry cmd_info_entry = {
 	.name = "info", .maxpos = 0, .formats = "text|json",
 	.help = "print the config, database, repository and data paths in use", .run = cmd_info,
-};
-const struct cmd_entry cmd_sync_entry = {
-	.name = "sync", .maxpos = 0, .formats = "text|json",
-	.opts = (const struct cmd_opt[]){
-		{"full", NULL, "read the history from scratch, ignoring what is cached", 0, NULL},
-		{NULL, NULL, NULL, 0, NULL}},
-	.help = "read the repository's new history now and summarize it", .run = cmd_sync,
 };
 const struct cmd_entry cmd_snapshot_entry = {
 	.name = "snapshot", .maxpos = 0, .formats = "text|markdown|json",

@@ -211,6 +211,7 @@ struct scan {
 	size_t nnewchain, capnewchain;
 	struct cmap oldland;           /* landings of cached commits walked again */
 	size_t walked;
+	atomic_size_t *progress;       /* gitscan_opts.progress */
 	size_t ntags;
 	struct gitscan_result *out;
 	size_t capwarn;
@@ -515,7 +516,8 @@ static void visit(struct scan *s, const git_oid *id, int32_t seq)
 	for (size_t i = 0; i < c.parents; i++)
 		push(s, &s->pids[c.pfirst + i]);
 	cmap_add(&s->map, &c);
-	s->walked++;
+	if (++s->walked % 4096 == 0 && s->progress)
+		atomic_store_explicit(s->progress, s->walked, memory_order_relaxed);
 	if (msg < end) {
 		int32_t pr = subject_pr(msg, end);
 		if (pr > 0) {
@@ -1868,6 +1870,27 @@ static void cache_commits(bool on)
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, (int)on);
 }
 
+/* Scans held by gitscan_hold: libgit2's process-wide options are set once
+ * for them, not flipped by each scan under the others' feet. */
+static atomic_int holders;
+
+bool gitscan_hold(void)
+{
+	if (!(git_libgit2_features() & GIT_FEATURE_THREADS))
+		return false;
+	git_libgit2_init();
+	if (atomic_fetch_add(&holders, 1) == 0)
+		cache_commits(false);
+	return true;
+}
+
+void gitscan_release(void)
+{
+	if (atomic_fetch_sub(&holders, 1) == 1)
+		cache_commits(true);
+	git_libgit2_shutdown();
+}
+
 int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_opts *o,
 		 struct gitscan_result *out, char *err, size_t errlen)
 {
@@ -1875,7 +1898,8 @@ int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_o
 	static const struct gitscan_opts none;
 	if (!o)
 		o = &none;
-	struct scan s = {.out = out};
+	struct scan s = {.out = out, .progress = o->progress};
+	bool held = atomic_load(&holders) > 0;
 	git_libgit2_init();
 	int rc = -1;
 	if (git_repository_open_ext(&s.repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
@@ -1886,9 +1910,13 @@ int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_o
 		git_fail(err, errlen, repo_path);
 		goto done;
 	}
-	cache_commits(false);
+	if (!held)
+		cache_commits(false);
 	rc = scan_run(&s, st, o, err, errlen);
-	cache_commits(true);
+	if (!held)
+		cache_commits(true);
+	if (s.progress)
+		atomic_store_explicit(s.progress, s.walked, memory_order_relaxed);
 done:
 	if (rc == 0 && !s.warm) {
 		/* kept for gitscan_first_deploys: this run's own view, never a

@@ -4,6 +4,7 @@
 #ifndef SD_GITSCAN_H
 #define SD_GITSCAN_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +38,9 @@ struct gitscan_opts {
 	int64_t changes_since;
 	const struct gitscan_record *records;
 	size_t nrecords;
+	/* When set, the number of commits read so far, updated every few
+	 * thousand (another thread shows it: `sync` on a terminal). */
+	atomic_size_t *progress;
 };
 
 struct gitscan_result {
@@ -88,6 +92,12 @@ int gitscan_first_deploys(const struct gitscan_result *r, struct store *st, cons
  * cache was rewritten under a warm start's result). */
 int gitscan_first_deploys_landed(const struct gitscan_result *r, struct store *st, const char *const *hex,
 				 size_t n, int *out, int64_t *landed);
+/* Several scans at once, one repository per thread: libgit2 is set up once
+ * for all of them (gitscan_hold before the threads start, gitscan_release
+ * after they end) instead of each scan setting it up and tearing it down.
+ * False when this libgit2 was built without threads (scan one at a time). */
+bool gitscan_hold(void);
+void gitscan_release(void);
 /* Resolves a ref (tag, branch, commit prefix) to 40 hex; 0 ok, -1 with message. */
 int gitscan_resolve(const char *repo_path, const char *ref, char out[41], char *err, size_t errlen);
 /* True when the tag's short name is a deployment under pattern (NULL: the default). */

@@ -79,7 +79,7 @@ static char *why_no_deployments(const struct ctx *c, const struct dash *d)
  * (model_services.c; with no service configured, the repository's own). */
 static int load_history(struct ctx *c, struct store *st, struct dash *d)
 {
-	if (model_services_load(c, st, d, false) != 0)
+	if (model_services_load(c, st, d, false, NULL) != 0)
 		return -1;
 	if (!d->has_history)
 		return 0;

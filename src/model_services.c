@@ -9,9 +9,13 @@
 #include "model_services.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "context.h"
 #include "model.h"
@@ -122,26 +126,180 @@ static struct store *cache_of(const struct svc_ctx *k, int idx, bool *own)
 	return cache;
 }
 
-static int scan(struct svc_ctx *k, int idx, struct gitscan_result *git, char *err, size_t errlen)
+/* One service's scan, apart from the dash: services scan in threads, one
+ * libgit2 repository each, every thread with its own history cache (the
+ * database's own for the home service, a file of its own for the others:
+ * no two threads share a connection), and the rest of the model is built
+ * afterwards on the main thread. The cache writes of the threads are
+ * serialized by store_begin. */
+struct scan_job {
+	const struct service *sv;
+	struct dash_service *s;
+	struct gitscan_result *git;
+	struct gitscan_opts o;
+	struct gitscan_record *rec;
+	atomic_int state;        /* enum scan_state */
+	atomic_size_t commits;   /* read so far */
+	int rc, paths_rc;
+	char err[1024], paths_err[512];
+	double seconds;
+};
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* What the scan of service idx needs, made on the main thread. */
+static void prepare_job(struct svc_ctx *k, int idx, struct scan_job *j)
 {
 	const struct service *sv = &k->set->s[idx];
+	struct dash_service *s = &k->d->services[idx];
+	j->sv = sv;
+	j->s = s;
+	j->git = s->top ? &k->d->git : &s->git;
 	size_t nrec;
-	struct gitscan_record *rec = records_of(k, idx, &nrec);
-	struct gitscan_opts o = {
+	j->rec = records_of(k, idx, &nrec);
+	j->o = (struct gitscan_opts){
 		.deploy_tags = service_tags(k->c, sv),
 		.rework_tags = opt_str(&k->c->opt, OPT_REWORK_TAGS),
 		.default_branch = sv->branch ? sv->branch : opt_str(&k->c->opt, OPT_DEFAULT_BRANCH),
 		.full = k->full,
-		.records = rec,
+		.records = j->rec,
 		.nrecords = nrec,
 		/* a warm start reads the changes the window and the trend use */
 		.changes_since = metrics_changes_since(k->c->now, (int)opt_int(&k->c->opt, OPT_WINDOW_DAYS)),
+		.progress = &j->commits,
 	};
-	struct dash_service *s = &k->d->services[idx];
-	s->cache = cache_of(k, idx, &s->own_cache);
-	int rc = gitscan_sync(s->cache, sv->repo, &o, git, err, errlen);
-	free(rec);
-	return rc;
+	atomic_init(&j->state, sv->repo ? SCAN_WAITING : SCAN_DONE);
+	atomic_init(&j->commits, 0);
+	if (sv->repo)
+		s->cache = cache_of(k, idx, &s->own_cache);
+}
+
+/* Scans one service (any thread): its history, then its paths. */
+static void run_job(struct scan_job *j)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	atomic_store(&j->state, SCAN_READING);
+	j->rc = gitscan_sync(j->s->cache, j->sv->repo, &j->o, j->git, j->err, sizeof j->err);
+	if (j->rc == 0 && j->sv->paths) {
+		atomic_store(&j->state, SCAN_PATHS);
+		j->paths_rc = gitpaths_filter(j->sv->repo, j->sv->paths, j->git, j->s->cache, &j->s->pathres,
+					      j->paths_err, sizeof j->paths_err);
+	}
+	j->seconds = seconds_since(&t0);
+	atomic_store(&j->state, j->rc == 0 ? SCAN_DONE : SCAN_FAILED);
+}
+
+struct scan_pool {
+	struct scan_job *jobs;
+	size_t n;
+	atomic_size_t next;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t finished;
+};
+
+static void *scan_worker(void *arg)
+{
+	struct scan_pool *p = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&p->next, 1);
+		if (i >= p->n)
+			return NULL;
+		if (p->jobs[i].sv->repo)
+			run_job(&p->jobs[i]);
+		pthread_mutex_lock(&p->mu);
+		p->finished++;
+		pthread_cond_signal(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+static void report(const struct scan_watch *w, const struct scan_job *jobs, size_t n, const struct timespec *t0)
+{
+	struct scan_progress *p = xcalloc(n + 1, sizeof *p);
+	for (size_t i = 0; i < n; i++) {
+		enum scan_state st = (enum scan_state)atomic_load(&jobs[i].state);
+		p[i] = (struct scan_progress){
+			.name = jobs[i].sv->name, .repo = jobs[i].sv->repo, .state = st,
+			.commits = atomic_load_explicit(&jobs[i].commits, memory_order_relaxed),
+			/* written before the state said so */
+			.seconds = st == SCAN_DONE || st == SCAN_FAILED ? jobs[i].seconds : 0,
+			.error = st == SCAN_FAILED ? jobs[i].err : NULL,
+		};
+	}
+	w->fn(w->arg, p, n, seconds_since(t0));
+	free(p);
+}
+
+/* Waits for the pool's jobs, telling the watch every tenth of a second. */
+static void wait_pool(struct scan_pool *p, const struct scan_watch *w, const struct timespec *t0)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->finished < p->n) {
+		if (!w) {
+			pthread_cond_wait(&p->cv, &p->mu);
+			continue;
+		}
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000L)
+			until.tv_sec++, until.tv_nsec -= 1000000000L;
+		if (pthread_cond_timedwait(&p->cv, &p->mu, &until) == 0 && p->finished == p->n)
+			break; /* the last report is scan_all's */
+		pthread_mutex_unlock(&p->mu);
+		report(w, p->jobs, p->n, t0);
+		pthread_mutex_lock(&p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+static size_t cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (size_t)n : 1;
+}
+
+/* Runs every job: in threads (at most one per processor) when there are
+ * several or someone watches, else on this thread. */
+static void scan_all(struct scan_job *jobs, size_t n, const struct scan_watch *w)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct scan_pool p = {.jobs = jobs, .n = n};
+	atomic_init(&p.next, 0);
+	size_t want = n < cpus() ? n : cpus(), started = 0;
+	bool threads = (n > 1 || w) && gitscan_hold();
+	pthread_t *t = xcalloc(want + 1, sizeof *t);
+	if (threads) {
+		pthread_mutex_init(&p.mu, NULL);
+		pthread_cond_init(&p.cv, NULL);
+		while (started < want && pthread_create(&t[started], NULL, scan_worker, &p) == 0)
+			started++;
+	}
+	if (started) {
+		wait_pool(&p, w, &t0);
+		for (size_t i = 0; i < started; i++)
+			pthread_join(t[i], NULL);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].sv->repo)
+				run_job(&jobs[i]);
+	}
+	if (threads) {
+		pthread_cond_destroy(&p.cv);
+		pthread_mutex_destroy(&p.mu);
+		gitscan_release();
+	}
+	free(t);
+	if (w)
+		report(w, jobs, n, &t0);
 }
 
 static int deploy_of_commit(const struct gitscan_result *g, const char *commit)
@@ -177,25 +335,24 @@ static void incidents_of(const struct svc_ctx *k, int idx, struct dash_service *
 	}
 }
 
-/* Scans service idx and computes its figures into s (or, for the top
+/* Computes service idx's figures from its scan j into s (or, for the top
  * service, into the dash's top level). A broken repository is reported and
  * leaves the service without figures; the others still show. */
-static void load_service(struct svc_ctx *k, int idx, struct dash_service *s)
+static void load_service(struct svc_ctx *k, int idx, struct dash_service *s, const struct scan_job *j)
 {
 	struct dash *d = k->d;
 	const struct service *sv = &k->set->s[idx];
-	struct gitscan_result *git = s->top ? &d->git : &s->git;
-	char err[1024];
+	struct gitscan_result *git = j->git;
 	if (!sv->repo) {
 		/* the implicit service outside a repository: no history, as before */
 		if (!k->set->implicit)
 			s->error = xstrdup("no repository");
 		return;
 	}
-	if (scan(k, idx, git, err, sizeof err) != 0) {
-		s->error = xstrdup(err);
+	if (j->rc != 0) {
+		s->error = xstrdup(j->err);
 		add_note(d, xasprintf("service %s: %s (its figures are left out; the other services show)",
-				      sv->name, err));
+				      sv->name, j->err));
 		return;
 	}
 	s->ok = true;
@@ -211,9 +368,8 @@ static void load_service(struct svc_ctx *k, int idx, struct dash_service *s)
 	in->deploy_changes = git->deploy_changes;
 	in->reverts = git->reverts, in->nreverts = git->nreverts;
 	if (sv->paths) {
-		if (gitpaths_filter(sv->repo, sv->paths, git, s->cache, &s->pathres, err, sizeof err) != 0) {
-			add_note(d, xasprintf("service %s: %s", sv->name, err));
-		}
+		if (j->paths_rc != 0)
+			add_note(d, xasprintf("service %s: %s", sv->name, j->paths_err));
 		/* every change of the service, counted from the list itself */
 		in->changes = s->pathres.changes, in->nchanges = s->pathres.nchanges;
 		in->deploy_changes = NULL;
@@ -426,7 +582,8 @@ static int narrow_to_flag(struct ctx *c, struct service_set *set)
 	return 0;
 }
 
-int model_services_load(struct ctx *c, struct store *st, struct dash *d, bool full)
+int model_services_load(struct ctx *c, struct store *st, struct dash *d, bool full,
+			const struct scan_watch *watch)
 {
 	struct service_set set;
 	size_t names_cap = 0;
@@ -454,6 +611,7 @@ int model_services_load(struct ctx *c, struct store *st, struct dash *d, bool fu
 	d->services = xcalloc(set.n + 1, sizeof *d->services);
 	d->team = set.n > 1;
 	d->features_service = set.home >= 0 ? set.home : 0;
+	struct scan_job *jobs = xcalloc(set.n + 1, sizeof *jobs);
 	for (size_t i = 0; i < set.n; i++) {
 		struct dash_service *s = &d->services[i];
 		s->name = xstrdup(set.s[i].name);
@@ -461,8 +619,14 @@ int model_services_load(struct ctx *c, struct store *st, struct dash *d, bool fu
 		s->deploy_tags = xstrdup(service_tags(c, &set.s[i]));
 		s->paths = xstrdup_or_null(set.s[i].paths);
 		s->top = !d->team;
-		load_service(&k, (int)i, s);
+		prepare_job(&k, (int)i, &jobs[i]);
 	}
+	scan_all(jobs, set.n, watch);
+	for (size_t i = 0; i < set.n; i++) {
+		load_service(&k, (int)i, &d->services[i], &jobs[i]);
+		free(jobs[i].rec);
+	}
+	free(jobs);
 	d->features_repo = d->services[d->features_service].repo;
 	d->has_history = d->team ? true : d->services[0].ok;
 	if (d->team)

@@ -36,9 +36,29 @@ const struct dora_report *dash_service_dora(const struct dash *d, size_t i);
 const struct dora_input *dash_service_input(const struct dash *d, size_t i);
 const struct gitscan_result *dash_service_git(const struct dash *d, size_t i);
 
-/* Reads every service's history and computes its figures and the team's
- * (full: ignore the caches, as `sync --full`). 0, or -1 after one line. */
-int model_services_load(struct ctx *c, struct store *st, struct dash *d, bool full);
+/* How far each service's scan is, for whoever shows it (`sync` on a
+ * terminal); the model itself prints nothing. */
+enum scan_state { SCAN_WAITING, SCAN_READING, SCAN_PATHS, SCAN_DONE, SCAN_FAILED };
+struct scan_progress {
+	const char *name, *repo;
+	enum scan_state state;
+	size_t commits;          /* read so far (a warm start reads none) */
+	double seconds;          /* when done or failed */
+	const char *error;       /* when failed: one line */
+};
+/* Called on the calling thread every tenth of a second while services
+ * scan, and once when all are done. */
+struct scan_watch {
+	void (*fn)(void *arg, const struct scan_progress *p, size_t n, double elapsed);
+	void *arg;
+};
+
+/* Reads every service's history, several at once (one thread and one
+ * libgit2 repository each), and computes its figures and the team's
+ * (full: ignore the caches, as `sync --full`; watch may be NULL). 0, or
+ * -1 after one line. */
+int model_services_load(struct ctx *c, struct store *st, struct dash *d, bool full,
+			const struct scan_watch *watch);
 void model_services_free(struct dash *d);
 /* For each commit, the index into d->git.deploys of the deployment that
  * first shipped it, or -1, and its landing (docs/metrics.md §2b), as

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -415,6 +416,7 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	store_rollback(st); /* a transaction left open: nothing of it is kept */
 	for (size_t i = 0; i < ARRAY_SIZE(st->columns); i++) {
 		if (!st->columns[i])
 			continue;
@@ -430,6 +432,34 @@ void store_close(struct store *st)
 
 /* ---- transactions --------------------------------------------------------- */
 
+/* Threads of one process (services scanning at once: model_services.c)
+ * write one transaction at a time, whatever file each writes: SQLite would
+ * make them wait on each other's file locks anyway, and serialized they
+ * never see SQLITE_BUSY from their own process. Recursive: one thread may
+ * hold transactions on two databases (a command's, and a history cache). */
+static pthread_mutex_t write_lock;
+static pthread_once_t write_lock_once = PTHREAD_ONCE_INIT;
+
+static void write_lock_init(void)
+{
+	pthread_mutexattr_t a;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&write_lock, &a);
+	pthread_mutexattr_destroy(&a);
+}
+
+static void write_lock_take(void)
+{
+	pthread_once(&write_lock_once, write_lock_init);
+	pthread_mutex_lock(&write_lock);
+}
+
+static void write_lock_give(void)
+{
+	pthread_mutex_unlock(&write_lock);
+}
+
 int store_begin(struct store *st)
 {
 	if (st->no_write_access) {
@@ -443,8 +473,10 @@ int store_begin(struct store *st)
 	}
 	if (st->tx_depth++ > 0)
 		return 0; /* nested: the outermost transaction decides */
+	write_lock_take();
 	if (store_exec(st, "BEGIN IMMEDIATE") != 0) {
 		st->tx_depth = 0;
+		write_lock_give();
 		return -1;
 	}
 	return 0;
@@ -454,11 +486,13 @@ int store_commit(struct store *st)
 {
 	if (st->tx_depth == 0 || --st->tx_depth > 0)
 		return 0;
+	int rc = 0;
 	if (store_exec(st, "COMMIT") != 0) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	write_lock_give();
+	return rc;
 }
 
 bool store_busy(const struct store *st)
@@ -478,6 +512,7 @@ void store_rollback(struct store *st)
 		return;
 	st->tx_depth = 0;
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	write_lock_give();
 }
 
 /* ---- settings -------------------------------------------------------------- */

@@ -226,3 +226,114 @@ Test(team_sync, the_home_service_finds_its_rows_that_name_none)
 	free(db);
 	free(repo);
 }
+
+/* ---- sync: every service's repository, at once -------------------------------- */
+
+/* A repository with n commits, each tagged v1..vn (lightweight). */
+static char *make_tagged_repo(const char *name, int n)
+{
+	char *repo = th_make_repo(home, name);
+	for (int i = 1; i <= n; i++) {
+		char date[40], file[16], tag[16];
+		snprintf(date, sizeof date, "2026-01-%02dT09:00:00+0000", 10 + i);
+		snprintf(file, sizeof file, "f%d.txt", i);
+		snprintf(tag, sizeof tag, "v%d", i);
+		commit_file(repo, date, file, name, file);
+		th_git(repo, date, "tag %s", tag);
+	}
+	return repo;
+}
+
+static cJSON *json_of(struct th_run *r)
+{
+	cJSON *j = cJSON_Parse(r->out);
+	cr_assert_not_null(j, "%s\n%s", r->out, r->err);
+	return j;
+}
+
+static const cJSON *member(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	cr_assert_not_null(v, "no %s", k);
+	return v;
+}
+
+static const cJSON *named(const cJSON *arr, const char *name)
+{
+	const cJSON *s;
+	cJSON_ArrayForEach(s, arr)
+		if (strcmp(member(s, "name")->valuestring, name) == 0)
+			return s;
+	cr_assert_fail("no service %s", name);
+	return NULL;
+}
+
+Test(team_sync, sync_reads_every_service_and_a_broken_one_leaves_the_others)
+{
+	/* alpha: 3 tagged commits; beta: 2; gamma: a repository that is gone
+	 * by the time of the sync (added while it existed) */
+	char *alpha = make_tagged_repo("alpha", 3), *beta = make_tagged_repo("beta", 2);
+	char *gamma = make_tagged_repo("gamma", 1);
+	char *db = xasprintf("%s/team.db", home);
+	run_ok(ARGS("--db", db, "service", "add", "alpha", "--repo", alpha));
+	run_ok(ARGS("--db", db, "service", "add", "beta", "--repo", beta));
+	run_ok(ARGS("--db", db, "service", "add", "gamma", "--repo", gamma));
+	th_sh(home, "rm -rf gamma");
+
+	struct th_run r = run(ARGS("--db", db, "--now", NOW, "sync", "--json"));
+	/* one failed: exit 2, one line on stderr naming the service and its path */
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	char *want = xasprintf("shipdeck: service gamma: repository %s: not a git repository (the other "
+			       "services were synced)\n", gamma);
+	cr_assert_str_eq(r.err, want);
+	free(want);
+	cJSON *j = json_of(&r);
+	cr_assert_eq(member(j, "failed")->valueint, 1);
+	/* th_make_repo's first commit plus the tagged ones: 4 and 3, all read now */
+	const cJSON *a = named(member(j, "services"), "alpha"), *b = named(member(j, "services"), "beta");
+	cr_assert_eq(member(a, "commits_known")->valueint, 4);
+	cr_assert_eq(member(a, "commits_read")->valueint, 4);
+	cr_assert_eq(member(a, "deployments")->valueint, 3);
+	cr_assert_eq(member(b, "commits_read")->valueint, 3);
+	cr_assert_eq(member(b, "deployments")->valueint, 2);
+	cr_assert(cJSON_IsString(member(named(member(j, "services"), "gamma"), "error")));
+	cJSON_Delete(j);
+	th_run_free(&r);
+
+	/* each repository was synced into its cache: the next sync reads nothing */
+	r = run(ARGS("--db", db, "--now", NOW, "sync", "--json"));
+	cr_assert_eq(r.status, 2);
+	j = json_of(&r);
+	cr_assert_eq(member(named(member(j, "services"), "alpha"), "commits_read")->valueint, 0);
+	cr_assert_eq(member(named(member(j, "services"), "beta"), "commits_read")->valueint, 0);
+	cJSON_Delete(j);
+	th_run_free(&r);
+
+	/* the snapshot shows the other two, and says which one is left out */
+	r = run(ARGS("--db", db, "--now", NOW, "--snapshot", "--format", "json"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	j = json_of(&r);
+	cr_assert_eq(cJSON_GetArraySize(member(named(member(j, "services"), "alpha"), "deployments")), 3);
+	cr_assert_eq(cJSON_GetArraySize(member(named(member(j, "services"), "beta"), "deployments")), 2);
+	cJSON_Delete(j);
+	cr_assert(strstr(r.out, "service gamma: ") != NULL, "%s", r.out);
+	th_run_free(&r);
+
+	/* text: a block per service that synced, nothing on stderr but the failure
+	 * (stderr is no terminal here: no progress lines) */
+	r = run(ARGS("--db", db, "--now", NOW, "sync"));
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.out, "service          alpha: ") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "service          beta: ") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "gamma") == NULL, "%s", r.out);
+	cr_assert(strchr(r.err, '\033') == NULL && strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "%s", r.err);
+	th_run_free(&r);
+
+	/* and with every repository back, sync succeeds */
+	free(make_tagged_repo("gamma", 1));
+	run_ok(ARGS("--db", db, "--now", NOW, "sync"));
+	free(db);
+	free(alpha);
+	free(beta);
+	free(gamma);
+}
