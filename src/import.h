@@ -131,6 +131,45 @@ int import_json_read(const char *text, size_t len, bool pages, struct import_jso
 int import_json_check(const struct import_json *j, const struct cJSON *node, size_t max_string,
 		      char *err, size_t errlen);
 void import_json_free(struct import_json *j);
+/* import_json_read in steps, for a file read a document (or an element) at
+ * a time. The text holds no NUL byte: 0, or -1 with its position in err. */
+int import_json_text_ok(const char *text, size_t len, char *err, size_t errlen);
+/* Parses the one JSON value at text[off] (of the whole text: messages give
+ * the byte, line and column in it), keeping literals and NUL notes in j
+ * (j->docs untouched); its end in *stop. The tree, or NULL with err set. */
+struct cJSON *import_json_parse_at(const char *text, size_t len, size_t off, size_t *stop,
+				   struct import_json *j, char *err, size_t errlen);
+/* After a document ending at stop: *next is where the next one starts (len
+ * at the end). -1 with err set when anything but another page follows
+ * (anything at all without pages). */
+int import_json_next(const char *text, size_t len, size_t stop, bool pages, size_t *next,
+		     char *err, size_t errlen);
+/* import_json_check of a node that sits at path in its document
+ * ("workflow_runs[7]"): messages name the path from the document's root. */
+int import_json_check_at(const struct import_json *j, const struct cJSON *node, const char *path,
+			 size_t max_string, char *err, size_t errlen);
+
+/* A document's one big array, read an element at a time (src/import_stream.c):
+ * `{"total_count": 1000000, "workflow_runs": [ ... ]}` never becomes one tree. */
+struct json_array_span {
+	size_t open, close;         /* the array's '[' and ']' */
+	size_t end;                 /* the document's end */
+	const char *member;         /* the member holding it (one of names) */
+};
+/* True when the document at text[off] is an object with a member of one of
+ * names (raw text, no escapes) whose value is an array, found by a scan of
+ * strings and brackets; false for any other document, or one whose text
+ * ends early (then the whole-tree reader gives the message). */
+bool import_json_find_array(const char *text, size_t len, size_t off, const char *const *names,
+			    size_t nnames, struct json_array_span *s);
+/* Calls each(element, its NUL notes, index, arg, err, errlen) for the
+ * elements of the array s in order, each parsed alone and freed after.
+ * 0; -1 with err set by a parse or by each; -2 when the text between the
+ * elements is not JSON (the whole-tree reader gives the message). */
+int import_json_each(const char *text, size_t len, const struct json_array_span *s,
+		     int (*each)(struct cJSON *elem, const struct import_json *j, size_t i,
+				 void *arg, char *err, size_t errlen),
+		     void *arg, char *err, size_t errlen);
 /* A number's literal as written ("9007199254740993", "1e3"), or NULL for a
  * node import_json_read did not make. */
 const char *import_json_literal(const struct cJSON *number);
@@ -186,6 +225,9 @@ int imp_time(struct import_rec *r, const struct cJSON *o, const char *key, int64
  * an array)? */
 bool imp_has(const struct cJSON *o, const char *key);
 bool imp_has_array(const struct cJSON *o, const char *key);
+/* A streamed array's records reach the reader a window at a time, each
+ * counted from 0: messages add start ("workflow_runs[812345]"); 0 after. */
+void import_rec_window(size_t start);
 /* Records a bad-record message; returns -1. */
 int imp_fail(struct import_rec *r, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -20,6 +20,15 @@
 
 /* ---- field readers ------------------------------------------------------ */
 
+/* Where the window of a streamed array starts (import_rec_window): a reader
+ * counts its records from 0 in each window it is given. */
+static size_t window_start;
+
+void import_rec_window(size_t start)
+{
+	window_start = start;
+}
+
 int imp_fail(struct import_rec *r, const char *key, const char *fmt, ...)
 {
 	char why[200];
@@ -30,7 +39,7 @@ int imp_fail(struct import_rec *r, const char *key, const char *fmt, ...)
 	/* A message may quote the file ("unknown status \"...\""): a newline
 	 * in it would forge another line in the list of skipped records. */
 	char *clean = text_clean(why, TEXT_ONE_LINE);
-	snprintf(r->msg, sizeof(r->msg), "%s[%zu]%s%s: %s", r->array, r->index,
+	snprintf(r->msg, sizeof(r->msg), "%s[%zu]%s%s: %s", r->array, window_start + r->index,
 		 key ? "." : "", key ? key : "", clean);
 	free(clean);
 	return -1;
@@ -382,6 +391,17 @@ int import_json_check(const struct import_json *j, const cJSON *node, size_t max
 	return check_tree(node, &h, err, errlen);
 }
 
+int import_json_check_at(const struct import_json *j, const cJSON *node, const char *path,
+			 size_t max_string, char *err, size_t errlen)
+{
+	struct hygiene h = {max_string, j->nul_value, j->nul_key};
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, path);
+	int rc = check_node(node, &h, &sb, err, errlen);
+	sb_free(&sb);
+	return rc;
+}
+
 /* ---- reading untrusted JSON text ------------------------------------------- */
 
 /* cJSON gives neither the position of a value nor the text of a number, so
@@ -522,48 +542,73 @@ static cJSON *parse_one(const char *text, size_t len, size_t off, size_t *stop, 
 	return root;
 }
 
+int import_json_text_ok(const char *text, size_t len, char *err, size_t errlen)
+{
+	/* No JSON text holds a NUL byte, and the C strings cJSON makes would
+	 * stop at it. */
+	const char *nul = memchr(text, '\0', len);
+	if (!nul)
+		return 0;
+	json_fail_at(text, (size_t)(nul - text), "a NUL byte", ": not JSON text", err, errlen);
+	return -1;
+}
+
+cJSON *import_json_parse_at(const char *text, size_t len, size_t off, size_t *stop,
+			    struct import_json *j, char *err, size_t errlen)
+{
+	cJSON *root = parse_one(text, len, off, stop, err, errlen);
+	if (!root)
+		return NULL;
+	struct text_walk w = {text, off, *stop, false, j->nul_value, j->nul_key};
+	walk_node(root, false, &w);
+	bool is_string, dummy;
+	size_t s0, l0;
+	if (w.mismatch || next_token(&w, &is_string, &s0, &l0, &dummy)) {
+		snprintf(err, errlen, "could not follow the JSON text (document %zu)", j->n + 1);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	j->nul_value = w.nul_value;
+	j->nul_key = w.nul_key;
+	return root;
+}
+
+int import_json_next(const char *text, size_t len, size_t stop, bool pages, size_t *next,
+		     char *err, size_t errlen)
+{
+	while (stop < len && json_space(text[stop]))
+		stop++;
+	*next = stop;
+	if (stop == len)
+		return 0;
+	/* gh api --paginate writes its pages one after another; anything
+	 * else after a document is a mistake that must not pass unseen. */
+	if (!pages || (text[stop] != '{' && text[stop] != '[')) {
+		json_fail_at(text, stop, "content after the JSON document", pages ?
+			     ": only whole JSON documents may follow one another" :
+			     ": the file must hold one JSON document", err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
 int import_json_read(const char *text, size_t len, bool pages, struct import_json *j, char *err,
 		     size_t errlen)
 {
 	memset(j, 0, sizeof *j);
-	/* No JSON text holds a NUL byte, and the C strings cJSON makes would
-	 * stop at it. */
-	const char *nul = memchr(text, '\0', len);
-	if (nul) {
-		json_fail_at(text, (size_t)(nul - text), "a NUL byte", ": not JSON text", err, errlen);
+	if (import_json_text_ok(text, len, err, errlen) != 0)
 		return -1;
-	}
 	size_t cap = 0, off = 0;
-	for (;;) {
+	do {
 		size_t stop;
-		cJSON *root = parse_one(text, len, off, &stop, err, errlen);
+		cJSON *root = import_json_parse_at(text, len, off, &stop, j, err, errlen);
 		if (!root)
 			goto fail;
 		VEC_PUSH(j->docs, j->n, cap, root);
-		struct text_walk w = {text, off, stop, false, j->nul_value, j->nul_key};
-		walk_node(root, false, &w);
-		bool is_string, dummy;
-		size_t s0, l0;
-		if (w.mismatch || next_token(&w, &is_string, &s0, &l0, &dummy)) {
-			snprintf(err, errlen, "could not follow the JSON text (document %zu)", j->n);
+		if (import_json_next(text, len, stop, pages, &off, err, errlen) != 0)
 			goto fail;
-		}
-		j->nul_value = w.nul_value;
-		j->nul_key = w.nul_key;
-		while (stop < len && json_space(text[stop]))
-			stop++;
-		if (stop == len)
-			return 0;
-		/* gh api --paginate writes its pages one after another; anything
-		 * else after a document is a mistake that must not pass unseen. */
-		if (!pages || (text[stop] != '{' && text[stop] != '[')) {
-			json_fail_at(text, stop, "content after the JSON document", pages ?
-				     ": only whole JSON documents may follow one another" :
-				     ": the file must hold one JSON document", err, errlen);
-			goto fail;
-		}
-		off = stop;
-	}
+	} while (off < len);
+	return 0;
 fail:
 	import_json_free(j);
 	return -1;

@@ -158,32 +158,176 @@ static int read_page(enum import_kind kind, const cJSON *root, enum import_forma
 	return rc;
 }
 
-/* The pages of a file: its documents, or the elements of slurped ones;
- * NULL with err set when a document fails the hygiene checks. */
-static const cJSON **file_pages(enum import_kind kind, const struct import_json *j, size_t *n,
-				char *err, size_t errlen)
+/* Where the page loop is in a file: its documents are read one at a time. */
+struct doc_at {
+	size_t index;               /* the document's number, from 1 */
+	bool more;                  /* another document follows it */
+};
+
+/* "page 2: " before a document's hygiene message once there are several. */
+static void doc_fail(const struct doc_at *d, const char *why, char *err, size_t errlen)
 {
-	const cJSON **pages = NULL;
-	size_t cap = 0;
-	*n = 0;
-	for (size_t k = 0; k < j->n; k++) {
-		char why[512];
-		if (import_json_check(j, j->docs[k], IMPORT_MAX_STRING, why, sizeof why) != 0) {
-			if (j->n > 1)
-				snprintf(err, errlen, "page %zu: %s", k + 1, why);
-			else
-				snprintf(err, errlen, "%s", why);
-			free(pages);
-			return NULL;
-		}
-		const cJSON *page;
-		if (kinds[kind].slurped && kinds[kind].slurped(j->docs[k]))
-			cJSON_ArrayForEach(page, j->docs[k])
-				VEC_PUSH(pages, *n, cap, page);
-		else
-			VEC_PUSH(pages, *n, cap, j->docs[k]);
+	if (d->index > 1 || d->more)
+		snprintf(err, errlen, "page %zu: %s", d->index, why);
+	else
+		snprintf(err, errlen, "%s", why);
+}
+
+/* Page k of a file (from 0), of which the document being read holds npages. */
+static void page_label(struct import_pages *p, const struct doc_at *d, size_t npages)
+{
+	p->label[0] = '\0';
+	if (p->n > 0 || npages > 1 || d->more)
+		snprintf(p->label, p->labellen, "page %zu: ", p->n + 1);
+}
+
+/* One document as one tree: its pages are the document, or the elements of
+ * slurped pages. */
+static int read_whole(enum import_kind kind, const char *text, size_t len, size_t off,
+		      enum import_format forced, bool skip_bad, void *batch, struct import_pages *p,
+		      struct doc_at *d, size_t *next, char *err, size_t errlen)
+{
+	struct import_json j;
+	size_t stop;
+	char why[512];
+	memset(&j, 0, sizeof j);
+	cJSON *root = import_json_parse_at(text, len, off, &stop, &j, err, errlen);
+	if (!root)
+		return -1;
+	int rc = import_json_next(text, len, stop, true, next, err, errlen);
+	d->more = *next < len;
+	if (rc == 0 && (rc = import_json_check(&j, root, IMPORT_MAX_STRING, why, sizeof why)) != 0)
+		doc_fail(d, why, err, errlen);
+	bool slurped = kinds[kind].slurped && kinds[kind].slurped(root);
+	size_t npages = slurped ? (size_t)cJSON_GetArraySize(root) : 1;
+	const cJSON *page = slurped ? root->child : root;
+	for (; rc == 0 && page; page = slurped ? page->next : NULL) {
+		page_label(p, d, npages);
+		rc = read_page(kind, page, forced, skip_bad, batch, p, err, errlen);
+		p->n++;
 	}
-	return pages;
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* The array a format's reader walks one record at a time, whose records a
+ * streamed page may hand it one by one (no page-wide rule over them). */
+static const char *record_array(int format)
+{
+	switch (format) {
+	case IMPORT_GITHUB_RUNS:
+		return "workflow_runs";
+	case IMPORT_GITHUB_JOBS:
+		return "jobs";
+	case IMPORT_JENKINS:
+		return "builds";
+	default:
+		return NULL;
+	}
+}
+
+struct streamed {
+	enum import_kind kind;
+	enum import_format forced;
+	bool skip_bad;
+	void *batch;
+	struct import_pages *p;
+	const struct doc_at *d;
+	cJSON *frame, *array;       /* the document without the array's elements */
+	size_t read;                /* elements read */
+};
+
+/* One element: checked where it sits, then read as the page with only it. */
+static int read_element(cJSON *elem, const struct import_json *j, size_t i, void *arg, char *err,
+			size_t errlen)
+{
+	struct streamed *s = arg;
+	char why[512], *path = xasprintf("%s[%zu]", s->array->string, i);
+	int rc = import_json_check_at(j, elem, path, IMPORT_MAX_STRING, why, sizeof why);
+	free(path);
+	if (rc != 0) {
+		doc_fail(s->d, why, err, errlen);
+		return -1;
+	}
+	cJSON_AddItemToArray(s->array, elem);
+	import_rec_window(i);
+	rc = read_page(s->kind, s->frame, s->forced, s->skip_bad, s->batch, s->p, err, errlen);
+	import_rec_window(0);
+	cJSON_DetachItemViaPointer(s->array, elem);
+	s->read++;
+	return rc;
+}
+
+/* The frame of a streamed document: its text without the array's elements. */
+static cJSON *parse_frame(const char *text, const struct json_array_span *a, size_t off,
+			  struct import_json *fj)
+{
+	size_t head = a->open + 1 - off, tail = a->end - a->close, stop;
+	char *frame = xmalloc(head + tail + 1), why[512];
+	memcpy(frame, text + off, head);
+	memcpy(frame + head, text + a->close, tail);
+	frame[head + tail] = '\0';
+	memset(fj, 0, sizeof *fj);
+	cJSON *root = import_json_parse_at(frame, head + tail, 0, &stop, fj, why, sizeof why);
+	if (root && stop != head + tail) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	/* the number literals were copied by the walk; the text can go */
+	free(frame);
+	return root;
+}
+
+/* A document whose records sit in one array its format reads one at a
+ * time: 1 when it is not one (read it whole), else 0 or -1 with err set. */
+static int read_streamed(enum import_kind kind, const char *text, size_t len, size_t off,
+			 enum import_format forced, bool skip_bad, void *batch,
+			 struct import_pages *p, struct doc_at *d, size_t *next, char *err,
+			 size_t errlen)
+{
+	static const char *const names[] = {"workflow_runs", "jobs", "builds"};
+	struct json_array_span a;
+	struct import_json fj;
+	char why[512];
+	if (kind != IMPORT_KIND_BUILDS || !import_json_find_array(text, len, off, names, ARRAY_SIZE(names), &a))
+		return 1;
+	cJSON *frame = parse_frame(text, &a, off, &fj);
+	int f = !frame ? -1 : forced != IMPORT_AUTO ? (int)forced : import_detect(kind, frame);
+	const char *member = f > 0 ? record_array(f) : NULL;
+	if (!member || !streq(member, a.member)) {
+		cJSON_Delete(frame);
+		return 1;
+	}
+	if (import_json_next(text, len, a.end, true, next, err, errlen) != 0) {
+		cJSON_Delete(frame);
+		return -1;
+	}
+	d->more = *next < len;
+	int rc = import_json_check(&fj, frame, IMPORT_MAX_STRING, why, sizeof why);
+	if (rc != 0)
+		doc_fail(d, why, err, errlen);
+	struct streamed s = {kind, forced, skip_bad, batch, p, d, frame,
+			     cJSON_GetObjectItemCaseSensitive(frame, a.member), 0};
+	page_label(p, d, 1);
+	if (rc == 0)
+		rc = import_json_each(text, len, &a, read_element, &s, err, errlen);
+	if (rc == 0 && s.read == 0)     /* "[]": the page still says its format */
+		rc = read_page(kind, frame, forced, skip_bad, batch, p, err, errlen);
+	p->n++;
+	cJSON_Delete(frame);
+	if (rc == -2) {
+		/* the text between the elements is not JSON: the whole-tree
+		 * parser says where, as it would have */
+		struct import_json j;
+		size_t stop;
+		memset(&j, 0, sizeof j);
+		cJSON *root = import_json_parse_at(text, len, off, &stop, &j, err, errlen);
+		if (root)
+			snprintf(err, errlen, "could not follow the JSON text (document %zu)", d->index);
+		cJSON_Delete(root);
+		rc = -1;
+	}
+	return rc;
 }
 
 int import_read_pages(enum import_kind kind, const char *text, size_t len,
@@ -196,30 +340,24 @@ int import_read_pages(enum import_kind kind, const char *text, size_t len,
 		snprintf(err, errlen, "unknown format");
 		return -1;
 	}
-	struct import_json j;
-	if (import_json_read(text, len, true, &j, err, errlen) != 0)
+	if (import_json_text_ok(text, len, err, errlen) != 0)
 		return -1;
-	size_t npages;
-	const cJSON **pages = file_pages(kind, &j, &npages, err, errlen);
-	if (!pages) {
-		import_json_free(&j);
-		return -1;
-	}
-	int rc = 0;
-	for (size_t k = 0; k < npages && rc == 0; k++) {
-		/* "page 2: workflow_runs[3].created_at: ..." once there are pages */
-		p->label[0] = '\0';
-		if (npages > 1)
-			snprintf(p->label, p->labellen, "page %zu: ", k + 1);
-		rc = read_page(kind, pages[k], forced, skip_bad, batch, p, err, errlen);
-	}
+	/* A document at a time: a file of many pages never holds all their
+	 * trees, and a big page streams its records (read_streamed). */
+	struct doc_at d = {0, false};
+	size_t off = 0, next = len;
+	int rc;
+	do {
+		d.index++;
+		rc = read_streamed(kind, text, len, off, forced, skip_bad, batch, p, &d, &next, err,
+				   errlen);
+		if (rc == 1)
+			rc = read_whole(kind, text, len, off, forced, skip_bad, batch, p, &d, &next, err,
+					errlen);
+		off = next;
+	} while (rc == 0 && off < len);
 	p->label[0] = '\0';
-	free(pages);
-	import_json_free(&j);
-	if (rc == 0) {
-		if (forced != IMPORT_AUTO)
-			p->format = forced;
-		p->n = npages;
-	}
+	if (rc == 0 && forced != IMPORT_AUTO)
+		p->format = forced;
 	return rc;
 }

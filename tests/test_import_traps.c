@@ -11,7 +11,9 @@
  * with the field's path, in every importer and at `deploy record --at`,
  * `build add`, `--now` and `window --at`; a build that finished before it started is kept without a
  * duration (never as a 0-second build) and the import summary says so. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -457,4 +459,113 @@ Test(traps, command_imports_every_page_in_one_transaction)
 	free(db);
 	free(db2);
 	free(f);
+}
+
+/* ---- a big page, a run at a time (issue 17) ---------------------------------- */
+
+/* cJSON's allocations while a page is read: bytes live at most. */
+static long cjson_live, cjson_peak;
+
+static void *counting_malloc(size_t n)
+{
+	void *p = malloc(n);
+	cjson_live += (long)malloc_usable_size(p);
+	if (cjson_live > cjson_peak)
+		cjson_peak = cjson_live;
+	return p;
+}
+
+static void counting_free(void *p)
+{
+	/* the number literals (xstrndup) are freed here too: live may go
+	 * below what was counted, never above */
+	cjson_live -= p ? (long)malloc_usable_size(p) : 0;
+	free(p);
+}
+
+/* 20 000 runs, ids 1..20000, run i started at 2026-01-01 00:00 + i min. */
+static char *runs_page(size_t n, size_t bad)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, "{\"total_count\": 20000, \"workflow_runs\": [\n");
+	for (size_t i = 1; i <= n; i++) {
+		int64_t t = T(2026, 1, 1, 0, 0, 0) + (int64_t)i * 60;
+		char at[32];
+		time_format_iso(t, at);
+		sb_addf(&sb, "%s{\"id\": %zu, \"run_attempt\": 1, \"name\": \"CI\", \"head_branch\": \"main\","
+			" \"head_sha\": \"%040zx\", \"status\": \"%s\", \"conclusion\": \"success\","
+			" \"created_at\": \"%s\", \"run_started_at\": \"%s\", \"updated_at\": \"%s\"}",
+			i > 1 ? ",\n" : "", i, i, i == bad ? "done" : "completed", at, at, at);
+	}
+	sb_add(&sb, "]}\n");
+	return sb_detach(&sb);
+}
+
+/* A tree of the whole page would hold 20 000 x 11 members, each a 64-byte
+ * cJSON node at least: 14 MB. Read a run at a time, cJSON never holds more
+ * than the frame and one run (a few KB); 1 MB leaves room. */
+Test(traps, a_big_page_is_read_a_run_at_a_time)
+{
+	char *text = runs_page(20000, 0), err[512] = "";
+	struct import_batch b = {0};
+	cJSON_Hooks hooks = {counting_malloc, counting_free};
+	cjson_live = cjson_peak = 0;
+	cJSON_InitHooks(&hooks);
+	int rc = import_parse(text, strlen(text), IMPORT_AUTO, false, &b, err, sizeof err);
+	cJSON_InitHooks(NULL);
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert_eq(b.n, 20000);
+	cr_assert_str_eq(b.builds[19999].run_id, "20000");
+	cr_assert_lt(cjson_peak, 1L << 20, "cJSON held %ld bytes at once", cjson_peak);
+	cr_assert_gt(cjson_peak, 0, "the counting hooks saw cJSON work");
+	import_batch_free(&b);
+	free(text);
+}
+
+/* The bad run is the 12 345th (index 12344): its message counts from the
+ * start of the array, not of the window the reader saw. */
+Test(traps, a_bad_run_of_a_big_page_names_its_index)
+{
+	char *text = runs_page(20000, 12345), err[512] = "";
+	struct import_batch b = {0};
+	cr_assert_eq(import_parse(text, strlen(text), IMPORT_AUTO, false, &b, err, sizeof err), -1);
+	cr_assert_str_eq(err, "workflow_runs[12344].status: unknown status \"done\"");
+	cr_assert_eq(b.n, 0);
+	cr_assert_eq(import_parse(text, strlen(text), IMPORT_AUTO, true, &b, err, sizeof err), 0);
+	cr_assert_eq(b.n, 19999);
+	cr_assert_str_eq(sb_str(&b.bad), "workflow_runs[12344].status: unknown status \"done\"\n");
+	import_batch_free(&b);
+	free(text);
+}
+
+/* A streamed page's members after its array still count for every record:
+ * Jenkins's "fullName" names the job of builds without a url (job#number). */
+Test(traps, members_after_a_streamed_array_apply_to_every_record)
+{
+	struct import_batch b = {0};
+	char err[512] = "";
+	cr_assert_eq(parse_text("{\"builds\": [{\"number\": 7, \"result\": \"SUCCESS\"},"
+				" {\"number\": 8, \"result\": \"FAILURE\"}], \"fullName\": \"team/app\"}",
+				IMPORT_AUTO, &b, err), 0, "%s", err);
+	cr_assert_eq(b.n, 2);
+	cr_assert_str_eq(b.builds[0].run_id, "team/app#7");
+	cr_assert_str_eq(b.builds[1].run_id, "team/app#8");
+	cr_assert_str_eq(b.builds[1].conclusion, "failure");
+	import_batch_free(&b);
+}
+
+/* Hygiene inside a streamed array names the path from the document's root,
+ * and a second array of the same name is still a duplicate key. */
+Test(traps, a_streamed_array_keeps_the_hygiene_paths)
+{
+	struct import_batch b = {0};
+	char err[512] = "";
+	cr_assert_eq(parse_text("{\"workflow_runs\": [{\"id\": 1, \"status\": \"completed\"},"
+				" {\"id\": 2, \"id\": 3, \"status\": \"completed\"}]}",
+				IMPORT_AUTO, &b, err), -1);
+	cr_assert_str_eq(err, "workflow_runs[1].id: duplicate key");
+	cr_assert_eq(parse_text("{\"workflow_runs\": [{\"id\": 1, \"status\": \"completed\"}],"
+				" \"workflow_runs\": []}", IMPORT_AUTO, &b, err), -1);
+	cr_assert_str_eq(err, "workflow_runs: duplicate key");
+	cr_assert_eq(b.n, 0);
 }
