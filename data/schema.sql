@@ -353,3 +353,43 @@ CREATE TABLE git_pull_commits (
 ) STRICT;
 ALTER TABLE git_reverts ADD COLUMN revert_pr INTEGER;
 ALTER TABLE git_reverts ADD COLUMN brought TEXT;
+
+-- migration 11
+-- Merged pull requests (GitHub) and merge requests (GitLab) imported with
+-- `pr import` (docs/metrics.md §2b): one row per tool, repository (origin:
+-- the export's, or --origin; NULL when neither names one) and number. A
+-- pull request links to the changes it merged by its merge (or squash)
+-- commit and its listed commits. first_review_at is the first review (or
+-- GitLab approval) by someone other than the author, at or before the
+-- merge; reviewed_untimed says one was given whose time the export does
+-- not say (a GitLab approval without approved_at).
+CREATE TABLE pull_requests (
+	id          INTEGER PRIMARY KEY,
+	source      TEXT NOT NULL
+	            CONSTRAINT source CHECK (source IN ('github', 'gitlab')),
+	origin      TEXT,
+	number      INTEGER NOT NULL
+	            CONSTRAINT number CHECK (number > 0),
+	title       TEXT NOT NULL,
+	author      TEXT,
+	head_ref    TEXT,
+	base_ref    TEXT,
+	opened_at   INTEGER NOT NULL,
+	merged_at   INTEGER NOT NULL,
+	merge_commit TEXT
+	            CONSTRAINT merge_commit CHECK (merge_commit IS NULL OR
+	            (length(merge_commit) = 40 AND merge_commit NOT GLOB '*[^0-9a-f]*')),
+	first_review_at INTEGER,
+	first_reviewer TEXT,
+	reviewed_untimed INTEGER NOT NULL DEFAULT 0
+	            CONSTRAINT reviewed_untimed CHECK (reviewed_untimed IN (0, 1)),
+	imported_at INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX pull_requests_key ON pull_requests(source, ifnull(origin, ''), number);
+CREATE TABLE pull_request_commits (
+	pull_request INTEGER NOT NULL REFERENCES pull_requests(id) ON DELETE CASCADE,
+	sha         TEXT NOT NULL
+	            CONSTRAINT sha CHECK (length(sha) = 40 AND sha NOT GLOB '*[^0-9a-f]*'),
+	PRIMARY KEY (pull_request, sha)
+) STRICT;
+CREATE INDEX pull_request_commits_by_sha ON pull_request_commits(sha);

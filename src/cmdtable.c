@@ -17,7 +17,7 @@
 const struct cmd_entry *const commands[] = {
 	&cmd_init_entry, &cmd_info_entry, &cmd_service_entry, &cmd_feature_entry, &cmd_sync_entry, &cmd_snapshot_entry,
 	&cmd_checklist_entry, &cmd_check_entry, &cmd_uncheck_entry, &cmd_gate_entry, &cmd_build_entry,
-	&cmd_deploy_entry, &cmd_incident_entry, &cmd_review_entry, &cmd_window_entry,
+	&cmd_deploy_entry, &cmd_incident_entry, &cmd_review_entry, &cmd_pr_entry, &cmd_window_entry,
 	&cmd_advise_entry, &cmd_export_entry, &cmd_import_entry, &cmd_doctor_entry,
 	&cmd_demo_entry, &cmd_help_entry, &cmd_completion_entry, NULL,
 };

@@ -105,6 +105,8 @@ extern const struct cmd_entry cmd_help_entry, cmd_completion_entry;
 /* `deploy import` and `incident import` (src/cmd_import_ops.c). */
 extern const struct cmd_entry cmd_deploy_import_entry, cmd_incident_import_entry;
 extern const struct cmd_entry cmd_service_entry;
+/* `pr import` (src/cmd_pr.c). */
+extern const struct cmd_entry cmd_pr_entry;
 
 /* Runs the snapshot as the default command does (no arguments). */
 int cmd_snapshot_default(struct ctx *c);

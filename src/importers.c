@@ -76,7 +76,7 @@ static const struct {
 	[IMPORT_KIND_BUILDS] = {"CI export", builds_slurped},
 	[IMPORT_KIND_DEPLOYMENTS] = {"deployment export", arrays_slurped},
 	[IMPORT_KIND_INCIDENTS] = {"incident export", wrapped_slurped},
-	[IMPORT_KIND_PULL_REQUESTS] = {"pull request export", NULL},
+	[IMPORT_KIND_PULL_REQUESTS] = {"pull request export", arrays_slurped},
 };
 
 int import_format_by_name(const char *name)
