@@ -14,21 +14,6 @@
 #include "store.h"
 #include "text.h"
 
-/* Prints "where: why" lines, each cleaned (they quote the file). */
-static void print_lines(FILE *f, const struct strbuf *lines)
-{
-	for (const char *p = sb_str(lines); *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char *line = xstrndup(p, n);
-		char *clean = text_clean(line, TEXT_ONE_LINE);
-		fprintf(f, "  %s\n", clean);
-		free(clean);
-		free(line);
-		p += n + (nl ? 1 : 0);
-	}
-}
-
 static int parse_all(struct cmd_args *a, enum import_format format, struct pr_batch *b)
 {
 	for (int i = 0; i < a->npos; i++) {
@@ -86,7 +71,7 @@ static void print_summary(const struct cmd_args *a, const struct pr_batch *b, co
 	if (b->nskipped) {
 		printf("skipped %zu:\n", b->nskipped);
 		fflush(stdout);
-		print_lines(stdout, &b->skipped);
+		text_print_lines(stdout, sb_str(&b->skipped));
 	}
 }
 
@@ -129,7 +114,7 @@ static int pr_import(struct ctx *c, struct cmd_args *a)
 	}
 	if (b.nbad) {
 		sd_warn("skipped %zu bad record%s:", b.nbad, b.nbad == 1 ? "" : "s");
-		print_lines(stderr, &b.bad);
+		text_print_lines(stderr, sb_str(&b.bad));
 	}
 	print_summary(a, &b, &k);
 	ret = EXIT_OK;
