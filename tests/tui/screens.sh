@@ -48,9 +48,21 @@ start() { # start COLS LINES [extra options...]
 }
 # the screen's line holding TEXT
 line_of() { tui_screen | grep -F -- "$1" | head -n 1; }
-# line_has TEXT WORD: the line holding TEXT also holds WORD
-line_has() { line_of "$1" | grep -qF -- "$2"; }
-line_re() { line_of "$1" | grep -qE -- "$2"; }
+# until_true SECONDS COMMAND...: COMMAND succeeds within SECONDS (a key's
+# redraw may not have reached the pane yet on a loaded machine)
+until_true() {
+	deadline=$(( $(date +%s) + $1 ))
+	shift
+	while ! "$@"; do
+		[ "$(date +%s)" -le "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+# line_has TEXT WORD: the line holding TEXT also holds WORD (waits up to 10 s)
+line_has_now() { line_of "$1" | grep -qF -- "$2"; }
+line_has() { until_true 10 line_has_now "$1" "$2"; }
+line_re_now() { line_of "$1" | grep -qE -- "$2"; }
+line_re() { until_true 10 line_re_now "$1" "$2"; }
 top_bar() { tui_screen | head -n 1; }
 status_bar() { tui_screen | tail -n 1; }
 status_has() { status_bar | grep -qF -- "$1"; }
