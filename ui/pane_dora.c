@@ -8,6 +8,7 @@
  * that service alone (as S and the picker do). */
 #include <curses.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,17 +127,37 @@ static void trend_line(struct app *a, struct ui_list *l, enum score_metric m)
 	sb_free(&now);
 }
 
+/* A line's id that is neither a deployment (>= 0) nor a service (-1 - i). */
+#define SECTION_ID INT64_MIN
+
+/* Makes the lines from `first` on one section the cursor stops on: its
+ * heading, and the rest continuing it. Without a line to stop on, a
+ * section between the service blocks and the deployments could scroll
+ * past unseen (the cursor pulls the view from one to the other). */
+static void section(struct ui_list *l, size_t first)
+{
+	if (first >= l->n)
+		return;
+	l->lines[first].selectable = true;
+	l->lines[first].id = SECTION_ID;
+	for (size_t k = first + 1; k < l->n; k++)
+		l->lines[k].follows = true;
+}
+
 static void build_trend(struct app *a, struct ui_list *l)
 {
+	size_t first = l->n;
 	const struct dora_report *r = &a->d.dora;
 	list_add(l, ROLE_HEADING, false, 0, "Trend by week, %s to %s", r->weekly[0].label,
 		 r->weekly[DORA_WEEKS - 1].label);
 	for (int m = 0; m < SCORE_REWORK; m++)
 		trend_line(a, l, (enum score_metric)m);
+	section(l, first);
 }
 
 static void build_how(struct ui_list *l, const struct dora_report *r)
 {
+	size_t first = l->n;
 	list_add(l, ROLE_HEADING, false, 0, "How these were computed");
 	list_add_wrapped(l, ROLE_DIM, 2, "  Frequency: %d deployments on %d days; tier from the median deployment days per full week (%d weeks).",
 		 r->frequency.deploys, r->frequency.deploy_days, r->frequency.weeks);
@@ -146,6 +167,7 @@ static void build_how(struct ui_list *l, const struct dora_report *r)
 		 r->cfr.failed, r->cfr.deploys);
 	list_add_wrapped(l, ROLE_DIM, 2, "  Restore: median over %d restored failures; rework: %d deployments restoring an earlier one.",
 		 r->restore.restores, r->rework.rework);
+	section(l, first);
 }
 
 static void build_deploys(struct app *a, struct ui_list *l)
@@ -256,7 +278,7 @@ static void build(struct app *a, struct pane *p)
 static bool key(struct app *a, struct pane *p, enum action act)
 {
 	const struct ui_line *line = list_current(&p->list);
-	if (act != ACT_ENTER || !line || line->id >= 0 || !a->d.team)
+	if (act != ACT_ENTER || !line || line->id >= 0 || line->id == SECTION_ID || !a->d.team)
 		return false;
 	size_t i = (size_t)(-1 - line->id);
 	if (i < a->d.nservices)

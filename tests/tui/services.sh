@@ -125,7 +125,9 @@ check "quits cleanly" tui_wait "EXITED:0"
 tui_stop
 
 # 80x24: a card is 12 columns; the tag gives way before the key. The DORA
-# pane's blocks do not fit: j brings the next one into view, whole.
+# pane's blocks do not fit: j brings the next one into view, whole, then
+# the team's trend and how it was computed (the cursor stops on each), then
+# the deployments.
 tui_start 80 24 "'$bin' --db '$db' --now 2026-02-20T00:00:00Z"
 require "80x24: the dashboard starts" tui_wait "Planning (3)"
 check "80x24: the tag is cut by display width, the key whole" screen_re '^BIL-1 \[bil…\] *$'
@@ -137,6 +139,14 @@ check "80x24: ... the second does not fit" screen_lacks "3 deployments on 3 days
 tui_keys j
 check "80x24: j scrolls to the second block, its counts too" tui_wait "3 deployments on 3 days, 2 changes"
 check "80x24: ... its title on screen" tui_wait " Service search (whole"
+tui_keys j
+check "80x24: j again: the team's trend, heading and all" tui_wait "Trend by week, "
+check "80x24: ... its last line" tui_wait "  Time to restore    "
+tui_keys j
+check "80x24: j again: how the figures were computed, whole" tui_wait "How these were computed"
+check "80x24: ... to its last line" tui_wait "Restore: median over 0 restored failures"
+tui_keys j
+check "80x24: j again: the deployments" tui_wait "Deployments in the window"
 tui_keys q
 check "80x24: quits cleanly" tui_wait "EXITED:0"
 
