@@ -159,9 +159,14 @@ static void place_changes(const struct gitscan_result *scan, struct store *cache
 	gitscan_first_deploys_landed(scan, cache, hex, n, dep, landed);
 	out->changes = xcalloc(n + 1, sizeof *out->changes);
 	for (size_t i = 0; i < n; i++)
-		if (dep[i] >= 0)
-			out->changes[out->nchanges++] = (struct dora_change){dep[i], k[i].author_time,
-									     k[i].commit_time, landed[i]};
+		if (dep[i] >= 0) {
+			struct dora_change *ch = &out->changes[out->nchanges++];
+			*ch = (struct dora_change){.deploy = dep[i], .author_time = k[i].author_time,
+						   .commit_time = k[i].commit_time, .landed = landed[i]};
+			git_oid id;
+			if (git_oid_fromstr(&id, k[i].hex) == 0) /* links it to its pull request */
+				memcpy(ch->id, id.id, sizeof ch->id);
+		}
 	free(hex);
 	free(dep);
 	free(landed);

@@ -1198,10 +1198,12 @@ static int load_commit_row(void *arg, const struct git_commit_row *r)
 static int load_change_row(void *arg, const struct git_commit_row *r)
 {
 	struct gitscan_result *out = arg;
-	if (r->seq >= 0 && r->parents <= 1)
-		out->changes[out->nchanges++] = (struct dora_change){
-			.deploy = r->seq, .author_time = r->author_time, .commit_time = r->commit_time,
-			.landed = r->landed};
+	if (r->seq < 0 || r->parents > 1)
+		return 0;
+	struct dora_change *ch = &out->changes[out->nchanges++];
+	*ch = (struct dora_change){.deploy = r->seq, .author_time = r->author_time,
+				   .commit_time = r->commit_time, .landed = r->landed};
+	memcpy(ch->id, r->sha, sizeof ch->id);
 	return 0;
 }
 
@@ -1650,6 +1652,7 @@ static void build_result(struct scan *s, bool warm)
 			continue;
 		struct dora_change ch = {.deploy = c->seq, .author_time = c->author_time, .commit_time = c->commit_time,
 					 .landed = c->landed};
+		memcpy(ch.id, c->id.id, sizeof ch.id);
 		VEC_PUSH(r->changes, r->nchanges, cap, ch);
 		if ((size_t)c->seq < s->ndeps)
 			r->deploy_changes[c->seq]++;

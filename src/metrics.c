@@ -68,6 +68,67 @@ void metrics_change_stages(const struct dora_input *in, const struct dora_change
 	*waiting = (double)(deployed - landed) / 3600.0;
 }
 
+static double span_hours(int64_t from, int64_t to)
+{
+	if (from == SD_NO_TIME || to == SD_NO_TIME)
+		return NAN;
+	return to < from ? 0.0 : (double)(to - from) / 3600.0;
+}
+
+void metrics_change_pr_stages(const struct dora_input *in, const struct dora_change *c, const struct dora_pr *p,
+			      struct dora_pr_stages *out)
+{
+	int64_t from = in->lead_from_committer ? c->commit_time : c->author_time;
+	out->coding = span_hours(from, p->opened);
+	out->waiting = span_hours(p->merged, in->deploys[c->deploy].time);
+	if (p->first_review != SD_NO_TIME) {
+		out->pickup = span_hours(p->opened, p->first_review);
+		out->review = span_hours(p->first_review, p->merged);
+	} else {
+		/* no review: opened → merged is review; a review of unknown time: unknown */
+		out->pickup = NAN;
+		out->review = p->review_untimed ? NAN : span_hours(p->opened, p->merged);
+	}
+}
+
+/* The median of the known values (NaN ones left out). */
+static double median_known(double *v, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(v[i]))
+			v[k++] = v[i];
+	return median_of(v, k);
+}
+
+/* docs/metrics.md §2b with pull requests: over the window's changes that
+ * have one (the rest count in lead time only); from git when none has. */
+static void pr_stages(const struct dora_input *in, const size_t *idx, size_t n, struct dora_stages *st)
+{
+	double *v = xcalloc(4 * n + 1, sizeof *v);
+	double *coding = v, *pickup = v + n, *review = v + 2 * n, *waiting = v + 3 * n;
+	size_t m = 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct dora_change *c = &in->changes[idx[k]];
+		if (c->pr <= 0 || (size_t)c->pr > in->nprs)
+			continue;
+		struct dora_pr_stages ps;
+		metrics_change_pr_stages(in, c, &in->prs[c->pr - 1], &ps);
+		coding[m] = ps.coding, pickup[m] = ps.pickup, review[m] = ps.review, waiting[m] = ps.waiting;
+		m++;
+	}
+	if (m) {
+		st->from_prs = true;
+		st->changes = (int)m;
+		st->coding_and_review_hours = NAN;
+		st->coding_hours = median_known(coding, m);
+		st->pickup_hours = median_known(pickup, m);
+		st->review_hours = median_known(review, m);
+		st->waiting_hours = median_known(waiting, m);
+	}
+	free(v);
+}
+
 /* A change counts when a real, existing deployment other than the very
  * first one shipped it: the first would ship the whole past at once. */
 static bool change_counts(const struct dora_input *in, const struct dora_change *c)
@@ -372,6 +433,7 @@ static void window_figures(struct dora_work *w, struct dora_report *out)
 
 	double *leads = xcalloc(3 * in->nchanges + 1, sizeof *leads);
 	double *coding = leads + in->nchanges, *waiting = coding + in->nchanges;
+	size_t *counted = xcalloc(in->nchanges + 1, sizeof *counted);
 	size_t nleads = 0;
 	for (size_t k = 0; k < in->nchanges; k++) {
 		const struct dora_change *c = &in->changes[k];
@@ -379,6 +441,7 @@ static void window_figures(struct dora_work *w, struct dora_report *out)
 		if (!change_counts(in, c) || !w->res[c->deploy].in_window)
 			continue;
 		metrics_change_stages(in, c, &coding[nleads], &waiting[nleads]);
+		counted[nleads] = k;
 		leads[nleads++] = lead_hours(in, c, &clamped);
 		out->lead_time.clamped += clamped;
 	}
@@ -390,6 +453,9 @@ static void window_figures(struct dora_work *w, struct dora_report *out)
 	out->lead_time.stages.waiting_hours = median_of(waiting, nleads);
 	out->lead_time.stages.coding_hours = out->lead_time.stages.pickup_hours =
 		out->lead_time.stages.review_hours = NAN;
+	if (in->nprs)
+		pr_stages(in, counted, nleads, &out->lead_time.stages);
+	free(counted);
 	free(leads);
 	free(restores);
 	free(days);

@@ -32,6 +32,15 @@ struct dora_change {
 	/* Commit time of the first commit of the default branch's first-parent
 	 * chain that reaches it (docs/metrics.md §2b), or SD_NO_TIME. */
 	int64_t landed;
+	unsigned char id[20];   /* the commit's id (links it to its pull request) */
+	int pr;                 /* its pull request: index + 1 into dora_input.prs, 0: none (§2b) */
+};
+
+/* A change's pull request as the stages need it (docs/metrics.md §2b). */
+struct dora_pr {
+	int64_t opened, merged;
+	int64_t first_review;   /* by someone other than the author; SD_NO_TIME: none, or untimed */
+	bool review_untimed;    /* reviewed, but when is unknown */
 };
 
 /* "This reverts commit X": the deployment that first shipped X and the one
@@ -105,6 +114,8 @@ struct dora_input {
 	const int *deploy_changes;
 	const struct dora_revert *reverts;
 	size_t nreverts;
+	const struct dora_pr *prs;              /* the changes' pull requests (dora_change.pr) */
+	size_t nprs;
 	const struct dora_incident *incidents;  /* deploy -1: linked by time */
 	size_t nincidents;
 	int64_t now;
@@ -156,6 +167,16 @@ struct dora_stages {
  * land on the default branch before its deployment landed at its time. */
 void metrics_change_stages(const struct dora_input *in, const struct dora_change *c,
 			   double *coding_and_review, double *waiting);
+/* The stages of a change with its pull request (docs/metrics.md §2b),
+ * hours, each clamped at 0, NaN where unknown: coding (opened − start),
+ * pickup (first review − opened; NaN without a review), review (merged −
+ * first review, or merged − opened without a review; NaN for an untimed
+ * one), waiting to deploy (deployment − merged). */
+struct dora_pr_stages {
+	double coding, pickup, review, waiting;
+};
+void metrics_change_pr_stages(const struct dora_input *in, const struct dora_change *c, const struct dora_pr *p,
+			      struct dora_pr_stages *out);
 
 /* One ISO week of the trend; NaN where the week has no sample. */
 struct dora_week {

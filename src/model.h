@@ -153,6 +153,13 @@ struct dash {
 	int *deploy_service;      /* team: the service of each pooled deployment */
 	int features_service;     /* whose history the features are read in */
 	const char *features_repo;/* its repository (points into services) */
+
+	/* Imported pull requests (docs/metrics.md §2b, model_prs.c): what
+	 * the stages need of each, and which commit belongs to which. */
+	struct dora_pr *prs;
+	size_t nprs;
+	struct pr_link *pr_links;
+	size_t npr_links;
 };
 
 /* Builds the dashboard from the store (and, where present, the repository).
@@ -171,5 +178,12 @@ const struct deploy_rec *model_record_of_deploy(const struct dash *d, int i);
 int model_features(struct ctx *c, struct store *st, struct dash *d);
 void model_features_free(struct dash *d);
 void model_free(struct dash *d);
+/* Reads the imported pull requests (model_prs.c); 0 or -1 (the store's error). */
+int model_prs_load(struct store *st, struct dash *d);
+/* Sets each change's pull request (dora_change.pr) by its commit id. */
+void model_prs_link(const struct dash *d, struct dora_change *ch, size_t n);
+/* The pull request (index + 1 into d->prs) of a 40-hex commit, or 0. */
+int model_pr_of_commit(const struct dash *d, const char *hex);
+void model_prs_free(struct dash *d);
 
 #endif

@@ -558,6 +558,15 @@ static void feature_stages(const struct dash *d, struct dash_feature *df, int64_
 	ch.deploy = dep;
 	metrics_change_stages(&d->dora_in, &ch, &s->coding_and_review_hours, &s->waiting_hours);
 	s->changes = 1;
+	/* its pull request, when one was imported: coding, pickup, review, waiting */
+	int pr = model_pr_of_commit(d, df->first_commit);
+	if (pr > 0 && (size_t)pr <= d->nprs) {
+		struct dora_pr_stages ps;
+		metrics_change_pr_stages(&d->dora_in, &ch, &d->prs[pr - 1], &ps);
+		*s = (struct dora_stages){.changes = 1, .from_prs = true, .coding_and_review_hours = NAN,
+					  .coding_hours = ps.coding, .pickup_hours = ps.pickup,
+					  .review_hours = ps.review, .waiting_hours = ps.waiting};
+	}
 }
 
 /* The service each feature belongs to (docs/metrics.md §13): the one it

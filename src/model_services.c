@@ -65,6 +65,7 @@ static struct dora_input input_base(const struct ctx *c, const struct dash *d, c
 			opt_num(&c->opt, OPT_TARGET_RESTORE_HOURS),
 		},
 		.deploy_tags = tags,
+		.prs = d->prs, .nprs = d->nprs,
 	};
 }
 
@@ -381,6 +382,9 @@ static void load_service(struct svc_ctx *k, int idx, struct dash_service *s, con
 		incidents_of(k, idx, s, git);
 		in->incidents = s->incidents, in->nincidents = s->nincidents;
 	}
+	model_prs_link(d, git->changes, git->nchanges);
+	if (sv->paths)
+		model_prs_link(d, s->pathres.changes, s->pathres.nchanges);
 	if (!s->top)
 		metrics_dora(in, &s->dora);
 }
@@ -597,8 +601,9 @@ int model_services_load(struct ctx *c, struct store *st, struct dash *d, bool fu
 	if (narrow_to_flag(c, &set) != 0)
 		goto out;
 	struct svc_ctx k = {c, st, d, &set, NULL, NULL, 0, 0, full};
-	if (!set.implicit && (store_record_services(st, "deployments", &k.dep_svc, &k.ndep_svc) != 0 ||
-			      store_record_services(st, "incidents", &k.inc_svc, &k.ninc_svc) != 0)) {
+	if (model_prs_load(st, d) != 0 ||
+	    (!set.implicit && (store_record_services(st, "deployments", &k.dep_svc, &k.ndep_svc) != 0 ||
+			       store_record_services(st, "incidents", &k.inc_svc, &k.ninc_svc) != 0))) {
 		ctx_fail(c, "%s", store_errmsg(st));
 		goto out;
 	}
@@ -673,6 +678,7 @@ void model_services_free(struct dash *d)
 	free(d->service_names);
 	d->service_names = NULL;
 	d->nservice_names = 0;
+	model_prs_free(d);
 }
 
 void model_first_deploys_landed(const struct dash *d, const char *const *hex, size_t n, int *out,
