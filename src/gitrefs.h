@@ -26,4 +26,17 @@ struct gitref {
 int gitrefs_each(const char *commondir, const char *const *prefixes, size_t nprefixes,
 		 int (*fn)(void *arg, const struct gitref *r), void *arg, char *err, size_t errlen);
 
+/* A file of the repository's own under commondir (packed-refs, shallow,
+ * info/grafts), mapped read-only; text NULL and len 0 when it is absent or
+ * empty. One that is not a regular file (a FIFO would hang the read) or is
+ * larger than max bytes is refused. 0, or -1 with "path: why" in err.
+ * The text is not NUL-terminated. */
+struct gitrefs_map {
+	const char *text;
+	size_t len;
+};
+int gitrefs_map_file(const char *commondir, const char *name, size_t max, struct gitrefs_map *m,
+		     char *err, size_t errlen);
+void gitrefs_unmap(struct gitrefs_map *m);
+
 #endif

@@ -620,36 +620,17 @@ static int list_refs(struct scan *s, char *err, size_t errlen)
 /* ---- the view of history beyond the refs ------------------------------------ */
 
 /* A file of the repository's own (shallow, info/grafts): "" when absent;
- * -1 when it cannot be read or is not a regular file (a FIFO would hang the
- * scan). The size cap is far beyond any real one. */
+ * -1 when it cannot be read or is not a regular file (gitrefs_map_file).
+ * The size cap is far beyond any real one. */
 static int read_git_file(struct scan *s, const char *name, struct strbuf *out, char *err, size_t errlen)
 {
-	char *path = xasprintf("%s%s", git_repository_commondir(s->repo), name);
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	int rc = 0;
-	struct stat sb;
-	if (fd < 0) {
-		if (errno != ENOENT) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			rc = -1;
-		}
-	} else if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > (off_t)256 << 20) {
-		snprintf(err, errlen, "%s: not a regular file of a sane size", path);
-		rc = -1;
-	} else {
-		char buf[65536];
-		ssize_t n;
-		while ((n = read(fd, buf, sizeof buf)) > 0)
-			sb_addn(out, buf, (size_t)n);
-		if (n < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			rc = -1;
-		}
-	}
-	if (fd >= 0)
-		close(fd);
-	free(path);
-	return rc;
+	struct gitrefs_map m;
+	if (gitrefs_map_file(git_repository_commondir(s->repo), name, (size_t)256 << 20, &m, err,
+			     errlen) != 0)
+		return -1;
+	sb_addn(out, m.text ? m.text : "", m.len);
+	gitrefs_unmap(&m);
+	return 0;
 }
 
 /* Adds one graft per line: "<commit> [<parent>...]" (info/grafts) or

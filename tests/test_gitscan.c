@@ -787,6 +787,69 @@ Test(gitscan, refs_are_read_as_git_for_each_ref_lists_them)
 	sb_free(&w);
 }
 
+/* Issue 17: names are checked without libgit2 when they are plainly valid
+ * (letters, digits, "/._-"), and by libgit2 otherwise: the refs listed are
+ * exactly git's, whichever way a name went. Written into packed-refs by
+ * hand (git makes none of the bad ones), one per rule of git
+ * check-ref-format: "..", a component starting with '.', a '.' at the end,
+ * ".lock" at a component's end, "//", a space, '?', a '/' at the end are
+ * refused; '@', non-ASCII, dots inside, upper case are fine. A listing of
+ * the tags alone (the first-run check, which skips to the first tag line)
+ * gives the same tags. */
+Test(gitscan, odd_ref_names_are_judged_as_git_judges_them)
+{
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	static const char *const names[] = {
+		"refs/heads/x.y-z_1", "refs/heads/UPPER/Case", "refs/heads/a@b", "refs/heads/caf\xc3\xa9",
+		"refs/heads/a..b", "refs/heads/.dot", "refs/heads/end.", "refs/heads/x.lock",
+		"refs/heads/d/e.lock/f", "refs/heads/a//b", "refs/heads/sp ace", "refs/heads/q?x",
+		"refs/heads/trail/", "refs/tags/v1.0.lock", "refs/tags/v1.0", "refs/tags/.v2", "refs/tags/rel-3",
+	};
+	char *packed = xasprintf("%s/.git/packed-refs", repo);
+	FILE *f = fopen(packed, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "# pack-refs with: peeled fully-peeled \n");
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		fprintf(f, "%s %s\n", c1, names[i]);
+	fclose(f);
+	cr_assert_eq(th_sh(repo, "rm -f .git/refs/heads/* 2>/dev/null; git symbolic-ref HEAD refs/heads/x.y-z_1"), 0);
+	static const char *const prefixes[] = {"refs/heads/", "refs/remotes/", "refs/tags/"};
+	static const char *const tags[] = {"refs/tags/"};
+	char *gitdir = xasprintf("%s/.git/", repo);
+	struct strbuf got = STRBUF_INIT, gottags = STRBUF_INIT;
+	sb_add(&got, "");
+	sb_add(&gottags, "");
+	cr_assert_eq(gitrefs_each(gitdir, prefixes, 3, collect_ref, &got, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(gitrefs_each(gitdir, tags, 1, collect_ref, &gottags, err, sizeof err), 0, "%s", err);
+	/* worked out by hand from the rules above */
+	struct strbuf want = STRBUF_INIT;
+	sb_addf(&want, "%s refs/heads/UPPER/Case\n%s refs/heads/a@b\n%s refs/heads/caf\xc3\xa9\n"
+		"%s refs/heads/x.y-z_1\n%s refs/tags/rel-3\n%s refs/tags/v1.0\n", c1, c1, c1, c1, c1, c1);
+	char *a = sorted_lines(sb_str(&got));
+	cr_assert_str_eq(a, sb_str(&want));
+	char *t = sorted_lines(sb_str(&gottags));
+	char *want_tags = xasprintf("%s refs/tags/rel-3\n%s refs/tags/v1.0\n", c1, c1);
+	cr_assert_str_eq(t, want_tags);
+	free(want_tags);
+	/* and git agrees (it dies on the names it calls dangerous, "//" and
+	 * a '/' at the end: those go first) */
+	char *out = xasprintf("%s/refs.txt", tmp);
+	cr_assert_eq(th_sh(repo, "grep -v -e '//' -e '/$' .git/packed-refs > .git/p && mv .git/p .git/packed-refs"), 0);
+	cr_assert_eq(th_sh(repo, "git for-each-ref --format='%%(objectname) %%(refname)' 2>/dev/null > '%s'", out), 0);
+	char *gitsays = read_file(out, NULL), *g = sorted_lines(gitsays);
+	cr_assert_str_eq(a, g);
+	free(g);
+	free(gitsays);
+	free(out);
+	free(t);
+	free(a);
+	sb_free(&want);
+	sb_free(&got);
+	sb_free(&gottags);
+	free(gitdir);
+	free(packed);
+}
+
 /* Issue 17: a warm start reads the changes of the deployments at or after
  * changes_since only, and counts every deployment's changes all the same.
  * c1 [v1] c2 c3 [v2] c4 c5 [v3], c6 unshipped, on 01-02 .. 01-07 (the
