@@ -393,3 +393,33 @@ CREATE TABLE pull_request_commits (
 	PRIMARY KEY (pull_request, sha)
 ) STRICT;
 CREATE INDEX pull_request_commits_by_sha ON pull_request_commits(sha);
+
+-- migration 12
+-- The monorepo rule's cache (docs/metrics.md §13), kept in a path service's
+-- own history cache: the walked commits that touch its globs or revert
+-- something (a commit's diff never changes), the deployment commits the
+-- last walk started from (the next one stops there and reads only what is
+-- new), and the service's placed changes and reverts for one generation of
+-- the history cache (a warm start reads them and walks nothing). Rows of
+-- other globs are dropped when the service's globs change. A cache: never
+-- exported; `sync --full` rebuilds it.
+CREATE TABLE git_path_commits (
+	globs       TEXT NOT NULL,
+	commit_id   BLOB NOT NULL,
+	touches     INTEGER NOT NULL,  -- 1: a change (at most one parent) touching the globs
+	author_time INTEGER NOT NULL,
+	commit_time INTEGER NOT NULL,
+	reverts     TEXT,              -- what its "This reverts commit" lines name, comma-separated
+	PRIMARY KEY (globs, commit_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE git_path_tips (
+	globs     TEXT NOT NULL,
+	commit_id BLOB NOT NULL,
+	PRIMARY KEY (globs, commit_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE git_path_results (
+	globs      TEXT PRIMARY KEY,
+	generation INTEGER NOT NULL,
+	changes    BLOB NOT NULL,
+	reverts    BLOB NOT NULL
+) STRICT;

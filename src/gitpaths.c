@@ -1,17 +1,27 @@
 /* gitpaths — the monorepo rule of docs/metrics.md §13 over a finished
- * history scan: walk the commits the service's deployments reach, diff
- * each against its first parent, keep the changes and reverts that touch
- * the service's paths, and place them with the scan's own answer to "which
- * deployment first shipped this commit" (gitscan_first_deploys). */
+ * history scan: walk the commits the service's deployments reach, compare
+ * each with its first parent (tree by tree, skipping equal subtrees and
+ * folders no glob can reach, stopping at the first matching path), keep
+ * the changes and reverts that touch the service's paths, and place them
+ * with the scan's own answer to "which deployment first shipped this
+ * commit" (gitscan_first_deploys). What it learns is cached in the
+ * service's history cache (store_paths.c): the commits that touch the
+ * globs, keyed by commit (a commit's diff never changes) and dropped when
+ * the globs change; the deployments the walk started from, so the next
+ * walk reads only new commits; and the placed result for the history
+ * cache's generation, so a warm start walks nothing. */
 #include "gitpaths.h"
 
 #include <git2.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "services.h"
+#include "store_git.h"
+#include "store_paths.h"
 #include "util.h"
 
 #define REVERT_MARK "This reverts commit "
@@ -23,33 +33,174 @@ void gitpaths_result_free(struct gitpaths_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Does the commit's diff against its first parent touch a path of globs?
- * Old and new paths both count (no rename detection: a rename touches
- * both). */
-static bool touches(git_repository *repo, const git_commit *c, const char *globs)
+/* ---- which paths a commit touches ------------------------------------------------ */
+
+/* A service's globs, with what lets the tree comparison skip a folder: the
+ * literal start of each positive glob (up to its first wildcard). A path
+ * under folder D can only match a glob whose literal start and "D/" agree
+ * as far as the shorter goes; with no positive glob (exclusions alone
+ * match every other path) nothing is skipped. Skipping only saves work:
+ * every path it reaches is still judged by service_paths_match. */
+struct path_rule {
+	const char *globs;
+	char **starts;
+	size_t nstarts;
+	bool prune;
+};
+
+static void rule_init(struct path_rule *r, const char *globs)
+{
+	memset(r, 0, sizeof *r);
+	r->globs = globs;
+	size_t cap = 0;
+	for (const char *p = globs; p && *p;) {
+		size_t len = strcspn(p, ",");
+		const char *q = p;
+		while (len && (*q == ' ' || *q == '\t'))
+			q++, len--;
+		while (len && (q[len - 1] == ' ' || q[len - 1] == '\t'))
+			len--;
+		if (len && *q != '!') {
+			size_t lit = 0;
+			while (lit < len && !strchr("*?[\\", q[lit]))
+				lit++;
+			char *start = xstrndup(q, lit);
+			VEC_PUSH(r->starts, r->nstarts, cap, start);
+			r->prune = true;
+		}
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+	}
+}
+
+static void rule_free(struct path_rule *r)
+{
+	for (size_t i = 0; i < r->nstarts; i++)
+		free(r->starts[i]);
+	free(r->starts);
+}
+
+/* May a path under the folder dir ("a/b/", with its slash) match? */
+static bool rule_may_match_under(const struct path_rule *r, const char *dir, size_t len)
+{
+	if (!r->prune)
+		return true;
+	for (size_t i = 0; i < r->nstarts; i++) {
+		size_t l = strlen(r->starts[i]);
+		if (memcmp(dir, r->starts[i], len < l ? len : l) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Cuts path back to len bytes. */
+static void path_cut(struct strbuf *path, size_t len)
+{
+	path->len = len;
+	if (path->buf)
+		path->buf[len] = '\0';
+}
+
+static bool entry_same(const git_tree_entry *x, const git_tree_entry *y)
+{
+	return x && y && git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y)) &&
+	       git_tree_entry_filemode(x) == git_tree_entry_filemode(y);
+}
+
+static bool trees_touch(git_repository *repo, const git_tree *a, const git_tree *b, struct strbuf *path,
+			const struct path_rule *r);
+
+/* One name that differs between the two trees (either side may lack it),
+ * its path in path: a file on either side is a changed path (added,
+ * deleted, modified, or a file turned folder), a folder on either side is
+ * compared below (the other side's folder, or nothing). */
+static bool entry_touches(git_repository *repo, const git_tree_entry *ea, const git_tree_entry *eb,
+			  struct strbuf *path, const struct path_rule *r)
+{
+	bool ta = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+	bool tb = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+	if (((ea && !ta) || (eb && !tb)) && service_paths_match(r->globs, sb_str(path)))
+		return true;
+	if (!ta && !tb)
+		return false;
+	sb_add(path, "/");
+	bool hit = false;
+	if (rule_may_match_under(r, sb_str(path), path->len)) {
+		git_tree *sa = NULL, *sb = NULL;
+		if (ta)
+			git_tree_lookup(&sa, repo, git_tree_entry_id(ea));
+		if (tb)
+			git_tree_lookup(&sb, repo, git_tree_entry_id(eb));
+		/* a folder this clone cannot read: nothing to compare, as a diff fails */
+		if ((!ta || sa) && (!tb || sb))
+			hit = trees_touch(repo, sa, sb, path, r);
+		git_tree_free(sa);
+		git_tree_free(sb);
+	}
+	return hit;
+}
+
+/* Git's order of tree entries: by name, a folder's name as if it ended
+ * in '/' (so a file and a folder of one name are two entries). */
+static int entry_cmp(const git_tree_entry *x, const git_tree_entry *y)
+{
+	const char *a = git_tree_entry_name(x), *b = git_tree_entry_name(y);
+	size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+	int c = memcmp(a, b, n);
+	if (c)
+		return c;
+	unsigned char ca = la > n ? (unsigned char)a[n] : git_tree_entry_type(x) == GIT_OBJECT_TREE ? '/' : 0;
+	unsigned char cb = lb > n ? (unsigned char)b[n] : git_tree_entry_type(y) == GIT_OBJECT_TREE ? '/' : 0;
+	return (int)ca - (int)cb;
+}
+
+/* Does any path that differs between trees a and b (either may be NULL:
+ * all of the other's paths differ) match the rule? The two sorted entry
+ * lists are merged; equal subtrees are skipped whole, and the answer is
+ * the first matching path. This is what a diff of a against b with no
+ * rename detection yields, path for path. */
+static bool trees_touch(git_repository *repo, const git_tree *a, const git_tree *b, struct strbuf *path,
+			const struct path_rule *r)
+{
+	size_t base = path->len, na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+	size_t i = 0, j = 0;
+	bool hit = false;
+	while (!hit && (i < na || j < nb)) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		int c = !ea ? 1 : !eb ? -1 : entry_cmp(ea, eb);
+		if (c < 0)
+			eb = NULL, i++;    /* only in a: deleted */
+		else if (c > 0)
+			ea = NULL, j++;    /* only in b: added */
+		else if (i++, j++, entry_same(ea, eb))
+			continue;
+		path_cut(path, base);
+		sb_add(path, git_tree_entry_name(ea ? ea : eb));
+		hit = entry_touches(repo, ea, eb, path, r);
+	}
+	path_cut(path, base);
+	return hit;
+}
+
+/* Does the commit's diff against its first parent touch a path of the
+ * rule? Old and new paths both count (no rename detection: a rename
+ * touches both). */
+static bool touches(git_repository *repo, const git_commit *c, const struct path_rule *r)
 {
 	git_tree *tree = NULL, *ptree = NULL;
 	git_commit *parent = NULL;
-	git_diff *diff = NULL;
 	bool hit = false;
 	if (git_commit_tree(&tree, c) != 0)
 		return false;
 	if (git_commit_parentcount(c) > 0 &&
 	    (git_commit_parent(&parent, c, 0) != 0 || git_commit_tree(&ptree, parent) != 0))
 		goto done; /* a parent this clone lacks (shallow): nothing to compare */
-	git_diff_options o;
-	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
-	o.flags |= GIT_DIFF_SKIP_BINARY_CHECK;
-	if (git_diff_tree_to_tree(&diff, repo, ptree, tree, &o) != 0)
-		goto done;
-	size_t n = git_diff_num_deltas(diff);
-	for (size_t i = 0; i < n && !hit; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		hit = (d->old_file.path && service_paths_match(globs, d->old_file.path)) ||
-		      (d->new_file.path && service_paths_match(globs, d->new_file.path));
-	}
+	struct strbuf path = STRBUF_INIT;
+	hit = trees_touch(repo, ptree, tree, &path, r);
+	sb_free(&path);
 done:
-	git_diff_free(diff);
 	git_tree_free(ptree);
 	git_tree_free(tree);
 	git_commit_free(parent);
@@ -66,34 +217,377 @@ static bool is_alnum(char c)
 	return is_hex(c) || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z');
 }
 
-/* One "This reverts commit X" line of a shipped commit (docs/metrics.md §3). */
-struct rev_line {
-	char revert[41];
-	char target[41];
-	int64_t author_time;
+/* The diff of tree against ptree (NULL: a root commit) touches the rule? */
+static bool tree_ids_touch(git_repository *repo, const git_oid *tree, const git_oid *ptree,
+			   const struct path_rule *r)
+{
+	git_tree *t = NULL, *pt = NULL;
+	bool hit = false;
+	if (git_tree_lookup(&t, repo, tree) == 0 && (!ptree || git_tree_lookup(&pt, repo, ptree) == 0)) {
+		struct strbuf path = STRBUF_INIT;
+		hit = trees_touch(repo, pt, t, &path, r);
+		sb_free(&path);
+	}
+	git_tree_free(pt);
+	git_tree_free(t);
+	return hit;
+}
+
+/* ---- the walk, with what the cache knows ------------------------------------------ */
+
+/* The tree of each commit the walk read, by commit: the walk goes parents
+ * first, so a change's first parent's tree is known without reading the
+ * parent again (open addressing; ids are hashes, their first bytes spread). */
+struct tree_of {
+	git_oid *keys, *trees;
+	size_t cap, n;
 };
 
-static void find_reverts(const git_commit *c, struct rev_line **out, size_t *n, size_t *cap)
+static size_t tree_slot(const struct tree_of *m, const git_oid *id)
 {
-	const char *msg = git_commit_message(c);
+	uint64_t h;
+	memcpy(&h, id->id, sizeof h);
+	size_t i = (size_t)h & (m->cap - 1);
+	while (!git_oid_is_zero(&m->keys[i]) && !git_oid_equal(&m->keys[i], id))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static void tree_of_add(struct tree_of *m, const git_oid *id, const git_oid *tree)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct tree_of bigger = {xcalloc(m->cap ? m->cap * 2 : 1024, sizeof(git_oid)),
+					 xcalloc(m->cap ? m->cap * 2 : 1024, sizeof(git_oid)),
+					 m->cap ? m->cap * 2 : 1024, 0};
+		for (size_t i = 0; i < m->cap; i++)
+			if (!git_oid_is_zero(&m->keys[i]))
+				tree_of_add(&bigger, &m->keys[i], &m->trees[i]);
+		free(m->keys);
+		free(m->trees);
+		*m = bigger;
+	}
+	size_t i = tree_slot(m, id);
+	if (git_oid_is_zero(&m->keys[i]))
+		m->n++;
+	m->keys[i] = *id;
+	m->trees[i] = *tree;
+}
+
+static const git_oid *tree_of_find(const struct tree_of *m, const git_oid *id)
+{
+	if (!m->cap)
+		return NULL;
+	size_t i = tree_slot(m, id);
+	return git_oid_is_zero(&m->keys[i]) ? NULL : &m->trees[i];
+}
+
+/* What a walk has: the cache's rows and the commits read now (rows of
+ * commits that touch the rule or revert something: the only ones kept). */
+struct walk {
+	git_repository *repo;
+	git_odb *odb;
+	const struct path_rule *rule;
+	struct tree_of trees;
+	struct path_commit *rows;
+	size_t nrows, caprows;
+	size_t cached;          /* rows[0..cached) came from the cache */
+	size_t diffed;
+};
+
+/* The revert lines of a message, as "target,target" (NULL: none). */
+static char *revert_targets(const char *msg, const char *end)
+{
+	struct strbuf sb = STRBUF_INIT;
 	const size_t marklen = strlen(REVERT_MARK);
-	for (const char *p = msg; p && (p = strstr(p, REVERT_MARK));) {
+	for (const char *p = msg; p && p < end && (p = memmem(p, (size_t)(end - p), REVERT_MARK, marklen));) {
 		const char *hit = p;
 		p += marklen;
 		if (hit != msg && hit[-1] != '\n')
 			continue;
 		size_t k = 0;
-		while (is_hex(p[k]))
+		while (p + k < end && is_hex(p[k]))
 			k++;
-		if (k < 7 || k > 40 || is_alnum(p[k]))
+		if (k < 7 || k > 40 || (p + k < end && is_alnum(p[k])))
 			continue;
-		struct rev_line r = {.author_time = git_commit_author(c)->when.time};
-		git_oid_tostr(r.revert, sizeof r.revert, git_commit_id(c));
+		if (sb.len)
+			sb_addc(&sb, ',');
 		for (size_t i = 0; i < k; i++)
-			r.target[i] = (char)((p[i] >= 'A' && p[i] <= 'F') ? p[i] - 'A' + 'a' : p[i]);
-		VEC_PUSH(*out, *n, *cap, r);
+			sb_addc(&sb, (char)((p[i] >= 'A' && p[i] <= 'F') ? p[i] - 'A' + 'a' : p[i]));
 		p += k;
 	}
+	return sb.len ? sb_detach(&sb) : (sb_free(&sb), NULL);
+}
+
+/* A commit's raw headers, as libgit2 reads them: its tree, first parent
+ * and number of parents, author and committer times, and its message. */
+struct raw_commit {
+	git_oid tree, parent;
+	size_t parents;
+	git_oid *all;           /* every parent (when asked), grown with VEC_PUSH */
+	size_t nall, capall;
+	int64_t author_time, commit_time;
+	const char *msg, *end;
+};
+
+/* The time of a signature line's value ("Name <mail> 1700000000 +0100"). */
+static int64_t signature_time(const char *p, const char *eol)
+{
+	const char *gt = p;
+	for (const char *q = p; q < eol; q++)
+		if (*q == '>')
+			gt = q;
+	return gt < eol ? strtoll(gt + 1, NULL, 10) : 0;
+}
+
+static bool parse_commit(const char *p, const char *end, struct raw_commit *c)
+{
+	git_oid *all = c->all;
+	size_t capall = c->capall;
+	memset(c, 0, sizeof *c);
+	c->all = all, c->capall = capall;
+	bool have_tree = false;
+	while (p < end && *p != '\n') {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		size_t len = (size_t)(eol - p);
+		if (len >= 45 && !memcmp(p, "tree ", 5))
+			have_tree = git_oid_fromstrn(&c->tree, p + 5, 40) == 0;
+		else if (len >= 47 && !memcmp(p, "parent ", 7)) {
+			git_oid id;
+			if (git_oid_fromstrn(&id, p + 7, 40) == 0) {
+				if (c->parents++ == 0)
+					c->parent = id;
+				VEC_PUSH(c->all, c->nall, c->capall, id);
+			}
+		}
+		else if (len > 7 && !memcmp(p, "author ", 7))
+			c->author_time = signature_time(p + 7, eol);
+		else if (len > 10 && !memcmp(p, "committer ", 10))
+			c->commit_time = signature_time(p + 10, eol);
+		p = eol + 1;
+	}
+	c->msg = p < end ? p + 1 : end;
+	c->end = end;
+	return have_tree;
+}
+
+/* The tree of a commit the walk has not read (a parent below the last
+ * walk's tips, or one a shallow clone lacks: NULL). */
+static bool read_tree_of(struct walk *w, const git_oid *id, git_oid *tree)
+{
+	const git_oid *known = tree_of_find(&w->trees, id);
+	if (known) {
+		*tree = *known;
+		return true;
+	}
+	git_odb_object *obj;
+	if (git_odb_read(&obj, w->odb, id) != 0)
+		return false;
+	struct raw_commit c = {0};
+	const char *p = git_odb_object_data(obj);
+	bool ok = git_odb_object_type(obj) == GIT_OBJECT_COMMIT &&
+		  parse_commit(p, p + git_odb_object_size(obj), &c);
+	if (ok)
+		*tree = c.tree;
+	free(c.all);
+	git_odb_object_free(obj);
+	return ok;
+}
+
+/* A commit read by the walk, judged once every commit is read (its
+ * parent's tree is then known without reading the parent again). */
+struct node {
+	git_oid id, tree, parent;
+	size_t parents;
+	int64_t author_time, commit_time;
+	char *reverts;
+};
+
+/* Reads one commit the cache does not know: the raw object, not a parsed
+ * git_commit (it keeps the walk near git log's cost). Its parents go onto
+ * stack when given. */
+static bool read_node(struct walk *w, const git_oid *id, struct raw_commit *c, struct node *out)
+{
+	git_odb_object *obj;
+	if (git_odb_read(&obj, w->odb, id) != 0)
+		return false;
+	const char *p = git_odb_object_data(obj);
+	bool ok = git_odb_object_type(obj) == GIT_OBJECT_COMMIT && parse_commit(p, p + git_odb_object_size(obj), c);
+	if (ok) {
+		*out = (struct node){*id, c->tree, c->parent, c->parents, c->author_time, c->commit_time,
+				     revert_targets(c->msg, c->end)};
+		tree_of_add(&w->trees, id, &c->tree);
+	}
+	git_odb_object_free(obj);
+	return ok;
+}
+
+/* Judges one commit: its diff against its first parent (a change only:
+ * merges are bookkeeping, docs/metrics.md §2, and the commits they bring
+ * are walked and judged one by one) and its revert lines. Takes reverts. */
+static void judge(struct walk *w, struct node *n)
+{
+	struct path_commit row = {.author_time = n->author_time, .commit_time = n->commit_time,
+				  .reverts = n->reverts};
+	memcpy(row.id, n->id.id, 20);
+	n->reverts = NULL;
+	if (n->parents <= 1) {
+		w->diffed++;
+		git_oid ptree;
+		if (n->parents == 0)
+			row.touches = tree_ids_touch(w->repo, &n->tree, NULL, w->rule);
+		else if (read_tree_of(w, &n->parent, &ptree))
+			row.touches = tree_ids_touch(w->repo, &n->tree, &ptree, w->rule);
+		/* else: a parent this clone lacks (shallow): nothing to compare */
+	}
+	if (row.touches || row.reverts)
+		VEC_PUSH(w->rows, w->nrows, w->caprows, row);
+	else
+		free(row.reverts);
+}
+
+/* Every commit the deployments reach, each read once (a cold walk). */
+static void collect_all(struct walk *w, const struct gitscan_result *scan, struct node **nodes, size_t *n,
+			size_t *cap)
+{
+	struct raw_commit c = {0};
+	git_oid *stack = NULL;
+	size_t nstack = 0, capstack = 0;
+	for (size_t i = 0; i < scan->ndeploys; i++) {
+		git_oid id;
+		if (git_oid_fromstr(&id, scan->deploys[i].commit) == 0)
+			VEC_PUSH(stack, nstack, capstack, id);
+	}
+	while (nstack) {
+		git_oid id = stack[--nstack];
+		struct node node;
+		/* a recorded commit this clone lacks, or a parent a shallow one cuts: skipped */
+		if (tree_of_find(&w->trees, &id) || !read_node(w, &id, &c, &node))
+			continue;
+		VEC_PUSH(*nodes, *n, *cap, node);
+		for (size_t k = 0; k < c.nall; k++)
+			VEC_PUSH(stack, nstack, capstack, c.all[k]);
+	}
+	free(stack);
+	free(c.all);
+}
+
+/* What the deployments reach and the last walk's tips did not. -1: the
+ * walk cannot start (an old tip is gone). */
+static int collect_new(struct walk *w, const struct gitscan_result *scan, const unsigned char (*tips)[20],
+		       size_t ntips, struct node **nodes, size_t *n, size_t *cap)
+{
+	git_revwalk *rw = NULL;
+	if (git_revwalk_new(&rw, w->repo) != 0)
+		return -1;
+	for (size_t i = 0; i < scan->ndeploys; i++) {
+		git_oid id;
+		if (git_oid_fromstr(&id, scan->deploys[i].commit) == 0)
+			git_revwalk_push(rw, &id); /* a recorded commit this clone lacks: skipped */
+	}
+	for (size_t i = 0; i < ntips; i++) {
+		git_oid id;
+		git_oid_fromraw(&id, tips[i]);
+		if (git_revwalk_hide(rw, &id) != 0) {
+			git_revwalk_free(rw);
+			return -1;
+		}
+	}
+	struct raw_commit c = {0};
+	git_oid id;
+	while (git_revwalk_next(&id, rw) == 0) {
+		struct node node;
+		if (read_node(w, &id, &c, &node))
+			VEC_PUSH(*nodes, *n, *cap, node);
+	}
+	free(c.all);
+	git_revwalk_free(rw);
+	return 0;
+}
+
+/* Walks what the deployments reach and the last walk's tips did not (all
+ * of it when there are none), then judges each commit read. -1: an old
+ * tip is gone (the caller walks everything). */
+static int walk_new(struct walk *w, const struct gitscan_result *scan, const unsigned char (*tips)[20],
+		    size_t ntips)
+{
+	struct node *nodes = NULL;
+	size_t n = 0, cap = 0;
+	if (!ntips)
+		collect_all(w, scan, &nodes, &n, &cap);
+	else if (collect_new(w, scan, tips, ntips, &nodes, &n, &cap) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		judge(w, &nodes[i]);
+	free(nodes);
+	return 0;
+}
+
+/* ---- placing what belongs to the service ---------------------------------------- */
+
+static int cmp_change(const void *a, const void *b)
+{
+	const struct dora_change *x = a, *y = b;
+	if (x->deploy != y->deploy)
+		return x->deploy < y->deploy ? -1 : 1;
+	if (x->author_time != y->author_time)
+		return x->author_time < y->author_time ? -1 : 1;
+	if (x->commit_time != y->commit_time)
+		return x->commit_time < y->commit_time ? -1 : 1;
+	if (x->landed != y->landed)
+		return x->landed < y->landed ? -1 : 1;
+	return memcmp(x->id, y->id, sizeof x->id);
+}
+
+static int cmp_revert(const void *a, const void *b)
+{
+	const struct dora_revert *x = a, *y = b;
+	if (x->revert_deploy != y->revert_deploy)
+		return x->revert_deploy < y->revert_deploy ? -1 : 1;
+	if (x->reverted_deploy != y->reverted_deploy)
+		return x->reverted_deploy < y->reverted_deploy ? -1 : 1;
+	return (x->revert_author_time > y->revert_author_time) - (x->revert_author_time < y->revert_author_time);
+}
+
+/* The changes among the rows, each with the deployment that first shipped
+ * it (a row no deployment ships any more is left out), in one order
+ * whatever the walk's (by deployment, then time): cold, warm and
+ * incremental runs give the same list. */
+static void place_changes(const struct gitscan_result *scan, struct store *cache, const struct walk *w,
+			  struct gitpaths_result *out)
+{
+	size_t n = 0;
+	const char **hex = xcalloc(w->nrows + 1, sizeof *hex);
+	const struct path_commit **of = xcalloc(w->nrows + 1, sizeof *of);
+	for (size_t i = 0; i < w->nrows; i++) {
+		if (!w->rows[i].touches)
+			continue;
+		char *h = xmalloc(41);
+		git_oid id;
+		git_oid_fromraw(&id, w->rows[i].id);
+		git_oid_tostr(h, 41, &id);
+		of[n] = &w->rows[i];
+		hex[n++] = h;
+	}
+	int *dep = xcalloc(n + 1, sizeof *dep);
+	int64_t *landed = xcalloc(n + 1, sizeof *landed);
+	gitscan_first_deploys_landed(scan, cache, hex, n, dep, landed);
+	out->changes = xcalloc(n + 1, sizeof *out->changes);
+	for (size_t i = 0; i < n; i++) {
+		if (dep[i] >= 0) {
+			struct dora_change *ch = &out->changes[out->nchanges++];
+			*ch = (struct dora_change){.deploy = dep[i], .author_time = of[i]->author_time,
+						   .commit_time = of[i]->commit_time, .landed = landed[i]};
+			memcpy(ch->id, of[i]->id, sizeof ch->id); /* links it to its pull request */
+		}
+		free((char *)hex[i]);
+	}
+	sort_array(out->changes, out->nchanges, sizeof *out->changes, cmp_change);
+	free(hex);
+	free(of);
+	free(dep);
+	free(landed);
 }
 
 /* A commit a revert line names, if it resolves to exactly one commit. */
@@ -107,120 +601,154 @@ static git_commit *resolve_target(git_repository *repo, const char *hex)
 	return (git_commit *)obj;
 }
 
-struct candidate {
-	char hex[41];
-	int64_t author_time, commit_time;
-};
-
-static int walk(git_repository *repo, const char *globs, const struct gitscan_result *scan,
-		struct candidate **cands, size_t *ncands, struct rev_line **revs, size_t *nrevs,
-		size_t *diffed)
+/* One revert line of a row: counted when the commit it names touches the
+ * service's paths (a revert counts for the service of the change it
+ * reverts) and a deployment ships the revert. */
+static void place_revert(const struct gitscan_result *scan, struct store *cache, const struct walk *w,
+			 const struct path_commit *row, const char *target, struct gitpaths_result *out)
 {
-	git_revwalk *w = NULL;
-	if (git_revwalk_new(&w, repo) != 0)
-		return -1;
+	git_commit *t = resolve_target(w->repo, target);
+	if (!t || !touches(w->repo, t, w->rule)) {
+		git_commit_free(t);
+		return;
+	}
+	char hex[2][41];
+	git_oid_tostr(hex[0], sizeof hex[0], git_commit_id(t));
+	git_commit_free(t);
+	git_oid id;
+	git_oid_fromraw(&id, row->id);
+	git_oid_tostr(hex[1], sizeof hex[1], &id);
+	const char *both[2] = {hex[0], hex[1]};
+	int dep[2];
+	gitscan_first_deploys(scan, cache, both, 2, dep);
+	if (dep[1] >= 0)
+		out->reverts[out->nreverts++] = (struct dora_revert){.reverted_deploy = dep[0], .revert_deploy = dep[1],
+									 .revert_author_time = row->author_time};
+}
+
+static void place_reverts(const struct gitscan_result *scan, struct store *cache, const struct walk *w,
+			  struct gitpaths_result *out)
+{
+	size_t lines = 0;
+	for (size_t i = 0; i < w->nrows; i++)
+		for (const char *p = w->rows[i].reverts; p; p = strchr(p + 1, ','))
+			lines++;
+	out->reverts = xcalloc(lines + 1, sizeof *out->reverts);
+	for (size_t i = 0; i < w->nrows; i++) {
+		for (const char *p = w->rows[i].reverts; p && *p;) {
+			size_t len = strcspn(p, ",");
+			char *target = xstrndup(p, len);
+			place_revert(scan, cache, w, &w->rows[i], target, out);
+			free(target);
+			p += len + (p[len] == ',');
+		}
+	}
+	sort_array(out->reverts, out->nreverts, sizeof *out->reverts, cmp_revert);
+}
+
+/* ---- the whole ------------------------------------------------------------------ */
+
+/* The deployment commits a walk starts from. */
+static unsigned char (*deploy_tips(const struct gitscan_result *scan, size_t *n))[20]
+{
+	unsigned char(*tips)[20] = xcalloc(scan->ndeploys + 1, 20);
+	*n = 0;
 	for (size_t i = 0; i < scan->ndeploys; i++) {
 		git_oid id;
 		if (git_oid_fromstr(&id, scan->deploys[i].commit) == 0)
-			git_revwalk_push(w, &id); /* a recorded commit this clone lacks: skipped */
+			memcpy(tips[(*n)++], id.id, 20);
 	}
-	size_t capc = 0, capr = 0;
-	git_oid id;
-	while (git_revwalk_next(&id, w) == 0) {
-		git_commit *c = NULL;
-		if (git_commit_lookup(&c, repo, &id) != 0)
-			continue;
-		find_reverts(c, revs, nrevs, &capr);
-		/* merges are bookkeeping (docs/metrics.md §2); the commits they
-		 * bring are walked and judged one by one */
-		if (git_commit_parentcount(c) <= 1) {
-			(*diffed)++;
-			if (touches(repo, c, globs)) {
-				struct candidate k = {.author_time = git_commit_author(c)->when.time,
-						      .commit_time = git_commit_time(c)};
-				git_oid_tostr(k.hex, sizeof k.hex, &id);
-				VEC_PUSH(*cands, *ncands, capc, k);
-			}
-		}
-		git_commit_free(c);
-	}
-	git_revwalk_free(w);
-	return 0;
+	return tips;
 }
 
-static void place_changes(const struct gitscan_result *scan, struct store *cache, const struct candidate *k,
-			  size_t n, struct gitpaths_result *out)
+/* Reads the rows and tips the cache has (none when full or no cache). */
+static void load_cache(struct store *cache, const char *globs, bool full, struct walk *w,
+		       unsigned char (**tips)[20], size_t *ntips)
 {
-	const char **hex = xcalloc(n + 1, sizeof *hex);
-	int *dep = xcalloc(n + 1, sizeof *dep);
-	int64_t *landed = xcalloc(n + 1, sizeof *landed);
-	for (size_t i = 0; i < n; i++)
-		hex[i] = k[i].hex;
-	gitscan_first_deploys_landed(scan, cache, hex, n, dep, landed);
-	out->changes = xcalloc(n + 1, sizeof *out->changes);
-	for (size_t i = 0; i < n; i++)
-		if (dep[i] >= 0) {
-			struct dora_change *ch = &out->changes[out->nchanges++];
-			*ch = (struct dora_change){.deploy = dep[i], .author_time = k[i].author_time,
-						   .commit_time = k[i].commit_time, .landed = landed[i]};
-			git_oid id;
-			if (git_oid_fromstr(&id, k[i].hex) == 0) /* links it to its pull request */
-				memcpy(ch->id, id.id, sizeof ch->id);
-		}
-	free(hex);
-	free(dep);
-	free(landed);
+	*tips = NULL;
+	*ntips = 0;
+	if (!cache || full || store_path_tips(cache, globs, tips, ntips) != 0 || *ntips == 0 ||
+	    store_path_commits(cache, globs, &w->rows, &w->nrows) != 0) {
+		free(*tips);
+		*tips = NULL;
+		*ntips = 0;
+		return;
+	}
+	w->caprows = w->cached = w->nrows;
 }
 
-static void place_reverts(git_repository *repo, const char *globs, const struct gitscan_result *scan,
-			  struct store *cache, const struct rev_line *r, size_t n, struct gitpaths_result *out)
+static void save_cache(struct store *cache, const char *globs, const struct gitscan_result *scan,
+		       const struct walk *w, const struct gitpaths_result *out)
 {
-	out->reverts = xcalloc(n + 1, sizeof *out->reverts);
-	for (size_t i = 0; i < n; i++) {
-		git_commit *t = resolve_target(repo, r[i].target);
-		/* a revert counts for the service of the change it reverts */
-		if (!t || !touches(repo, t, globs)) {
-			git_commit_free(t);
-			continue;
-		}
-		char thex[41];
-		git_oid_tostr(thex, sizeof thex, git_commit_id(t));
-		git_commit_free(t);
-		const char *hex[2] = {thex, r[i].revert};
-		int dep[2];
-		gitscan_first_deploys(scan, cache, hex, 2, dep);
-		out->reverts[out->nreverts++] = (struct dora_revert){.reverted_deploy = dep[0], .revert_deploy = dep[1],
-									 .revert_author_time = r[i].author_time};
-	}
+	if (!cache || !store_git_writable(cache))
+		return;
+	size_t ntips;
+	unsigned char(*tips)[20] = deploy_tips(scan, &ntips);
+	struct path_save s = {
+		.globs = globs, .fresh = w->cached == 0, .rows = w->rows + w->cached,
+		.nrows = w->nrows - w->cached, .tips = (const unsigned char(*)[20])tips, .ntips = ntips,
+		.generation = scan->cache_generation, .changes = out->changes, .nchanges = out->nchanges,
+		.reverts = out->reverts, .nreverts = out->nreverts,
+	};
+	/* a cache that cannot be written only costs the next run a walk */
+	store_path_save(cache, &s);
+	free(tips);
 }
 
 int gitpaths_filter(const char *repo_path, const char *globs, const struct gitscan_result *scan,
-		    struct store *cache, struct gitpaths_result *out, char *err, size_t errlen)
+		    struct store *cache, bool full, struct gitpaths_result *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
+	/* a warm start: the history cache is the one this result was saved for */
+	if (cache && !full && scan->cache_generation >= 0 &&
+	    store_path_result(cache, globs, scan->cache_generation, &out->changes, &out->nchanges,
+			      &out->reverts, &out->nreverts) == 1)
+		return 0;
+	/* libgit2 set up as for a scan: commits and trees kept out of its
+	 * object cache (each pair is read once; the cache would hold them all) */
+	bool held = gitscan_hold();
 	git_libgit2_init();
-	git_repository *repo = NULL;
+	struct path_rule rule;
+	rule_init(&rule, globs);
+	struct walk w = {.rule = &rule};
+	unsigned char(*tips)[20] = NULL;
+	size_t ntips = 0;
 	int rc = -1;
-	struct candidate *cands = NULL;
-	struct rev_line *revs = NULL;
-	size_t ncands = 0, nrevs = 0;
-	if (git_repository_open_ext(&repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
+	if (git_repository_open_ext(&w.repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0 ||
+	    git_repository_odb(&w.odb, w.repo) != 0) {
 		snprintf(err, errlen, "%s: not a git repository", repo_path);
 		goto done;
 	}
-	if (walk(repo, globs, scan, &cands, &ncands, &revs, &nrevs, &out->diffed) != 0) {
+	load_cache(cache, globs, full, &w, &tips, &ntips);
+	int walked = walk_new(&w, scan, (const unsigned char(*)[20])tips, ntips);
+	if (walked != 0 && ntips) {
+		/* an old tip is gone: walk everything again */
+		path_commits_free(w.rows, w.nrows);
+		w.rows = NULL;
+		w.nrows = w.caprows = w.cached = 0;
+		walked = walk_new(&w, scan, NULL, 0);
+	}
+	if (walked != 0) {
 		const git_error *e = git_error_last();
 		snprintf(err, errlen, "%s: %s", repo_path, e && e->message ? e->message : "cannot walk the history");
 		goto done;
 	}
-	place_changes(scan, cache, cands, ncands, out);
-	place_reverts(repo, globs, scan, cache, revs, nrevs, out);
+	place_changes(scan, cache, &w, out);
+	place_reverts(scan, cache, &w, out);
+	out->diffed = w.diffed;
+	save_cache(cache, globs, scan, &w, out);
 	rc = 0;
 done:
-	free(cands);
-	free(revs);
-	git_repository_free(repo);
+	free(tips);
+	path_commits_free(w.rows, w.nrows);
+	rule_free(&rule);
+	free(w.trees.keys);
+	free(w.trees.trees);
+	git_odb_free(w.odb);
+	git_repository_free(w.repo);
 	git_libgit2_shutdown();
+	if (held)
+		gitscan_release();
 	if (rc != 0)
 		gitpaths_result_free(out);
 	return rc;

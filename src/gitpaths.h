@@ -5,6 +5,7 @@
 #ifndef SD_GITPATHS_H
 #define SD_GITPATHS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "gitscan.h"
@@ -14,16 +15,18 @@ struct gitpaths_result {
 	size_t nchanges;
 	struct dora_revert *reverts;  /* reverts of commits that belong to it */
 	size_t nreverts;
-	size_t diffed;                /* commits whose diff was read */
+	size_t diffed;                /* commits whose diff was read this run */
 };
 
 /* Filters scan (a scan of repo_path with the service's deploy pattern) by
  * the path globs: a commit belongs when its diff against its first parent
  * (a root commit: all its files; no rename detection) touches a matching
- * path. cache: the store the scan used (for gitscan_first_deploys). 0 ok,
- * -1 with one line in err. */
+ * path. cache: the store the scan used (for gitscan_first_deploys), where
+ * what the walk learns is kept too (NULL: none); full: ignore what it
+ * holds. Changes come by deployment, then time. 0 ok, -1 with one line in
+ * err. */
 int gitpaths_filter(const char *repo_path, const char *globs, const struct gitscan_result *scan,
-		    struct store *cache, struct gitpaths_result *out, char *err, size_t errlen);
+		    struct store *cache, bool full, struct gitpaths_result *out, char *err, size_t errlen);
 void gitpaths_result_free(struct gitpaths_result *r);
 
 #endif

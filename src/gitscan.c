@@ -1439,6 +1439,8 @@ static int write_cache(struct scan *s, struct store *st, const char *pattern, bo
 		rc = save_rest(s, st, pattern, (now_gen < 0 ? 0 : now_gen) + 1);
 	if (rc == 0 && store_commit(st) != 0)
 		rc = -1;
+	if (rc == 0)
+		s->out->cache_generation = (now_gen < 0 ? 0 : now_gen) + 1;
 	if (rc != 0) {
 		store_rollback(st);
 		if (store_busy(st)) {
@@ -1808,6 +1810,7 @@ static int plan_from_cache(struct scan *s, struct store *st, const struct gitsca
 		s->nnewchain = 0;
 	}
 	s->out->generation = s->generation;
+	s->out->cache_generation = p->warm ? s->generation : -1;
 	store_git_read_end(st, began);
 	return rc;
 }
@@ -1844,11 +1847,15 @@ db_fail:
 }
 
 /* The object cache would keep every commit read during the walk (tens of
- * MB on a large history) for nothing: each is read once. Commits are kept
- * out of it for the scan, then libgit2's defaults come back. */
+ * MB on a large history) for nothing: each is read once. Commits (and the
+ * trees a path service's walk reads) are kept out of it for the scan, then
+ * libgit2's defaults come back. */
 static void cache_commits(bool on)
 {
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)(on ? 4096 : 0));
+	/* trees too: a path service's walk reads each pair once, and the
+	 * cache would hold hundreds of MB of them */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)(on ? 4096 : 0));
 	/* Re-hashing every object read costs a fifth of the scan; git log does
 	 * not do it either (git fsck is the tool for that). */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, (int)on);

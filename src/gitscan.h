@@ -65,6 +65,9 @@ struct gitscan_result {
 	size_t nstrings;
 	struct cmap *shipped;         /* opaque: every known commit and its deployment (NULL on a warm start) */
 	int64_t generation;           /* of the cache a warm start read (for gitscan_first_deploys) */
+	int64_t cache_generation;     /* the cache's generation that holds exactly this result (read
+				       * warm, or written by this run), or -1: what depends on the
+				       * result may be cached under it (gitpaths.c) */
 	char *repo_path;
 };
 

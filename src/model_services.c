@@ -189,7 +189,8 @@ static void run_job(struct scan_job *j)
 	j->rc = gitscan_sync(j->s->cache, j->sv->repo, &j->o, j->git, j->err, sizeof j->err);
 	if (j->rc == 0 && j->sv->paths) {
 		atomic_store(&j->state, SCAN_PATHS);
-		j->paths_rc = gitpaths_filter(j->sv->repo, j->sv->paths, j->git, j->s->cache, &j->s->pathres,
+		j->paths_rc = gitpaths_filter(j->sv->repo, j->sv->paths, j->git, j->s->cache, j->o.full,
+					      &j->s->pathres,
 					      j->paths_err, sizeof j->paths_err);
 	}
 	j->seconds = seconds_since(&t0);

@@ -7,9 +7,9 @@
  * (with --service, and without it for the home service's rows that name
  * none); `sync` scans every service's repository, reports a broken one in
  * one line naming the service and its path and still syncs and shows the
- * others (exit status 2); the cached path membership gives the same figures
- * cold, warm, incrementally after new commits and after a service's globs
- * change. */
+ * others (exit status 2); the path services' cache (migration 12) gives
+ * the figures of a cold read warm, incrementally after new commits and
+ * tags, and after a service's globs change, keeping rows of its globs only. */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <sqlite3.h>
@@ -336,4 +336,136 @@ Test(team_sync, sync_reads_every_service_and_a_broken_one_leaves_the_others)
 	free(alpha);
 	free(beta);
 	free(gamma);
+}
+
+/* ---- the path services' cache: cold = warm = incremental = after new globs ------ */
+
+static void stage_one(const char *repo)
+{
+	/* C0 root: both services' files; C1 api; C2 web; api-v1, web-v1 on C0, api-v2, web-v2 on C2 */
+	th_sh(repo, "mkdir -p svc/api svc/web && echo a > svc/api/a.txt && echo w > svc/web/w.txt");
+	th_git(repo, "2026-01-01T10:00:00+0000", "add -A");
+	th_git(repo, "2026-01-01T10:00:00+0000", "commit -q -m C0");
+	th_git(repo, "2026-01-01T12:00:00+0000", "tag api-v1");
+	th_git(repo, "2026-01-01T12:00:00+0000", "tag web-v1");
+	commit_file(repo, "2026-01-05T10:00:00+0000", "svc/api/a.txt", "a1", "C1");
+	commit_file(repo, "2026-01-06T10:00:00+0000", "svc/web/w.txt", "w1", "C2");
+	th_git(repo, "2026-01-06T12:00:00+0000", "tag api-v2");
+	th_git(repo, "2026-01-06T12:00:00+0000", "tag web-v2");
+}
+
+static void stage_two(const char *repo)
+{
+	/* C3 on a branch touches both, merged after C4 (README only); C5
+	 * reverts C1; api-v3 and web-v3 on C5 */
+	th_git(repo, "2026-01-07T10:00:00+0000", "checkout -q -b feat");
+	th_sh(repo, "echo b > svc/api/b.txt && echo x > svc/web/x.txt");
+	th_git(repo, "2026-01-07T10:00:00+0000", "add -A");
+	th_git(repo, "2026-01-07T10:00:00+0000", "commit -q -m C3");
+	th_git(repo, "2026-01-08T10:00:00+0000", "checkout -q main");
+	commit_file(repo, "2026-01-08T10:00:00+0000", "README", "r", "C4");
+	th_git(repo, "2026-01-09T10:00:00+0000", "merge -q --no-ff -m M feat");
+	char *c1 = th_rev(repo, ":/^C1");
+	th_sh(repo, "echo a > svc/api/a.txt");
+	th_git(repo, "2026-01-10T10:00:00+0000", "commit -q -a -m 'Revert C1' -m 'This reverts commit %s.'", c1);
+	free(c1);
+	th_git(repo, "2026-01-10T12:00:00+0000", "tag api-v3");
+	th_git(repo, "2026-01-10T12:00:00+0000", "tag web-v3");
+}
+
+static void add_path_services(const char *db, const char *repo, const char *api_paths)
+{
+	run_ok(ARGS("--db", db, "service", "add", "api", "--repo", repo, "--paths", api_paths, "--deploy-tags",
+		    "api-*"));
+	run_ok(ARGS("--db", db, "service", "add", "web", "--repo", repo, "--paths", "svc/web/*", "--deploy-tags",
+		    "web-*"));
+}
+
+/* The services' figures and deployments as the snapshot gives them. */
+static char *services_json(const char *db)
+{
+	struct th_run r = run(ARGS("--db", db, "--now", NOW, "--snapshot", "--format", "json"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cJSON *j = json_of(&r);
+	th_run_free(&r);
+	struct strbuf sb = STRBUF_INIT;
+	const cJSON *s;
+	cJSON_ArrayForEach(s, member(j, "services")) {
+		char *dora = cJSON_PrintUnformatted(member(s, "dora"));
+		char *deps = cJSON_PrintUnformatted(member(s, "deployments"));
+		sb_addf(&sb, "%s %s %s\n", member(s, "name")->valuestring, dora, deps);
+		free(dora);
+		free(deps);
+	}
+	cJSON_Delete(j);
+	return sb_detach(&sb);
+}
+
+Test(team_sync, path_cache_gives_the_cold_figures_warm_incrementally_and_after_new_globs)
+{
+	char *repo = th_make_repo(home, "mono");
+	stage_one(repo);
+	/* B: synced at stage one, then again after stage two (the walk starts
+	 * from the new tags and stops at the old ones) */
+	char *b = xasprintf("%s/b.db", home);
+	add_path_services(b, repo, "svc/api/*");
+	run_ok(ARGS("--db", b, "--now", NOW, "sync"));
+	stage_two(repo);
+	run_ok(ARGS("--db", b, "--now", NOW, "sync"));
+	/* A: cold, everything at once */
+	char *a = xasprintf("%s/a.db", home);
+	add_path_services(a, repo, "svc/api/*");
+	char *cold = services_json(a);
+	char *warm = services_json(a);
+	char *incremental = services_json(b);
+	cr_assert_str_eq(warm, cold);
+	cr_assert_str_eq(incremental, cold);
+	/* worked by hand: api-v1 and web-v1 (on the root) ship no change, as
+	 * first deployments; api's changes are C1 (api-v2), C3 and C5 (the
+	 * revert touches svc/api/a.txt; both api-v3); the revert of C1 fails
+	 * api-v2, restored by api-v3 4 days (96 h) later; web's are C2 (web-v2)
+	 * and C3 (web-v3), nothing of web is reverted */
+	char *web = strstr(cold, "\nweb ");
+	cr_assert_not_null(web, "%s", cold);
+	*web = '\0';
+	cr_assert(strstr(cold, "\"lead_time\":{\"changes\":3,") != NULL, "%s", cold);
+	cr_assert(strstr(cold, "\"change_failure_rate\":{\"failed\":1,\"deploys\":3,") != NULL, "%s", cold);
+	cr_assert(strstr(cold, "\"time_to_restore\":{\"restores\":1,\"median_hours\":96,") != NULL, "%s", cold);
+	cr_assert(strstr(web + 1, "\"lead_time\":{\"changes\":2,") != NULL, "%s", web + 1);
+	cr_assert(strstr(web + 1, "\"change_failure_rate\":{\"failed\":0,\"deploys\":3,") != NULL, "%s", web + 1);
+	*web = '\n';
+
+	/* the caches hold the walk's rows, its tips and the result, for the
+	 * service's globs only */
+	char *cache = xasprintf("%s/b.db.cache/api.db", home);
+	expect_sql(cache, "SELECT DISTINCT globs FROM git_path_commits", "svc/api/*");
+	expect_sql(cache, "SELECT count(*) FROM git_path_tips", "3");
+	expect_sql(cache, "SELECT count(*) FROM git_path_results WHERE globs = 'svc/api/*'", "1");
+	/* C0 (adds svc/api/a.txt to th_make_repo's first commit; api-v1's own,
+	 * shipping nothing as a first deployment), C1, C3, C5 touch api; C5
+	 * also reverts: four rows, one with a revert line */
+	expect_sql(cache, "SELECT sum(touches) || ' ' || count(reverts) FROM git_path_commits", "4 1");
+
+	/* C: api first made with other globs (everything under svc/), then
+	 * with its own: the rows of the old globs go, the figures are A's */
+	char *c = xasprintf("%s/c.db", home);
+	add_path_services(c, repo, "svc/*");
+	run_ok(ARGS("--db", c, "--now", NOW, "sync"));
+	run_ok(ARGS("--db", c, "service", "rm", "api", "--yes"));
+	run_ok(ARGS("--db", c, "service", "add", "api", "--repo", repo, "--paths", "svc/api/*", "--deploy-tags",
+		    "api-*"));
+	char *after = services_json(c);
+	cr_assert_str_eq(after, cold);
+	char *ccache = xasprintf("%s/c.db.cache/api.db", home);
+	expect_sql(ccache, "SELECT DISTINCT globs FROM git_path_commits", "svc/api/*");
+	free(ccache);
+	free(after);
+	free(c);
+	free(cache);
+	free(cold);
+	free(warm);
+	free(incremental);
+	free(a);
+	free(b);
+	free(repo);
 }
