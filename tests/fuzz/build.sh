@@ -7,7 +7,7 @@
 set -eu
 : "${CLANG:=clang}" "${SRCDIR:?}" "${BUILDDIR:?}" "${FUZZ_OUT:?}" "${LIB_SOURCES:?}"
 : "${PKG_CFLAGS:=}" "${PKG_LIBS:=}" "${PKGDATADIR:=/usr/local/share/shipdeck}"
-TARGETS="fuzz_import fuzz_import_ops fuzz_config fuzz_dump fuzz_text"
+TARGETS="fuzz_import fuzz_import_ops fuzz_import_prs fuzz_config fuzz_dump fuzz_text"
 
 probe_dir=$(mktemp -d "${TMPDIR:-/tmp}/shipdeck-fuzzprobe.XXXXXX")
 trap 'rm -rf "$probe_dir"' EXIT

@@ -22,6 +22,6 @@ clean-local: fuzz-clean
 .PHONY: fuzz fuzz-clean
 
 EXTRA_DIST += tests/fuzz/build.sh tests/fuzz/run-short.sh \
-	tests/fuzz/fuzz_import.c tests/fuzz/fuzz_import_ops.c tests/fuzz/fuzz_config.c tests/fuzz/fuzz_dump.c \
-	tests/fuzz/fuzz_text.c tests/fuzz/corpus_import tests/fuzz/corpus_import_ops tests/fuzz/corpus_config \
+	tests/fuzz/fuzz_import.c tests/fuzz/fuzz_import_ops.c tests/fuzz/fuzz_import_prs.c tests/fuzz/fuzz_config.c tests/fuzz/fuzz_dump.c \
+	tests/fuzz/fuzz_text.c tests/fuzz/corpus_import tests/fuzz/corpus_import_ops tests/fuzz/corpus_import_prs tests/fuzz/corpus_config \
 	tests/fuzz/corpus_dump tests/fuzz/corpus_text

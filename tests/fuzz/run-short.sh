@@ -18,7 +18,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/shipdeck-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 status=0
-for name in import import_ops config dump text; do
+for name in import import_ops import_prs config dump text; do
 	target="$out/fuzz_$name"
 	mkdir -p "$work/$name"
 	echo "fuzz_$name: ${seconds}s from $here/corpus_$name"
