@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonw.h"
@@ -671,4 +672,22 @@ void present_service_tag(struct strbuf *out, const char *service)
 		sb_add_clean(out, service);
 	else
 		sb_addc(out, '-');
+}
+
+const char *present_deploy_service(const struct dash *d, int index)
+{
+	if (!d->team || !d->deploy_service || index < 0 || (size_t)index >= d->git.ndeploys)
+		return NULL;
+	int svc = d->deploy_service[index];
+	return svc >= 0 && (size_t)svc < d->nservices ? d->services[svc].name : NULL;
+}
+
+void present_deploy_service_cell(struct strbuf *out, const struct dash *d, int index, int width, bool ascii)
+{
+	const char *name = present_deploy_service(d, index);
+	if (!name)
+		return;
+	char *clean = text_clean(name, TEXT_ONE_LINE);
+	text_fit(out, clean, width, false, ascii);
+	free(clean);
 }

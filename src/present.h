@@ -209,5 +209,11 @@ void present_service_title(struct strbuf *out, const struct dash_service *s);
 /* The service a record belongs to as a short tag: its name, cleaned, or
  * "-" when it belongs to none. The views put it in brackets. */
 void present_service_tag(struct strbuf *out, const char *service);
+/* The service of deployment `index` of the dash's list, as the services
+ * list names it; NULL with one service (nothing to tell apart). */
+const char *present_deploy_service(const struct dash *d, int index);
+/* That service's name in exactly `width` columns (cut by display width,
+ * cleaned) for a list's column; nothing with one service. */
+void present_deploy_service_cell(struct strbuf *out, const struct dash *d, int index, int width, bool ascii);
 
 #endif

@@ -46,10 +46,16 @@ static void build_deploys(struct app *a, struct ui_list *l)
 		deploy_status(&status, &detail, a, dr);
 		if (detail.len && COLS >= 120)
 			sb_addf(&status, "%s%s", detail.buf[0] == '(' ? " " : ", ", sb_str(&detail));
+		/* with several services, whose it is before the ref (the refs of
+		 * two repositories can be alike) */
+		struct strbuf cell = STRBUF_INIT;
+		present_deploy_service_cell(&cell, &a->d, dr->index, 10, a->ascii);
+		char *svc = sb_detach(&cell);
 		/* names give way first: the rollout, changes and status stay whole */
 		struct ui_line *line = list_add(l, dr->failed ? ROLE_BAD : rec && rec->rollout < 100 ? ROLE_WARN : ROLE_NORMAL,
-			true, dr->index, "  %s  " FLEX("%-14.14s") " " FLEX("%.7s") " " FLEX("%-10s") " %-*s %3d ch  %s",
-			time_format_short(dd->time, when), ref, dd->commit,
+			true, dr->index, "  %s  " FLEX("%s") "%s" FLEX("%-14.14s") " " FLEX("%.7s") " " FLEX("%-10s") " %-*s %3d ch  %s",
+			time_format_short(dd->time, when), svc, svc[0] ? " " : "",
+			ref, dd->commit,
 			/* the strategy, else where it came from: tag, or the tool it was
 			   imported from (docs/metrics.md §1b) */
 			rec && rec->strategy ? rec->strategy : rec && !rec->source ? "-" : present_deploy_source(rec),
@@ -64,6 +70,7 @@ static void build_deploys(struct app *a, struct ui_list *l)
 		sb_free(&detail);
 		sb_free(&rb);
 		free(ref);
+		free(svc);
 	}
 	if (r->ndeploys == 0 && a->d.dora_none)
 		list_add(l, ROLE_WARN, false, 0, "  %s", a->d.dora_none);

@@ -187,10 +187,17 @@ static void build_deploys(struct app *a, struct ui_list *l)
 		present_deploy_verdict(&a->d, dr->index, &v);
 		present_deploy_detail(&st, &v);
 		const char *status = present_deploy_state_word(v.state);
+		/* with several services, whose it is before the ref (the refs of
+		 * two repositories can be alike) */
+		struct strbuf cell = STRBUF_INIT;
+		present_deploy_service_cell(&cell, &a->d, dr->index, 10, a->ascii);
+		char *svc = sb_detach(&cell);
 		/* the state before the ref, so 80 columns never cut it */
 		struct ui_line *line = list_add(l, dr->failed ? ROLE_BAD : ROLE_NORMAL, true, dr->index,
-			"  %s  %-11s %3d ch  %-16.16s %.7s  %s", present_date(dd->time, a->d.now, when),
-			status, dr->changes, ref, dd->commit, sb_str(&st));
+			"  %s  %-11s %3d ch  " FLEX("%s") "%s%-16.16s %.7s  %s",
+			present_date(dd->time, a->d.now, when), status, dr->changes, svc,
+			svc[0] ? " " : "", ref, dd->commit, sb_str(&st));
+		free(svc);
 		line->sort[0] = xasprintf("%020lld", (long long)(INT64_MAX / 2 - dd->time));
 		line->sort[1] = xasprintf("%08d", 99999999 - dr->changes);
 		line->sort[2] = xstrdup(status);

@@ -4,7 +4,8 @@
 # service filter is on all; S narrows everything to the first service, then
 # the second, then all again (the status bar and the DORA pane follow: the
 # first service's 2 deployments, the second's 3, the team's 5); ? lists the
-# key with its help line. Each board card names its service on the right
+# key with its help line. The lists of deployments (DORA, Deploys) name
+# each one's service before its ref. Each board card names its service on the right
 # ("[billing]", "[-]" for a feature of no service: the database belongs to
 # no repository, so a feature added without --service has no home), cut by
 # display width at 80 columns ("[bill…]": the key stays whole), and not at
@@ -78,6 +79,13 @@ check "... its counts" tui_wait "2 deployments on 2 days, 1 change, 0 of 2 faile
 check "... and search" tui_wait " Service search (whole repository; tags v*,!*rc*)"
 check "... its counts" tui_wait "3 deployments on 3 days, 2 changes, 0 of 3 failed"
 check "... each block has the scorecard's five rows" block_rows
+tui_keys G
+check "... the window's deployments name their service" screen_re "0 ch  billing    v1 "
+check "... each its own (alike refs of two repositories)" screen_re "1 ch  search     v3 "
+tui_keys g 5
+check "Deploys pane: the service before the ref" screen_re "  search     v3 "
+check "... and billing's" screen_re "  billing    v2 "
+tui_keys 4
 tui_keys S
 check "S: the first service only" tui_wait "service: billing (S, p)"
 check "... and its figures: 2 deployments" tui_wait "Frequency: 2 deployments on 2 days"
