@@ -1646,10 +1646,17 @@ static void build_result(struct scan *s, bool warm)
 	 * order (cached chunks load by seq, fresh ones are walked in order), and
 	 * within one deployment the walk order is the same on every run. */
 	cap = 0;
+	size_t capu = 0;
 	for (size_t i = 0; i < s->nrevs; i++) {
 		const struct git_revert_row *rl = &s->revs[i];
-		if (!rl->has_resolved)
+		if (!rl->has_resolved) {
+			if (rl->target[0] == '#') { /* left for imported pull requests */
+				struct gitscan_pr_revert u = {.number = atoi(rl->target + 1), .revert_deploy = rl->seq,
+							      .revert_author_time = rl->author_time, .revert_pr = rl->pr};
+				VEC_PUSH(r->pr_reverts, r->npr_reverts, capu, u);
+			}
 			continue;
+		}
 		struct dora_revert rv = {.reverted_deploy = rl->resolved_seq, .revert_deploy = rl->seq,
 					 .revert_author_time = rl->author_time, .revert_pr = rl->pr,
 					 .reverted_pr = rl->target[0] == '#' ? atoi(rl->target + 1) : 0};
@@ -2045,6 +2052,77 @@ int gitscan_first_deploys_landed(const struct gitscan_result *r, struct store *s
 	return 0;
 }
 
+static int cmp_dep_index(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The changes merge m brought (git rev-list m^1..m^2 ...), as 40 hex. */
+static char **brought_changes(git_repository *repo, const git_commit *m, size_t *n)
+{
+	char **hex = NULL;
+	size_t cap = 0;
+	*n = 0;
+	git_revwalk *w;
+	if (git_revwalk_new(&w, repo) != 0)
+		return NULL;
+	for (unsigned k = 1; k < git_commit_parentcount(m); k++)
+		git_revwalk_push(w, git_commit_parent_id(m, k));
+	git_revwalk_hide(w, git_commit_parent_id(m, 0));
+	git_oid id;
+	while (git_revwalk_next(&id, w) == 0) {
+		git_commit *c;
+		if (git_commit_lookup(&c, repo, &id) != 0)
+			continue;
+		if (git_commit_parentcount(c) <= 1) {
+			char *h = xmalloc(GIT_OID_HEXSZ + 1);
+			git_oid_tostr(h, GIT_OID_HEXSZ + 1, &id);
+			VEC_PUSH(hex, *n, cap, h);
+		}
+		git_commit_free(c);
+	}
+	git_revwalk_free(w);
+	return hex;
+}
+
+int gitscan_reverted_deploys(const struct gitscan_result *r, struct store *st, const char *hex, int **out,
+			     size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	git_repository *repo = NULL;
+	git_commit *m = NULL;
+	git_oid id;
+	git_libgit2_init();
+	int rc = -1;
+	if (!r->repo_path || git_oid_fromstr(&id, hex) != 0 ||
+	    git_repository_open_ext(&repo, r->repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0 ||
+	    git_commit_lookup(&m, repo, &id) != 0)
+		goto done;
+	bool merge = git_commit_parentcount(m) > 1;
+	size_t nh = 1;
+	char **hs = merge ? brought_changes(repo, m, &nh) : NULL;
+	const char *one[1] = {hex};
+	int *dep = xcalloc(nh + 1, sizeof *dep);
+	if (nh)
+		gitscan_first_deploys(r, st, merge ? (const char *const *)hs : one, nh, dep);
+	sort_array(dep, nh, sizeof *dep, cmp_dep_index);
+	for (size_t i = 0; i < nh; i++)
+		if (i == 0 || dep[i] != dep[*n - 1])
+			dep[(*n)++] = dep[i];
+	*out = dep;
+	for (size_t i = 0; hs && i < nh; i++)
+		free(hs[i]);
+	free(hs);
+	rc = 0;
+done:
+	git_commit_free(m);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}
+
 void gitscan_result_free(struct gitscan_result *r)
 {
 	if (!r)
@@ -2058,6 +2136,7 @@ void gitscan_result_free(struct gitscan_result *r)
 	free(r->deploy_changes);
 	free(r->repo_path);
 	free(r->reverts);
+	free(r->pr_reverts);
 	free(r->record_ids);
 	free(r->default_branch);
 	for (size_t i = 0; i < r->nwarnings; i++)

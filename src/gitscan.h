@@ -43,6 +43,14 @@ struct gitscan_opts {
 	atomic_size_t *progress;
 };
 
+/* A "Reverts #N" line git alone could not resolve. */
+struct gitscan_pr_revert {
+	int number;                   /* N */
+	int revert_deploy;            /* the reverting commit's first deployment, or -1 */
+	int64_t revert_author_time;
+	int revert_pr;                /* the pull request its own subject names, or 0 */
+};
+
 struct gitscan_result {
 	struct dora_deploy *deploys;  /* deployment order: time, ties by ref (tag names) */
 	size_t ndeploys;
@@ -53,6 +61,10 @@ struct gitscan_result {
 	size_t nchanges_all;          /* the sum of deploy_changes */
 	struct dora_revert *reverts;
 	size_t nreverts;
+	/* "Reverts #N" lines no commit of the history names N for
+	 * (docs/metrics.md §3b): left for imported pull requests to resolve. */
+	struct gitscan_pr_revert *pr_reverts;
+	size_t npr_reverts;
 	int64_t *record_ids;          /* per deploy: the record id merged into it, or 0 */
 	char *default_branch;         /* e.g. "main" */
 	size_t commits_walked;        /* commits read from the repository this run */
@@ -101,6 +113,13 @@ int gitscan_first_deploys_landed(const struct gitscan_result *r, struct store *s
  * False when this libgit2 was built without threads (scan one at a time). */
 bool gitscan_hold(void);
 void gitscan_release(void);
+/* What reverting commit hex (40 hex) reverts, as deployments
+ * (docs/metrics.md §3b): a merge's brought changes (M^1..M^2), each
+ * change's first deployment, distinct and ascending (-1: unshipped); any
+ * other commit, its own first deployment. *out malloc'd; 0, or -1 when the
+ * commit cannot be read (nothing then). */
+int gitscan_reverted_deploys(const struct gitscan_result *r, struct store *st, const char *hex, int **out,
+			     size_t *n);
 /* Resolves a ref (tag, branch, commit prefix) to 40 hex; 0 ok, -1 with message. */
 int gitscan_resolve(const char *repo_path, const char *ref, char out[41], char *err, size_t errlen);
 /* True when the tag's short name is a deployment under pattern (NULL: the default). */

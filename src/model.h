@@ -160,6 +160,7 @@ struct dash {
 	size_t nprs;
 	struct pr_link *pr_links;
 	size_t npr_links;
+	struct pr_ref *pr_refs;   /* per pull request: its number and merge commit */
 };
 
 /* Builds the dashboard from the store (and, where present, the repository).
@@ -184,6 +185,11 @@ int model_prs_load(struct store *st, struct dash *d);
 void model_prs_link(const struct dash *d, struct dora_change *ch, size_t n);
 /* The pull request (index + 1 into d->prs) of a 40-hex commit, or 0. */
 int model_pr_of_commit(const struct dash *d, const char *hex);
+/* "Reverts #N" lines git could not resolve (git->pr_reverts), resolved
+ * against the imported pull requests' merge commits and added to
+ * git->reverts (docs/metrics.md §3b); cache: the history cache git was
+ * read with (or NULL). */
+void model_prs_reverts(const struct dash *d, struct store *cache, struct gitscan_result *git);
 void model_prs_free(struct dash *d);
 
 #endif

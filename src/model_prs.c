@@ -21,6 +21,12 @@ struct pr_link {
 	int pr;
 };
 
+/* What a "Reverts #N" line needs of a pull request. */
+struct pr_ref {
+	int64_t number;
+	char merge_commit[41];  /* "" when the export named none */
+};
+
 static bool hex_to_id(const char *hex, unsigned char id[20])
 {
 	if (!hex || strlen(hex) != 40)
@@ -69,12 +75,16 @@ int model_prs_load(struct store *st, struct dash *d)
 	if (store_prs_load(st, &recs, &n) != 0)
 		return -1;
 	d->prs = xcalloc(n + 1, sizeof *d->prs);
+	d->pr_refs = xcalloc(n + 1, sizeof *d->pr_refs);
 	d->nprs = n;
 	for (size_t i = 0; i < n; i++) {
 		const struct pr_rec *p = &recs[i];
 		d->prs[i] = (struct dora_pr){.opened = p->opened, .merged = p->merged,
 					     .first_review = p->first_review,
 					     .review_untimed = p->reviewed_untimed};
+		d->pr_refs[i].number = p->number;
+		if (p->merge_commit && strlen(p->merge_commit) == 40)
+			memcpy(d->pr_refs[i].merge_commit, p->merge_commit, 41);
 		add_link(d, &cap, p->merge_commit, 0, p->merged, (int)i + 1);
 		for (size_t k = 0; k < p->ncommits; k++)
 			add_link(d, &cap, p->commits[k], 1, p->merged, (int)i + 1);
@@ -110,8 +120,46 @@ int model_pr_of_commit(const struct dash *d, const char *hex)
 	return d->npr_links && hex_to_id(hex, id) ? pr_of_id(d, id) : 0;
 }
 
+/* The merge commit of imported pull request n: NULL when none names n,
+ * or when several (of other repositories or tools) name other commits. */
+static const char *merge_of_number(const struct dash *d, int64_t n)
+{
+	const char *found = NULL;
+	for (size_t i = 0; i < d->nprs; i++) {
+		const char *m = d->pr_refs[i].merge_commit;
+		if (d->pr_refs[i].number != n || !m[0])
+			continue;
+		if (found && strcmp(found, m) != 0)
+			return NULL; /* ambiguous: docs/metrics.md §3b ignores it */
+		found = m;
+	}
+	return found;
+}
+
+void model_prs_reverts(const struct dash *d, struct store *cache, struct gitscan_result *git)
+{
+	size_t cap = git->nreverts;
+	for (size_t k = 0; k < git->npr_reverts; k++) {
+		const struct gitscan_pr_revert *u = &git->pr_reverts[k];
+		const char *m = merge_of_number(d, u->number);
+		int *dep;
+		size_t n;
+		if (!m || gitscan_reverted_deploys(git, cache, m, &dep, &n) != 0)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			struct dora_revert rv = {.reverted_deploy = dep[i], .revert_deploy = u->revert_deploy,
+						 .revert_author_time = u->revert_author_time,
+						 .revert_pr = u->revert_pr, .reverted_pr = u->number};
+			VEC_PUSH(git->reverts, git->nreverts, cap, rv);
+		}
+		free(dep);
+	}
+}
+
 void model_prs_free(struct dash *d)
 {
+	free(d->pr_refs);
+	d->pr_refs = NULL;
 	free(d->prs);
 	free(d->pr_links);
 	d->prs = NULL;

@@ -384,6 +384,10 @@ static void load_service(struct svc_ctx *k, int idx, struct dash_service *s, con
 		in->incidents = s->incidents, in->nincidents = s->nincidents;
 	}
 	model_prs_link(d, git->changes, git->nchanges);
+	model_prs_reverts(d, s->cache, git);
+	in->reverts = git->reverts, in->nreverts = git->nreverts;
+	if (sv->paths)
+		in->reverts = s->pathres.reverts, in->nreverts = s->pathres.nreverts;
 	if (sv->paths)
 		model_prs_link(d, s->pathres.changes, s->pathres.nchanges);
 	if (!s->top)

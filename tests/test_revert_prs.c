@@ -322,3 +322,54 @@ Test(revert_prs, every_surface_says_reverted_by)
 	cJSON_Delete(j);
 	th_run_free(&r);
 }
+
+/* Found from imported pull requests: #12 was rebase-merged, so no subject
+ * names it. c1 "Add cache" (01-02 09:00) tagged v2 at 01-02 12:00 (v1:
+ * c0 at 01-02 00:00, tagged 01-02 01:00); c2 "Undo the cache (#13)" with
+ * "Reverts acme/shop#12" (01-03 09:00), v3 at 01-03 12:00. Before the
+ * import nothing names #12: no failure. After `pr import` of #12 (merge
+ * commit c1): v2 failed, restored by v3 after 24 h, "reverted by #13",
+ * JSON reverted_by_pr 13, reverts_pr 12; the history cache is warm by
+ * then (the first snapshot wrote it). */
+Test(revert_prs, reverts_n_found_from_imported_pull_requests)
+{
+	commit_on(2, 0, "c0\n");
+	atag("v1", "HEAD", 2, 1);
+	const char *c1 = commit_on(2, 9, "Add cache\n");
+	atag("v2", "HEAD", 2, 12);
+	commit_on(3, 9, "Undo the cache (#13)\n\nReverts acme/shop#12\n");
+	atag("v3", "HEAD", 3, 12);
+	const char *const snap[] = {"--repo", repo, "--now", "2026-01-28T00:00:00Z", "snapshot", "--format", "json", NULL};
+	struct th_run r = th_shipdeck(tmp, NULL, snap);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cJSON *j = cJSON_Parse(r.out);
+	const cJSON *cfr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "dora"),
+							     "change_failure_rate");
+	cr_assert_float_eq(cJSON_GetObjectItemCaseSensitive(cfr, "failed")->valuedouble, 0, 1e-9, "%s", r.out);
+	cJSON_Delete(j);
+	th_run_free(&r);
+	char *file = keep(xasprintf("%s/prs.json", tmp));
+	char *json = keep(xasprintf("[{\"number\": 12, \"title\": \"Cache\", \"author\": {\"login\": \"a\"},"
+				    " \"headRefName\": \"cache\", \"createdAt\": \"2026-01-02T08:00:00Z\","
+				    " \"mergedAt\": \"2026-01-02T09:00:00Z\", \"mergeCommit\": {\"oid\": \"%s\"}}]", c1));
+	th_write(file, json);
+	r = th_shipdeck(tmp, NULL, (const char *const[]){"--repo", repo, "pr", "import", file, NULL});
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	th_run_free(&r);
+	r = th_shipdeck(tmp, NULL, snap);
+	j = cJSON_Parse(r.out);
+	const cJSON *d;
+	bool found = false;
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(j, "deployments")) {
+		if (!streq(cJSON_GetObjectItemCaseSensitive(d, "ref")->valuestring, "v2"))
+			continue;
+		found = true;
+		cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(d, "status")->valuestring, "restored");
+		cr_assert_float_eq(cJSON_GetObjectItemCaseSensitive(d, "restore_hours")->valuedouble, 24, 1e-9);
+		cr_assert_eq(cJSON_GetObjectItemCaseSensitive(d, "reverted_by_pr")->valueint, 13);
+		cr_assert_eq(cJSON_GetObjectItemCaseSensitive(d, "reverts_pr")->valueint, 12);
+	}
+	cr_assert(found, "%s", r.out);
+	cJSON_Delete(j);
+	th_run_free(&r);
+}
