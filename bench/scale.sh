@@ -31,29 +31,7 @@ make_history() {
 		--branches "${3#b}" $loose >&2
 }
 
-# measure NAME RUNS CMD [PREP]: median wall and CPU seconds, largest peak RSS (KB)
-measure() {
-	: >"$WORK/$1.t"
-	i=0
-	while [ "$i" -lt "$2" ]; do
-		[ -z "${4:-}" ] || sh -c "$4"
-		start=$(date +%s%N)
-		if ! /usr/bin/time -f '%M %U %S' -o "$WORK/rss" timeout "$TIMEOUT" sh -c "exec $3" >"$WORK/$1.out"; then
-			echo timeout
-			return 0
-		fi
-		end=$(date +%s%N)
-		echo "$(( (end - start) / 1000 )) $(cat "$WORK/rss")" >>"$WORK/$1.t"
-		i=$((i + 1))
-	done
-	awk -v n="$2" '
-		{ t[NR] = $1; c[NR] = $3 + $4; if ($2 > m) m = $2 }
-		function med(a,   i, j, x) {
-			for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { x = a[j]; a[j] = a[j - 1]; a[j - 1] = x }
-			return a[int((n + 1) / 2)]
-		}
-		END { printf "%.3f %.3f %d\n", med(t) / 1e6, med(c), m }' "$WORK/$1.t"
-}
+. "$HERE/measure.sh"
 
 # first_frame REPO DB NOW: seconds from starting shipdeck in tmux until the
 # pane shows the board (as bench/run.sh measures it); median of RUNS
@@ -109,14 +87,14 @@ for h in $SCALE_HISTORIES; do
 	GITLOG="git -C '$REPO' log --branches --tags --format='%H %P %at %ct %B'"
 	REFS="git -C '$REPO' for-each-ref --format='%(objectname) %(refname)'"
 	sh -c "$GITLOG" >/dev/null   # page cache warm for everyone
-	gitlog=$(measure gitlog "$RUNS" "$GITLOG")
-	refs=$(measure refs "$RUNS" "$REFS")
+	gitlog=$(measure gitlog "$GITLOG")
+	refs=$(measure refs "$REFS")
 	coldruns=$RUNS
 	case $h in 1000000*) coldruns=1 ;; esac
 	DB=$WORK/$h.db
-	cold=$(measure cold "$coldruns" "'$BIN' --repo '$REPO' --db '$DB' --now $NOW sync --full" "rm -f '$DB'*")
-	warm=$(measure warm "$RUNS" "'$BIN' --repo '$REPO' --db '$DB' --now $NOW sync")
-	snap=$(measure snap "$RUNS" "'$BIN' --repo '$REPO' --db '$DB' --now $NOW --snapshot")
+	cold=$(RUNS=$coldruns measure cold "'$BIN' --repo '$REPO' --db '$DB' --now $NOW sync --full" "rm -f '$DB'*")
+	warm=$(measure warm "'$BIN' --repo '$REPO' --db '$DB' --now $NOW sync")
+	snap=$(measure snap "'$BIN' --repo '$REPO' --db '$DB' --now $NOW --snapshot")
 	tui=timeout
 	[ "${SKIP_TUI:-0}" = 1 ] || tui=$(first_frame "$REPO" "$DB" "$NOW")
 	ncommits=$(git -C "$REPO" rev-list --count --branches --tags)
@@ -154,7 +132,7 @@ if [ -n "${BUILDS_REPO:-}" ] && [ "$SCALE_BUILDS" -gt 0 ]; then
 	       CASE WHEN i % 20 < 3 THEN 'failure' ELSE 'success' END,
 	       $newest - i * 300 - 60, $newest - i * 300, $newest - i * 300 + 600 + (i % 7) * 60,
 	       'https://ci.example.com/' || i FROM k;"
-	bsnap=$(measure bsnap "$RUNS" "'$BIN' --repo '$BUILDS_REPO' --db '$WORK/builds.db' --now $BUILDS_NOW --snapshot")
+	bsnap=$(measure bsnap "'$BIN' --repo '$BUILDS_REPO' --db '$WORK/builds.db' --now $BUILDS_NOW --snapshot")
 	btui=timeout
 	[ "${SKIP_TUI:-0}" = 1 ] || btui=$(first_frame "$BUILDS_REPO" "$WORK/builds.db" "$BUILDS_NOW")
 	header "builds at scale: $(sqlite3 "$WORK/builds.db" 'SELECT count(*) FROM builds') builds, 100000-6000-b16500 history"
