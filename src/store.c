@@ -71,6 +71,25 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql)
 	return s;
 }
 
+sqlite3_stmt *store_prepare_kept(struct store *st, const char *sql)
+{
+	size_t i = 0;
+	for (; i < ARRAY_SIZE(st->kept) && st->kept_sql[i]; i++)
+		if (st->kept_sql[i] == sql)
+			return st->kept[i];
+	if (i == ARRAY_SIZE(st->kept)) {
+		/* a programming error: a slot more in struct store */
+		fprintf(stderr, "store_prepare_kept: more than %zu kept statements\n", i);
+		abort();
+	}
+	sqlite3_stmt *s = store_prepare(st, sql);
+	if (s) {
+		st->kept_sql[i] = sql;
+		st->kept[i] = s;
+	}
+	return s;
+}
+
 int store_exec(struct store *st, const char *sql)
 {
 	char *msg = NULL;
@@ -424,6 +443,8 @@ void store_close(struct store *st)
 			free((char *)*c);
 		free(st->columns[i]);
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(st->kept); i++)
+		sqlite3_finalize(st->kept[i]);
 	sqlite3_close(st->db);
 	free(st->run_service);
 	free(st->path);

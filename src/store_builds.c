@@ -105,14 +105,25 @@ static int all_rows(struct store *st, sqlite3_stmt *s, struct build **out, size_
 int store_build_find(struct store *st, const char *provider, const char *run_id, int attempt,
 		     struct build *out)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT " BUILD_COLUMNS " FROM builds"
-					" WHERE provider = ?1 AND run_id = ?2 AND attempt = ?3");
+	/* once per record of an import: kept prepared (half of re-importing
+	 * a file unchanged was preparing this) */
+	static const char sql[] = "SELECT " BUILD_COLUMNS " FROM builds"
+				  " WHERE provider = ?1 AND run_id = ?2 AND attempt = ?3";
+	sqlite3_stmt *s = store_prepare_kept(st, sql);
 	if (!s)
 		return -1;
 	store_bind_text(s, 1, provider);
 	store_bind_text(s, 2, run_id);
 	sqlite3_bind_int(s, 3, attempt > 0 ? attempt : 1);
-	return one_row(st, s, out, "find build");
+	int rc = sqlite3_step(s), ret = 0;
+	if (rc == SQLITE_ROW) {
+		read_row(s, out);
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = store_fail(st, "find build");
+	}
+	sqlite3_reset(s);
+	return ret;
 }
 
 int store_build_get(struct store *st, int64_t id, struct build *out)
@@ -126,15 +137,16 @@ int store_build_get(struct store *st, int64_t id, struct build *out)
 
 int store_build_insert(struct store *st, struct build *b)
 {
-	sqlite3_stmt *s = store_prepare(st, "INSERT INTO builds (provider, run_id, attempt, workflow,"
-					" branch, commit_sha, status, conclusion, created_at, started_at,"
-					" finished_at, failure_kind, failure_kind_manual, failed_jobs, url)"
-					" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+	static const char sql[] = "INSERT INTO builds (provider, run_id, attempt, workflow,"
+				  " branch, commit_sha, status, conclusion, created_at, started_at,"
+				  " finished_at, failure_kind, failure_kind_manual, failed_jobs, url)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+	sqlite3_stmt *s = store_prepare_kept(st, sql);
 	if (!s)
 		return -1;
 	bind_fields(s, b);
 	int rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "insert build");
 	b->id = sqlite3_last_insert_rowid(st->db);
@@ -143,17 +155,18 @@ int store_build_insert(struct store *st, struct build *b)
 
 int store_build_update(struct store *st, const struct build *b)
 {
-	sqlite3_stmt *s = store_prepare(st, "UPDATE builds SET provider = ?1, run_id = ?2, attempt = ?3,"
-					" workflow = ?4, branch = ?5, commit_sha = ?6, status = ?7,"
-					" conclusion = ?8, created_at = ?9, started_at = ?10,"
-					" finished_at = ?11, failure_kind = ?12, failure_kind_manual = ?13,"
-					" failed_jobs = ?14, url = ?15 WHERE id = ?16");
+	static const char sql[] = "UPDATE builds SET provider = ?1, run_id = ?2, attempt = ?3,"
+				  " workflow = ?4, branch = ?5, commit_sha = ?6, status = ?7,"
+				  " conclusion = ?8, created_at = ?9, started_at = ?10,"
+				  " finished_at = ?11, failure_kind = ?12, failure_kind_manual = ?13,"
+				  " failed_jobs = ?14, url = ?15 WHERE id = ?16";
+	sqlite3_stmt *s = store_prepare_kept(st, sql);
 	if (!s)
 		return -1;
 	bind_fields(s, b);
 	sqlite3_bind_int64(s, 16, b->id);
 	int rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "update build");
 }
 

@@ -20,12 +20,20 @@ struct store {
 	 * records may also name none: a deployment is looked up within it. */
 	char *run_service;
 	bool run_service_home;
+	/* statements kept prepared for the run (store_prepare_kept) */
+	const char *kept_sql[8];
+	sqlite3_stmt *kept[8];
 };
 
 /* Records sqlite's message (prefixed by what) as the store's error; returns -1. */
 int store_fail(struct store *st, const char *what);
 /* Prepares sql or records the error; NULL on failure. */
 sqlite3_stmt *store_prepare(struct store *st, const char *sql);
+/* store_prepare for a statement run once per record (a million in one
+ * import): prepared the first time and kept until store_close, found again
+ * by the address of sql (a string literal). Reset it after use with
+ * sqlite3_reset, never finalize it. NULL on failure. */
+sqlite3_stmt *store_prepare_kept(struct store *st, const char *sql);
 /* Executes SQL with no results; 0 or -1. */
 int store_exec(struct store *st, const char *sql);
 /* Binds text or NULL. */
