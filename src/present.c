@@ -676,7 +676,9 @@ void present_service_tag(struct strbuf *out, const char *service)
 
 const char *present_deploy_service(const struct dash *d, int index)
 {
-	if (!d->team || !d->deploy_service || index < 0 || (size_t)index >= d->git.ndeploys)
+	if (!d->team)
+		return d->nservices ? d->services[0].name : NULL;
+	if (!d->deploy_service || index < 0 || (size_t)index >= d->git.ndeploys)
 		return NULL;
 	int svc = d->deploy_service[index];
 	return svc >= 0 && (size_t)svc < d->nservices ? d->services[svc].name : NULL;
@@ -684,7 +686,7 @@ const char *present_deploy_service(const struct dash *d, int index)
 
 void present_deploy_service_cell(struct strbuf *out, const struct dash *d, int index, int width, bool ascii)
 {
-	const char *name = present_deploy_service(d, index);
+	const char *name = d->team ? present_deploy_service(d, index) : NULL;
 	if (!name)
 		return;
 	char *clean = text_clean(name, TEXT_ONE_LINE);

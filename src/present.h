@@ -210,10 +210,11 @@ void present_service_title(struct strbuf *out, const struct dash_service *s);
  * "-" when it belongs to none. The views put it in brackets. */
 void present_service_tag(struct strbuf *out, const char *service);
 /* The service of deployment `index` of the dash's list, as the services
- * list names it; NULL with one service (nothing to tell apart). */
+ * list names it (with one service, that one); NULL without services. */
 const char *present_deploy_service(const struct dash *d, int index);
 /* That service's name in exactly `width` columns (cut by display width,
- * cleaned) for a list's column; nothing with one service. */
+ * cleaned) for a list's column; nothing with one service (nothing to tell
+ * apart). */
 void present_deploy_service_cell(struct strbuf *out, const struct dash *d, int index, int width, bool ascii);
 
 #endif

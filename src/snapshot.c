@@ -304,6 +304,7 @@ static void feature_json(struct strbuf *out, const struct dash_feature *f)
 	json_add_string(out, f->size);
 	sb_add(out, ", \"owner\": ");
 	json_add_string(out, f->owner);
+	json_field_str(out, "service", f->service);
 	sb_addf(out, ", \"phase\": \"%s\", \"phase_manual\": %s, \"phase_since\": ", f->phase,
 		f->phase_manual ? "true" : "false");
 	json_add_time(out, f->phase_since);

@@ -607,6 +607,7 @@ static void json_deployment(struct strbuf *out, const struct dash *dash, const s
 	sb_add(out, "{\"ref\": ");
 	json_add_string(out, dp->ref);
 	json_field_str(out, "commit", dp->commit);
+	json_field_str(out, "service", present_deploy_service(dash, d->index));
 	json_field_time(out, "time", dp->time);
 	const struct deploy_rec *rec = model_record_of_deploy(dash, d->index);
 	/* a record the model does not hold (figures computed apart) is still one */

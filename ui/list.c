@@ -150,9 +150,10 @@ void list_draw(struct app *a, struct ui_list *l, int y, int height)
 		last++;
 	if (height > 0 && last >= top + (size_t)height)
 		top = last - (size_t)height + 1 < cur ? last - (size_t)height + 1 : cur;
-	/* never scroll past a full last page (G used to leave one line shown) */
-	if (height > 0 && n > (size_t)height && top > n - (size_t)height)
-		top = n - (size_t)height;
+	/* never scroll past a full last page (G used to leave one line shown,
+	 * and still did when the whole list fits the page) */
+	if (height > 0 && top + (size_t)height > n)
+		top = n > (size_t)height ? n - (size_t)height : 0;
 	l->top = n ? idx[top] : 0;
 	for (int row = 0; row < height; row++) {
 		size_t p = top + (size_t)row;

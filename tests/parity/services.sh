@@ -8,7 +8,8 @@
 # hand: search fails 1 of 3 (33.3 %) and restores in 2 h; billing fails
 # none (0 %); the team fails 1 of 5 (20 %) and restores in 2 h. The pane
 # is read at 160x50 (every block on one screen) and at 80x24, where j
-# brings the second block into view.
+# brings the second block into view. Each board card's service tag and
+# each listed deployment's service are the JSON's "service".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tui/lib.sh"
@@ -18,7 +19,7 @@ done
 
 bin=${SD_BIN:-$PWD/shipdeck}
 work=$(mktemp -d "${TMPDIR:-/tmp}/shipdeck-parity-svc-XXXXXX")
-trap 'tui_stop; rm -rf "$work"' EXIT
+trap 'tui_stop; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 export HOME="$work" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" GIT_CONFIG_NOSYSTEM=1
 export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 USER=tester
 unset NO_COLOR
@@ -46,6 +47,9 @@ NOW=2026-02-20T00:00:00Z
 sd() { "$bin" --db "$db" --now "$NOW" "$@"; }
 sd service add billing --repo "$work/billing" >/dev/null
 sd service add search --repo "$work/search" >/dev/null
+sd --service billing feature add "Invoice PDF export" --key BIL-1 >/dev/null
+sd --service search feature add "Fuzzy matching" --key SRC-12 >/dev/null
+sd feature add "Belongs nowhere" --key X-1 >/dev/null
 id=$(sd --service search incident open "Search returns nothing" --severity sev2 \
 	--at 2026-02-03T12:00:00Z --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 sd incident update "$id" --restored-at 2026-02-03T14:00:00Z >/dev/null || { echo "not ok - incident"; exit 1; }
@@ -56,14 +60,18 @@ cd "$work" # outside any repository: the team's database alone
 sd --snapshot --format json > "$out/snapshot.json"
 sd --snapshot > "$out/snapshot.txt"
 tui_start 160 50 "'$bin' --db '$db' --now '$NOW'"
-tui_wait "Planning (0)" 20 || { echo "not ok - dashboard did not start"; tui_screen; exit 1; }
+tui_wait "Planning (3)" 20 || { echo "not ok - dashboard did not start"; tui_screen; exit 1; }
+tui_screen > "$out/board-160x50.screen"
 tui_keys 4
 tui_wait " Service search (" && sleep 0.2
 tui_screen > "$out/dora-160x50.screen"
+tui_keys G
+sleep 0.3
+tui_screen > "$out/dora-end-160x50.screen"
 tui_keys q
 tui_stop
 tui_start 80 24 "'$bin' --db '$db' --now '$NOW'"
-tui_wait "Planning (0)" 20 || { echo "not ok - dashboard did not start at 80x24"; exit 1; }
+tui_wait "Planning (3)" 20 || { echo "not ok - dashboard did not start at 80x24"; exit 1; }
 tui_keys 4
 tui_wait " Service billing (" && sleep 0.2
 tui_screen > "$out/dora-80x24.screen"
@@ -137,6 +145,21 @@ for r in snap["dora"]["scorecard"]:
     ok, hit = row_in(head, r)
     check("team: %s reads %s in the pane's scorecard" % (r["name"], cells(r)), ok, hit)
 check("the pane's team scorecard says so", any("team of 2 services" in l for l in wide))
+
+# each card's tag is the JSON feature's service ("[-]" for none)
+board = read("board-160x50.screen")
+for f in snap["features"]:
+    tag = "[%s]" % (f["service"] or "-")
+    hit = [l for l in board if l.startswith(f["key"] + " ")]
+    check("board: %s's card says %s, as the JSON" % (f["key"], tag), hit and hit[0].rstrip().endswith(tag), hit)
+check("by hand: X-1 belongs to no service", [f["service"] for f in snap["features"] if f["key"] == "X-1"] == [None])
+# each deployment's line names the JSON's service before its ref
+end = read("dora-end-160x50.screen")
+at = [i for i, l in enumerate(end) if l.startswith("Deployments in the window")]
+lines = end[at[0] + 1:at[0] + 1 + len(snap["deployments"])] if at else []
+got = [(l.split()[5], l.split()[6]) for l in lines if len(l.split()) > 6]
+want = [(dep["service"], dep["ref"]) for dep in snap["deployments"]]
+check("DORA pane: the deployments' services and refs are the JSON's, in order", got == want, (got, want))
 print("parity (services): %d passed, %d failed" % (passes, fails))
 sys.exit(1 if fails else 0)
 PY
