@@ -108,14 +108,46 @@ static bool entry_same(const git_tree_entry *x, const git_tree_entry *y)
 	       git_tree_entry_filemode(x) == git_tree_entry_filemode(y);
 }
 
-static bool trees_touch(git_repository *repo, const git_tree *a, const git_tree *b, struct strbuf *path,
+/* The trees read last: a walk that goes parents first compares a commit
+ * with the parent it compared with its own parent just before, so most
+ * folders it reads it has just read (libgit2's object cache is off during
+ * walks: it would keep every tree). Each entry holds a reference. */
+#define TREE_CACHE 16
+struct trees {
+	git_repository *repo;
+	git_tree *t[TREE_CACHE];
+	size_t next;
+};
+
+/* A tree by id (the caller frees it); 0 or -1. */
+static int tree_get(struct trees *tc, git_tree **out, const git_oid *id)
+{
+	for (size_t i = 0; i < TREE_CACHE; i++)
+		if (tc->t[i] && git_oid_equal(git_tree_id(tc->t[i]), id))
+			return git_object_dup((git_object **)out, (git_object *)tc->t[i]);
+	if (git_tree_lookup(out, tc->repo, id) != 0)
+		return -1;
+	size_t slot = tc->next++ % TREE_CACHE;
+	git_tree_free(tc->t[slot]);
+	git_object_dup((git_object **)&tc->t[slot], (git_object *)*out);
+	return 0;
+}
+
+static void trees_free(struct trees *tc)
+{
+	for (size_t i = 0; i < TREE_CACHE; i++)
+		git_tree_free(tc->t[i]);
+	memset(tc->t, 0, sizeof tc->t);
+}
+
+static bool trees_touch(struct trees *tc, const git_tree *a, const git_tree *b, struct strbuf *path,
 			const struct path_rule *r);
 
 /* One name that differs between the two trees (either side may lack it),
  * its path in path: a file on either side is a changed path (added,
  * deleted, modified, or a file turned folder), a folder on either side is
  * compared below (the other side's folder, or nothing). */
-static bool entry_touches(git_repository *repo, const git_tree_entry *ea, const git_tree_entry *eb,
+static bool entry_touches(struct trees *tc, const git_tree_entry *ea, const git_tree_entry *eb,
 			  struct strbuf *path, const struct path_rule *r)
 {
 	bool ta = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
@@ -129,12 +161,12 @@ static bool entry_touches(git_repository *repo, const git_tree_entry *ea, const 
 	if (rule_may_match_under(r, sb_str(path), path->len)) {
 		git_tree *sa = NULL, *sb = NULL;
 		if (ta)
-			git_tree_lookup(&sa, repo, git_tree_entry_id(ea));
+			tree_get(tc, &sa, git_tree_entry_id(ea));
 		if (tb)
-			git_tree_lookup(&sb, repo, git_tree_entry_id(eb));
+			tree_get(tc, &sb, git_tree_entry_id(eb));
 		/* a folder this clone cannot read: nothing to compare, as a diff fails */
 		if ((!ta || sa) && (!tb || sb))
-			hit = trees_touch(repo, sa, sb, path, r);
+			hit = trees_touch(tc, sa, sb, path, r);
 		git_tree_free(sa);
 		git_tree_free(sb);
 	}
@@ -160,7 +192,7 @@ static int entry_cmp(const git_tree_entry *x, const git_tree_entry *y)
  * lists are merged; equal subtrees are skipped whole, and the answer is
  * the first matching path. This is what a diff of a against b with no
  * rename detection yields, path for path. */
-static bool trees_touch(git_repository *repo, const git_tree *a, const git_tree *b, struct strbuf *path,
+static bool trees_touch(struct trees *tc, const git_tree *a, const git_tree *b, struct strbuf *path,
 			const struct path_rule *r)
 {
 	size_t base = path->len, na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
@@ -178,7 +210,7 @@ static bool trees_touch(git_repository *repo, const git_tree *a, const git_tree 
 			continue;
 		path_cut(path, base);
 		sb_add(path, git_tree_entry_name(ea ? ea : eb));
-		hit = entry_touches(repo, ea, eb, path, r);
+		hit = entry_touches(tc, ea, eb, path, r);
 	}
 	path_cut(path, base);
 	return hit;
@@ -187,7 +219,7 @@ static bool trees_touch(git_repository *repo, const git_tree *a, const git_tree 
 /* Does the commit's diff against its first parent touch a path of the
  * rule? Old and new paths both count (no rename detection: a rename
  * touches both). */
-static bool touches(git_repository *repo, const git_commit *c, const struct path_rule *r)
+static bool touches(struct trees *tc, const git_commit *c, const struct path_rule *r)
 {
 	git_tree *tree = NULL, *ptree = NULL;
 	git_commit *parent = NULL;
@@ -198,7 +230,7 @@ static bool touches(git_repository *repo, const git_commit *c, const struct path
 	    (git_commit_parent(&parent, c, 0) != 0 || git_commit_tree(&ptree, parent) != 0))
 		goto done; /* a parent this clone lacks (shallow): nothing to compare */
 	struct strbuf path = STRBUF_INIT;
-	hit = trees_touch(repo, ptree, tree, &path, r);
+	hit = trees_touch(tc, ptree, tree, &path, r);
 	sb_free(&path);
 done:
 	git_tree_free(ptree);
@@ -218,14 +250,14 @@ static bool is_alnum(char c)
 }
 
 /* The diff of tree against ptree (NULL: a root commit) touches the rule? */
-static bool tree_ids_touch(git_repository *repo, const git_oid *tree, const git_oid *ptree,
+static bool tree_ids_touch(struct trees *tc, const git_oid *tree, const git_oid *ptree,
 			   const struct path_rule *r)
 {
 	git_tree *t = NULL, *pt = NULL;
 	bool hit = false;
-	if (git_tree_lookup(&t, repo, tree) == 0 && (!ptree || git_tree_lookup(&pt, repo, ptree) == 0)) {
+	if (tree_get(tc, &t, tree) == 0 && (!ptree || tree_get(tc, &pt, ptree) == 0)) {
 		struct strbuf path = STRBUF_INIT;
-		hit = trees_touch(repo, pt, t, &path, r);
+		hit = trees_touch(tc, pt, t, &path, r);
 		sb_free(&path);
 	}
 	git_tree_free(pt);
@@ -286,6 +318,7 @@ static const git_oid *tree_of_find(const struct tree_of *m, const git_oid *id)
 struct walk {
 	git_repository *repo;
 	git_odb *odb;
+	struct trees tc;
 	const struct path_rule *rule;
 	struct tree_of trees;
 	struct path_commit *rows;
@@ -436,9 +469,9 @@ static void judge(struct walk *w, struct node *n)
 		w->diffed++;
 		git_oid ptree;
 		if (n->parents == 0)
-			row.touches = tree_ids_touch(w->repo, &n->tree, NULL, w->rule);
+			row.touches = tree_ids_touch(&w->tc, &n->tree, NULL, w->rule);
 		else if (read_tree_of(w, &n->parent, &ptree))
-			row.touches = tree_ids_touch(w->repo, &n->tree, &ptree, w->rule);
+			row.touches = tree_ids_touch(&w->tc, &n->tree, &ptree, w->rule);
 		/* else: a parent this clone lacks (shallow): nothing to compare */
 	}
 	if (row.touches || row.reverts)
@@ -518,7 +551,8 @@ static int walk_new(struct walk *w, const struct gitscan_result *scan, const uns
 		collect_all(w, scan, &nodes, &n, &cap);
 	else if (collect_new(w, scan, tips, ntips, &nodes, &n, &cap) != 0)
 		return -1;
-	for (size_t i = 0; i < n; i++)
+	/* read children first; judged parents first (the cache of trees) */
+	for (size_t i = n; i-- > 0;)
 		judge(w, &nodes[i]);
 	free(nodes);
 	return 0;
@@ -604,11 +638,11 @@ static git_commit *resolve_target(git_repository *repo, const char *hex)
 /* One revert line of a row: counted when the commit it names touches the
  * service's paths (a revert counts for the service of the change it
  * reverts) and a deployment ships the revert. */
-static void place_revert(const struct gitscan_result *scan, struct store *cache, const struct walk *w,
+static void place_revert(const struct gitscan_result *scan, struct store *cache, struct walk *w,
 			 const struct path_commit *row, const char *target, struct gitpaths_result *out)
 {
 	git_commit *t = resolve_target(w->repo, target);
-	if (!t || !touches(w->repo, t, w->rule)) {
+	if (!t || !touches(&w->tc, t, w->rule)) {
 		git_commit_free(t);
 		return;
 	}
@@ -626,7 +660,7 @@ static void place_revert(const struct gitscan_result *scan, struct store *cache,
 									 .revert_author_time = row->author_time};
 }
 
-static void place_reverts(const struct gitscan_result *scan, struct store *cache, const struct walk *w,
+static void place_reverts(const struct gitscan_result *scan, struct store *cache, struct walk *w,
 			  struct gitpaths_result *out)
 {
 	size_t lines = 0;
@@ -719,6 +753,7 @@ int gitpaths_filter(const char *repo_path, const char *globs, const struct gitsc
 		snprintf(err, errlen, "%s: not a git repository", repo_path);
 		goto done;
 	}
+	w.tc.repo = w.repo;
 	load_cache(cache, globs, full, &w, &tips, &ntips);
 	int walked = walk_new(&w, scan, (const unsigned char(*)[20])tips, ntips);
 	if (walked != 0 && ntips) {
@@ -742,6 +777,7 @@ done:
 	free(tips);
 	path_commits_free(w.rows, w.nrows);
 	rule_free(&rule);
+	trees_free(&w.tc);
 	free(w.trees.keys);
 	free(w.trees.trees);
 	git_odb_free(w.odb);
