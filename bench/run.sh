@@ -16,6 +16,7 @@
 #
 # usage: bench/run.sh BIN [COMMITS [TAGS]]
 #        bench/run.sh BIN scale      (issue 17: see "Scale" below)
+#        bench/run.sh BIN team       (issue 14: a team of five services, bench/team.sh)
 #   BIN      the shipdeck binary, or the bench_sync driver (bench/bench_sync.c:
 #            `bench_sync R D [--full]`, which calls gitscan_sync directly;
 #            only the sync rows are measured then).
@@ -53,6 +54,7 @@ set -eu
 [ $# -ge 1 ] || { sed -n '2,50p' "$0"; exit 2; }
 BIN=$1
 [ "${2:-}" != scale ] || exec sh "$(dirname "$0")/scale.sh" "$@"
+[ "${2:-}" != team ] || exec sh "$(dirname "$0")/team.sh" "$1"
 COMMITS=${2:-100000}
 TAGS=${3:-6000}
 RUNS=${RUNS:-3}
