@@ -301,6 +301,30 @@ def check_sources(d, snap, label):
             (tag in r) == (inc["source"] != "record") for r in rows), "\n".join(rows))
 
 
+def check_rollback(d, snap, label):
+    """docs/metrics.md §3b: the hand-recorded deployment of v1.9.0^2 a day
+    after v1.9.0 rolls it back: v1.9.0 restored after 24 h, "rolled back by"
+    the rollback's ref on every line that shows v1.9.0, the rollback rework."""
+    rsha = read(os.path.join(OUT, "fixture", "rollback-commit.txt")).strip()
+    rb = [x for x in snap["deployments"] if x["commit"] == rsha]
+    failed = [x for x in snap["deployments"] if x["failed_because"] == "rollback"]
+    check(label + ": the rollback is a deployment of its own, rework, shipping nothing",
+          len(rb) == 1 and rb[0]["rework"] and rb[0]["changes"] == 0, rb)
+    check(label + ": v1.9.0 is the one deployment rolled back, restored by it after 24 h",
+          [x["ref"] for x in failed] == ["v1.9.0"] and rb and failed[0]["restored_by"] == rb[0]["ref"] and
+          failed[0]["status"] == "restored" and failed[0]["restore_hours"] == 24, failed)
+    if not (rb and failed):
+        return
+    txt, md = read(os.path.join(d, "snapshot.txt")), read(os.path.join(d, "snapshot.md"))
+    sha = failed[0]["commit"][:7]
+    rows = lines_with([txt], sha)[:1] + lines_with([md], sha)[:1]
+    rows += lines_with(screens(d, "dora*-160x50.screen"), sha)
+    rows += lines_with(screens(d, "deploys-160x50*.screen"), sha)
+    said = "rolled back by " + rb[0]["ref"]
+    check(label + ": v1.9.0's line says '%s' in the snapshots and the panes" % said,
+          len(rows) >= 4 and all(said in r for r in rows), "\n".join(rows))
+
+
 ATTENTION = ("overdue", "not-ready", "stale-phase", "no-go")
 
 
@@ -477,6 +501,7 @@ def main():
     check_deployments(default, snap, "default")
     check_incidents(default, snap, "default")
     check_sources(default, snap, "default")
+    check_rollback(default, snap, "default")
     check_features(default, snap, "default")
     check_stages(default, snap, "default")
     check_services(snap, "default")

@@ -5,7 +5,8 @@
 # deployment that failed and was restored (the demo's v1.7.0, restored by
 # v1.7.1, which is rework), a hand-set phase older than newer evidence, the
 # demo's overdue reviews, and a deployment and an incident imported from
-# GitHub and PagerDuty (their source reads the same everywhere). Then it renders everything a user can look at
+# GitHub and PagerDuty (their source reads the same everywhere), and a
+# rollback of v1.9.0 recorded by hand. Then it renders everything a user can look at
 # as of one fixed instant: the three snapshot formats, every list
 # command's --json (and the other commands' --json documents), and the
 # dashboard's DORA, deploys, board, builds and feature (FEAT-7) panes in
@@ -81,6 +82,16 @@ cat > "$work/pagerduty.json" <<EOF
   "html_url": "https://acme.pagerduty.com/incidents/PPAR1TY"}], "more": false}
 EOF
 sd incident import "$work/pagerduty.json" > "$out/fixture/incident-import.txt" || { echo "not ok - incident import"; exit 1; }
+# A rollback (docs/metrics.md §3b): a day after v1.9.0, the second part of
+# FEAT-9's branch (v1.9.0^2: an ancestor of v1.9.0's commit that no tag
+# deployed) deployed by hand as the branch rollback-1.9. v1.9.0 failed and this deployment restored it
+# after 24 h; it is rework. Its line must say "rolled back by" everywhere.
+t9=$(git -C "$repo" for-each-ref --format='%(creatordate:unix)' refs/tags/v1.9.0)
+rsha=$(git -C "$repo" rev-parse 'v1.9.0^2')
+git -C "$repo" branch rollback-1.9 "$rsha"
+sd deploy record rollback-1.9 --env production --at "$(at $((t9 + day)))" > /dev/null ||
+	{ echo "not ok - the rollback could not be recorded"; exit 1; }
+echo "$rsha" > "$out/fixture/rollback-commit.txt"
 
 render() { # render DIR [env...]: every document and screen into DIR
 	dir=$1
