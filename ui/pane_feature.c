@@ -38,6 +38,10 @@ static int draw_head(struct app *a, struct pane *self, int y, int height)
 	enum phase p = PHASE_PLANNING;
 	phase_parse(f->phase, &p);
 	sb_addf(&sb, "%s%s   size %s", phase_name(p), f->phase_manual ? " (set by hand)" : "", f->size);
+	if (a->d.team) { /* several services: whose it is, as its card says */
+		sb_add(&sb, "   service ");
+		present_service_tag(&sb, f->service);
+	}
 	if (f->owner) {
 		sb_add(&sb, "   owner ");
 		sb_add_clean(&sb, f->owner);

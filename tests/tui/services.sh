@@ -49,7 +49,15 @@ db="$work/team.db"
 "$bin" --db "$db" feature add "Belongs nowhere" --key X-1 >/dev/null
 
 screen_lacks() { ! tui_screen | grep -qF -- "$1"; }
-screen_re() { tui_screen | grep -qE -- "$1"; }
+# screen_re RE: waits (up to 10 s) until a line of the screen matches RE.
+screen_re() {
+	deadline=$(( $(date +%s) + 10 ))
+	while [ "$(date +%s)" -le "$deadline" ]; do
+		tui_screen | grep -qE -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
 status_has() { tui_screen | tail -n 1 | grep -qF -- "$1"; }
 # block_rows: under each service's title, the five rows of the scorecard.
 block_rows() {
@@ -69,6 +77,8 @@ check "status bar: every service, and the keys" tui_wait "service: all (S, p)"
 check "board: a card names its service" line_has "BIL-1" "[billing]"
 check "board: ... each its own" line_has "SRC-12" "[search]"
 check "board: a feature of no service says so" line_has "X-1" "[-]"
+tui_keys Enter
+check "Feature pane: the card's service" tui_wait "size medium   service billing"
 tui_keys 4
 # by hand: billing deploys on Feb 1 and 2, search on Feb 1, 2 and 3; a
 # day counts once for the team; each first deployment ships nothing
