@@ -305,6 +305,7 @@ static void help(struct app *a, struct ui_list *l)
 			 13 - text_width(marks), "");
 	free(marks);
 	list_add_wrapped(l, ROLE_NORMAL, 14, "  elite         what the report's elite band asks for");
+	list_add_wrapped(l, ROLE_NORMAL, 14, "  services      with several, the team's scorecard on top, then a block per service: j/k step, Enter shows that one alone");
 }
 
 const struct pane_ops pane_dora = {
