@@ -64,20 +64,33 @@ static bool valid_name(const char *name)
 	return plainly_valid(name) || (git_reference_name_is_valid(&valid, name) == 0 && valid);
 }
 
+/* A hex digit's lower-case form, 0 for anything else: one look-up per
+ * byte of the 40 of each of 235 000 packed refs. */
+static char hex_lower(unsigned char c)
+{
+	static const char table[256] = {
+		['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
+		['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+		['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
+		['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',
+	};
+	return table[c];
+}
+
 /* 40 hex digits followed by the end or white space, lowered into out. */
 static bool parse_hex(const char *p, size_t len, char out[41])
 {
 	if (len < 40)
 		return false;
+	bool ok = true;
 	for (int i = 0; i < 40; i++) {
-		char c = p[i];
-		if (c >= 'A' && c <= 'F')
-			c = (char)(c - 'A' + 'a');
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return false;
+		char c = hex_lower((unsigned char)p[i]);
+		ok &= c != 0;
 		out[i] = c;
 	}
 	out[40] = '\0';
+	if (!ok)
+		return false;
 	return len == 40 || p[40] == '\n' || p[40] == ' ' || p[40] == '\r' || p[40] == '\t';
 }
 
