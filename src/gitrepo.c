@@ -194,29 +194,9 @@ static int stop_at_match(void *payload, const struct gitref *r)
 	return !r->symbolic && a->match(r->name + strlen("refs/tags/"), a->arg);
 }
 
-static void lib_release(void)
-{
-	git_libgit2_shutdown();
-}
-
-/* libgit2 stays set up from the first run's tag check (the first look at
- * the repository of nearly every command) until the process ends: each
- * git_libgit2_init after a full shutdown parses the system's CA bundle
- * again (mbedTLS), a tenth of a warm sync, for the scan that follows. */
-static void lib_hold(void)
-{
-	static bool held;
-	if (held)
-		return;
-	held = true;
-	git_libgit2_init();
-	atexit(lib_release);
-}
-
 int gitrepo_any_tag(const char *repo_path, bool (*match)(const char *name, void *arg), void *arg)
 {
 	static const char *const tags[] = {"refs/tags/"};
-	lib_hold();
 	git_libgit2_init();
 	git_repository *repo = NULL;
 	struct any_tag a = {match, arg};
