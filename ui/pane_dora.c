@@ -40,7 +40,8 @@ static int draw_row(struct app *a, int y, const struct score_row *r)
 }
 
 /* Where lead time goes, under its row: the bar with the largest stage, then
- * each stage's median (present.c words them as the snapshot does). */
+ * each stage's median (present.c words them as the snapshot does), on two
+ * lines when they do not fit on one (four stages at 80 columns). */
 static int draw_stages(struct app *a, int y)
 {
 	struct stage_split sp;
@@ -54,10 +55,10 @@ static int draw_stages(struct app *a, int y)
 	present_stage_words(&words, &sp, a->ascii, false);
 	draw_text(a, y, 3, 20, ROLE_DIM, "where it goes");
 	draw_text(a, y, 23, COLS - 24, ROLE_NORMAL, sb_str(&bar));
-	draw_text(a, y + 1, 23, COLS - 24, ROLE_NORMAL, sb_str(&words));
+	int used = 1 + draw_wrapped(a, y + 1, 23, COLS - 24, ROLE_NORMAL, sb_str(&words), 2);
 	sb_free(&bar);
 	sb_free(&words);
-	return 2;
+	return used;
 }
 
 /* The thresholds the model loaded, for present_scorecard. */

@@ -441,12 +441,14 @@ def stage_words(st):
     return parts, largest
 
 
-def check_stages(d, snap, label):
+def check_stages(d, snap, label, source="git"):
     """Where lead time goes: the JSON's medians, in the text and markdown snapshots and the DORA
-    pane, with the same largest stage; and a shipped feature's own stages in its pane."""
+    pane, with the same largest stage; and a shipped feature's own stages in its pane. From git,
+    over every change of the window; from pull requests, over those that have one."""
     st = snap["dora"]["lead_time"]["stages"]
-    check(label + ": the window's changes have stages from git", st is not None and st["source"] == "git"
-          and st["changes"] == snap["dora"]["lead_time"]["changes"], st)
+    check(label + ": the window's changes have stages from " + source, st is not None and
+          st["source"] == source and (st["changes"] == snap["dora"]["lead_time"]["changes"] or
+                                      (source != "git" and 0 < st["changes"] <= snap["dora"]["lead_time"]["changes"])), st)
     if st is None:
         return
     parts, largest = stage_words(st)
@@ -458,10 +460,13 @@ def check_stages(d, snap, label):
         pane = [ln.strip() for ln in read(os.path.join(d, "dora-%s.screen" % size)).splitlines()]
         at = [i for i, ln in enumerate(pane) if ln.startswith("where it goes")]
         ok = at and pane[at[0] - 1].startswith("Lead time (median)")
-        texts["DORA pane at " + size] = "Where lead time goes (medians, from git) " + " ".join(
-            pane[at[0]:at[0] + 2]).replace("  largest:", "; largest:") if ok else ""
+        # the bar's line, then the medians (wrapped to a second line when they do not fit)
+        end = [i for i, ln in enumerate(pane) if ln.startswith("Change failure rate")]
+        upto = end[0] if end and ok and end[0] > at[0] else (at[0] + 2 if at else 0)
+        texts["DORA pane at " + size] = "Where lead time goes (medians, from %s) " % source + " ".join(
+            pane[at[0]:upto]).replace("  largest:", "; largest:") if ok else ""
     for where, t in texts.items():
-        ok = "Where lead time goes (medians, from git)" in t and all(p in t for p in parts) and largest in t
+        ok = "Where lead time goes (medians, from %s)" % source in t and all(p in t for p in parts) and largest in t
         check("%s: lead time splits into %s%s in the %s" % (label, ", ".join(parts), largest, where), ok,
               t[:2000] if not ok else "")
     shipped = [f for f in snap["features"] if f["stages"] is not None]
@@ -490,7 +495,8 @@ def check_services(snap, label):
 def main():
     default, edited = os.path.join(OUT, "default"), os.path.join(OUT, "edited")
     names = set()
-    for d in (default, edited, os.path.join(OUT, "fixture")):
+    prs = os.path.join(OUT, "prs")
+    for d in (default, edited, prs, os.path.join(OUT, "fixture")):
         check_schemas(d, names)
     kinds = ["snapshot"] + list(CMDS["$defs"])
     check("schema: every kind of document was rendered and checked (%d)" % len(kinds),
@@ -504,6 +510,12 @@ def main():
     check_rollback(default, snap, "default")
     check_features(default, snap, "default")
     check_stages(default, snap, "default")
+    ps = load(os.path.join(prs, "snapshot.json"))
+    check_stages(prs, ps, "pull requests", "pull requests")
+    feat = [f for f in ps["features"] if f["stages"] is not None and f["key"] == "FEAT-7"]
+    check("pull requests: FEAT-7's own stages come from its pull request",
+          feat and feat[0]["stages"]["source"] == "pull requests", feat)
+    check_deployments(prs, ps, "pull requests")
     check_services(snap, "default")
     check_dora(default, snap, "default", {"deployment_frequency": "≥ 5 days/week", "lead_time": "< 24 h",
                                           "change_failure_rate": "≤ 5 %", "time_to_restore": "< 1 h"})

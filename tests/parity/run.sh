@@ -173,4 +173,38 @@ json.dump(t, open(p, "w"), indent=1)
 EOF
 SHIPDECK_DATA_DIR="$work/datadir" render "$out/edited" || exit 1
 
+# Imported pull requests (docs/metrics.md §2b), into a copy of the
+# database: one per feature merge of main, listing the commits the merge
+# brought, opened an hour after its first commit, reviewed halfway to its
+# merge. The stages then come from pull requests on every surface.
+cp "$db" "$work/prs.db"
+python3 - "$repo" > "$work/prs.json" <<'EOF'
+import datetime, json, subprocess, sys
+repo = sys.argv[1]
+def git(*a):
+    return subprocess.run(["git", "-C", repo] + list(a), check=True, capture_output=True, text=True).stdout.split()
+def iso(t):
+    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+prs = []
+for n, m in enumerate(git("rev-list", "--merges", "--first-parent", "main"), 1):
+    brought = git("rev-list", "--reverse", m + "^1.." + m + "^2")
+    if not brought:
+        continue
+    merged = int(git("show", "-s", "--format=%ct", m)[0])
+    first = int(git("show", "-s", "--format=%at", brought[0])[0])
+    opened = min(first + 3600, merged)
+    prs.append({"number": n, "title": "PR %d" % n, "author": {"login": "dev"}, "headRefName": "b%d" % n,
+                "baseRefName": "main", "createdAt": iso(opened), "mergedAt": iso(merged),
+                "mergeCommit": {"oid": m}, "commits": [{"oid": c} for c in brought],
+                "reviews": [{"author": {"login": "reviewer"}, "state": "APPROVED",
+                             "submittedAt": iso(opened + (merged - opened) // 2)}]})
+json.dump(prs, sys.stdout)
+EOF
+"$bin" --repo "$repo" --db "$work/prs.db" pr import "$work/prs.json" > "$out/fixture/pr-import.txt" ||
+	{ echo "not ok - pr import"; exit 1; }
+main_db=$db
+db="$work/prs.db"
+render "$out/prs" || exit 1
+db=$main_db
+
 python3 "$here/check.py" "$srcdir" "$out"
