@@ -155,7 +155,7 @@ check "rebound: h opens help" tui_wait "Keys in force"
 check "rebound: help shows h for help" screen_matches "^  h +help +this help"
 check "rebound: left keeps only Left (h went to help)" screen_matches "^  Left +left "
 check "rebound: the tab bar shows the keys in force" top_has "D Deploys  6 Advisor  h Help"
-tui_keys G
+tui_keys / quit Enter
 check "rebound: help shows x for quit" tui_wait "  x                quit"
 check "rebound: q is not shown for quit" screen_lacks_re "^  q +quit"
 tui_keys 1
@@ -246,10 +246,14 @@ tui_stop
 start 80 24
 tui_keys '?'
 tui_wait "Keys in force" >/dev/null
-tui_keys G
+# each legend is a stop for the cursor, brought into view whole; G goes
+# to the last one, so the legends after the keys can all be read
+tui_keys / "Board cards" Enter
 check "help: the board card legend" tui_wait "Board cards"
 check "help: ... what d6/28 means" tui_wait "day 6 in the current phase"
 check "help: ... what P and D mean" tui_wait "pre-deployment checklist: 0 of 8"
+tui_keys G
+check "help: G shows the end" tui_wait "Every figure is explained in shipdeck(1)"
 check "help: the DORA marks" tui_wait "the team's target met, missed"
 check "help: the deploys pane's ch" tui_wait "2 ch          changes (commits) the deployment shipped"
 check "help: a wrapped legend line keeps its column" tui_wait "                alone below 100 columns"
