@@ -2,7 +2,9 @@
  * reading history is gitscan.c's job. */
 #include "gitrepo.h"
 
+#include <dirent.h>
 #include <git2.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,4 +273,31 @@ void gitrepo_library_hold(void)
 void gitrepo_library_release(void)
 {
 	git_libgit2_shutdown();
+}
+
+unsigned long long gitrepo_size_hint(const char *repo_path)
+{
+	git_libgit2_init();
+	git_repository *repo = NULL;
+	unsigned long long bytes = 0;
+	if (git_repository_open_ext(&repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
+		/* the common directory: a worktree's objects are its main repository's */
+		char *dir = xasprintf("%s/objects/pack", git_repository_commondir(repo));
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			size_t len = strlen(e->d_name);
+			struct stat sb;
+			char *p = xasprintf("%s/%s", dir, e->d_name);
+			if (len > 5 && streq(e->d_name + len - 5, ".pack") && stat(p, &sb) == 0)
+				bytes += (unsigned long long)sb.st_size;
+			free(p);
+		}
+		if (d)
+			closedir(d);
+		free(dir);
+	}
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return bytes;
 }

@@ -32,6 +32,10 @@ int gitrepo_have_commits(const char *repo_path, const char *const *hex, size_t n
 /* 1 when a local branch, or a remote's branch, of that name exists; 0 not; -1 error. */
 int gitrepo_branch_exists(const char *repo_path, const char *branch);
 
+/* A rough size of a repository's history (the bytes of its packs), so
+ * that several scans start with the costliest; 0 when it cannot be told. */
+unsigned long long gitrepo_size_hint(const char *repo_path);
+
 /* Keeps libgit2 initialized from the first call to the matching release, so
  * the modules' own init/shutdown pairs do not restart it each time. */
 void gitrepo_library_hold(void);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "context.h"
+#include "gitrepo.h"
 #include "model.h"
 #include "services.h"
 #include "store.h"
@@ -144,6 +145,7 @@ struct scan_job {
 	int rc, paths_rc;
 	char err[1024], paths_err[512];
 	double seconds;
+	unsigned long long cost;  /* a guess, to start the costliest first */
 };
 
 static double seconds_since(const struct timespec *t0)
@@ -176,8 +178,11 @@ static void prepare_job(struct svc_ctx *k, int idx, struct scan_job *j)
 	};
 	atomic_init(&j->state, sv->repo ? SCAN_WAITING : SCAN_DONE);
 	atomic_init(&j->commits, 0);
-	if (sv->repo)
+	if (sv->repo) {
 		s->cache = cache_of(k, idx, &s->own_cache);
+		/* a path service walks its repository a second time */
+		j->cost = gitrepo_size_hint(sv->repo) * (sv->paths ? 3 : 1);
+	}
 }
 
 /* Scans one service (any thread): its history, then its paths. */
@@ -199,6 +204,7 @@ static void run_job(struct scan_job *j)
 
 struct scan_pool {
 	struct scan_job *jobs;
+	size_t *order;           /* the jobs, costliest first */
 	size_t n;
 	atomic_size_t next;
 	pthread_mutex_t mu;
@@ -210,11 +216,12 @@ static void *scan_worker(void *arg)
 {
 	struct scan_pool *p = arg;
 	for (;;) {
-		size_t i = atomic_fetch_add(&p->next, 1);
-		if (i >= p->n)
+		size_t k = atomic_fetch_add(&p->next, 1);
+		if (k >= p->n)
 			return NULL;
-		if (p->jobs[i].sv->repo)
-			run_job(&p->jobs[i]);
+		struct scan_job *j = &p->jobs[p->order[k]];
+		if (j->sv->repo)
+			run_job(j);
 		pthread_mutex_lock(&p->mu);
 		p->finished++;
 		pthread_cond_signal(&p->cv);
@@ -268,13 +275,29 @@ static size_t cpus(void)
 	return n > 0 ? (size_t)n : 1;
 }
 
+/* The jobs' indexes, costliest first (ties: in the services' order): with
+ * fewer processors than services, the long scans must not start last. */
+static size_t *costliest_first(const struct scan_job *jobs, size_t n)
+{
+	size_t *order = xcalloc(n + 1, sizeof *order);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = i;
+		while (k > 0 && jobs[order[k - 1]].cost < jobs[i].cost) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = i;
+	}
+	return order;
+}
+
 /* Runs every job: in threads (at most one per processor) when there are
  * several or someone watches, else on this thread. */
 static void scan_all(struct scan_job *jobs, size_t n, const struct scan_watch *w)
 {
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct scan_pool p = {.jobs = jobs, .n = n};
+	struct scan_pool p = {.jobs = jobs, .n = n, .order = costliest_first(jobs, n)};
 	atomic_init(&p.next, 0);
 	size_t want = n < cpus() ? n : cpus(), started = 0;
 	bool threads = (n > 1 || w) && gitscan_hold();
@@ -300,6 +323,7 @@ static void scan_all(struct scan_job *jobs, size_t n, const struct scan_watch *w
 		gitscan_release();
 	}
 	free(t);
+	free(p.order);
 	if (w)
 		report(w, jobs, n, &t0);
 }
