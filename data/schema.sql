@@ -423,3 +423,10 @@ CREATE TABLE git_path_results (
 	changes    BLOB NOT NULL,
 	reverts    BLOB NOT NULL
 ) STRICT;
+
+-- migration 13
+-- When a pull request's work began (docs/metrics.md §2b): the earliest
+-- authoredDate of the commits gh lists for it (NULL: none listed). A
+-- squash merge on GitHub is authored at the merge, so the squash commit's
+-- own author time says nothing of when the coding started.
+ALTER TABLE pull_requests ADD COLUMN first_authored_at INTEGER;

@@ -131,7 +131,7 @@ static void pr_init(struct pr_rec *p, const char *source)
 {
 	memset(p, 0, sizeof *p);
 	p->source = xstrdup(source);
-	p->opened = p->merged = p->first_review = SD_NO_TIME;
+	p->opened = p->merged = p->first_review = p->first_authored = SD_NO_TIME;
 }
 
 /* A review (or approval) by login at t: the first by someone other than
@@ -216,6 +216,11 @@ static int gh_commits(struct import_rec *r, const cJSON *o, struct pr_rec *p)
 		if (hex)
 			pr_rec_add_commit(p, hex);
 		free(hex);
+		int64_t t;
+		if (nested_time(r, "commits", k - 1, c, "authoredDate", &t) != 0)
+			return -1;
+		if (t != SD_NO_TIME && (p->first_authored == SD_NO_TIME || t < p->first_authored))
+			p->first_authored = t;
 	}
 	return 0;
 }
@@ -467,9 +472,11 @@ void pr_batch_free(struct pr_batch *b)
  * fields loses nothing. */
 static void keep_stored(struct pr_rec *p, const struct pr_rec *old)
 {
-	if (!p->has_commits)
+	if (!p->has_commits) {
 		for (size_t i = 0; i < old->ncommits; i++)
 			pr_rec_add_commit(p, old->commits[i]);
+		p->first_authored = old->first_authored;
+	}
 	if (!p->has_reviews) {
 		p->first_review = old->first_review;
 		p->reviewed_untimed = old->reviewed_untimed;

@@ -34,6 +34,7 @@ struct dora_change {
 	int64_t landed;
 	unsigned char id[20];   /* the commit's id (links it to its pull request) */
 	int pr;                 /* its pull request: index + 1 into dora_input.prs, 0: none (§2b) */
+	bool pr_merge;          /* it is that pull request's merge (squash) commit */
 };
 
 /* A change's pull request as the stages need it (docs/metrics.md §2b). */
@@ -41,6 +42,7 @@ struct dora_pr {
 	int64_t opened, merged;
 	int64_t first_review;   /* by someone other than the author; SD_NO_TIME: none, or untimed */
 	bool review_untimed;    /* reviewed, but when is unknown */
+	int64_t first_authored; /* the earliest authored time of its listed commits, or SD_NO_TIME */
 };
 
 /* "This reverts commit X": the deployment that first shipped X and the one
@@ -168,7 +170,9 @@ struct dora_stages {
 void metrics_change_stages(const struct dora_input *in, const struct dora_change *c,
 			   double *coding_and_review, double *waiting);
 /* The stages of a change with its pull request (docs/metrics.md §2b),
- * hours, each clamped at 0, NaN where unknown: coding (opened − start),
+ * hours, each clamped at 0, NaN where unknown: coding (opened − start,
+ * where a squash commit starts at its pull request's first authored
+ * commit when that is earlier),
  * pickup (first review − opened; NaN without a review), review (merged −
  * first review, or merged − opened without a review; NaN for an untimed
  * one), waiting to deploy (deployment − merged). */

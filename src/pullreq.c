@@ -43,7 +43,8 @@ bool pr_rec_same(const struct pr_rec *a, const struct pr_rec *b)
 	    !same_str(a->head_ref, b->head_ref) || !same_str(a->base_ref, b->base_ref) ||
 	    a->opened != b->opened || a->merged != b->merged || !same_str(a->merge_commit, b->merge_commit) ||
 	    a->first_review != b->first_review || !same_str(a->first_reviewer, b->first_reviewer) ||
-	    a->reviewed_untimed != b->reviewed_untimed || a->ncommits != b->ncommits)
+	    a->reviewed_untimed != b->reviewed_untimed || a->first_authored != b->first_authored ||
+	    a->ncommits != b->ncommits)
 		return false;
 	for (size_t i = 0; i < a->ncommits; i++)
 		if (strcmp(a->commits[i], b->commits[i]) != 0)

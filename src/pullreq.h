@@ -22,6 +22,7 @@ struct pr_rec {
 	                             * before the merge; SD_NO_TIME: none (or untimed) */
 	char *first_reviewer;
 	bool reviewed_untimed;      /* reviewed, but the export says not when */
+	int64_t first_authored;     /* the earliest authored time of its listed commits, or SD_NO_TIME */
 	char **commits;             /* 40 hex each, sorted, distinct */
 	size_t ncommits;
 	/* As read: did the export hold the commits, the reviews? (One made

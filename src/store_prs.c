@@ -11,7 +11,7 @@
 #include "util.h"
 
 #define PR_COLUMNS "id, source, origin, number, title, author, head_ref, base_ref, opened_at, merged_at," \
-		   " merge_commit, first_review_at, first_reviewer, reviewed_untimed"
+		   " merge_commit, first_review_at, first_reviewer, reviewed_untimed, first_authored_at"
 
 static void read_row(sqlite3_stmt *s, struct pr_rec *p)
 {
@@ -30,6 +30,7 @@ static void read_row(sqlite3_stmt *s, struct pr_rec *p)
 	p->first_review = store_col_time(s, 11);
 	p->first_reviewer = store_col_text(s, 12);
 	p->reviewed_untimed = sqlite3_column_int(s, 13) != 0;
+	p->first_authored = store_col_time(s, 14);
 }
 
 static int load_commits(struct store *st, struct pr_rec *p)
@@ -92,7 +93,8 @@ static int save_commits(struct store *st, const struct pr_rec *p)
 	return rc;
 }
 
-/* Binds the fields after the id, from column 1 on: source .. reviewed_untimed, imported_at. */
+/* Binds the fields after the id, from column 1 on: source .. reviewed_untimed, imported_at,
+ * first_authored_at. */
 static void bind_fields(sqlite3_stmt *s, const struct pr_rec *p, int64_t now)
 {
 	store_bind_text(s, 1, p->source);
@@ -109,14 +111,15 @@ static void bind_fields(sqlite3_stmt *s, const struct pr_rec *p, int64_t now)
 	store_bind_text(s, 12, p->first_reviewer);
 	sqlite3_bind_int(s, 13, p->reviewed_untimed);
 	sqlite3_bind_int64(s, 14, now);
+	store_bind_time(s, 15, p->first_authored);
 }
 
 int store_pr_insert(struct store *st, struct pr_rec *p, int64_t now)
 {
 	sqlite3_stmt *s = store_prepare(st, "INSERT INTO pull_requests (source, origin, number, title, author,"
 				      " head_ref, base_ref, opened_at, merged_at, merge_commit, first_review_at,"
-				      " first_reviewer, reviewed_untimed, imported_at)"
-				      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+				      " first_reviewer, reviewed_untimed, imported_at, first_authored_at)"
+				      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!s)
 		return -1;
 	bind_fields(s, p, now);
@@ -134,11 +137,11 @@ int store_pr_update(struct store *st, const struct pr_rec *p, int64_t now)
 	sqlite3_stmt *s = store_prepare(st, "UPDATE pull_requests SET source = ?, origin = ?, number = ?, title = ?,"
 				      " author = ?, head_ref = ?, base_ref = ?, opened_at = ?, merged_at = ?,"
 				      " merge_commit = ?, first_review_at = ?, first_reviewer = ?,"
-				      " reviewed_untimed = ?, imported_at = ? WHERE id = ?");
+				      " reviewed_untimed = ?, imported_at = ?, first_authored_at = ? WHERE id = ?");
 	if (!s)
 		return -1;
 	bind_fields(s, p, now);
-	sqlite3_bind_int64(s, 15, p->id);
+	sqlite3_bind_int64(s, 16, p->id);
 	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, "pull_requests");
 	sqlite3_finalize(s);
 	return rc == 0 ? save_commits(st, p) : rc;

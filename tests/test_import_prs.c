@@ -106,6 +106,7 @@ Test(prs, gh_pull_requests_and_their_first_review)
 	cr_assert_eq(p->ncommits, 2);
 	cr_assert_str_eq(p->commits[1], "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa02");
 	cr_assert_str_eq(p->head_ref, "search-box");
+	cr_assert_eq(p->first_authored, T(1, 2, 9, 0), "the earlier of its commits' authoredDate");
 	cr_assert_eq(pr_no(&b, 102)->first_review, SD_NO_TIME);
 	cr_assert_eq(pr_no(&b, 103)->first_review, SD_NO_TIME);
 	cr_assert_not(pr_no(&b, 103)->reviewed_untimed);
@@ -117,6 +118,7 @@ Test(prs, gh_pull_requests_and_their_first_review)
 	cr_assert_null(p->merge_commit);
 	cr_assert_null(p->author);
 	cr_assert_eq(p->ncommits, 0);
+	cr_assert_eq(p->first_authored, SD_NO_TIME);
 	cr_assert_eq(p->first_review, T(1, 8, 10, 30));
 	cr_assert_str_eq(p->base_ref, "release-1.4");
 	pr_batch_free(&b);

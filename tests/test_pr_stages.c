@@ -91,9 +91,9 @@ static const char *text(const cJSON *stages, const char *field)
  *   a1 "Add search" 01-02 09:00 on branch search; d1 "Tweak README"
  *   01-03 08:00 on main (no pull request); "Merge pull request #101 from
  *   acme/search" 01-03 16:00 (--no-ff); v2 at 01-04 16:00.
- *   s1 "Fix typo (#102)", authored 01-05 08:00, committed (squashed) 01-05
- *   09:20; v3 at 01-05 12:00.
- * Changes: a1 (v2, lead 55 h), d1 (v2, 32 h), s1 (v3, 4 h). */
+ *   s1 "Fix typo (#102)", squashed as GitHub does: authored and committed
+ *   at the merge, 01-05 09:20; v3 at 01-05 12:00.
+ * Changes: a1 (v2, lead 55 h), d1 (v2, 32 h), s1 (v3, 2 h 40 min). */
 static void build_history(char a1[41], char m[41], char s1[41])
 {
 	git("2026-01-01T12:00:00+0000", "tag -a v1 -m v1");
@@ -109,7 +109,7 @@ static void build_history(char a1[41], char m[41], char s1[41])
 	memcpy(m, h, 41);
 	free(h);
 	git("2026-01-04T16:00:00+0000", "tag -a v2 -m v2");
-	git("2026-01-05T09:20:00+0000", "commit -q --allow-empty --date=2026-01-05T08:00:00+0000 -m 'Fix typo (#102)'");
+	git("2026-01-05T09:20:00+0000", "commit -q --allow-empty -m 'Fix typo (#102)'");
 	h = th_rev(repo, "HEAD");
 	memcpy(s1, h, 41);
 	free(h);
@@ -119,8 +119,8 @@ static void build_history(char a1[41], char m[41], char s1[41])
 /* gh pr list output for the history: #101 (alice) opened 01-02 12:00,
  * reviewed by alice herself at 13:00 (not a review) and by bob at 01-03
  * 10:00 (first_review), merged 01-03 16:00 as m, listing a1. #102 opened
- * 01-05 09:00, merged 09:20 as the squash s1, no review, listing a commit
- * rebased away. #103 rebased away entirely: its one listed commit is in
+ * 01-05 09:00, merged 09:20 as the squash s1, no review, listing the
+ * commit it squashed (authored 01-05 08:00, in no history). #103 rebased away entirely: its one listed commit is in
  * no history, no mergeCommit: links to nothing (d1 stays without). */
 static char *gh_export(const char *a1, const char *m, const char *s1, const char *bob_at)
 {
@@ -134,7 +134,7 @@ static char *gh_export(const char *a1, const char *m, const char *s1, const char
 		" {\"number\": 102, \"title\": \"Fix typo\", \"author\": {\"login\": \"carol\"},"
 		" \"headRefName\": \"typo\", \"baseRefName\": \"main\","
 		" \"createdAt\": \"2026-01-05T09:00:00Z\", \"mergedAt\": \"2026-01-05T09:20:00Z\","
-		" \"mergeCommit\": {\"oid\": \"%s\"}, \"commits\": [{\"oid\": \"cccccccccccccccccccccccccccccccccccccc01\"}],"
+		" \"mergeCommit\": {\"oid\": \"%s\"}, \"commits\": [{\"oid\": \"cccccccccccccccccccccccccccccccccccccc01\", \"authoredDate\": \"2026-01-05T08:00:00Z\"}],"
 		" \"reviews\": []},"
 		" {\"number\": 103, \"title\": \"Rebased\", \"author\": {\"login\": \"dave\"},"
 		" \"headRefName\": \"rebased\", \"baseRefName\": \"main\","
@@ -159,7 +159,9 @@ static void import(const char *json)
  *   a1 (#101): coding 12:00 − 09:00 = 3 h; pickup 01-02 12:00 → 01-03
  *   10:00 = 22 h; review 10:00 → 16:00 = 6 h; waiting 01-03 16:00 → v2
  *   01-04 16:00 = 24 h (3 + 22 + 6 + 24 = 55, its lead time).
- *   s1 (#102): coding 08:00 → 09:00 = 1 h; no review: pickup unknown,
+ *   s1 (#102): its squash commit, authored at the merge (09:20), so its
+ *   coding starts at the pull request's first commit: 08:00 → 09:00 = 1 h
+ *   (from 09:20 it would be 0, and the median 1.5); no review: pickup unknown,
  *   review 09:00 → 09:20 = 1/3 h; waiting 09:20 → 12:00 = 8/3 h.
  * Medians: coding (3, 1) = 2; pickup (22) = 22; review (6, 1/3) = 19/6 =
  * 3.17; waiting (24, 8/3) = 40/3 = 13.33; largest pickup. The text says
