@@ -156,12 +156,16 @@ struct json_array_span {
 	size_t end;                 /* the document's end */
 	const char *member;         /* the member holding it (one of names) */
 };
-/* True when the document at text[off] is an object with a member of one of
+/* Whether the document at text[off] is an object with a member of one of
  * names (raw text, no escapes) whose value is an array, found by a scan of
- * strings and brackets; false for any other document, or one whose text
- * ends early (then the whole-tree reader gives the message). */
-bool import_json_find_array(const char *text, size_t len, size_t off, const char *const *names,
-			    size_t nnames, struct json_array_span *s);
+ * strings and brackets: SPAN_FOUND; SPAN_CUT when the text ends inside
+ * that array (s->close is SIZE_MAX: a download cut short); SPAN_NONE for
+ * any other document, or one whose text ends elsewhere (the whole-tree
+ * reader gives the message). */
+enum json_span { SPAN_NONE, SPAN_FOUND, SPAN_CUT };
+enum json_span import_json_find_array(const char *text, size_t len, size_t off,
+				      const char *const *names, size_t nnames,
+				      struct json_array_span *s);
 /* Calls each(element, its NUL notes, index, arg, err, errlen) for the
  * elements of the array s in order, each parsed alone and freed after.
  * 0; -1 with err set by a parse or by each; -2 when the text between the

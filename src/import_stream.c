@@ -73,42 +73,45 @@ static const char *wanted(const char *t, size_t key, size_t end, const char *con
 	return NULL;
 }
 
-bool import_json_find_array(const char *text, size_t len, size_t off, const char *const *names,
-			    size_t nnames, struct json_array_span *s)
+enum json_span import_json_find_array(const char *text, size_t len, size_t off,
+				      const char *const *names, size_t nnames,
+				      struct json_array_span *s)
 {
 	size_t p = skip_space(text, len, off);
 	s->member = NULL;
 	if (p >= len || text[p] != '{')
-		return false;
+		return SPAN_NONE;
 	p = skip_space(text, len, p + 1);
 	if (p < len && text[p] == '}')
-		return false;
+		return SPAN_NONE;
 	for (;;) {
 		if (p >= len || text[p] != '"')
-			return false;
+			return SPAN_NONE;
 		size_t key = p, key_end = string_end(text, len, p);
 		if (key_end == NOWHERE)
-			return false;
+			return SPAN_NONE;
 		p = skip_space(text, len, key_end);
 		if (p >= len || text[p] != ':')
-			return false;
+			return SPAN_NONE;
 		p = skip_space(text, len, p + 1);
 		size_t end = value_end(text, len, p);
-		if (end == NOWHERE)
-			return false;
 		const char *name = s->member ? NULL : wanted(text, key, key_end, names, nnames);
-		if (name && text[p] == '[') {
+		if (name && p < len && text[p] == '[') {
 			s->member = name;
 			s->open = p;
-			s->close = end - 1;
+			s->close = end == NOWHERE ? NOWHERE : end - 1;
+			if (end == NOWHERE)     /* a download cut short inside it */
+				return SPAN_CUT;
 		}
+		if (end == NOWHERE)
+			return SPAN_NONE;
 		p = skip_space(text, len, end);
 		if (p < len && text[p] == '}') {
 			s->end = p + 1;
-			return s->member != NULL;
+			return s->member ? SPAN_FOUND : SPAN_NONE;
 		}
 		if (p >= len || text[p] != ',')
-			return false;
+			return SPAN_NONE;
 		p = skip_space(text, len, p + 1);
 	}
 }
@@ -122,6 +125,8 @@ int import_json_each(const char *text, size_t len, const struct json_array_span 
 	if (p == s->close)
 		return 0;
 	for (size_t i = 0;; i++) {
+		if (p >= len)
+			return -2;
 		struct import_json j;
 		size_t stop;
 		memset(&j, 0, sizeof j);
@@ -135,7 +140,7 @@ int import_json_each(const char *text, size_t len, const struct json_array_span 
 		p = skip_space(text, len, stop);
 		if (p == s->close)
 			return 0;
-		if (text[p] != ',')
+		if (p >= len || text[p] != ',')
 			return -2;
 		p = skip_space(text, len, p + 1);
 	}

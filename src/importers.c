@@ -278,6 +278,36 @@ static cJSON *parse_frame(const char *text, const struct json_array_span *a, siz
 	return root;
 }
 
+static int parse_only(cJSON *elem, const struct import_json *j, size_t i, void *arg, char *err,
+		      size_t errlen)
+{
+	(void)elem, (void)j, (void)i, (void)arg, (void)err, (void)errlen;
+	return 0;
+}
+
+/* A download cut short inside the big array: its first syntax error is
+ * found an element at a time, as the whole-tree parser would find it,
+ * when the text before the array is JSON (else, or when the text ends
+ * between two elements, 1: the whole-tree parser says it). -1 with the
+ * message in err. */
+static int find_cut(const char *text, size_t len, size_t off, const struct json_array_span *a,
+		    char *err, size_t errlen)
+{
+	size_t head = a->open + 1 - off, stop;
+	char *frame = xmalloc(head + 3), why[512];
+	memcpy(frame, text + off, head);
+	memcpy(frame + head, "]}", 3);
+	struct import_json fj;
+	memset(&fj, 0, sizeof fj);
+	cJSON *root = import_json_parse_at(frame, head + 2, 0, &stop, &fj, why, sizeof why);
+	bool head_ok = root && stop == head + 2;
+	cJSON_Delete(root);
+	free(frame);
+	if (!head_ok)
+		return 1;
+	return import_json_each(text, len, a, parse_only, NULL, err, errlen) == -1 ? -1 : 1;
+}
+
 /* A document whose records sit in one array its format reads one at a
  * time: 1 when it is not one (read it whole), else 0 or -1 with err set. */
 static int read_streamed(enum import_kind kind, const char *text, size_t len, size_t off,
@@ -289,7 +319,11 @@ static int read_streamed(enum import_kind kind, const char *text, size_t len, si
 	struct json_array_span a;
 	struct import_json fj;
 	char why[512];
-	if (kind != IMPORT_KIND_BUILDS || !import_json_find_array(text, len, off, names, ARRAY_SIZE(names), &a))
+	enum json_span span = kind == IMPORT_KIND_BUILDS
+		? import_json_find_array(text, len, off, names, ARRAY_SIZE(names), &a) : SPAN_NONE;
+	if (span == SPAN_CUT)
+		return find_cut(text, len, off, &a, err, errlen);
+	if (span != SPAN_FOUND)
 		return 1;
 	cJSON *frame = parse_frame(text, &a, off, &fj);
 	int f = !frame ? -1 : forced != IMPORT_AUTO ? (int)forced : import_detect(kind, frame);

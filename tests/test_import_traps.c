@@ -569,3 +569,29 @@ Test(traps, a_streamed_array_keeps_the_hygiene_paths)
 	cr_assert_str_eq(err, "workflow_runs: duplicate key");
 	cr_assert_eq(b.n, 0);
 }
+
+/* A big page cut short (a download that stopped): refused with the same
+ * position the whole-tree reader gives, found a run at a time (the tree of
+ * the 19 999 runs before the cut is never built). Cut 100 bytes before the
+ * end, the text ends in the last run's updated_at string after "2026-":
+ * cJSON names the byte after that string's opening quote, cut - 5 (as the
+ * binary before streaming said of the same file). */
+Test(traps, a_big_page_cut_short_is_refused_a_run_at_a_time)
+{
+	char *text = runs_page(20000, 0), err[512] = "";
+	size_t cut = strlen(text) - 100;
+	struct import_batch b = {0};
+	cJSON_Hooks hooks = {counting_malloc, counting_free};
+	cjson_live = cjson_peak = 0;
+	cJSON_InitHooks(&hooks);
+	int rc = import_parse(text, cut, IMPORT_AUTO, true, &b, err, sizeof err);
+	cJSON_InitHooks(NULL);
+	cr_assert_eq(rc, -1);
+	char *want = xasprintf("not valid JSON at byte %zu (line 20001, column 189)", cut - 5);
+	cr_assert(strncmp(err, want, strlen(want)) == 0, "%s (cut %zu)", err, cut);
+	cr_assert(strstr(err, "the file ends before the JSON does (truncated?)"), "%s", err);
+	cr_assert_eq(b.n, 0);
+	cr_assert_lt(cjson_peak, 1L << 20, "cJSON held %ld bytes at once", cjson_peak);
+	free(want);
+	free(text);
+}
