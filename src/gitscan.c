@@ -874,14 +874,28 @@ bool gitscan_tag_matches(const char *pattern, const char *name)
 }
 
 struct tagname {
+	uint64_t key;         /* peeled's first 8 bytes, big-endian: its order */
 	const char *peeled;
 	const char *name;
 	int64_t time;
 };
 
+/* The first 8 bytes of s (zeros after its end) as one number whose order
+ * is strcmp's: sorting 60 000 tags compares these, in the array, instead
+ * of following two pointers into the ref rows for each comparison. */
+static uint64_t order_key(const char *s)
+{
+	uint64_t k = 0;
+	for (int i = 0; i < 8; i++)
+		k = k << 8 | (unsigned char)(*s ? *s++ : 0);
+	return k;
+}
+
 static int cmp_tagname(const void *a, const void *b)
 {
 	const struct tagname *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
 	int c = strcmp(x->peeled, y->peeled);
 	return c ? c : strcmp(x->name, y->name);
 }
@@ -913,7 +927,7 @@ static void deps_from_tags(struct scan *s, const char *pattern, const struct git
 		const char *shortname = r->name + strlen("refs/tags/");
 		if (!str_starts(r->name, "refs/tags/") || !r->peeled[0] || !pattern_matches(&tp, shortname))
 			continue;
-		struct tagname tn = {r->peeled, shortname, r->time};
+		struct tagname tn = {order_key(r->peeled), r->peeled, shortname, r->time};
 		VEC_PUSH(t, n, cap, tn);
 	}
 	pattern_free(&tp);
