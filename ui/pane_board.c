@@ -49,6 +49,14 @@ static void sort_column(int mode, const struct dash_feature **f, size_t n)
 		sort_array(f, n, sizeof *f, by_title);
 }
 
+/* A card matches a search or filter by its title, its key or, when the
+ * card shows it, its service. */
+static bool matches(const struct app *a, const struct dash_feature *f, const char *needle)
+{
+	return strcasestr(f->title, needle) || (f->key && strcasestr(f->key, needle)) ||
+	       (a->d.team && f->service && strcasestr(f->service, needle));
+}
+
 /* The features of one phase column, in board order (filtered, sorted);
  * *n gets their number; the caller frees the array. */
 static const struct dash_feature **column(struct app *a, int col, size_t *n)
@@ -61,7 +69,7 @@ static const struct dash_feature **column(struct app *a, int col, size_t *n)
 		const struct dash_feature *f = &a->d.features[i];
 		if (!streq(f->phase, phase_id((enum phase)col)))
 			continue;
-		if (filter[0] && !strcasestr(f->title, filter) && !(f->key && strcasestr(f->key, filter)))
+		if (filter[0] && !matches(a, f, filter))
 			continue;
 		out[(*n)++] = f;
 	}
@@ -344,10 +352,6 @@ static int64_t board_selected_id(struct app *a, struct pane *p)
 	return f ? f->id : -1;
 }
 
-static bool matches(const struct dash_feature *f, const char *needle)
-{
-	return strcasestr(f->title, needle) || (f->key && strcasestr(f->key, needle));
-}
 
 /* Moves to the next feature (in board order: column by column, wrapping)
  * whose key or title matches. */
@@ -373,7 +377,7 @@ static void search(struct app *a, struct board_state *s, const char *needle, int
 			if (n[c])
 				break;
 		}
-		if (n[c] && matches(cols[c][r], needle)) {
+		if (n[c] && matches(a, cols[c][r], needle)) {
 			s->col = c;
 			s->row = r;
 			found = true;

@@ -77,6 +77,11 @@ check "status bar: every service, and the keys" tui_wait "service: all (S, p)"
 check "board: a card names its service" line_has "BIL-1" "[billing]"
 check "board: ... each its own" line_has "SRC-12" "[search]"
 check "board: a feature of no service says so" line_has "X-1" "[-]"
+tui_keys f search Enter
+check "board: the filter matches a card's service" tui_wait "Planning (1)"
+check "... that service's card" line_has "SRC-12" "[search]"
+tui_keys f Enter
+check "... an empty filter: every card again" tui_wait "Planning (3)"
 tui_keys Enter
 check "Feature pane: the card's service" tui_wait "size medium   service billing"
 tui_keys 4
