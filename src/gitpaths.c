@@ -313,17 +313,31 @@ static const git_oid *tree_of_find(const struct tree_of *m, const git_oid *id)
 	return git_oid_is_zero(&m->keys[i]) ? NULL : &m->trees[i];
 }
 
-/* What a walk has: the cache's rows and the commits read now (rows of
- * commits that touch the rule or revert something: the only ones kept). */
+/* One service of a walk: its globs and scan, the cache's rows and the
+ * commits read now (rows of commits that touch its rule or revert
+ * something: the only ones kept). */
+struct member {
+	const char *globs;
+	const struct gitscan_result *scan;
+	struct gitpaths_result *out;
+	struct path_rule rule;
+	struct path_commit *rows;
+	size_t nrows, caprows;
+	size_t cached;          /* rows[0..cached) came from the cache */
+	unsigned char (*tips)[20];   /* where its last walk started */
+	size_t ntips;
+	bool done;              /* its result came from the cache, or it was walked */
+};
+
+/* What a walk has: the repository, the trees read last, each commit's
+ * tree, and the services (of one repository) judged commit by commit. */
 struct walk {
 	git_repository *repo;
 	git_odb *odb;
 	struct trees tc;
-	const struct path_rule *rule;
 	struct tree_of trees;
-	struct path_commit *rows;
-	size_t nrows, caprows;
-	size_t cached;          /* rows[0..cached) came from the cache */
+	struct member **m;
+	size_t nm;
 	size_t diffed;
 };
 
@@ -461,23 +475,26 @@ static bool read_node(struct walk *w, const git_oid *id, struct raw_commit *c, s
  * are walked and judged one by one) and its revert lines. Takes reverts. */
 static void judge(struct walk *w, struct node *n)
 {
-	struct path_commit row = {.author_time = n->author_time, .commit_time = n->commit_time,
-				  .reverts = n->reverts};
-	memcpy(row.id, n->id.id, 20);
-	n->reverts = NULL;
-	if (n->parents <= 1) {
+	git_oid ptree;
+	bool diff = n->parents <= 1, have_parent = n->parents == 1 && read_tree_of(w, &n->parent, &ptree);
+	/* else: a parent this clone lacks (shallow): nothing to compare */
+	if (diff)
 		w->diffed++;
-		git_oid ptree;
-		if (n->parents == 0)
-			row.touches = tree_ids_touch(&w->tc, &n->tree, NULL, w->rule);
-		else if (read_tree_of(w, &n->parent, &ptree))
-			row.touches = tree_ids_touch(&w->tc, &n->tree, &ptree, w->rule);
-		/* else: a parent this clone lacks (shallow): nothing to compare */
+	for (size_t k = 0; k < w->nm; k++) {
+		struct member *m = w->m[k];
+		struct path_commit row = {.author_time = n->author_time, .commit_time = n->commit_time};
+		memcpy(row.id, n->id.id, 20);
+		if (diff && n->parents == 0)
+			row.touches = tree_ids_touch(&w->tc, &n->tree, NULL, &m->rule);
+		else if (diff && have_parent)
+			row.touches = tree_ids_touch(&w->tc, &n->tree, &ptree, &m->rule);
+		if (row.touches || n->reverts) {
+			row.reverts = xstrdup_or_null(n->reverts);
+			VEC_PUSH(m->rows, m->nrows, m->caprows, row);
+		}
 	}
-	if (row.touches || row.reverts)
-		VEC_PUSH(w->rows, w->nrows, w->caprows, row);
-	else
-		free(row.reverts);
+	free(n->reverts);
+	n->reverts = NULL;
 }
 
 /* Every commit the deployments reach, each read once (a cold walk). */
@@ -588,7 +605,7 @@ static int cmp_revert(const void *a, const void *b)
  * it (a row no deployment ships any more is left out), in one order
  * whatever the walk's (by deployment, then time): cold, warm and
  * incremental runs give the same list. */
-static void place_changes(const struct gitscan_result *scan, struct store *cache, const struct walk *w,
+static void place_changes(const struct gitscan_result *scan, struct store *cache, const struct member *w,
 			  struct gitpaths_result *out)
 {
 	size_t n = 0;
@@ -639,10 +656,11 @@ static git_commit *resolve_target(git_repository *repo, const char *hex)
  * service's paths (a revert counts for the service of the change it
  * reverts) and a deployment ships the revert. */
 static void place_revert(const struct gitscan_result *scan, struct store *cache, struct walk *w,
-			 const struct path_commit *row, const char *target, struct gitpaths_result *out)
+			 const struct member *m, const struct path_commit *row, const char *target,
+			 struct gitpaths_result *out)
 {
 	git_commit *t = resolve_target(w->repo, target);
-	if (!t || !touches(&w->tc, t, w->rule)) {
+	if (!t || !touches(&w->tc, t, &m->rule)) {
 		git_commit_free(t);
 		return;
 	}
@@ -661,18 +679,18 @@ static void place_revert(const struct gitscan_result *scan, struct store *cache,
 }
 
 static void place_reverts(const struct gitscan_result *scan, struct store *cache, struct walk *w,
-			  struct gitpaths_result *out)
+			  const struct member *m, struct gitpaths_result *out)
 {
 	size_t lines = 0;
-	for (size_t i = 0; i < w->nrows; i++)
-		for (const char *p = w->rows[i].reverts; p; p = strchr(p + 1, ','))
+	for (size_t i = 0; i < m->nrows; i++)
+		for (const char *p = m->rows[i].reverts; p; p = strchr(p + 1, ','))
 			lines++;
 	out->reverts = xcalloc(lines + 1, sizeof *out->reverts);
-	for (size_t i = 0; i < w->nrows; i++) {
-		for (const char *p = w->rows[i].reverts; p && *p;) {
+	for (size_t i = 0; i < m->nrows; i++) {
+		for (const char *p = m->rows[i].reverts; p && *p;) {
 			size_t len = strcspn(p, ",");
 			char *target = xstrndup(p, len);
-			place_revert(scan, cache, w, &w->rows[i], target, out);
+			place_revert(scan, cache, w, m, &m->rows[i], target, out);
 			free(target);
 			p += len + (p[len] == ',');
 		}
@@ -695,88 +713,130 @@ static unsigned char (*deploy_tips(const struct gitscan_result *scan, size_t *n)
 	return tips;
 }
 
-/* Reads the rows and tips the cache has (none when full or no cache). */
-static void load_cache(struct store *cache, const char *globs, bool full, struct walk *w,
-		       unsigned char (**tips)[20], size_t *ntips)
+/* Reads the rows and tips the cache has for a member (none when full or
+ * no cache, or when it has no tips). */
+static void load_cache(struct store *cache, bool full, struct member *m)
 {
-	*tips = NULL;
-	*ntips = 0;
-	if (!cache || full || store_path_tips(cache, globs, tips, ntips) != 0 || *ntips == 0 ||
-	    store_path_commits(cache, globs, &w->rows, &w->nrows) != 0) {
-		free(*tips);
-		*tips = NULL;
-		*ntips = 0;
+	if (!cache || full || store_path_tips(cache, m->globs, &m->tips, &m->ntips) != 0 || m->ntips == 0 ||
+	    store_path_commits(cache, m->globs, &m->rows, &m->nrows) != 0) {
+		free(m->tips);
+		m->tips = NULL;
+		m->ntips = 0;
 		return;
 	}
-	w->caprows = w->cached = w->nrows;
+	m->caprows = m->cached = m->nrows;
 }
 
-static void save_cache(struct store *cache, const char *globs, const struct gitscan_result *scan,
-		       const struct walk *w, const struct gitpaths_result *out)
+static void forget_rows(struct member *m)
+{
+	path_commits_free(m->rows, m->nrows);
+	m->rows = NULL;
+	m->nrows = m->caprows = m->cached = 0;
+}
+
+static void save_cache(struct store *cache, const char *const *keep, size_t nkeep, const struct member *m)
 {
 	if (!cache || !store_git_writable(cache))
 		return;
 	size_t ntips;
-	unsigned char(*tips)[20] = deploy_tips(scan, &ntips);
+	unsigned char(*tips)[20] = deploy_tips(m->scan, &ntips);
 	struct path_save s = {
-		.globs = globs, .fresh = w->cached == 0, .rows = w->rows + w->cached,
-		.nrows = w->nrows - w->cached, .tips = (const unsigned char(*)[20])tips, .ntips = ntips,
-		.generation = scan->cache_generation, .changes = out->changes, .nchanges = out->nchanges,
-		.reverts = out->reverts, .nreverts = out->nreverts,
+		.globs = m->globs, .keep = keep, .nkeep = nkeep, .fresh = m->cached == 0,
+		.rows = m->rows + m->cached, .nrows = m->nrows - m->cached,
+		.tips = (const unsigned char(*)[20])tips, .ntips = ntips, .generation = m->scan->cache_generation,
+		.changes = m->out->changes, .nchanges = m->out->nchanges, .reverts = m->out->reverts,
+		.nreverts = m->out->nreverts,
 	};
 	/* a cache that cannot be written only costs the next run a walk */
 	store_path_save(cache, &s);
 	free(tips);
 }
 
-int gitpaths_filter(const char *repo_path, const char *globs, const struct gitscan_result *scan,
-		    struct store *cache, bool full, struct gitpaths_result *out, char *err, size_t errlen)
+static bool same_tips(const struct member *a, const struct member *b)
 {
-	memset(out, 0, sizeof *out);
-	/* a warm start: the history cache is the one this result was saved for */
-	if (cache && !full && scan->cache_generation >= 0 &&
-	    store_path_result(cache, globs, scan->cache_generation, &out->changes, &out->nchanges,
-			      &out->reverts, &out->nreverts) == 1)
+	return a->ntips == b->ntips && (!a->ntips || memcmp(a->tips, b->tips, a->ntips * 20) == 0);
+}
+
+/* Walks for the members not done whose last walks started where the first
+ * of them did: one read of each commit and of the trees they share. */
+static int walk_batch(struct walk *w, struct member *const *m, size_t n)
+{
+	struct member *first = NULL;
+	w->nm = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m[i]->done || (first && !same_tips(first, m[i])))
+			continue;
+		first = first ? first : m[i];
+		w->m[w->nm++] = m[i];
+	}
+	if (!first)
 		return 0;
+	int rc = walk_new(w, first->scan, (const unsigned char(*)[20])first->tips, first->ntips);
+	if (rc != 0 && first->ntips) {
+		/* an old tip is gone: walk everything again */
+		for (size_t i = 0; i < w->nm; i++)
+			forget_rows(w->m[i]);
+		rc = walk_new(w, first->scan, NULL, 0);
+	}
+	for (size_t i = 0; i < w->nm; i++)
+		w->m[i]->done = true;
+	return rc;
+}
+
+int gitpaths_filter_many(const char *repo_path, struct gitpaths_job *jobs, size_t n, struct store *cache,
+			 bool full, char *err, size_t errlen)
+{
+	struct member *ms = xcalloc(n + 1, sizeof *ms);
+	struct member **todo = xcalloc(n + 1, sizeof *todo);
+	const char **keep = xcalloc(n + 1, sizeof *keep);
+	size_t ntodo = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct member *m = &ms[i];
+		*m = (struct member){.globs = jobs[i].globs, .scan = jobs[i].scan, .out = jobs[i].out};
+		memset(m->out, 0, sizeof *m->out);
+		keep[i] = jobs[i].globs;
+		/* a warm start: the history cache is the one this result was saved for */
+		if (cache && !full && m->scan->cache_generation >= 0 &&
+		    store_path_result(cache, m->globs, m->scan->cache_generation, &m->out->changes,
+				      &m->out->nchanges, &m->out->reverts, &m->out->nreverts) == 1)
+			continue;
+		rule_init(&m->rule, m->globs);
+		load_cache(cache, full, m);
+		todo[ntodo++] = m;
+	}
+	int rc = 0;
+	bool held = false;
+	struct walk w = {.m = xcalloc(n + 1, sizeof *w.m)};
+	if (!ntodo)
+		goto done;
 	/* libgit2 set up as for a scan: commits and trees kept out of its
 	 * object cache (each pair is read once; the cache would hold them all) */
-	bool held = gitscan_hold();
+	held = gitscan_hold();
 	git_libgit2_init();
-	struct path_rule rule;
-	rule_init(&rule, globs);
-	struct walk w = {.rule = &rule};
-	unsigned char(*tips)[20] = NULL;
-	size_t ntips = 0;
-	int rc = -1;
+	rc = -1;
 	if (git_repository_open_ext(&w.repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0 ||
 	    git_repository_odb(&w.odb, w.repo) != 0) {
 		snprintf(err, errlen, "%s: not a git repository", repo_path);
-		goto done;
+		goto close;
 	}
 	w.tc.repo = w.repo;
-	load_cache(cache, globs, full, &w, &tips, &ntips);
-	int walked = walk_new(&w, scan, (const unsigned char(*)[20])tips, ntips);
-	if (walked != 0 && ntips) {
-		/* an old tip is gone: walk everything again */
-		path_commits_free(w.rows, w.nrows);
-		w.rows = NULL;
-		w.nrows = w.caprows = w.cached = 0;
-		walked = walk_new(&w, scan, NULL, 0);
+	for (size_t left = ntodo; left;) {
+		if (walk_batch(&w, todo, ntodo) != 0) {
+			const git_error *e = git_error_last();
+			snprintf(err, errlen, "%s: %s", repo_path, e && e->message ? e->message : "cannot walk the history");
+			goto close;
+		}
+		left -= w.nm;
 	}
-	if (walked != 0) {
-		const git_error *e = git_error_last();
-		snprintf(err, errlen, "%s: %s", repo_path, e && e->message ? e->message : "cannot walk the history");
-		goto done;
+	for (size_t i = 0; i < ntodo; i++) {
+		struct member *m = todo[i];
+		place_changes(m->scan, cache, m, m->out);
+		place_reverts(m->scan, cache, &w, m, m->out);
+		m->out->diffed = w.diffed;
+		save_cache(cache, keep, n, m);
 	}
-	place_changes(scan, cache, &w, out);
-	place_reverts(scan, cache, &w, out);
-	out->diffed = w.diffed;
-	save_cache(cache, globs, scan, &w, out);
 	rc = 0;
-done:
-	free(tips);
-	path_commits_free(w.rows, w.nrows);
-	rule_free(&rule);
+close:
 	trees_free(&w.tc);
 	free(w.trees.keys);
 	free(w.trees.trees);
@@ -785,7 +845,24 @@ done:
 	git_libgit2_shutdown();
 	if (held)
 		gitscan_release();
-	if (rc != 0)
-		gitpaths_result_free(out);
+done:
+	for (size_t i = 0; i < n; i++) {
+		free(ms[i].tips);
+		path_commits_free(ms[i].rows, ms[i].nrows);
+		rule_free(&ms[i].rule);
+		if (rc != 0)
+			gitpaths_result_free(ms[i].out);
+	}
+	free(w.m);
+	free(ms);
+	free(todo);
+	free(keep);
 	return rc;
+}
+
+int gitpaths_filter(const char *repo_path, const char *globs, const struct gitscan_result *scan,
+		    struct store *cache, bool full, struct gitpaths_result *out, char *err, size_t errlen)
+{
+	struct gitpaths_job job = {globs, scan, out};
+	return gitpaths_filter_many(repo_path, &job, 1, cache, full, err, errlen);
 }

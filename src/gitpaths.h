@@ -27,6 +27,17 @@ struct gitpaths_result {
  * err. */
 int gitpaths_filter(const char *repo_path, const char *globs, const struct gitscan_result *scan,
 		    struct store *cache, bool full, struct gitpaths_result *out, char *err, size_t errlen);
+/* Several services of one repository at once (their scans of it, and
+ * cache, the store the first scan used): each commit and the trees they
+ * share are read once for all of them. Rows of globs none of them has are
+ * dropped from cache. 0 ok (every out filled), -1 with one line in err. */
+struct gitpaths_job {
+	const char *globs;
+	const struct gitscan_result *scan;
+	struct gitpaths_result *out;
+};
+int gitpaths_filter_many(const char *repo_path, struct gitpaths_job *jobs, size_t n, struct store *cache,
+			 bool full, char *err, size_t errlen);
 void gitpaths_result_free(struct gitpaths_result *r);
 
 #endif

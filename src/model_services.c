@@ -146,6 +146,13 @@ struct scan_job {
 	char err[1024], paths_err[512];
 	double seconds;
 	unsigned long long cost;  /* a guess, to start the costliest first */
+	/* Path services of one repository whose scans are the same (tags,
+	 * branch, records) scan it once: the first (leader) scans and walks
+	 * for all, the others (followers) read its cache (a warm start) and
+	 * share its walk (gitpaths_filter_many). */
+	struct scan_job *leader;
+	struct scan_job **followers;
+	size_t nfollowers;
 };
 
 static double seconds_since(const struct timespec *t0)
@@ -178,27 +185,102 @@ static void prepare_job(struct svc_ctx *k, int idx, struct scan_job *j)
 	};
 	atomic_init(&j->state, sv->repo ? SCAN_WAITING : SCAN_DONE);
 	atomic_init(&j->commits, 0);
-	if (sv->repo) {
-		s->cache = cache_of(k, idx, &s->own_cache);
-		/* a path service walks its repository a second time */
+	/* a path service walks its repository a second time */
+	if (sv->repo)
 		j->cost = gitrepo_size_hint(sv->repo) * (sv->paths ? 3 : 1);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && streq(a, b));
+}
+
+/* Would the two jobs' history scans be the same scan? */
+static bool same_scan(const struct scan_job *a, const struct scan_job *b)
+{
+	if (!a->sv->repo || !b->sv->repo || !streq(a->sv->repo, b->sv->repo) ||
+	    !same_str(a->o.deploy_tags, b->o.deploy_tags) || !same_str(a->o.default_branch, b->o.default_branch) ||
+	    a->o.nrecords != b->o.nrecords)
+		return false;
+	for (size_t i = 0; i < a->o.nrecords; i++)
+		if (a->o.records[i].record_id != b->o.records[i].record_id)
+			return false;
+	return true;
+}
+
+/* Groups the path services that share a scan, and opens each history
+ * cache (a follower uses its leader's). */
+static void group_jobs(struct svc_ctx *k, struct scan_job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct scan_job *j = &jobs[i];
+		for (size_t l = 0; j->sv->paths && l < i && !j->leader; l++) {
+			struct scan_job *lead = &jobs[l];
+			if (lead->leader || !lead->sv->paths || !same_scan(lead, j))
+				continue;
+			j->leader = lead;
+			lead->followers = xrealloc(lead->followers, (lead->nfollowers + 1) * sizeof *lead->followers);
+			lead->followers[lead->nfollowers++] = j;
+			lead->cost += j->cost / 3; /* its walk is mostly shared */
+		}
+		if (!j->sv->repo)
+			continue;
+		if (j->leader)
+			j->s->cache = j->leader->s->cache;
+		else
+			j->s->cache = cache_of(k, (int)i, &j->s->own_cache);
 	}
 }
 
-/* Scans one service (any thread): its history, then its paths. */
+/* The paths of a leader and its followers, in one walk. */
+static void run_paths(struct scan_job *j)
+{
+	struct gitpaths_job *pj = xcalloc(j->nfollowers + 2, sizeof *pj);
+	struct scan_job **who = xcalloc(j->nfollowers + 2, sizeof *who);
+	size_t n = 0;
+	for (size_t i = 0; i <= j->nfollowers; i++) {
+		struct scan_job *m = i ? j->followers[i - 1] : j;
+		if (m->rc != 0)
+			continue;
+		atomic_store(&m->state, SCAN_PATHS);
+		pj[n] = (struct gitpaths_job){m->sv->paths, m->git, &m->s->pathres};
+		who[n++] = m;
+	}
+	int rc = gitpaths_filter_many(j->sv->repo, pj, n, j->s->cache, j->o.full, j->paths_err, sizeof j->paths_err);
+	for (size_t i = 0; i < n; i++) {
+		who[i]->paths_rc = rc;
+		if (who[i] != j)
+			snprintf(who[i]->paths_err, sizeof who[i]->paths_err, "%s", j->paths_err);
+	}
+	free(pj);
+	free(who);
+}
+
+/* Scans one service (any thread): its history, then its paths; a leader
+ * its followers' too. A follower is done by its leader. */
 static void run_job(struct scan_job *j)
 {
+	if (j->leader)
+		return;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	atomic_store(&j->state, SCAN_READING);
 	j->rc = gitscan_sync(j->s->cache, j->sv->repo, &j->o, j->git, j->err, sizeof j->err);
-	if (j->rc == 0 && j->sv->paths) {
-		atomic_store(&j->state, SCAN_PATHS);
-		j->paths_rc = gitpaths_filter(j->sv->repo, j->sv->paths, j->git, j->s->cache, j->o.full,
-					      &j->s->pathres,
-					      j->paths_err, sizeof j->paths_err);
+	for (size_t i = 0; i < j->nfollowers; i++) {
+		/* the leader's cache, just written: a warm start */
+		struct scan_job *f = j->followers[i];
+		atomic_store(&f->state, SCAN_READING);
+		f->o.full = f->o.full && j->rc != 0; /* --full: the leader has just rebuilt it */
+		f->rc = gitscan_sync(f->s->cache, f->sv->repo, &f->o, f->git, f->err, sizeof f->err);
 	}
+	if (j->sv->paths)
+		run_paths(j);
 	j->seconds = seconds_since(&t0);
+	for (size_t i = 0; i < j->nfollowers; i++) {
+		struct scan_job *f = j->followers[i];
+		f->seconds = j->seconds;
+		atomic_store(&f->state, f->rc == 0 ? SCAN_DONE : SCAN_FAILED);
+	}
 	atomic_store(&j->state, j->rc == 0 ? SCAN_DONE : SCAN_FAILED);
 }
 
@@ -220,10 +302,12 @@ static void *scan_worker(void *arg)
 		if (k >= p->n)
 			return NULL;
 		struct scan_job *j = &p->jobs[p->order[k]];
+		if (j->leader)
+			continue; /* counted with its leader */
 		if (j->sv->repo)
 			run_job(j);
 		pthread_mutex_lock(&p->mu);
-		p->finished++;
+		p->finished += 1 + j->nfollowers;
 		pthread_cond_signal(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 	}
@@ -655,10 +739,12 @@ int model_services_load(struct ctx *c, struct store *st, struct dash *d, bool fu
 		s->top = !d->team;
 		prepare_job(&k, (int)i, &jobs[i]);
 	}
+	group_jobs(&k, jobs, set.n);
 	scan_all(jobs, set.n, watch);
 	for (size_t i = 0; i < set.n; i++) {
 		load_service(&k, (int)i, &d->services[i], &jobs[i]);
 		free(jobs[i].rec);
+		free(jobs[i].followers);
 	}
 	free(jobs);
 	d->features_repo = d->services[d->features_service].repo;

@@ -228,17 +228,51 @@ static int save_result(struct store *st, const struct path_save *p)
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "path cache");
 }
 
+/* Drops the rows of globs no service using this cache has any more. */
+static int drop_other_globs(struct store *st, const struct path_save *p)
+{
+	static const char *const tables[] = {"git_path_commits", "git_path_tips", "git_path_results"};
+	for (size_t t = 0; t < ARRAY_SIZE(tables); t++) {
+		/* the table names are our own constants */
+		char *sql = xasprintf("SELECT DISTINCT globs FROM %s", tables[t]);
+		sqlite3_stmt *s = store_prepare(st, sql);
+		free(sql);
+		if (!s)
+			return -1;
+		char **gone = NULL;
+		size_t ngone = 0, cap = 0;
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			const char *g = (const char *)sqlite3_column_text(s, 0);
+			bool kept = false;
+			for (size_t k = 0; g && k < p->nkeep && !kept; k++)
+				kept = streq(g, p->keep[k]);
+			if (!kept) {
+				char *copy = store_col_text(s, 0);
+				VEC_PUSH(gone, ngone, cap, copy);
+			}
+		}
+		sqlite3_finalize(s);
+		for (size_t k = 0; k < ngone && rc == SQLITE_DONE; k++) {
+			sql = xasprintf("DELETE FROM %s WHERE globs IS ?1", tables[t]);
+			if (exec_globs(st, sql, gone[k]) != 0)
+				rc = SQLITE_ERROR;
+			free(sql);
+		}
+		for (size_t k = 0; k < ngone; k++)
+			free(gone[k]);
+		free(gone);
+		if (rc != SQLITE_DONE)
+			return rc == SQLITE_ERROR ? -1 : store_fail(st, "path cache");
+	}
+	return 0;
+}
+
 int store_path_save(struct store *st, const struct path_save *p)
 {
 	if (store_begin(st) != 0)
 		return -1;
-	static const char *const others[] = {
-		"DELETE FROM git_path_commits WHERE globs <> ?1", "DELETE FROM git_path_tips WHERE globs <> ?1",
-		"DELETE FROM git_path_results WHERE globs <> ?1",
-	};
-	int rc = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(others) && rc == 0; i++)
-		rc = exec_globs(st, others[i], p->globs);
+	int rc = drop_other_globs(st, p);
 	if (rc == 0 && p->fresh)
 		rc = exec_globs(st, "DELETE FROM git_path_commits WHERE globs = ?1", p->globs);
 	if (rc == 0)

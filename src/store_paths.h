@@ -31,12 +31,15 @@ int store_path_tips(struct store *st, const char *globs, unsigned char (**out)[2
 int store_path_result(struct store *st, const char *globs, int64_t generation, struct dora_change **changes,
 		      size_t *nchanges, struct dora_revert **reverts, size_t *nreverts);
 
-/* What one walk learned, saved in one transaction: rows of other globs go
- * (the service's globs changed), the new rows join the cached ones (or
- * replace them all: fresh), the tips are replaced, and the result is kept
- * for generation (< 0: not kept). 0, or -1 (the caller's figures stand). */
+/* What one walk learned, saved in one transaction: rows of globs not in
+ * keep go (a service's globs changed), the new rows join the cached ones
+ * (or replace them all: fresh), the tips are replaced, and the result is
+ * kept for generation (< 0: not kept). 0, or -1 (the caller's figures
+ * stand). */
 struct path_save {
 	const char *globs;
+	const char *const *keep;     /* the globs of every service using this cache */
+	size_t nkeep;
 	bool fresh;
 	const struct path_commit *rows;
 	size_t nrows;

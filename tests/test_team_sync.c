@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "datafiles.h"
 #include "helpers.h"
@@ -467,5 +468,51 @@ Test(team_sync, path_cache_gives_the_cold_figures_warm_incrementally_and_after_n
 	free(incremental);
 	free(a);
 	free(b);
+	free(repo);
+}
+
+static void add_path_service(const char *db, const char *repo, const char *name, const char *paths)
+{
+	run_ok(ARGS("--db", db, "service", "add", name, "--repo", repo, "--paths", paths, "--deploy-tags",
+		    "api-*,web-*"));
+}
+
+Test(team_sync, path_services_of_one_scan_share_it)
+{
+	/* api and web deploying the same tags of one monorepo scan it once
+	 * and walk it once (the first service's cache): each one's figures
+	 * must be those of a database holding it alone, cold, after new
+	 * commits, and after `sync --full` */
+	char *repo = th_make_repo(home, "mono");
+	stage_one(repo);
+	char *g = xasprintf("%s/g.db", home), *a = xasprintf("%s/a.db", home), *w = xasprintf("%s/w.db", home);
+	add_path_service(g, repo, "api", "svc/api/*");
+	add_path_service(g, repo, "web", "svc/web/*");
+	add_path_service(a, repo, "api", "svc/api/*");
+	add_path_service(w, repo, "web", "svc/web/*");
+	run_ok(ARGS("--db", g, "--now", NOW, "sync"));
+	stage_two(repo);
+	for (int round = 0; round < 2; round++) {
+		run_ok(ARGS("--db", g, "--now", NOW, "sync", round ? "--full" : "--json"));
+		char *both = services_json(g), *api = services_json(a), *web = services_json(w);
+		char *split = strstr(both, "\nweb ");
+		cr_assert_not_null(split, "%s", both);
+		cr_assert_str_eq(split + 1, web);
+		split[1] = '\0';
+		cr_assert_str_eq(both, api);
+		free(both);
+		free(api);
+		free(web);
+	}
+	/* one cache for both: the leader's, holding both services' globs */
+	char *cache = xasprintf("%s/g.db.cache/api.db", home), *unused = xasprintf("%s/g.db.cache/web.db", home);
+	expect_sql(cache, "SELECT group_concat(globs, ' ') FROM (SELECT DISTINCT globs FROM git_path_tips ORDER BY globs)",
+		   "svc/api/* svc/web/*");
+	cr_assert_neq(access(unused, F_OK), 0, "%s exists", unused);
+	free(cache);
+	free(unused);
+	free(g);
+	free(a);
+	free(w);
 	free(repo);
 }
