@@ -14,6 +14,8 @@ void list_clear(struct ui_list *l)
 		free(l->lines[i].text);
 		for (int k = 0; k < 3; k++)
 			free(l->lines[i].sort[k]);
+		for (size_t k = 0; k < ARRAY_SIZE(l->lines[i].cells); k++)
+			free(l->lines[i].cells[k].text);
 	}
 	l->n = 0;
 }
@@ -165,6 +167,12 @@ void list_draw(struct app *a, struct ui_list *l, int y, int height)
 		const struct ui_line *line = &l->lines[idx[p]];
 		bool selected = line->selectable && idx[p] == l->cursor;
 		draw_text(a, y + row, 0, COLS, selected ? ROLE_SELECTED : line->role, line->text);
+		for (size_t k = 0; k < ARRAY_SIZE(line->cells) && !selected; k++) {
+			const struct ui_cell *c = &line->cells[k];
+			if (c->text && c->col < COLS)
+				draw_text(a, y + row, c->col, c->width < COLS - c->col ? c->width : COLS - c->col,
+					  c->role, c->text);
+		}
 	}
 	free(idx);
 }

@@ -221,8 +221,13 @@ static void service_row(struct app *a, struct ui_list *l, const struct score_row
 	text_fit(&sb, r->tier, 14, false, a->ascii);
 	text_fit(&sb, sb_str(&target), 15, false, a->ascii);
 	sb_add(&sb, r->elite);
-	list_add_more(l, r->tier_id == TIER_NA ? ROLE_DIM : ROLE_NORMAL, "%s", sb_str(&sb));
-	sb_free(&target);
+	struct ui_line *line = list_add_more(l, ROLE_NORMAL, "%s", sb_str(&sb));
+	/* the same colours as the team's rows (draw_row) */
+	line->cells[0] = (struct ui_cell){23, 12, ROLE_ACCENT, xstrdup(r->current)};
+	line->cells[1] = (struct ui_cell){35, 14, r->tier_id == TIER_NA ? ROLE_DIM : draw_tier_role(dora_tier_name(r->tier_id)),
+					  xstrdup(r->tier)};
+	line->cells[2] = (struct ui_cell){49, 15, met_role(r->met), sb_detach(&target)};
+	line->cells[3] = (struct ui_cell){64, 40, ROLE_DIM, xstrdup(r->elite)};
 	sb_free(&sb);
 }
 

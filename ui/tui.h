@@ -47,6 +47,14 @@ struct ui_line {
 	bool follows;           /* continues the line above: shown, sorted with it */
 	int64_t id;
 	char *sort[3];          /* sort keys, compared as text (pad numbers) */
+	/* Cells drawn over the line in their own role (a scorecard row's
+	 * figure, tier and target colours), unless the line is selected;
+	 * text NULL: none. */
+	struct ui_cell {
+		int col, width;
+		enum role role;
+		char *text;
+	} cells[4];
 };
 
 /* Marks the part of a line that is cut first when the line is too wide

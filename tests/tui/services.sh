@@ -67,6 +67,15 @@ names = ("Deployment frequency", "Lead time (median)", "Change failure rate", "T
 titles = [i for i, l in enumerate(lines) if l.startswith(" Service ")]
 sys.exit(not (len(titles) == 2 and all([l.strip().split("  ")[0] for l in lines[t + 1:t + 6]] == list(names) for t in titles)))'
 }
+# block_tier_coloured: in billing's block, the frequency row's tier starts
+# with a colour (an SGR sequence right before it), as the team's row does.
+block_tier_coloured() {
+	tui_tmux capture-pane -e -p -t t | python3 -c 'import re, sys
+lines = sys.stdin.read().splitlines()
+at = [i for i, l in enumerate(lines) if "Service billing (" in l]
+row = [l for l in lines[at[0]:] if "Deployment frequency" in l][:1] if at else []
+sys.exit(not (row and re.search(r"\x1b\[[0-9;]*m(low|medium|high|elite) \(", row[0])))'
+}
 # line_has A B: one line of the screen holds both texts.
 line_has() { tui_screen | grep -F -- "$1" | grep -qF -- "$2"; }
 
@@ -94,6 +103,7 @@ check "... its counts" tui_wait "2 deployments on 2 days, 1 change, 0 of 2 faile
 check "... and search" tui_wait " Service search (whole repository; tags v*,!*rc*)"
 check "... its counts" tui_wait "3 deployments on 3 days, 2 changes, 0 of 3 failed"
 check "... each block has the scorecard's five rows" block_rows
+check "... a block's tiers in their colours, as the team's rows" block_tier_coloured
 tui_keys G
 check "... the window's deployments name their service" screen_re "0 ch  billing    v1 "
 check "... each its own (alike refs of two repositories)" screen_re "1 ch  search     v3 "
