@@ -666,7 +666,8 @@ static void pick_service(struct app *a)
 	size_t cursor = a->service_at, top = 0, n = a->nservices + 1;
 	for (;;) {
 		draw(a);
-		draw_picker(a, cursor, &top);
+		if (COLS >= MIN_COLS && LINES >= MIN_LINES) /* else draw said "too small" */
+			draw_picker(a, cursor, &top);
 		int ch = read_key(1000);
 		if (got_signal || terminal_gone)
 			return;

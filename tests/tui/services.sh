@@ -189,6 +189,10 @@ require "--service: the dashboard starts" tui_wait "Planning (1)"
 check "--service: the status bar names it" status_has "service: search (S, p)"
 tui_keys p
 check "--service: the picker marks it" tui_wait "• search"
+tui_resize 60 15
+check "--service: the picker through a resize too small" tui_wait "terminal too small"
+tui_resize 80 24
+check "--service: ... and back, the picker again" tui_wait "Show which service?"
 tui_keys Up Up Enter
 check "--service: ... and widens to every service" tui_wait "service: all (S, p)"
 check "--service: ... every card again" tui_wait "Planning (3)"
