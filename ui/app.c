@@ -565,18 +565,30 @@ static void handle_mouse(struct app *a)
 	}
 }
 
-/* Every service's name, kept from the first load that named several (the
- * model names them all, also when --service narrows it to one); false when
- * there is only one. */
+static void forget_services(struct app *a)
+{
+	for (size_t i = 0; i < a->nservices; i++)
+		free(a->services[i]);
+	free(a->services);
+	a->services = NULL;
+	a->nservices = 0;
+}
+
+/* Every service's name, from the last load (the model names them all,
+ * also when --service narrows it to one, and a service added meanwhile
+ * shows at the next refresh), and which one is shown; false when there
+ * is only one. */
 static bool know_services(struct app *a)
 {
-	if (!a->nservices && a->loaded && a->d.nservice_names > 1) {
+	if (a->loaded && a->d.nservice_names > 1) {
 		const char *shown = opt_str(&a->c->opt, OPT_SERVICE);
+		forget_services(a);
 		a->services = xcalloc(a->d.nservice_names, sizeof *a->services);
+		a->service_at = 0;
 		for (size_t i = 0; i < a->d.nservice_names; i++) {
 			a->services[i] = xstrdup(a->d.service_names[i]);
 			if (shown && strcasecmp(shown, a->services[i]) == 0)
-				a->service_at = i + 1; /* started with --service NAME */
+				a->service_at = i + 1;
 		}
 		a->nservices = a->d.nservice_names;
 	}
@@ -786,9 +798,7 @@ static void app_free(struct app *a)
 	}
 	for (int act = 0; act < ACT_COUNT; act++)
 		free(a->key_names[act]);
-	for (size_t i = 0; i < a->nservices; i++)
-		free(a->services[i]);
-	free(a->services);
+	forget_services(a);
 	if (a->loaded)
 		model_free(&a->d);
 }

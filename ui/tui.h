@@ -127,7 +127,7 @@ struct app {
 	int64_t feature_id;     /* the feature the Feature pane shows */
 	int keys[ACT_COUNT][4]; /* bound key codes per action, 0-terminated */
 	char *key_names[ACT_COUNT]; /* the key names in force, as bound */
-	char **services;        /* every service's name, from the first load that showed them all */
+	char **services;        /* every service's name, from the last load (app.c know_services) */
 	size_t nservices;
 	size_t service_at;      /* 0: all; i: services[i - 1] only (--service) */
 };

@@ -198,6 +198,15 @@ check "--service: ... and widens to every service" tui_wait "service: all (S, p)
 check "--service: ... every card again" tui_wait "Planning (3)"
 tui_keys S
 check "--service: S goes on from all to the first" tui_wait "service: billing (S, p)"
+# a service added while the dashboard runs is offered after a refresh
+repo extra v1
+"$bin" --db "$db" service add extra --repo "$work/extra" >/dev/null
+tui_keys r
+tui_wait "refreshed" >/dev/null
+tui_keys p
+check "a service added meanwhile: offered after r" tui_wait "   extra"
+check "... the one shown still marked" tui_wait "• billing"
+tui_keys Escape
 tui_keys q
 check "--service: quits cleanly" tui_wait "EXITED:0"
 tui_finish
