@@ -261,7 +261,9 @@ static void build_services(struct app *a, struct ui_list *l)
 		list_add(l, ROLE_TITLE, true, -1 - (int64_t)i, " %s", sb_str(&title));
 		sb_free(&title);
 		if (!s->ok) {
-			list_add_more(l, ROLE_WARN, "  not read: %s", s->error ? s->error : "no repository");
+			char *why = text_clean(s->error ? s->error : "no repository", TEXT_ONE_LINE);
+			list_add_more(l, ROLE_WARN, "  not read: %s", why);
+			free(why);
 			list_add(l, ROLE_NORMAL, false, 0, "%s", "");
 			continue;
 		}

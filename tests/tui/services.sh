@@ -207,6 +207,14 @@ tui_keys p
 check "a service added meanwhile: offered after r" tui_wait "   extra"
 check "... the one shown still marked" tui_wait "• billing"
 tui_keys Escape
+# its repository gone: its block says so, the others still show
+rm -rf "$work/extra"
+tui_keys p g Enter
+check "every service again" tui_wait "service: all (S, p)"
+tui_keys 4 j
+check "a service whose repository is gone: its block says why" tui_wait "  not read: "
+check "... under its title" tui_wait " Service extra (whole repository"
+check "... the team's other services still count" tui_wait "team of 3 services"
 tui_keys q
 check "--service: quits cleanly" tui_wait "EXITED:0"
 tui_finish
