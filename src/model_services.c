@@ -384,7 +384,8 @@ static void scan_all(struct scan_job *jobs, size_t n, const struct scan_watch *w
 	struct scan_pool p = {.jobs = jobs, .n = n, .order = costliest_first(jobs, n)};
 	atomic_init(&p.next, 0);
 	size_t want = n < cpus() ? n : cpus(), started = 0;
-	bool threads = (n > 1 || w) && gitscan_hold();
+	/* threads write their caches: not while this one holds a transaction */
+	bool threads = (n > 1 || w) && !store_write_held() && gitscan_hold();
 	pthread_t *t = xcalloc(want + 1, sizeof *t);
 	if (threads) {
 		pthread_mutex_init(&p.mu, NULL);

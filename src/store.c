@@ -470,15 +470,24 @@ static void write_lock_init(void)
 	pthread_mutexattr_destroy(&a);
 }
 
+static _Thread_local int write_lock_depth; /* how often this thread holds it */
+
 static void write_lock_take(void)
 {
 	pthread_once(&write_lock_once, write_lock_init);
 	pthread_mutex_lock(&write_lock);
+	write_lock_depth++;
 }
 
 static void write_lock_give(void)
 {
+	write_lock_depth--;
 	pthread_mutex_unlock(&write_lock);
+}
+
+bool store_write_held(void)
+{
+	return write_lock_depth > 0;
 }
 
 int store_begin(struct store *st)

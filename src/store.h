@@ -29,6 +29,10 @@ const char *store_path(const struct store *st);
  * with read access): reads work, writes say so. */
 bool store_no_write_access(const struct store *st);
 
+/* Whether this thread is inside a write transaction (of any store): work
+ * that would write from other threads meanwhile must not start them (they
+ * would wait for this one's transaction, which waits for them). */
+bool store_write_held(void);
 /* One transaction per command: begin (IMMEDIATE, so writers queue on the busy
  * timeout instead of failing mid-way), then commit or rollback. */
 int store_begin(struct store *st);

@@ -516,3 +516,27 @@ Test(team_sync, path_services_of_one_scan_share_it)
 	free(w);
 	free(repo);
 }
+
+Test(team_sync, a_thread_in_a_write_transaction_is_known)
+{
+	/* model_services.c scans on one thread (no cache-writing threads)
+	 * while this one holds a write transaction: they would wait for it */
+	char *path = xasprintf("%s/w.db", home), err[256];
+	struct store *a = store_open(path, STORE_CREATE, err, sizeof err);
+	cr_assert_not_null(a, "%s", err);
+	cr_assert(!store_write_held());
+	cr_assert_eq(store_begin(a), 0);
+	cr_assert(store_write_held());
+	cr_assert_eq(store_begin(a), 0); /* nested */
+	cr_assert_eq(store_commit(a), 0);
+	cr_assert(store_write_held());
+	cr_assert_eq(store_commit(a), 0);
+	cr_assert(!store_write_held());
+	cr_assert_eq(store_begin(a), 0);
+	store_rollback(a);
+	cr_assert(!store_write_held());
+	cr_assert_eq(store_begin(a), 0);
+	store_close(a); /* a transaction left open is rolled back, the lock given */
+	cr_assert(!store_write_held());
+	free(path);
+}
