@@ -401,8 +401,10 @@ CREATE INDEX pull_request_commits_by_sha ON pull_request_commits(sha);
 -- last walk started from (the next one stops there and reads only what is
 -- new), and the service's placed changes and reverts for one generation of
 -- the history cache (a warm start reads them and walks nothing). Rows of
--- other globs are dropped when the service's globs change. A cache: never
--- exported; `sync --full` rebuilds it.
+-- globs that no service using this cache has any more are dropped (a
+-- service's globs changed; path services of one repository scanned
+-- together share their first one's cache). A cache: never exported; `sync
+-- --full` rebuilds it.
 CREATE TABLE git_path_commits (
 	globs       TEXT NOT NULL,
 	commit_id   BLOB NOT NULL,
