@@ -188,16 +188,26 @@ static void feature_state_json(struct strbuf *out, const struct dash_feature *df
 	json_field_str(out, "days_label", days.len ? sb_str(&days) : NULL);
 	unsigned flags = df ? present_feature_flags(df) : 0;
 	present_json_flags(out, flags);
+	/* as the snapshot's features[].service (docs/metrics.md §13) */
+	json_field_str(out, "service", df ? df->service : NULL);
 	sb_free(&days);
 }
 
-static void feature_row(struct strbuf *out, const struct feature *f, const struct dash_feature *df)
+static void feature_row(struct strbuf *out, const struct feature *f, const struct dash_feature *df,
+			bool team)
 {
 	enum phase p = PHASE_PLANNING;
 	struct strbuf cell = STRBUF_INIT;
 	sb_addf(out, "%4lld  ", (long long)f->id);
 	text_fit(out, f->key ? f->key : "-", 10, false, false);
 	sb_add(out, "  ");
+	/* with several services, the feature's, as the board's card says it */
+	if (team) {
+		present_service_tag(&cell, df ? df->service : NULL);
+		text_fit(out, sb_str(&cell), 10, false, false);
+		sb_add(out, "  ");
+		sb_reset(&cell);
+	}
 	text_fit(out, f->size, 6, false, false);
 	sb_add(out, "  ");
 	text_fit(out, df && phase_parse(df->phase, &p) ? phase_name(p) : "-", 17, false, false);
@@ -245,7 +255,7 @@ static int feature_list(struct ctx *c, struct cmd_args *a)
 		sb_add(&out, n ? "\n]}\n" : "]}\n");
 	} else {
 		for (size_t i = 0; i < n; i++)
-			feature_row(&out, &fs[i], dash_feature_of(&d, fs[i].id));
+			feature_row(&out, &fs[i], dash_feature_of(&d, fs[i].id), d.team);
 		if (n == 0)
 			sb_add(&out, "no features yet: add one with 'shipdeck feature add TITLE'\n");
 	}

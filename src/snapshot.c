@@ -185,14 +185,25 @@ static int days_column_width(const struct dash *d, const struct render *r)
  * title gives way first, and flags that still do not fit go on a line of
  * their own under the title. */
 static void feature_line_text(struct strbuf *out, const struct dash_feature *f, const struct render *r,
-			      int days_w)
+			      int days_w, bool team)
 {
-	struct strbuf days = STRBUF_INIT, flags = STRBUF_INIT;
+	struct strbuf days = STRBUF_INIT, flags = STRBUF_INIT, tag = STRBUF_INIT;
 	char *key = f->key ? text_clean(f->key, TEXT_ONE_LINE) : xasprintf("#%lld", (long long)f->id);
 	char *title = text_clean(f->title, TEXT_ONE_LINE);
 	days_label(&days, f, r->ascii);
 	flags_label(&flags, f);
-	int rest = r->width - 2 - 11 - (days_w + 1) - 1;
+	/* with several services, the card's service as the board shows it
+	 * ("[billing]", "[-]": in none), at most 12 columns (docs/metrics.md §13) */
+	if (team) {
+		struct strbuf name = STRBUF_INIT;
+		present_service_tag(&name, f->service);
+		sb_addc(&tag, '[');
+		text_fit(&tag, sb_str(&name), text_width(sb_str(&name)) > 10 ? 10 : text_width(sb_str(&name)),
+			 false, r->ascii);
+		sb_add(&tag, "] ");
+		sb_free(&name);
+	}
+	int rest = r->width - 2 - 11 - (days_w + 1) - 1 - text_width(sb_str(&tag));
 	int flags_w = text_width(sb_str(&flags));
 	bool own_line = rest - flags_w < 16; /* the title keeps 16 columns */
 	int title_w = own_line ? rest : rest - flags_w;
@@ -201,6 +212,7 @@ static void feature_line_text(struct strbuf *out, const struct dash_feature *f, 
 	sb_add(out, "  ");
 	text_fit(out, key, 10, false, r->ascii);
 	sb_addc(out, ' ');
+	sb_add(out, sb_str(&tag));
 	text_fit(out, title, title_w, false, r->ascii);
 	sb_addc(out, ' ');
 	text_fit(out, sb_str(&days), days_w, false, r->ascii);
@@ -216,6 +228,7 @@ static void feature_line_text(struct strbuf *out, const struct dash_feature *f, 
 	}
 	sb_free(&days);
 	sb_free(&flags);
+	sb_free(&tag);
 	free(key);
 	free(title);
 	na_lines_text(out, f, r);
@@ -241,7 +254,7 @@ static void features_text(struct strbuf *out, const struct dash *d, const struct
 			for (size_t i = 0; i < d->nfeatures; i++) {
 				const struct dash_feature *f = &d->features[i];
 				if (streq(f->phase, phase_id(p)) && needs_attention(f) == (pass == 0))
-					feature_line_text(out, f, r, days_w);
+					feature_line_text(out, f, r, days_w, d->team);
 			}
 	}
 }
@@ -253,7 +266,8 @@ static void features_markdown(struct strbuf *out, const struct dash *d, const st
 		sb_add(out, "No features yet.\n");
 		return;
 	}
-	sb_add(out, "| Phase | Key | Title | Days | Flags |\n|---|---|---|---|---|\n");
+	sb_add(out, d->team ? "| Phase | Key | Service | Title | Days | Flags |\n|---|---|---|---|---|---|\n"
+			    : "| Phase | Key | Title | Days | Flags |\n|---|---|---|---|---|\n");
 	for (enum phase p = 0; p < PHASE_COUNT; p++)
 		for (int pass = 0; pass < 2; pass++)
 			for (size_t i = 0; i < d->nfeatures; i++) {
@@ -265,6 +279,13 @@ static void features_markdown(struct strbuf *out, const struct dash *d, const st
 				sb_addf(out, "| %s | ", phase_name(p));
 				md_cell(out, f->key ? f->key : "");
 				sb_add(out, " | ");
+				if (d->team) {
+					struct strbuf tag = STRBUF_INIT;
+					present_service_tag(&tag, f->service);
+					md_cell(out, sb_str(&tag));
+					sb_add(out, " | ");
+					sb_free(&tag);
+				}
 				md_cell(out, f->title);
 				sb_addf(out, " | %s | ", sb_str(&days));
 				flags_label(out, f);

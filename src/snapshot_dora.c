@@ -256,7 +256,10 @@ static void deploys_text(struct strbuf *out, const struct dash *dash, const stru
 	add_wrapped(out, title, ro->width);
 	free(title);
 	bool with_commit = ro->width >= 64, full_time = ro->width >= 100;
-	int ref_w = 12, fixed = (full_time ? 16 : 11) + 1 + ref_w + (with_commit ? 8 : 0) + 9;
+	/* with several services, whose it is before the ref, as the panes
+	 * show it (the refs of two repositories can be alike) */
+	int svc_w = dash->team ? 11 : 0;
+	int ref_w = 12, fixed = (full_time ? 16 : 11) + 1 + svc_w + ref_w + (with_commit ? 8 : 0) + 9;
 	for (size_t i = 0; i < shown; i++) {
 		const struct dora_deploy_result *d = &r->deploys[i];
 		const struct dora_deploy *dp = &in->deploys[d->index];
@@ -265,6 +268,10 @@ static void deploys_text(struct strbuf *out, const struct dash *dash, const stru
 		struct strbuf st = STRBUF_INIT;
 		sb_addf(out, "%s ", full_time ? time_format_short(dp->time, when)
 					       : present_date(dp->time, r->now, when));
+		if (svc_w) {
+			present_deploy_service_cell(out, dash, d->index, svc_w - 1, ro->ascii);
+			sb_addc(out, ' ');
+		}
 		text_fit(out, ref, ref_w, false, ro->ascii);
 		if (with_commit) {
 			short_commit(sha, dp->commit);
@@ -472,7 +479,9 @@ void snapshot_dora_markdown(struct strbuf *out, const struct dash *dash, const s
 		services_markdown(out, dash, md.ascii);
 		return;
 	}
-	sb_add(out, "\n| Time (UTC) | Deployment | Commit | Changes | Status |\n|---|---|---|---|---|\n");
+	sb_add(out, dash->team ? "\n| Time (UTC) | Service | Deployment | Commit | Changes | Status |\n"
+				 "|---|---|---|---|---|---|\n"
+			       : "\n| Time (UTC) | Deployment | Commit | Changes | Status |\n|---|---|---|---|---|\n");
 	size_t shown = r->ndeploys < LIST_MAX ? r->ndeploys : LIST_MAX;
 	for (size_t i = 0; i < shown; i++) {
 		const struct dora_deploy_result *d = &r->deploys[i];
@@ -481,6 +490,11 @@ void snapshot_dora_markdown(struct strbuf *out, const struct dash *dash, const s
 		struct strbuf st = STRBUF_INIT;
 		short_commit(sha, dp->commit);
 		sb_addf(out, "| %s | ", time_format_short(dp->time, when));
+		if (dash->team) {
+			const char *svc = present_deploy_service(dash, d->index);
+			md_cell(out, svc ? svc : "-");
+			sb_add(out, " | ");
+		}
 		md_cell(out, dp->ref);
 		sb_add(out, " | ");
 		md_cell(out, sha);

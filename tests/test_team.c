@@ -423,3 +423,48 @@ Test(team, ci_runs_map_to_services)
 	free(billing);
 	free(mono);
 }
+
+/* Every surface names a record's service with several services, as the
+ * dashboard's cards and lists do (docs/metrics.md §13): the text and
+ * markdown snapshots' features and deployments, and `feature list` (its
+ * JSON as the snapshot's features[].service). A feature added with
+ * --service api is api's; one added without names none ("-"). */
+Test(team, the_snapshot_and_the_commands_name_the_service)
+{
+	char *repo = make_monorepo();
+	char *db = xasprintf("%s/team.db", home);
+	run_ok(ARGS("--db", db, "service", "add", "api", "--repo", repo, "--paths", "svc/api/*",
+		    "--deploy-tags", "api-*"));
+	run_ok(ARGS("--db", db, "service", "add", "web", "--repo", repo, "--paths", "svc/web/*",
+		    "--deploy-tags", "web-*"));
+	run_ok(ARGS("--db", db, "--service", "api", "feature", "add", "Checkout"));
+	run_ok(ARGS("--db", db, "feature", "add", "Loose"));
+	struct th_run r = th_shipdeck(home, NULL, ARGS("--db", db, "--now", NOW, "--snapshot", "--width", "100",
+						       "--window-days", "90"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "  #1         [api] Checkout") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "  #2         [-] Loose") != NULL, "%s", r.out);
+	/* the newest deployment, web-v3, with its service before the ref */
+	cr_assert(strstr(r.out, "2026-01-12 10:00 web        web-v3 ") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "2026-01-11 12:00 api        api-v3 ") != NULL, "%s", r.out);
+	th_run_free(&r);
+	r = th_shipdeck(home, NULL, ARGS("--db", db, "--now", NOW, "--snapshot", "--format", "markdown"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "| Phase | Key | Service | Title | Days | Flags |") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "| api | Checkout |") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "| Time (UTC) | Service | Deployment |") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "| 2026-01-12 10:00 | web | web-v3 |") != NULL, "%s", r.out);
+	th_run_free(&r);
+	r = th_shipdeck(home, NULL, ARGS("--db", db, "--now", NOW, "feature", "list"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "   1  -           api         medium") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "   2  -           -           medium") != NULL, "%s", r.out);
+	th_run_free(&r);
+	r = th_shipdeck(home, NULL, ARGS("--db", db, "--now", NOW, "feature", "list", "--json"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "\"service\": \"api\"") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "\"service\": null") != NULL, "%s", r.out);
+	th_run_free(&r);
+	free(db);
+	free(repo);
+}
