@@ -339,6 +339,7 @@ struct walk {
 	struct member **m;
 	size_t nm;
 	size_t diffed;
+	struct gitpaths_feed *feed;   /* the commits the scan read cold, or NULL */
 };
 
 /* The revert lines of a message, as "target,target" (NULL: none). */
@@ -470,6 +471,74 @@ static bool read_node(struct walk *w, const git_oid *id, struct raw_commit *c, s
 	return ok;
 }
 
+/* ---- the commits the history scan read ----------------------------------------- */
+
+struct gitpaths_feed {
+	struct node *nodes;      /* in the scan's order: children before parents */
+	size_t n, cap;
+	struct tree_of trees;
+	struct raw_commit c;     /* parsing room */
+};
+
+struct gitpaths_feed *gitpaths_feed_new(void)
+{
+	return xcalloc(1, sizeof(struct gitpaths_feed));
+}
+
+/* A commit the scan has just read: parsed as read_node would (the raw
+ * object, the walk's own way), without reading it again. */
+void gitpaths_feed_commit(void *feed, const unsigned char id[20], const char *raw, size_t len)
+{
+	struct gitpaths_feed *f = feed;
+	if (!parse_commit(raw, raw + len, &f->c))
+		return;
+	struct node node = {.tree = f->c.tree, .parent = f->c.parent, .parents = f->c.parents,
+			    .author_time = f->c.author_time, .commit_time = f->c.commit_time,
+			    .reverts = revert_targets(f->c.msg, f->c.end)};
+	git_oid_fromraw(&node.id, id);
+	tree_of_add(&f->trees, &node.id, &node.tree);
+	VEC_PUSH(f->nodes, f->n, f->cap, node);
+}
+
+static void feed_drop(struct gitpaths_feed *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->nodes[i].reverts);
+	free(f->nodes);
+	free(f->trees.keys);
+	free(f->trees.trees);
+	f->nodes = NULL;
+	f->n = f->cap = 0;
+	memset(&f->trees, 0, sizeof f->trees);
+}
+
+void gitpaths_feed_free(struct gitpaths_feed *f)
+{
+	if (!f)
+		return;
+	feed_drop(f);
+	free(f->c.all);
+	free(f);
+}
+
+/* A cold walk's commits from the feed (taken: a feed serves one walk),
+ * their trees known to the walk. False when it holds none. */
+static bool take_feed(struct walk *w, struct node **nodes, size_t *n)
+{
+	struct gitpaths_feed *f = w->feed;
+	if (!f || !f->n)
+		return false;
+	for (size_t i = 0; i < f->trees.cap; i++)
+		if (!git_oid_is_zero(&f->trees.keys[i]))
+			tree_of_add(&w->trees, &f->trees.keys[i], &f->trees.trees[i]);
+	*nodes = f->nodes;
+	*n = f->n;
+	f->nodes = NULL; /* the walk frees them, and the reverts they hold */
+	f->n = f->cap = 0;
+	feed_drop(f);
+	return true;
+}
+
 /* Judges one commit: its diff against its first parent (a change only:
  * merges are bookkeeping, docs/metrics.md §2, and the commits they bring
  * are walked and judged one by one) and its revert lines. Takes reverts. */
@@ -564,7 +633,9 @@ static int walk_new(struct walk *w, const struct gitscan_result *scan, const uns
 {
 	struct node *nodes = NULL;
 	size_t n = 0, cap = 0;
-	if (!ntips)
+	if (!ntips && take_feed(w, &nodes, &n))
+		; /* the scan read them */
+	else if (!ntips)
 		collect_all(w, scan, &nodes, &n, &cap);
 	else if (collect_new(w, scan, tips, ntips, &nodes, &n, &cap) != 0)
 		return -1;
@@ -652,50 +723,68 @@ static git_commit *resolve_target(git_repository *repo, const char *hex)
 	return (git_commit *)obj;
 }
 
-/* One revert line of a row: counted when the commit it names touches the
- * service's paths (a revert counts for the service of the change it
- * reverts) and a deployment ships the revert. */
-static void place_revert(const struct gitscan_result *scan, struct store *cache, struct walk *w,
-			 const struct member *m, const struct path_commit *row, const char *target,
-			 struct gitpaths_result *out)
+/* A revert line of a row whose target touches the service's paths (a
+ * revert counts for the service of the change it reverts): the target's
+ * and the reverting commit's ids, as 40 hex each, for one question to the
+ * scan. */
+struct revert_line {
+	char hex[2][41];
+	int64_t author_time;
+};
+
+static bool revert_line_of(struct walk *w, const struct member *m, const struct path_commit *row,
+			   const char *target, struct revert_line *out)
 {
 	git_commit *t = resolve_target(w->repo, target);
 	if (!t || !touches(&w->tc, t, &m->rule)) {
 		git_commit_free(t);
-		return;
+		return false;
 	}
-	char hex[2][41];
-	git_oid_tostr(hex[0], sizeof hex[0], git_commit_id(t));
+	git_oid_tostr(out->hex[0], sizeof out->hex[0], git_commit_id(t));
 	git_commit_free(t);
 	git_oid id;
 	git_oid_fromraw(&id, row->id);
-	git_oid_tostr(hex[1], sizeof hex[1], &id);
-	const char *both[2] = {hex[0], hex[1]};
-	int dep[2];
-	gitscan_first_deploys(scan, cache, both, 2, dep);
-	if (dep[1] >= 0)
-		out->reverts[out->nreverts++] = (struct dora_revert){.reverted_deploy = dep[0], .revert_deploy = dep[1],
-									 .revert_author_time = row->author_time};
+	git_oid_tostr(out->hex[1], sizeof out->hex[1], &id);
+	out->author_time = row->author_time;
+	return true;
 }
 
+/* The revert lines of the rows, counted when their target touches the
+ * service's paths and a deployment ships the revert; the deployments of
+ * all of them asked at once (after a warm scan each question searches
+ * the cache). */
 static void place_reverts(const struct gitscan_result *scan, struct store *cache, struct walk *w,
 			  const struct member *m, struct gitpaths_result *out)
 {
-	size_t lines = 0;
+	size_t lines = 0, n = 0;
 	for (size_t i = 0; i < m->nrows; i++)
 		for (const char *p = m->rows[i].reverts; p; p = strchr(p + 1, ','))
 			lines++;
-	out->reverts = xcalloc(lines + 1, sizeof *out->reverts);
+	struct revert_line *rl = xcalloc(lines + 1, sizeof *rl);
 	for (size_t i = 0; i < m->nrows; i++) {
 		for (const char *p = m->rows[i].reverts; p && *p;) {
 			size_t len = strcspn(p, ",");
 			char *target = xstrndup(p, len);
-			place_revert(scan, cache, w, m, &m->rows[i], target, out);
+			n += revert_line_of(w, m, &m->rows[i], target, &rl[n]);
 			free(target);
 			p += len + (p[len] == ',');
 		}
 	}
+	const char **hex = xcalloc(2 * n + 1, sizeof *hex);
+	int *dep = xcalloc(2 * n + 1, sizeof *dep);
+	for (size_t i = 0; i < n; i++)
+		hex[2 * i] = rl[i].hex[0], hex[2 * i + 1] = rl[i].hex[1];
+	gitscan_first_deploys(scan, cache, hex, 2 * n, dep);
+	out->reverts = xcalloc(n + 1, sizeof *out->reverts);
+	for (size_t i = 0; i < n; i++)
+		if (dep[2 * i + 1] >= 0)
+			out->reverts[out->nreverts++] = (struct dora_revert){
+				.reverted_deploy = dep[2 * i], .revert_deploy = dep[2 * i + 1],
+				.revert_author_time = rl[i].author_time};
 	sort_array(out->reverts, out->nreverts, sizeof *out->reverts, cmp_revert);
+	free(hex);
+	free(dep);
+	free(rl);
 }
 
 /* ---- the whole ------------------------------------------------------------------ */
@@ -784,7 +873,7 @@ static int walk_batch(struct walk *w, struct member *const *m, size_t n)
 }
 
 int gitpaths_filter_many(const char *repo_path, struct gitpaths_job *jobs, size_t n, struct store *cache,
-			 bool full, char *err, size_t errlen)
+			 bool full, struct gitpaths_feed *feed, char *err, size_t errlen)
 {
 	struct member *ms = xcalloc(n + 1, sizeof *ms);
 	struct member **todo = xcalloc(n + 1, sizeof *todo);
@@ -806,7 +895,7 @@ int gitpaths_filter_many(const char *repo_path, struct gitpaths_job *jobs, size_
 	}
 	int rc = 0;
 	bool held = false;
-	struct walk w = {.m = xcalloc(n + 1, sizeof *w.m)};
+	struct walk w = {.m = xcalloc(n + 1, sizeof *w.m), .feed = feed};
 	if (!ntodo)
 		goto done;
 	/* libgit2 set up as for a scan: commits and trees kept out of its
@@ -864,5 +953,5 @@ int gitpaths_filter(const char *repo_path, const char *globs, const struct gitsc
 		    struct store *cache, bool full, struct gitpaths_result *out, char *err, size_t errlen)
 {
 	struct gitpaths_job job = {globs, scan, out};
-	return gitpaths_filter_many(repo_path, &job, 1, cache, full, err, errlen);
+	return gitpaths_filter_many(repo_path, &job, 1, cache, full, NULL, err, errlen);
 }

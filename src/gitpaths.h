@@ -29,15 +29,26 @@ int gitpaths_filter(const char *repo_path, const char *globs, const struct gitsc
 		    struct store *cache, bool full, struct gitpaths_result *out, char *err, size_t errlen);
 /* Several services of one repository at once (their scans of it, and
  * cache, the store the first scan used): each commit and the trees they
- * share are read once for all of them. Rows of globs none of them has are
- * dropped from cache. 0 ok (every out filled), -1 with one line in err. */
+ * share are read once for all of them. feed: what the first scan handed
+ * over when it walked cold (NULL or empty: the walk reads the commits
+ * itself). Rows of globs none of them has are dropped from cache. 0 ok
+ * (every out filled), -1 with one line in err. */
+/* The commits a cold history scan read (gitscan_opts.commit_sink, with
+ * gitpaths_feed_commit and the feed as its arg), kept for the path walk of
+ * the services that scan is for: their cold walk then reads no commit a
+ * second time, only the trees. */
+struct gitpaths_feed;
+struct gitpaths_feed *gitpaths_feed_new(void);
+void gitpaths_feed_commit(void *feed, const unsigned char id[20], const char *raw, size_t len);
+void gitpaths_feed_free(struct gitpaths_feed *f);
+
 struct gitpaths_job {
 	const char *globs;
 	const struct gitscan_result *scan;
 	struct gitpaths_result *out;
 };
 int gitpaths_filter_many(const char *repo_path, struct gitpaths_job *jobs, size_t n, struct store *cache,
-			 bool full, char *err, size_t errlen);
+			 bool full, struct gitpaths_feed *feed, char *err, size_t errlen);
 void gitpaths_result_free(struct gitpaths_result *r);
 
 #endif

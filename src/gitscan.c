@@ -212,6 +212,7 @@ struct scan {
 	struct cmap oldland;           /* landings of cached commits walked again */
 	size_t walked;
 	atomic_size_t *progress;       /* gitscan_opts.progress */
+	const struct gitscan_opts *sink; /* its commit_sink, during a cold walk (else NULL) */
 	size_t ntags;
 	struct gitscan_result *out;
 	size_t capwarn;
@@ -516,6 +517,8 @@ static void visit(struct scan *s, const git_oid *id, int32_t seq)
 	for (size_t i = 0; i < c.parents; i++)
 		push(s, &s->pids[c.pfirst + i]);
 	cmap_add(&s->map, &c);
+	if (s->sink && seq >= 0)
+		s->sink->commit_sink(s->sink->sink_arg, id->id, p, (size_t)(end - p));
 	if (++s->walked % 4096 == 0 && s->progress)
 		atomic_store_explicit(s->progress, s->walked, memory_order_relaxed);
 	if (msg < end) {
@@ -1850,6 +1853,8 @@ static int scan_run(struct scan *s, struct store *st, const struct gitscan_opts 
 	s->warm = p.warm;
 	if (!p.warm) {
 		forget_from(s, p.cold ? 0 : p.common, p.cold);
+		if (p.cold && o->commit_sink && !s->ngrafts && !s->nrepl)
+			s->sink = o;
 		walk_history(s, p.cold ? 0 : (size_t)p.common);
 		resolve_reverts(s);
 		find_landings(s, p.cold);

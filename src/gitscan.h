@@ -41,6 +41,13 @@ struct gitscan_opts {
 	/* When set, the number of commits read so far, updated every few
 	 * thousand (another thread shows it: `sync` on a terminal). */
 	atomic_size_t *progress;
+	/* When set, handed every commit a cold walk reads from the deployments
+	 * (its id and raw object, on the scan's thread), so that a path
+	 * service's walk need not read them again (gitpaths_feed). Not called
+	 * when grafts, a shallow cut or replace refs make the history git reads
+	 * differ from the objects' own (the path walk reads the objects). */
+	void (*commit_sink)(void *arg, const unsigned char id[20], const char *raw, size_t len);
+	void *sink_arg;
 };
 
 /* A "Reverts #N" line git alone could not resolve. */

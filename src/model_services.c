@@ -232,8 +232,9 @@ static void group_jobs(struct svc_ctx *k, struct scan_job *jobs, size_t n)
 	}
 }
 
-/* The paths of a leader and its followers, in one walk. */
-static void run_paths(struct scan_job *j)
+/* The paths of a leader and its followers, in one walk (of the commits
+ * the leader's scan handed over, when it walked cold). */
+static void run_paths(struct scan_job *j, struct gitpaths_feed *feed)
 {
 	struct gitpaths_job *pj = xcalloc(j->nfollowers + 2, sizeof *pj);
 	struct scan_job **who = xcalloc(j->nfollowers + 2, sizeof *who);
@@ -246,7 +247,8 @@ static void run_paths(struct scan_job *j)
 		pj[n] = (struct gitpaths_job){m->sv->paths, m->git, &m->s->pathres};
 		who[n++] = m;
 	}
-	int rc = gitpaths_filter_many(j->sv->repo, pj, n, j->s->cache, j->o.full, j->paths_err, sizeof j->paths_err);
+	int rc = gitpaths_filter_many(j->sv->repo, pj, n, j->s->cache, j->o.full, j->rc == 0 ? feed : NULL,
+				      j->paths_err, sizeof j->paths_err);
 	for (size_t i = 0; i < n; i++) {
 		who[i]->paths_rc = rc;
 		if (who[i] != j)
@@ -265,6 +267,10 @@ static void run_job(struct scan_job *j)
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	atomic_store(&j->state, SCAN_READING);
+	/* a path service's walk takes the commits its scan reads */
+	struct gitpaths_feed *feed = j->sv->paths ? gitpaths_feed_new() : NULL;
+	j->o.commit_sink = feed ? gitpaths_feed_commit : NULL;
+	j->o.sink_arg = feed;
 	j->rc = gitscan_sync(j->s->cache, j->sv->repo, &j->o, j->git, j->err, sizeof j->err);
 	for (size_t i = 0; i < j->nfollowers; i++) {
 		/* the leader's cache, just written: a warm start */
@@ -274,7 +280,8 @@ static void run_job(struct scan_job *j)
 		f->rc = gitscan_sync(f->s->cache, f->sv->repo, &f->o, f->git, f->err, sizeof f->err);
 	}
 	if (j->sv->paths)
-		run_paths(j);
+		run_paths(j, feed);
+	gitpaths_feed_free(feed);
 	j->seconds = seconds_since(&t0);
 	for (size_t i = 0; i < j->nfollowers; i++) {
 		struct scan_job *f = j->followers[i];
