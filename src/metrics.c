@@ -78,11 +78,10 @@ static double span_hours(int64_t from, int64_t to)
 void metrics_change_pr_stages(const struct dora_input *in, const struct dora_change *c, const struct dora_pr *p,
 			      struct dora_pr_stages *out)
 {
+	/* docs/metrics.md §2b: from the change's own author time, as lead time
+	 * (§2) — also for a squash commit GitHub authors at the merge, whose
+	 * coding then reads 0 (the rule's, not a guess from its commits) */
 	int64_t from = in->lead_from_committer ? c->commit_time : c->author_time;
-	/* GitHub authors a squash commit at the merge: its pull request's
-	 * commits say when the work began */
-	if (c->pr_merge && p->first_authored != SD_NO_TIME && p->first_authored < from)
-		from = p->first_authored;
 	out->coding = span_hours(from, p->opened);
 	out->waiting = span_hours(p->merged, in->deploys[c->deploy].time);
 	if (p->first_review != SD_NO_TIME) {

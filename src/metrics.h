@@ -34,7 +34,6 @@ struct dora_change {
 	int64_t landed;
 	unsigned char id[20];   /* the commit's id (links it to its pull request) */
 	int pr;                 /* its pull request: index + 1 into dora_input.prs, 0: none (§2b) */
-	bool pr_merge;          /* it is that pull request's merge (squash) commit */
 };
 
 /* A change's pull request as the stages need it (docs/metrics.md §2b). */
@@ -42,7 +41,6 @@ struct dora_pr {
 	int64_t opened, merged;
 	int64_t first_review;   /* by someone other than the author; SD_NO_TIME: none, or untimed */
 	bool review_untimed;    /* reviewed, but when is unknown */
-	int64_t first_authored; /* the earliest authored time of its listed commits, or SD_NO_TIME */
 };
 
 /* "This reverts commit X": the deployment that first shipped X and the one

@@ -81,8 +81,7 @@ int model_prs_load(struct store *st, struct dash *d)
 		const struct pr_rec *p = &recs[i];
 		d->prs[i] = (struct dora_pr){.opened = p->opened, .merged = p->merged,
 					     .first_review = p->first_review,
-					     .review_untimed = p->reviewed_untimed,
-					     .first_authored = p->first_authored};
+					     .review_untimed = p->reviewed_untimed};
 		d->pr_refs[i].number = p->number;
 		if (p->merge_commit && strlen(p->merge_commit) == 40)
 			memcpy(d->pr_refs[i].merge_commit, p->merge_commit, 41);
@@ -97,7 +96,7 @@ int model_prs_load(struct store *st, struct dash *d)
 
 /* The pull request of a commit id, index + 1, or 0; *merge: the commit is
  * its merge (squash) commit. */
-static int pr_of_id(const struct dash *d, const unsigned char id[20], bool *merge)
+static int pr_of_id(const struct dash *d, const unsigned char id[20])
 {
 	size_t lo = 0, hi = d->npr_links;
 	while (lo < hi) {
@@ -107,24 +106,19 @@ static int pr_of_id(const struct dash *d, const unsigned char id[20], bool *merg
 		else
 			hi = mid;
 	}
-	bool found = lo < d->npr_links && memcmp(d->pr_links[lo].sha, id, 20) == 0;
-	*merge = found && d->pr_links[lo].rank == 0;
-	return found ? d->pr_links[lo].pr : 0;
+	return lo < d->npr_links && memcmp(d->pr_links[lo].sha, id, 20) == 0 ? d->pr_links[lo].pr : 0;
 }
 
 void model_prs_link(const struct dash *d, struct dora_change *ch, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		ch[i].pr_merge = false;
-		ch[i].pr = d->npr_links ? pr_of_id(d, ch[i].id, &ch[i].pr_merge) : 0;
-	}
+	for (size_t i = 0; i < n; i++)
+		ch[i].pr = d->npr_links ? pr_of_id(d, ch[i].id) : 0;
 }
 
 int model_pr_of_commit(const struct dash *d, const char *hex)
 {
 	unsigned char id[20];
-	bool merge;
-	return d->npr_links && hex_to_id(hex, id) ? pr_of_id(d, id, &merge) : 0;
+	return d->npr_links && hex_to_id(hex, id) ? pr_of_id(d, id) : 0;
 }
 
 /* The merge commit of imported pull request n: NULL when none names n,

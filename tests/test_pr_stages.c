@@ -159,11 +159,12 @@ static void import(const char *json)
  *   a1 (#101): coding 12:00 − 09:00 = 3 h; pickup 01-02 12:00 → 01-03
  *   10:00 = 22 h; review 10:00 → 16:00 = 6 h; waiting 01-03 16:00 → v2
  *   01-04 16:00 = 24 h (3 + 22 + 6 + 24 = 55, its lead time).
- *   s1 (#102): its squash commit, authored at the merge (09:20), so its
- *   coding starts at the pull request's first commit: 08:00 → 09:00 = 1 h
- *   (from 09:20 it would be 0, and the median 1.5); no review: pickup unknown,
- *   review 09:00 → 09:20 = 1/3 h; waiting 09:20 → 12:00 = 8/3 h.
- * Medians: coding (3, 1) = 2; pickup (22) = 22; review (6, 1/3) = 19/6 =
+ *   s1 (#102): its squash commit, authored at the merge (09:20): coding
+ *   opened 09:00 − authored 09:20 < 0 counts as 0 (§2b: from the change's
+ *   own author time; its pull request's first commit, 08:00, does not
+ *   enter); no review: pickup unknown, review 09:00 → 09:20 = 1/3 h;
+ *   waiting 09:20 → 12:00 = 8/3 h.
+ * Medians: coding (3, 0) = 1.5; pickup (22) = 22; review (6, 1/3) = 19/6 =
  * 3.17; waiting (24, 8/3) = 40/3 = 13.33; largest pickup. The text says
  * the split is from pull requests. */
 Test(pr_stages, imported_pull_requests_split_lead_time)
@@ -181,7 +182,7 @@ Test(pr_stages, imported_pull_requests_split_lead_time)
 	const cJSON *st = stages_of(j);
 	cr_assert_str_eq(text(st, "source"), "pull requests");
 	cr_assert_eq(num(st, "changes"), 2);
-	cr_assert_float_eq(num(st, "coding_hours"), 2.0, 1e-9);
+	cr_assert_float_eq(num(st, "coding_hours"), 1.5, 1e-9);
 	cr_assert_float_eq(num(st, "pickup_hours"), 22.0, 1e-9);
 	cr_assert_float_eq(num(st, "review_hours"), 3.17, 1e-9);
 	cr_assert_float_eq(num(st, "waiting_hours"), 13.33, 1e-9);
