@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gitrefs.h"
 #include "util.h"
 
 /* Walk this far before the oldest feature: a branch is usually cut after the
@@ -489,7 +490,7 @@ int gitfeature_evidence(const char *repo_path, const char *default_branch,
 			chain_q->pos[i] = -1;
 	if (n == 0 || !default_branch)
 		return 0;
-	git_libgit2_init();
+	gitrefs_libgit2_init();
 	git_repository *repo = NULL;
 	struct chain ch = {0};
 	int rc = 0;

@@ -22,6 +22,7 @@
 #include "services.h"
 #include "store_git.h"
 #include "store_paths.h"
+#include "gitrefs.h"
 #include "util.h"
 
 #define REVERT_MARK "This reverts commit "
@@ -901,7 +902,7 @@ int gitpaths_filter_many(const char *repo_path, struct gitpaths_job *jobs, size_
 	/* libgit2 set up as for a scan: commits and trees kept out of its
 	 * object cache (each pair is read once; the cache would hold them all) */
 	held = gitscan_hold();
-	git_libgit2_init();
+	gitrefs_libgit2_init();
 	rc = -1;
 	if (git_repository_open_ext(&w.repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0 ||
 	    git_repository_odb(&w.odb, w.repo) != 0) {

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@ struct walk {
  * end: what nearly every ref is called, and valid by git's rules (git
  * check-ref-format). Told without libgit2, which copies each name to check
  * it (a fifth of listing 23 000 packed refs); false sends a name there. */
-static bool plainly_valid(const char *name)
+bool gitrefs_plain_name(const char *name)
 {
 	const char *comp = name, *p = name;
 	for (;; p++) {
@@ -61,7 +62,12 @@ static bool plainly_valid(const char *name)
 static bool valid_name(const char *name)
 {
 	int valid = 0;
-	return plainly_valid(name) || (git_reference_name_is_valid(&valid, name) == 0 && valid);
+	if (gitrefs_plain_name(name))
+		return true;
+	gitrefs_libgit2_init();
+	bool ok = git_reference_name_is_valid(&valid, name) == 0 && valid;
+	git_libgit2_shutdown();
+	return ok;
 }
 
 /* A hex digit's lower-case form, 0 for anything else: one look-up per
@@ -294,4 +300,179 @@ int gitrefs_each(const char *commondir, const char *const *prefixes, size_t npre
 	}
 	free(w.v);
 	return rc;
+}
+
+/* ---- libgit2 at first need ---------------------------------------------- */
+
+/* Pack files mapped 32 MiB at a time, 256 MiB at most (git's own
+ * core.packedGitWindowSize and packedGitLimit on 32-bit systems). libgit2
+ * 1.5 maps 1 GiB windows up to 8 GiB on 64-bit systems: a history walk
+ * keeps the whole pack (573 MB at a million commits) resident to the end;
+ * windows of 32 MiB let the walk's own memory, not the pack's size, decide
+ * its peak (issue 17: at most git log's; a cold sync at a million commits
+ * went from 815 to 611 MB, its CPU time the same within the noise:
+ * docs/performance.md). */
+#define PACK_WINDOW ((size_t)32 << 20)
+#define PACK_MAPPED_LIMIT ((size_t)256 << 20)
+
+static pthread_once_t libgit2_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t scans_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool libgit2_started; /* under scans_lock */
+static int scans;            /* under scans_lock: between scan_begin and scan_end */
+
+/* The object cache would keep every commit read during the walk (tens of
+ * MB on a large history) for nothing: each is read once. Commits (and the
+ * trees a path service's walk reads) are kept out of it while scans run,
+ * then libgit2's defaults come back. */
+static void scan_options(bool scanning)
+{
+	size_t limit = scanning ? 0 : 4096;
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, limit);
+	/* trees too: a path service's walk reads each pair once, and the
+	 * cache would hold hundreds of MB of them */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, limit);
+	/* Re-hashing every object read costs a fifth of the scan; git log does
+	 * not do it either (git fsck is the tool for that). */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, (int)!scanning);
+}
+
+static void libgit2_start(void)
+{
+	git_libgit2_init(); /* the process's hold, given back by gitrefs_libgit2_end */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, PACK_WINDOW);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, PACK_MAPPED_LIMIT);
+	pthread_mutex_lock(&scans_lock);
+	libgit2_started = true;
+	if (scans)
+		scan_options(true);
+	pthread_mutex_unlock(&scans_lock);
+}
+
+void gitrefs_libgit2_scan_begin(void)
+{
+	pthread_mutex_lock(&scans_lock);
+	if (scans++ == 0 && libgit2_started)
+		scan_options(true);
+	pthread_mutex_unlock(&scans_lock);
+}
+
+void gitrefs_libgit2_scan_end(void)
+{
+	pthread_mutex_lock(&scans_lock);
+	if (--scans == 0 && libgit2_started)
+		scan_options(false);
+	pthread_mutex_unlock(&scans_lock);
+}
+
+void gitrefs_libgit2_init(void)
+{
+	pthread_once(&libgit2_once, libgit2_start);
+	git_libgit2_init();
+}
+
+void gitrefs_libgit2_end(void)
+{
+	pthread_mutex_lock(&scans_lock);
+	bool started = libgit2_started;
+	libgit2_started = false;
+	pthread_mutex_unlock(&scans_lock);
+	if (started)
+		git_libgit2_shutdown();
+}
+
+/* ---- finding the repository's directories -------------------------------- */
+
+static bool owned_of_kind(const char *path, mode_t kind)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && (sb.st_mode & S_IFMT) == kind && sb.st_uid == geteuid();
+}
+
+/* The first line of a small regular file, trailing white space cut; NULL
+ * when absent, not regular, empty or large. */
+static char *first_line(const char *path)
+{
+	struct gitrefs_map m;
+	char err[8];
+	if (gitrefs_map_file("", path, 4096, &m, err, sizeof err) != 0 || !m.text)
+		return NULL;
+	size_t n = 0;
+	while (n < m.len && m.text[n] != '\n' && m.text[n] != '\0')
+		n++;
+	while (n > 0 && (m.text[n - 1] == ' ' || m.text[n - 1] == '\t' || m.text[n - 1] == '\r'))
+		n--;
+	char *line = n ? xstrndup(m.text, n) : NULL;
+	gitrefs_unmap(&m);
+	return line;
+}
+
+/* dir + rel (rel as is when absolute), ending in '/'. */
+static char *dir_join(const char *dir, const char *rel)
+{
+	const char *slash = rel[0] && rel[strlen(rel) - 1] == '/' ? "" : "/";
+	if (rel[0] == '/')
+		return xasprintf("%s%s", rel, slash);
+	return xasprintf("%s%s%s", dir, rel, slash);
+}
+
+/* gitdir (ending in '/') as a repository: its common directory, or NULL. */
+static char *plain_repository(const char *gitdir)
+{
+	char *path = xasprintf("%scommondir", gitdir);
+	char *rel = first_line(path);
+	free(path);
+	struct stat sb;
+	path = xasprintf("%scommondir", gitdir);
+	bool odd = !rel && lstat(path, &sb) == 0; /* there, but empty or not a plain file */
+	free(path);
+	char *common = rel ? dir_join(gitdir, rel) : xstrdup(gitdir);
+	free(rel);
+	char *head = xasprintf("%sHEAD", gitdir), *objects = xasprintf("%sobjects", common),
+	     *refs = xasprintf("%srefs", common);
+	bool ok = !odd && owned_of_kind(gitdir, S_IFDIR) && owned_of_kind(common, S_IFDIR) &&
+		  owned_of_kind(head, S_IFREG) && owned_of_kind(objects, S_IFDIR) && owned_of_kind(refs, S_IFDIR);
+	free(head);
+	free(objects);
+	free(refs);
+	if (!ok) {
+		free(common);
+		return NULL;
+	}
+	return common;
+}
+
+int gitrefs_find_dirs(const char *repo_path, char **gitdir, char **commondir)
+{
+	*gitdir = *commondir = NULL;
+	if (!repo_path || !*repo_path)
+		return -1;
+	char *top = dir_join("", repo_path);
+	char *dotgit = xasprintf("%s.git", top);
+	struct stat sb;
+	char *dir = NULL;
+	if (lstat(dotgit, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		dir = xasprintf("%s/", dotgit);
+	} else if (lstat(dotgit, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		char *line = first_line(dotgit);
+		if (line && strncmp(line, "gitdir: ", 8) == 0 && line[8])
+			dir = dir_join(top, line + 8);
+		free(line);
+		if (!dir) { /* a .git file git would not follow: libgit2 says why */
+			free(dotgit);
+			free(top);
+			return -1;
+		}
+	} else if (lstat(dotgit, &sb) != 0 && errno == ENOENT) {
+		dir = xstrdup(top); /* bare */
+	}
+	free(dotgit);
+	free(top);
+	char *common = dir ? plain_repository(dir) : NULL;
+	if (!common) {
+		free(dir);
+		return -1;
+	}
+	*gitdir = dir;
+	*commondir = common;
+	return 0;
 }

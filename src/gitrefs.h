@@ -6,6 +6,7 @@
 #ifndef SD_GITREFS_H
 #define SD_GITREFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One ref: target is 40 hex (lower case) for a direct ref, "" for a
@@ -38,5 +39,35 @@ struct gitrefs_map {
 int gitrefs_map_file(const char *commondir, const char *name, size_t max, struct gitrefs_map *m,
 		     char *err, size_t errlen);
 void gitrefs_unmap(struct gitrefs_map *m);
+
+/* Names of letters, digits and "/._-" whose components are neither empty
+ * nor start with '.' nor end with ".lock", with no ".." and no '.' at the
+ * end: valid by git's rules, told without libgit2 (false: ask libgit2). */
+bool gitrefs_plain_name(const char *name);
+
+/* libgit2, started once per process at its first real need (a warm run
+ * that finds nothing changed reads the ref files itself and never needs
+ * it: starting it parses the system CA bundle, about 3 ms, a tenth of
+ * listing 23 000 refs). gitrefs_libgit2_init replaces git_libgit2_init
+ * (pair it with git_libgit2_shutdown as before): the first call starts
+ * libgit2 for the rest of the process, with its pack windows set, so the
+ * modules' own init/shutdown pairs never restart it. gitrefs_libgit2_end
+ * (main, at exit) gives that first hold back if it was taken. */
+void gitrefs_libgit2_init(void);
+void gitrefs_libgit2_end(void);
+/* History scans running (begin/end in pairs, from any thread): while any
+ * is, libgit2 (once started) keeps read commits and trees out of its object
+ * cache and does not re-hash objects read; its defaults come back after. */
+void gitrefs_libgit2_scan_begin(void);
+void gitrefs_libgit2_scan_end(void);
+
+/* The repository at repo_path as git finds it without searching upward:
+ * repo_path/.git (a directory, or a file "gitdir: <dir>"), else repo_path
+ * itself (bare); commondir is gitdir's "commondir" file's directory (a
+ * worktree's main repository), else gitdir. Both end in '/'. 0 when found
+ * plainly (HEAD a file, objects and refs directories, every one owned by
+ * this user); -1 for anything else, which libgit2 then judges: the plain
+ * case is told without starting libgit2 (see gitrefs_libgit2_init). */
+int gitrefs_find_dirs(const char *repo_path, char **gitdir, char **commondir);
 
 #endif

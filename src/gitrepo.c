@@ -47,9 +47,75 @@ static char *repo_identity(git_repository *repo)
 	return id;
 }
 
+/* A config that cannot move or remove the work tree: no core.worktree
+ * (nor any "worktree" key or section), no include, bare only when false.
+ * Judged on the lines, coarsely: anything doubtful is left to libgit2. */
+static bool config_keeps_worktree(const char *commondir)
+{
+	struct gitrefs_map m;
+	char err[8];
+	if (gitrefs_map_file(commondir, "config", (size_t)1 << 20, &m, err, sizeof err) != 0)
+		return false;
+	bool ok = true;
+	const char *p = m.text, *end = m.text + m.len;
+	while (ok && p && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		char *line = xstrndup(p, n);
+		for (char *c = line; *c; c++)
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+		char *key = line + strspn(line, " \t");
+		if (strstr(line, "worktree") || strstr(line, "include") || memchr(p, '\0', n)) {
+			ok = false;
+		} else if (strncmp(key, "bare", 4) == 0) {
+			char *v = key + 4 + strspn(key + 4, " \t");
+			v += *v == '=';
+			v += strspn(v, " \t");
+			ok = strncmp(v, "false", 5) == 0 && v[5 + strspn(v + 5, " \t\r")] == '\0';
+		}
+		free(line);
+		p = eol ? eol + 1 : NULL;
+	}
+	gitrefs_unmap(&m);
+	return ok;
+}
+
+/* start plainly the top of a work tree (a .git directory there,
+ * found by gitrefs_find_dirs, whose config keeps the work tree there):
+ * found without starting libgit2, as libgit2 would find it (the work
+ * tree's real path, the common directory's). 1 when not plain. */
+static int discover_plain(const char *start, struct gitrepo_found *out)
+{
+	char *gitdir, *commondir;
+	if (gitrefs_find_dirs(start, &gitdir, &commondir) != 0)
+		return 1;
+	char *top = realpath(start, NULL);
+	char *dotgit = xasprintf("%s/.git", start);
+	struct stat sb;
+	/* a .git directory: a .git file (worktree, separate git dir) is libgit2's
+	 * to follow, as git_repository_discover then opens the git dir itself */
+	bool plain = top && lstat(dotgit, &sb) == 0 && S_ISDIR(sb.st_mode) && config_keeps_worktree(commondir);
+	free(dotgit);
+	char *common = plain ? realpath(commondir, NULL) : NULL;
+	free(gitdir);
+	free(commondir);
+	if (!common) {
+		free(top);
+		return 1;
+	}
+	char *wd = xasprintf("%s/", top);
+	out->name = paths_basename(wd); /* as repo_display_name names a work tree */
+	out->path = top;
+	out->identity = common;
+	free(wd);
+	return 0;
+}
+
 int gitrepo_discover(const char *start, struct gitrepo_found *out, char *err, size_t errlen)
 {
-	git_libgit2_init();
+	if (discover_plain(start, out) == 0)
+		return 0;
+	gitrefs_libgit2_init();
 	git_buf found = {0};
 	int rc = git_repository_discover(&found, start, 0, NULL);
 	if (rc == GIT_ENOTFOUND) {
@@ -81,7 +147,7 @@ int gitrepo_discover(const char *start, struct gitrepo_found *out, char *err, si
 
 char *gitrepo_user_name(const char *repo_path)
 {
-	git_libgit2_init();
+	gitrefs_libgit2_init();
 	git_repository *repo = NULL;
 	git_config *cfg = NULL;
 	char *result = NULL;
@@ -106,7 +172,7 @@ static int check_fail(char *err, size_t errlen, const char *what)
 
 int gitrepo_check(const char *repo_path, size_t *ncommits, char *err, size_t errlen)
 {
-	git_libgit2_init();
+	gitrefs_libgit2_init();
 	git_repository *repo = NULL;
 	git_revwalk *walk = NULL;
 	int rc = 0;
@@ -163,7 +229,7 @@ int gitrepo_tag_names(const char *repo_path, char ***names, size_t *n)
 {
 	*names = NULL;
 	*n = 0;
-	git_libgit2_init();
+	gitrefs_libgit2_init();
 	git_repository *repo = NULL;
 	struct tag_names t = {0};
 	int rc = git_repository_open(&repo, repo_path);
@@ -199,10 +265,17 @@ static int stop_at_match(void *payload, const struct gitref *r)
 int gitrepo_any_tag(const char *repo_path, bool (*match)(const char *name, void *arg), void *arg)
 {
 	static const char *const tags[] = {"refs/tags/"};
-	git_libgit2_init();
-	git_repository *repo = NULL;
 	struct any_tag a = {match, arg};
 	char err[512];
+	char *gitdir, *commondir;
+	if (gitrefs_find_dirs(repo_path, &gitdir, &commondir) == 0) { /* without starting libgit2 */
+		int found = gitrefs_each(commondir, tags, 1, stop_at_match, &a, err, sizeof err);
+		free(gitdir);
+		free(commondir);
+		return found < 0 ? -1 : found;
+	}
+	gitrefs_libgit2_init();
+	git_repository *repo = NULL;
 	int rc = git_repository_open(&repo, repo_path);
 	if (rc == 0)
 		rc = gitrefs_each(git_repository_commondir(repo), tags, 1, stop_at_match, &a, err, sizeof err);
@@ -213,7 +286,7 @@ int gitrepo_any_tag(const char *repo_path, bool (*match)(const char *name, void 
 
 int gitrepo_have_commits(const char *repo_path, const char *const *hex, size_t n, bool *have)
 {
-	git_libgit2_init();
+	gitrefs_libgit2_init();
 	git_repository *repo = NULL;
 	git_odb *odb = NULL;
 	if (git_repository_open(&repo, repo_path) != 0 || git_repository_odb(&odb, repo) != 0) {
@@ -237,7 +310,7 @@ int gitrepo_have_commits(const char *repo_path, const char *const *hex, size_t n
 
 int gitrepo_branch_exists(const char *repo_path, const char *branch)
 {
-	git_libgit2_init();
+	gitrefs_libgit2_init();
 	git_repository *repo = NULL;
 	if (git_repository_open(&repo, repo_path) != 0) {
 		git_libgit2_shutdown();
@@ -265,51 +338,42 @@ int gitrepo_branch_exists(const char *repo_path, const char *branch)
 	return found;
 }
 
-/* Pack files are mapped a window at a time, as git's core.packedGitWindowSize
- * and core.packedGitLimit do (32 MiB and 256 MiB, git's defaults on 32-bit
- * systems). libgit2 1.5 maps 1 GiB windows up to 8 GiB on 64-bit systems:
- * a history walk keeps the whole pack (573 MB at a million commits)
- * resident to the end; windows of 32 MiB let the walk's own memory, not
- * the pack's size, decide its peak (issue 17: at most git log's; a cold
- * sync at a million commits went from 815 to 611 MB, its CPU time the
- * same within the noise: docs/performance.md). */
-#define PACK_WINDOW ((size_t)32 << 20)
-#define PACK_MAPPED_LIMIT ((size_t)256 << 20)
-
-void gitrepo_library_hold(void)
+/* The bytes of the packs under the common directory commondir (a
+ * worktree's objects are its main repository's). */
+static unsigned long long pack_bytes(const char *commondir)
 {
-	git_libgit2_init();
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, PACK_WINDOW);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, PACK_MAPPED_LIMIT);
-}
-
-void gitrepo_library_release(void)
-{
-	git_libgit2_shutdown();
+	unsigned long long bytes = 0;
+	char *dir = xasprintf("%s/objects/pack", commondir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		struct stat sb;
+		char *p = xasprintf("%s/%s", dir, e->d_name);
+		if (len > 5 && streq(e->d_name + len - 5, ".pack") && stat(p, &sb) == 0)
+			bytes += (unsigned long long)sb.st_size;
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return bytes;
 }
 
 unsigned long long gitrepo_size_hint(const char *repo_path)
 {
-	git_libgit2_init();
+	char *gitdir, *commondir;
+	if (gitrefs_find_dirs(repo_path, &gitdir, &commondir) == 0) { /* without starting libgit2 */
+		unsigned long long bytes = pack_bytes(commondir);
+		free(gitdir);
+		free(commondir);
+		return bytes;
+	}
+	gitrefs_libgit2_init();
 	git_repository *repo = NULL;
 	unsigned long long bytes = 0;
-	if (git_repository_open_ext(&repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
-		/* the common directory: a worktree's objects are its main repository's */
-		char *dir = xasprintf("%s/objects/pack", git_repository_commondir(repo));
-		DIR *d = opendir(dir);
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			size_t len = strlen(e->d_name);
-			struct stat sb;
-			char *p = xasprintf("%s/%s", dir, e->d_name);
-			if (len > 5 && streq(e->d_name + len - 5, ".pack") && stat(p, &sb) == 0)
-				bytes += (unsigned long long)sb.st_size;
-			free(p);
-		}
-		if (d)
-			closedir(d);
-		free(dir);
-	}
+	if (git_repository_open_ext(&repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0)
+		bytes = pack_bytes(git_repository_commondir(repo));
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return bytes;

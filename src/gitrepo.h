@@ -36,9 +36,4 @@ int gitrepo_branch_exists(const char *repo_path, const char *branch);
  * that several scans start with the costliest; 0 when it cannot be told. */
 unsigned long long gitrepo_size_hint(const char *repo_path);
 
-/* Keeps libgit2 initialized from the first call to the matching release, so
- * the modules' own init/shutdown pairs do not restart it each time. */
-void gitrepo_library_hold(void);
-void gitrepo_library_release(void);
-
 #endif

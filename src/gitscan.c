@@ -178,8 +178,13 @@ struct replacement {
 };
 
 struct scan {
-	git_repository *repo;
-	git_odb *odb;
+	const char *repo_path;
+	char *gitdir, *commondir;      /* ending in '/' (gitrefs_find_dirs) */
+	git_repository *repo;          /* opened at the first need (open_repo): a warm */
+	git_odb *odb;                  /* start with nothing new never opens them */
+	bool open_failed;
+	char open_err[256];
+	bool shallow;                  /* the shallow file is not empty */
 	struct cmap map;
 	struct graft *grafts;          /* by id */
 	size_t ngrafts, capgrafts;
@@ -448,9 +453,35 @@ static const struct graft *graft_of(const struct scan *s, const git_oid *id)
 	return search_array(&key, s->grafts, s->ngrafts, sizeof *s->grafts, cmp_graft);
 }
 
-static bool commit_exists(const struct scan *s, const git_oid *id)
+/* Opens the repository through libgit2 at the first need (a walk, a tag
+ * not in the cache, a deployment that ships nothing): a warm start that
+ * finds nothing changed reads only files and the cache, and never starts
+ * libgit2 (gitrefs_libgit2_init). false when it cannot be opened (the
+ * scan then fails with open_err). */
+static bool open_repo(struct scan *s)
 {
-	return git_odb_exists(s->odb, replaced(s, id)) != 0;
+	if (s->repo)
+		return true;
+	if (s->open_failed)
+		return false;
+	gitrefs_libgit2_init();
+	if (git_repository_open_ext(&s->repo, s->repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
+		snprintf(s->open_err, sizeof s->open_err, "%s: not a git repository", s->repo_path);
+	} else if (git_repository_odb(&s->odb, s->repo) != 0) {
+		git_fail(s->open_err, sizeof s->open_err, s->repo_path);
+	} else {
+		return true;
+	}
+	git_repository_free(s->repo);
+	s->repo = NULL;
+	git_libgit2_shutdown();
+	s->open_failed = true;
+	return false;
+}
+
+static bool commit_exists(struct scan *s, const git_oid *id)
+{
+	return open_repo(s) && git_odb_exists(s->odb, replaced(s, id)) != 0;
 }
 
 /* Remembers a commit the walk wanted and could not read, with the first
@@ -610,7 +641,7 @@ static int list_refs(struct scan *s, char *err, size_t errlen)
 {
 	static const char *const prefixes[] = {"refs/heads/", "refs/remotes/", "refs/tags/", "refs/replace/"};
 	char why[512];
-	if (gitrefs_each(git_repository_commondir(s->repo), prefixes, ARRAY_SIZE(prefixes), take_ref, s,
+	if (gitrefs_each(s->commondir, prefixes, ARRAY_SIZE(prefixes), take_ref, s,
 			 why, sizeof why) != 0) {
 		snprintf(err, errlen, "listing refs: %s", why);
 		return -1;
@@ -628,7 +659,7 @@ static int list_refs(struct scan *s, char *err, size_t errlen)
 static int read_git_file(struct scan *s, const char *name, struct strbuf *out, char *err, size_t errlen)
 {
 	struct gitrefs_map m;
-	if (gitrefs_map_file(git_repository_commondir(s->repo), name, (size_t)256 << 20, &m, err,
+	if (gitrefs_map_file(s->commondir, name, (size_t)256 << 20, &m, err,
 			     errlen) != 0)
 		return -1;
 	sb_addn(out, m.text ? m.text : "", m.len);
@@ -689,6 +720,7 @@ static int read_view(struct scan *s, char *err, size_t errlen)
 	if (rc == 0) {
 		add_grafts(s, sb_str(&grafts));
 		add_grafts(s, sb_str(&shallow));
+		s->shallow = shallow.len > 0; /* as git_repository_is_shallow tells */
 		sort_grafts(s);
 		sb_addf(&all, "grafts %zu\n%s\nshallow %zu\n%s\nreplace %zu\n", grafts.len, sb_str(&grafts),
 			shallow.len, sb_str(&shallow), s->nrepl);
@@ -717,7 +749,8 @@ static void tag_info(struct scan *s, struct git_ref_row *r)
 	git_object *obj = NULL, *commit = NULL;
 	r->peeled[0] = '\0';
 	r->time = SD_NO_TIME;
-	if (git_oid_fromstr(&id, r->target) != 0 || git_object_lookup(&obj, s->repo, &id, GIT_OBJECT_ANY) != 0)
+	if (git_oid_fromstr(&id, r->target) != 0 || !open_repo(s) ||
+	    git_object_lookup(&obj, s->repo, &id, GIT_OBJECT_ANY) != 0)
 		return;
 	if (git_object_type(obj) == GIT_OBJECT_TAG) {
 		const git_signature *tagger = git_tag_tagger((git_tag *)obj);
@@ -789,13 +822,62 @@ static bool have_ref(const struct scan *s, const char *name)
 	return search_array(&key, s->refs, s->nrefs, sizeof *s->refs, cmp_ref_row) != NULL;
 }
 
+static char *default_branch_by_name(const struct scan *s)
+{
+	if (have_ref(s, "refs/heads/main") || !have_ref(s, "refs/heads/master"))
+		return xstrdup("main");
+	return xstrdup("master");
+}
+
+/* The branch HEAD names, read from the HEAD file as libgit2 reads it (its
+ * first line, trailing white space cut): *name the branch, or NULL when
+ * HEAD is detached or names no local branch. false for anything else (not
+ * a plain file, an odd branch name): libgit2 is asked then. */
+static bool head_branch(const struct scan *s, char **name)
+{
+	*name = NULL;
+	char *path = xasprintf("%sHEAD", s->gitdir);
+	struct gitrefs_map m;
+	char err[8];
+	struct stat sb;
+	bool plain = lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		     gitrefs_map_file("", path, 4096, &m, err, sizeof err) == 0 && m.text;
+	free(path);
+	if (!plain)
+		return false;
+	size_t n = m.len;
+	while (n > 0 && strchr(" \t\r\n", m.text[n - 1]) && m.text[n - 1])
+		n--;
+	bool detached = n == GIT_OID_HEXSZ;
+	for (size_t i = 0; detached && i < n; i++)
+		detached = is_hex(m.text[i]);
+	static const char sym[] = "ref: refs/heads/";
+	size_t k = sizeof sym - 1;
+	bool ok = detached || (n > k && memcmp(m.text, sym, k) == 0 && !memchr(m.text, '\0', n));
+	if (ok && !detached) {
+		char *branch = xstrndup(m.text + k, n - k);
+		char *full = xasprintf("refs/heads/%s", branch);
+		ok = gitrefs_plain_name(full);
+		free(full);
+		if (ok)
+			*name = branch;
+		else
+			free(branch);
+	}
+	gitrefs_unmap(&m);
+	return ok;
+}
+
 /* Spec §0: origin/HEAD's target, else the branch HEAD names, else main, else master. */
 static char *detect_default_branch(struct scan *s)
 {
 	if (s->origin_head && str_starts(s->origin_head, "refs/remotes/origin/"))
 		return xstrdup(s->origin_head + strlen("refs/remotes/origin/"));
+	char *branch = NULL;
+	if (head_branch(s, &branch))
+		return branch ? branch : default_branch_by_name(s);
 	git_reference *head;
-	if (git_reference_lookup(&head, s->repo, "HEAD") == 0) {
+	if (open_repo(s) && git_reference_lookup(&head, s->repo, "HEAD") == 0) {
 		const char *t = git_reference_type(head) == GIT_REFERENCE_SYMBOLIC
 				? git_reference_symbolic_target(head) : NULL;
 		char *name = t && str_starts(t, "refs/heads/") ? xstrdup(t + strlen("refs/heads/")) : NULL;
@@ -803,9 +885,7 @@ static char *detect_default_branch(struct scan *s)
 		if (name)
 			return name;
 	}
-	if (have_ref(s, "refs/heads/main") || !have_ref(s, "refs/heads/master"))
-		return xstrdup("main");
-	return xstrdup("master");
+	return default_branch_by_name(s);
 }
 
 /* ---- deployments -------------------------------------------------------- */
@@ -1734,7 +1814,7 @@ static void add_warnings(struct scan *s, const char *pattern)
 		if (s->deps[k].from_record && !commit_exists(s, &s->deps[k].commit))
 			warn(s, "deployment %s: commit %.12s is not in the repository; it ships nothing",
 			     s->deps[k].ref, s->deps[k].hex);
-	if (git_repository_is_shallow(s->repo))
+	if (s->shallow)
 		warn(s, "shallow clone: history stops at the cut, so the first deployment inside it "
 			"ships too much; run 'git fetch --unshallow' for full figures");
 	else if (s->walk_missed.n)
@@ -1829,6 +1909,8 @@ static int plan_from_cache(struct scan *s, struct store *st, const struct gitsca
 		p->warm = false;
 		rc = 0;
 	}
+	if (rc == 0 && !p->warm && !open_repo(s))
+		rc = -1; /* a walk needs libgit2's view of the objects */
 	if (rc == 0 && !p->cold && !p->warm && !chain_extends_cache(s)) {
 		p->cold = true; /* the default branch was rewritten: its landings with it */
 		s->nnewchain = 0;
@@ -1849,7 +1931,7 @@ static int scan_run(struct scan *s, struct store *st, const struct gitscan_opts 
 		return -1;
 	struct plan p;
 	if (plan_from_cache(s, st, o, pattern, &p) != 0)
-		goto db_fail;
+		goto fail;
 	s->warm = p.warm;
 	if (!p.warm) {
 		forget_from(s, p.cold ? 0 : p.common, p.cold);
@@ -1862,50 +1944,39 @@ static int scan_run(struct scan *s, struct store *st, const struct gitscan_opts 
 	s->out->from_cache = !p.cold && s->walked == 0;
 	if (!p.warm && st && store_git_writable(st) &&
 	    write_cache(s, st, pattern, p.cold, p.cold ? 0 : p.common) != 0)
-		goto db_fail;
+		goto fail;
 	add_warnings(s, pattern);
 	find_rollbacks(s);
+	if (s->open_failed)
+		goto fail; /* opened late (open_repo) and could not be */
 	build_result(s, p.warm);
 	return 0;
-db_fail:
-	snprintf(err, errlen, "git cache: %s", store_errmsg(st));
+fail:
+	if (s->open_failed)
+		snprintf(err, errlen, "%s", s->open_err);
+	else
+		snprintf(err, errlen, "git cache: %s", store_errmsg(st));
 	return -1;
 }
 
-/* The object cache would keep every commit read during the walk (tens of
- * MB on a large history) for nothing: each is read once. Commits (and the
- * trees a path service's walk reads) are kept out of it for the scan, then
- * libgit2's defaults come back. */
-static void cache_commits(bool on)
-{
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)(on ? 4096 : 0));
-	/* trees too: a path service's walk reads each pair once, and the
-	 * cache would hold hundreds of MB of them */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)(on ? 4096 : 0));
-	/* Re-hashing every object read costs a fifth of the scan; git log does
-	 * not do it either (git fsck is the tool for that). */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, (int)on);
-}
-
 /* Scans held by gitscan_hold: libgit2's process-wide options are set once
- * for them, not flipped by each scan under the others' feet. */
+ * for them (gitrefs_libgit2_scan_begin), not flipped by each scan under
+ * the others' feet. */
 static atomic_int holders;
 
 bool gitscan_hold(void)
 {
 	if (!(git_libgit2_features() & GIT_FEATURE_THREADS))
 		return false;
-	git_libgit2_init();
-	if (atomic_fetch_add(&holders, 1) == 0)
-		cache_commits(false);
+	atomic_fetch_add(&holders, 1);
+	gitrefs_libgit2_scan_begin();
 	return true;
 }
 
 void gitscan_release(void)
 {
-	if (atomic_fetch_sub(&holders, 1) == 1)
-		cache_commits(true);
-	git_libgit2_shutdown();
+	atomic_fetch_sub(&holders, 1);
+	gitrefs_libgit2_scan_end();
 }
 
 int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_opts *o,
@@ -1915,23 +1986,21 @@ int gitscan_sync(struct store *st, const char *repo_path, const struct gitscan_o
 	static const struct gitscan_opts none;
 	if (!o)
 		o = &none;
-	struct scan s = {.out = out, .progress = o->progress};
+	struct scan s = {.out = out, .progress = o->progress, .repo_path = repo_path};
 	bool held = atomic_load(&holders) > 0;
-	git_libgit2_init();
+	if (!held) /* libgit2's options for a scan, if and once it is started */
+		gitrefs_libgit2_scan_begin();
 	int rc = -1;
-	if (git_repository_open_ext(&s.repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
-		snprintf(err, errlen, "%s: not a git repository", repo_path);
-		goto done;
+	if (gitrefs_find_dirs(repo_path, &s.gitdir, &s.commondir) != 0) {
+		/* not plainly a repository: libgit2 judges it, and finds its directories */
+		if (!open_repo(&s)) {
+			snprintf(err, errlen, "%s", s.open_err);
+			goto done;
+		}
+		s.gitdir = xstrdup(git_repository_path(s.repo));
+		s.commondir = xstrdup(git_repository_commondir(s.repo));
 	}
-	if (git_repository_odb(&s.odb, s.repo) != 0) {
-		git_fail(err, errlen, repo_path);
-		goto done;
-	}
-	if (!held)
-		cache_commits(false);
 	rc = scan_run(&s, st, o, err, errlen);
-	if (!held)
-		cache_commits(true);
 	if (s.progress)
 		atomic_store_explicit(s.progress, s.walked, memory_order_relaxed);
 done:
@@ -1963,9 +2032,15 @@ done:
 	for (size_t i = 0; i < s.ndeps; i++)
 		free(s.deps[i].ref);
 	free(s.deps);
-	git_odb_free(s.odb);
-	git_repository_free(s.repo);
-	git_libgit2_shutdown();
+	free(s.gitdir);
+	free(s.commondir);
+	if (!held)
+		gitrefs_libgit2_scan_end();
+	if (s.repo) {
+		git_odb_free(s.odb);
+		git_repository_free(s.repo);
+		git_libgit2_shutdown(); /* open_repo's */
+	}
 	if (rc != 0)
 		gitscan_result_free(out);
 	return rc;
@@ -2015,7 +2090,7 @@ static bool search_cache(const struct gitscan_result *r, struct store *st, struc
 static void search_graph(const struct gitscan_result *r, struct first_search *fs)
 {
 	git_repository *repo;
-	git_libgit2_init();
+	gitrefs_libgit2_init();
 	if (!r->repo_path || git_repository_open_ext(&repo, r->repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
 		git_libgit2_shutdown();
 		return;
@@ -2113,7 +2188,7 @@ int gitscan_reverted_deploys(const struct gitscan_result *r, struct store *st, c
 	git_repository *repo = NULL;
 	git_commit *m = NULL;
 	git_oid id;
-	git_libgit2_init();
+	gitrefs_libgit2_init();
 	int rc = -1;
 	if (!r->repo_path || git_oid_fromstr(&id, hex) != 0 ||
 	    git_repository_open_ext(&repo, r->repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0 ||
@@ -2172,7 +2247,7 @@ int gitscan_resolve(const char *repo_path, const char *ref, char out[41], char *
 	git_repository *repo = NULL;
 	git_object *obj = NULL, *commit = NULL;
 	int rc = -1;
-	git_libgit2_init();
+	gitrefs_libgit2_init();
 	if (git_repository_open_ext(&repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
 		snprintf(err, errlen, "%s: not a git repository", repo_path);
 	} else {

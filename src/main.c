@@ -9,7 +9,7 @@
 #include "build-config.h"
 #include "commands.h"
 #include "context.h"
-#include "gitrepo.h"
+#include "gitrefs.h"
 #include "ui.h"
 
 
@@ -66,14 +66,10 @@ static int run(struct ctx *c, int cmd, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	/* libgit2 held for the whole run: each module's own init/shutdown pair
-	 * is then a no-op instead of a full start (about 4 ms each: it parses
-	 * the system CA bundle), three of them on every snapshot. */
-	gitrepo_library_hold();
 	struct ctx c;
 	int cmd = ctx_parse(&c, argc, argv);
 	int rc = cmd < 0 ? EXIT_USAGE : run(&c, cmd, argc, argv);
 	ctx_free(&c);
-	gitrepo_library_release();
+	gitrefs_libgit2_end(); /* libgit2 was started at its first need, if any (gitrefs.h) */
 	return rc;
 }

@@ -17,9 +17,11 @@
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "gitrefs.h"
+#include "gitrepo.h"
 #include "gitscan.h"
 #include "helpers.h"
 #include "store.h"
@@ -692,6 +694,129 @@ Test(gitscan, warm_start_walks_nothing)
 	scan(&o, &a);
 	cr_assert_eq(a.commits_walked, 3);
 	gitscan_result_free(&a);
+}
+
+/* ---- finding the repository without libgit2 (issue 17) -------------------- */
+
+/* realpath of dir without its trailing '/', kept */
+static const char *real(const char *dir)
+{
+	char *r = realpath(dir, NULL);
+	cr_assert_not_null(r, "%s", dir);
+	return keep(r);
+}
+
+/* gitrefs_find_dirs on path: 0 (plain) must give libgit2's directories,
+ * and a plain answer is expected exactly where `plain` says so. */
+static void dirs_as_libgit2(const char *path, bool plain)
+{
+	char *gitdir = NULL, *commondir = NULL;
+	int rc = gitrefs_find_dirs(path, &gitdir, &commondir);
+	cr_assert_eq(rc, plain ? 0 : -1, "%s: %d", path, rc);
+	if (rc == 0) {
+		git_repository *r;
+		cr_assert_eq(git_repository_open_ext(&r, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL), 0, "%s", path);
+		cr_assert_str_eq(real(gitdir), real(git_repository_path(r)), "%s", path);
+		cr_assert_str_eq(real(commondir), real(git_repository_commondir(r)), "%s", path);
+		cr_assert_eq(gitdir[strlen(gitdir) - 1], '/');
+		cr_assert_eq(commondir[strlen(commondir) - 1], '/');
+		git_repository_free(r);
+	}
+	free(gitdir);
+	free(commondir);
+}
+
+/* gitrepo_discover's answer, plain or not, is libgit2's: the work tree (or
+ * git dir) and the common directory's real path. */
+static void discovered_as_libgit2(const char *start, const char *name)
+{
+	struct gitrepo_found f = {0};
+	cr_assert_eq(gitrepo_discover(start, &f, err, sizeof err), 0, "%s: %s", start, err);
+	git_buf found = {0};
+	git_repository *r;
+	cr_assert_eq(git_repository_discover(&found, start, 0, NULL), 0);
+	cr_assert_eq(git_repository_open(&r, found.ptr), 0);
+	const char *wd = git_repository_workdir(r);
+	char *want = xstrdup(wd ? wd : git_repository_path(r));
+	want[strlen(want) - 1] = '\0';
+	cr_assert_str_eq(f.path, want, "%s", start);
+	cr_assert_str_eq(f.identity, real(git_repository_commondir(r)), "%s", start);
+	cr_assert_str_eq(f.name, name, "%s", start);
+	free(want);
+	git_repository_free(r);
+	git_buf_dispose(&found);
+	free(f.path);
+	free(f.name);
+	free(f.identity);
+}
+
+Test(gitscan, repository_directories_are_found_as_libgit2_finds_them)
+{
+	git_libgit2_init();
+	commit("2026-01-02T00:00:00+0000", "one\n");
+	cr_assert_eq(th_sh(tmp, "git clone -q --bare r bare.git && git -C r worktree add -q ../wt 2>/dev/null && "
+			   "git init -q --separate-git-dir sep.git sepwt && mkdir r/sub plain && "
+			   "cp -r r moved && git -C moved config core.worktree '%s/elsewhere' && mkdir elsewhere && "
+			   "cp -r r isbare && git -C isbare config core.bare true && "
+			   "mkdir odd && echo 'nonsense' > odd/.git", tmp), 0);
+	const char *at = keep(xasprintf("%s/", tmp));
+	dirs_as_libgit2(repo, true);                              /* a .git directory */
+	dirs_as_libgit2(keep(xasprintf("%sbare.git", at)), true); /* bare */
+	dirs_as_libgit2(keep(xasprintf("%sr/.git", at)), true);   /* the git dir itself */
+	dirs_as_libgit2(keep(xasprintf("%swt", at)), true);       /* a worktree: .git file, commondir */
+	dirs_as_libgit2(keep(xasprintf("%ssepwt", at)), true);    /* .git file to a separate dir */
+	dirs_as_libgit2(keep(xasprintf("%sr/sub", at)), false);   /* not the top: libgit2 searches */
+	dirs_as_libgit2(keep(xasprintf("%splain", at)), false);
+	dirs_as_libgit2(keep(xasprintf("%sodd", at)), false);     /* a .git file git refuses */
+	/* plain ones, and those whose config moves the work tree (core.worktree)
+	 * or has none (core.bare), which libgit2 is left to answer */
+	discovered_as_libgit2(repo, "r");
+	discovered_as_libgit2(keep(xasprintf("%swt", at)), "wt");
+	/* sic: libgit2 opens sep.git itself, not bare: its parent is the work
+	 * tree (found, not changed, here: a separate git dir is rare) */
+	discovered_as_libgit2(keep(xasprintf("%ssepwt", at)), strrchr(real(tmp), '/') + 1);
+	discovered_as_libgit2(keep(xasprintf("%sr/sub", at)), "r");
+	discovered_as_libgit2(keep(xasprintf("%sbare.git", at)), "bare");
+	discovered_as_libgit2(keep(xasprintf("%smoved", at)), "elsewhere");
+	discovered_as_libgit2(keep(xasprintf("%sisbare", at)), "isbare");
+	git_libgit2_shutdown();
+}
+
+/* A warm start reads HEAD and the refs from the files (no libgit2): in a
+ * worktree (its own HEAD, its main repository's refs) and with a detached
+ * HEAD it says what the cold scan said. */
+Test(gitscan, a_warm_start_in_a_worktree_and_a_detached_head_equal_the_cold_scan)
+{
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	commit("2026-01-03T00:00:00+0000", "two\n");
+	ltag("v2", "HEAD");
+	cr_assert_eq(th_sh(tmp, "git -C r worktree add -q -b trunk ../wt v1 2>/dev/null"), 0);
+	char *saved = repo;
+	repo = keep(xasprintf("%s/wt", tmp));
+	struct gitscan_result cold, warm;
+	scan(NULL, &cold);
+	cr_assert_str_eq(cold.default_branch, "trunk"); /* the worktree's HEAD, not r's main */
+	scan(NULL, &warm);
+	cr_assert(warm.from_cache);
+	cr_assert_eq(warm.commits_walked, 0);
+	cr_assert_str_eq(warm.default_branch, "trunk");
+	assert_same(&cold, &warm);
+	gitscan_result_free(&cold);
+	gitscan_result_free(&warm);
+	repo = saved;
+	/* detached, only master: the branch by name (spec §0: main, else master) */
+	cr_assert_eq(th_git(repo, "2026-01-04T00:00:00+0000", "branch -q -m main master"), 0);
+	cr_assert_eq(th_git(repo, "2026-01-04T00:00:00+0000", "checkout -q --detach master"), 0);
+	struct gitscan_opts full = {.full = true};
+	scan(&full, &cold);
+	scan(NULL, &warm);
+	cr_assert_str_eq(cold.default_branch, "master");
+	cr_assert_str_eq(warm.default_branch, "master");
+	cr_assert(warm.from_cache);
+	assert_same(&cold, &warm);
+	gitscan_result_free(&cold);
+	gitscan_result_free(&warm);
 }
 
 /* ---- the ref files (issue 17: gitrefs.c) ------------------------------------------ */
