@@ -273,6 +273,7 @@ static bool tree_ids_touch(struct trees *tc, const git_oid *tree, const git_oid 
  * parent again (open addressing; ids are hashes, their first bytes spread). */
 struct tree_of {
 	git_oid *keys, *trees;
+	uint32_t *vals;          /* the feed's: its node's index + 1 (else 0) */
 	size_t cap, n;
 };
 
@@ -286,17 +287,18 @@ static size_t tree_slot(const struct tree_of *m, const git_oid *id)
 	return i;
 }
 
-static void tree_of_add(struct tree_of *m, const git_oid *id, const git_oid *tree)
+static void tree_of_add(struct tree_of *m, const git_oid *id, const git_oid *tree, uint32_t val)
 {
 	if ((m->n + 1) * 2 > m->cap) {
-		struct tree_of bigger = {xcalloc(m->cap ? m->cap * 2 : 1024, sizeof(git_oid)),
-					 xcalloc(m->cap ? m->cap * 2 : 1024, sizeof(git_oid)),
-					 m->cap ? m->cap * 2 : 1024, 0};
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		struct tree_of bigger = {xcalloc(cap, sizeof(git_oid)), xcalloc(cap, sizeof(git_oid)),
+					 xcalloc(cap, sizeof(uint32_t)), cap, 0};
 		for (size_t i = 0; i < m->cap; i++)
 			if (!git_oid_is_zero(&m->keys[i]))
-				tree_of_add(&bigger, &m->keys[i], &m->trees[i]);
+				tree_of_add(&bigger, &m->keys[i], &m->trees[i], m->vals[i]);
 		free(m->keys);
 		free(m->trees);
+		free(m->vals);
 		*m = bigger;
 	}
 	size_t i = tree_slot(m, id);
@@ -304,6 +306,23 @@ static void tree_of_add(struct tree_of *m, const git_oid *id, const git_oid *tre
 		m->n++;
 	m->keys[i] = *id;
 	m->trees[i] = *tree;
+	m->vals[i] = val;
+}
+
+static uint32_t tree_of_val(const struct tree_of *m, const git_oid *id)
+{
+	if (!m->cap)
+		return 0;
+	size_t i = tree_slot(m, id);
+	return git_oid_is_zero(&m->keys[i]) ? 0 : m->vals[i];
+}
+
+static void tree_of_free(struct tree_of *m)
+{
+	free(m->keys);
+	free(m->trees);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
 }
 
 static const git_oid *tree_of_find(const struct tree_of *m, const git_oid *id)
@@ -328,6 +347,8 @@ struct member {
 	unsigned char (*tips)[20];   /* where its last walk started */
 	size_t ntips;
 	bool done;              /* its result came from the cache, or it was walked */
+	struct store *cache;    /* its scan's history cache */
+	uint32_t feed_bit;      /* its scan's in the feed (0: its scan fed nothing) */
 };
 
 /* What a walk has: the repository, the trees read last, each commit's
@@ -449,6 +470,7 @@ static bool read_tree_of(struct walk *w, const git_oid *id, git_oid *tree)
 struct node {
 	git_oid id, tree, parent;
 	size_t parents;
+	uint32_t scans;         /* from the feed: the scans that shipped it (0: every member's) */
 	int64_t author_time, commit_time;
 	char *reverts;
 };
@@ -464,9 +486,10 @@ static bool read_node(struct walk *w, const git_oid *id, struct raw_commit *c, s
 	const char *p = git_odb_object_data(obj);
 	bool ok = git_odb_object_type(obj) == GIT_OBJECT_COMMIT && parse_commit(p, p + git_odb_object_size(obj), c);
 	if (ok) {
-		*out = (struct node){*id, c->tree, c->parent, c->parents, c->author_time, c->commit_time,
-				     revert_targets(c->msg, c->end)};
-		tree_of_add(&w->trees, id, &c->tree);
+		*out = (struct node){.id = *id, .tree = c->tree, .parent = c->parent, .parents = c->parents,
+				     .author_time = c->author_time, .commit_time = c->commit_time,
+				     .reverts = revert_targets(c->msg, c->end)};
+		tree_of_add(&w->trees, id, &c->tree, 0);
 	}
 	git_odb_object_free(obj);
 	return ok;
@@ -475,10 +498,13 @@ static bool read_node(struct walk *w, const git_oid *id, struct raw_commit *c, s
 /* ---- the commits the history scan read ----------------------------------------- */
 
 struct gitpaths_feed {
-	struct node *nodes;      /* in the scan's order: children before parents */
+	struct node *nodes;      /* in the scans' order: children before parents */
 	size_t n, cap;
-	struct tree_of trees;
+	struct tree_of trees;    /* with each commit's node */
 	struct raw_commit c;     /* parsing room */
+	size_t scans;            /* the scans that fed it so far */
+	uint32_t bit;            /* the one feeding now */
+	uint32_t fed;            /* the scans that handed over at least one commit */
 };
 
 struct gitpaths_feed *gitpaths_feed_new(void)
@@ -486,19 +512,35 @@ struct gitpaths_feed *gitpaths_feed_new(void)
 	return xcalloc(1, sizeof(struct gitpaths_feed));
 }
 
+int gitpaths_feed_scan(struct gitpaths_feed *f)
+{
+	if (f->scans >= 32)
+		return 0;
+	f->bit = (uint32_t)1 << f->scans;
+	return (int)++f->scans;
+}
+
 /* A commit the scan has just read: parsed as read_node would (the raw
- * object, the walk's own way), without reading it again. */
+ * object, the walk's own way), without reading it again; one another scan
+ * handed over already is only marked as this one's too. */
 void gitpaths_feed_commit(void *feed, const unsigned char id[20], const char *raw, size_t len)
 {
 	struct gitpaths_feed *f = feed;
+	git_oid oid;
+	git_oid_fromraw(&oid, id);
+	f->fed |= f->bit;
+	uint32_t known = tree_of_val(&f->trees, &oid);
+	if (known) {
+		f->nodes[known - 1].scans |= f->bit;
+		return;
+	}
 	if (!parse_commit(raw, raw + len, &f->c))
 		return;
-	struct node node = {.tree = f->c.tree, .parent = f->c.parent, .parents = f->c.parents,
-			    .author_time = f->c.author_time, .commit_time = f->c.commit_time,
+	struct node node = {.id = oid, .tree = f->c.tree, .parent = f->c.parent, .parents = f->c.parents,
+			    .scans = f->bit, .author_time = f->c.author_time, .commit_time = f->c.commit_time,
 			    .reverts = revert_targets(f->c.msg, f->c.end)};
-	git_oid_fromraw(&node.id, id);
-	tree_of_add(&f->trees, &node.id, &node.tree);
 	VEC_PUSH(f->nodes, f->n, f->cap, node);
+	tree_of_add(&f->trees, &node.id, &node.tree, (uint32_t)f->n);
 }
 
 static void feed_drop(struct gitpaths_feed *f)
@@ -506,11 +548,10 @@ static void feed_drop(struct gitpaths_feed *f)
 	for (size_t i = 0; i < f->n; i++)
 		free(f->nodes[i].reverts);
 	free(f->nodes);
-	free(f->trees.keys);
-	free(f->trees.trees);
+	tree_of_free(&f->trees);
 	f->nodes = NULL;
 	f->n = f->cap = 0;
-	memset(&f->trees, 0, sizeof f->trees);
+	f->fed = 0;
 }
 
 void gitpaths_feed_free(struct gitpaths_feed *f)
@@ -522,22 +563,26 @@ void gitpaths_feed_free(struct gitpaths_feed *f)
 	free(f);
 }
 
-/* A cold walk's commits from the feed (taken: a feed serves one walk),
- * their trees known to the walk. False when it holds none. */
-static bool take_feed(struct walk *w, struct node **nodes, size_t *n)
+/* Did the scan with this bit hand over its commits (and the feed not
+ * yet taken)? */
+static bool feed_has(const struct gitpaths_feed *f, uint32_t bit)
+{
+	return f && bit && (f->fed & bit);
+}
+
+/* The feed's commits (taken: a feed serves one walk), their trees known
+ * to the walk. */
+static void take_feed(struct walk *w, struct node **nodes, size_t *n)
 {
 	struct gitpaths_feed *f = w->feed;
-	if (!f || !f->n)
-		return false;
 	for (size_t i = 0; i < f->trees.cap; i++)
 		if (!git_oid_is_zero(&f->trees.keys[i]))
-			tree_of_add(&w->trees, &f->trees.keys[i], &f->trees.trees[i]);
+			tree_of_add(&w->trees, &f->trees.keys[i], &f->trees.trees[i], 0);
 	*nodes = f->nodes;
 	*n = f->n;
 	f->nodes = NULL; /* the walk frees them, and the reverts they hold */
 	f->n = f->cap = 0;
 	feed_drop(f);
-	return true;
 }
 
 /* Judges one commit: its diff against its first parent (a change only:
@@ -552,6 +597,8 @@ static void judge(struct walk *w, struct node *n)
 		w->diffed++;
 	for (size_t k = 0; k < w->nm; k++) {
 		struct member *m = w->m[k];
+		if (n->scans && !(n->scans & m->feed_bit))
+			continue; /* no deployment of its scan reaches it */
 		struct path_commit row = {.author_time = n->author_time, .commit_time = n->commit_time};
 		memcpy(row.id, n->id.id, 20);
 		if (diff && n->parents == 0)
@@ -627,15 +674,15 @@ static int collect_new(struct walk *w, const struct gitscan_result *scan, const 
 }
 
 /* Walks what the deployments reach and the last walk's tips did not (all
- * of it when there are none), then judges each commit read. -1: an old
- * tip is gone (the caller walks everything). */
+ * of it when there are none; scan NULL: the feed's commits), then judges
+ * each commit read. -1: an old tip is gone (the caller walks everything). */
 static int walk_new(struct walk *w, const struct gitscan_result *scan, const unsigned char (*tips)[20],
 		    size_t ntips)
 {
 	struct node *nodes = NULL;
 	size_t n = 0, cap = 0;
-	if (!ntips && take_feed(w, &nodes, &n))
-		; /* the scan read them */
+	if (!scan)
+		take_feed(w, &nodes, &n); /* the scans read them */
 	else if (!ntips)
 		collect_all(w, scan, &nodes, &n, &cap);
 	else if (collect_new(w, scan, tips, ntips, &nodes, &n, &cap) != 0)
@@ -847,14 +894,46 @@ static bool same_tips(const struct member *a, const struct member *b)
 	return a->ntips == b->ntips && (!a->ntips || memcmp(a->tips, b->tips, a->ntips * 20) == 0);
 }
 
+static bool same_deploys(const struct gitscan_result *a, const struct gitscan_result *b)
+{
+	if (a == b)
+		return true;
+	if (a->ndeploys != b->ndeploys)
+		return false;
+	for (size_t i = 0; i < a->ndeploys; i++)
+		if (!streq(a->deploys[i].commit, b->deploys[i].commit))
+			return false;
+	return true;
+}
+
+/* The members whose scans walked cold and handed their commits over, in
+ * one walk of the feed (a commit judged only for the members whose scans'
+ * deployments reach it). False when there are none. */
+static bool walk_fed(struct walk *w, struct member *const *m, size_t n)
+{
+	w->nm = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!m[i]->done && !m[i]->ntips && feed_has(w->feed, m[i]->feed_bit))
+			w->m[w->nm++] = m[i];
+	if (!w->nm)
+		return false;
+	walk_new(w, NULL, NULL, 0);
+	for (size_t i = 0; i < w->nm; i++)
+		w->m[i]->done = true;
+	return true;
+}
+
 /* Walks for the members not done whose last walks started where the first
- * of them did: one read of each commit and of the trees they share. */
+ * of them did, from the same deployments: one read of each commit and of
+ * the trees they share. */
 static int walk_batch(struct walk *w, struct member *const *m, size_t n)
 {
+	if (walk_fed(w, m, n))
+		return 0;
 	struct member *first = NULL;
 	w->nm = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (m[i]->done || (first && !same_tips(first, m[i])))
+		if (m[i]->done || (first && (!same_tips(first, m[i]) || !same_deploys(first->scan, m[i]->scan))))
 			continue;
 		first = first ? first : m[i];
 		w->m[w->nm++] = m[i];
@@ -878,20 +957,20 @@ int gitpaths_filter_many(const char *repo_path, struct gitpaths_job *jobs, size_
 {
 	struct member *ms = xcalloc(n + 1, sizeof *ms);
 	struct member **todo = xcalloc(n + 1, sizeof *todo);
-	const char **keep = xcalloc(n + 1, sizeof *keep);
 	size_t ntodo = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct member *m = &ms[i];
-		*m = (struct member){.globs = jobs[i].globs, .scan = jobs[i].scan, .out = jobs[i].out};
+		*m = (struct member){.globs = jobs[i].globs, .scan = jobs[i].scan, .out = jobs[i].out,
+				     .cache = jobs[i].cache ? jobs[i].cache : cache,
+				     .feed_bit = jobs[i].fed_by > 0 ? (uint32_t)1 << (jobs[i].fed_by - 1) : 0};
 		memset(m->out, 0, sizeof *m->out);
-		keep[i] = jobs[i].globs;
 		/* a warm start: the history cache is the one this result was saved for */
-		if (cache && !full && m->scan->cache_generation >= 0 &&
-		    store_path_result(cache, m->globs, m->scan->cache_generation, &m->out->changes,
+		if (m->cache && !full && m->scan->cache_generation >= 0 &&
+		    store_path_result(m->cache, m->globs, m->scan->cache_generation, &m->out->changes,
 				      &m->out->nchanges, &m->out->reverts, &m->out->nreverts) == 1)
 			continue;
 		rule_init(&m->rule, m->globs);
-		load_cache(cache, full, m);
+		load_cache(m->cache, full, m);
 		todo[ntodo++] = m;
 	}
 	int rc = 0;
@@ -920,16 +999,22 @@ int gitpaths_filter_many(const char *repo_path, struct gitpaths_job *jobs, size_
 	}
 	for (size_t i = 0; i < ntodo; i++) {
 		struct member *m = todo[i];
-		place_changes(m->scan, cache, m, m->out);
-		place_reverts(m->scan, cache, &w, m, m->out);
+		place_changes(m->scan, m->cache, m, m->out);
+		place_reverts(m->scan, m->cache, &w, m, m->out);
 		m->out->diffed = w.diffed;
-		save_cache(cache, keep, n, m);
+		/* the rows kept in its cache: those of the globs of every member using it */
+		const char **keep = xcalloc(n + 1, sizeof *keep);
+		size_t nkeep = 0;
+		for (size_t k = 0; k < n; k++)
+			if (ms[k].cache == m->cache)
+				keep[nkeep++] = ms[k].globs;
+		save_cache(m->cache, keep, nkeep, m);
+		free(keep);
 	}
 	rc = 0;
 close:
 	trees_free(&w.tc);
-	free(w.trees.keys);
-	free(w.trees.trees);
+	tree_of_free(&w.trees);
 	git_odb_free(w.odb);
 	git_repository_free(w.repo);
 	git_libgit2_shutdown();
@@ -946,13 +1031,12 @@ done:
 	free(w.m);
 	free(ms);
 	free(todo);
-	free(keep);
 	return rc;
 }
 
 int gitpaths_filter(const char *repo_path, const char *globs, const struct gitscan_result *scan,
 		    struct store *cache, bool full, struct gitpaths_result *out, char *err, size_t errlen)
 {
-	struct gitpaths_job job = {globs, scan, out};
+	struct gitpaths_job job = {.globs = globs, .scan = scan, .out = out};
 	return gitpaths_filter_many(repo_path, &job, 1, cache, full, NULL, err, errlen);
 }

@@ -28,17 +28,23 @@ struct gitpaths_result {
 int gitpaths_filter(const char *repo_path, const char *globs, const struct gitscan_result *scan,
 		    struct store *cache, bool full, struct gitpaths_result *out, char *err, size_t errlen);
 /* Several services of one repository at once (their scans of it, and
- * cache, the store the first scan used): each commit and the trees they
- * share are read once for all of them. feed: what the first scan handed
- * over when it walked cold (NULL or empty: the walk reads the commits
- * itself). Rows of globs none of them has are dropped from cache. 0 ok
- * (every out filled), -1 with one line in err. */
+ * cache, the store the first scan used, unless a job names its own): each
+ * commit and the trees they share are read once for all of them. feed:
+ * what their scans handed over when they walked cold (NULL, or a job's
+ * scan not in it: the walk reads the commits itself). Rows of globs no
+ * job using a cache has are dropped from it. 0 ok (every out filled), -1
+ * with one line in err. */
 /* The commits a cold history scan read (gitscan_opts.commit_sink, with
  * gitpaths_feed_commit and the feed as its arg), kept for the path walk of
  * the services that scan is for: their cold walk then reads no commit a
  * second time, only the trees. */
 struct gitpaths_feed;
 struct gitpaths_feed *gitpaths_feed_new(void);
+/* Before each scan that feeds it (one after another, on one thread): the
+ * scan's number, for gitpaths_job.fed_by, or 0 when the feed takes no more
+ * (the scan is then given no sink). A commit several scans read is kept
+ * once, judged for the services whose scans' deployments reach it. */
+int gitpaths_feed_scan(struct gitpaths_feed *f);
 void gitpaths_feed_commit(void *feed, const unsigned char id[20], const char *raw, size_t len);
 void gitpaths_feed_free(struct gitpaths_feed *f);
 
@@ -46,6 +52,8 @@ struct gitpaths_job {
 	const char *globs;
 	const struct gitscan_result *scan;
 	struct gitpaths_result *out;
+	struct store *cache;   /* the store its scan used (NULL: the call's cache) */
+	int fed_by;            /* the number gitpaths_feed_scan gave its scan (0: none) */
 };
 int gitpaths_filter_many(const char *repo_path, struct gitpaths_job *jobs, size_t n, struct store *cache,
 			 bool full, struct gitpaths_feed *feed, char *err, size_t errlen);

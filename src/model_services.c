@@ -153,6 +153,16 @@ struct scan_job {
 	struct scan_job *leader;
 	struct scan_job **followers;
 	size_t nfollowers;
+	/* Path services of one repository whose scans differ (other tags,
+	 * branch or records) run on one thread, one scan after another: the
+	 * first leader (the elder) runs its siblings (the later leaders, each
+	 * with its own cache and followers), their cold scans hand their
+	 * commits to one feed, and one path walk judges each commit for all
+	 * of them (the trees read once). */
+	struct scan_job *elder;
+	struct scan_job **siblings;
+	size_t nsiblings;
+	int fed_by;              /* its scan's number in the feed (gitpaths_feed_scan), or 0 */
 };
 
 static double seconds_since(const struct timespec *t0)
@@ -223,6 +233,16 @@ static void group_jobs(struct svc_ctx *k, struct scan_job *jobs, size_t n)
 			lead->followers[lead->nfollowers++] = j;
 			lead->cost += j->cost / 3; /* its walk is mostly shared */
 		}
+		for (size_t l = 0; j->sv->paths && !j->leader && l < i && !j->elder; l++) {
+			struct scan_job *e = &jobs[l];
+			if (e->leader || e->elder || !e->sv->paths || !e->sv->repo || !j->sv->repo ||
+			    !streq(e->sv->repo, j->sv->repo))
+				continue;
+			j->elder = e;
+			e->siblings = xrealloc(e->siblings, (e->nsiblings + 1) * sizeof *e->siblings);
+			e->siblings[e->nsiblings++] = j;
+			e->cost += j->cost / 3; /* its path walk is shared */
+		}
 		if (!j->sv->repo)
 			continue;
 		if (j->leader)
@@ -232,23 +252,55 @@ static void group_jobs(struct svc_ctx *k, struct scan_job *jobs, size_t n)
 	}
 }
 
-/* The paths of a leader and its followers, in one walk (of the commits
- * the leader's scan handed over, when it walked cold). */
+/* A leader and its followers, then each sibling and its followers. */
+static size_t group_size(const struct scan_job *j)
+{
+	size_t n = 1 + j->nfollowers;
+	for (size_t i = 0; i < j->nsiblings; i++)
+		n += 1 + j->siblings[i]->nfollowers;
+	return n;
+}
+
+static struct scan_job *job_of_group(struct scan_job *j, size_t k)
+{
+	if (k <= j->nfollowers)
+		return k ? j->followers[k - 1] : j;
+	k -= 1 + j->nfollowers;
+	for (size_t i = 0; i < j->nsiblings; i++) {
+		struct scan_job *s = j->siblings[i];
+		if (k <= s->nfollowers)
+			return k ? s->followers[k - 1] : s;
+		k -= 1 + s->nfollowers;
+	}
+	return NULL;
+}
+
+/* The leader a member's scan is: itself, or the one it follows. */
+static const struct scan_job *scan_owner(const struct scan_job *m)
+{
+	return m->leader ? m->leader : m;
+}
+
+/* The paths of an elder's group, in one walk (of the commits the leaders'
+ * scans handed over, when they walked cold). */
 static void run_paths(struct scan_job *j, struct gitpaths_feed *feed)
 {
-	struct gitpaths_job *pj = xcalloc(j->nfollowers + 2, sizeof *pj);
-	struct scan_job **who = xcalloc(j->nfollowers + 2, sizeof *who);
+	size_t total = group_size(j);
+	struct gitpaths_job *pj = xcalloc(total + 1, sizeof *pj);
+	struct scan_job **who = xcalloc(total + 1, sizeof *who);
 	size_t n = 0;
-	for (size_t i = 0; i <= j->nfollowers; i++) {
-		struct scan_job *m = i ? j->followers[i - 1] : j;
+	for (size_t i = 0; i < total; i++) {
+		struct scan_job *m = job_of_group(j, i);
 		if (m->rc != 0)
 			continue;
 		atomic_store(&m->state, SCAN_PATHS);
-		pj[n] = (struct gitpaths_job){m->sv->paths, m->git, &m->s->pathres};
+		const struct scan_job *o = scan_owner(m);
+		pj[n] = (struct gitpaths_job){.globs = m->sv->paths, .scan = m->git, .out = &m->s->pathres,
+					      .cache = m->s->cache, .fed_by = o->rc == 0 ? o->fed_by : 0};
 		who[n++] = m;
 	}
-	int rc = gitpaths_filter_many(j->sv->repo, pj, n, j->s->cache, j->o.full, j->rc == 0 ? feed : NULL,
-				      j->paths_err, sizeof j->paths_err);
+	int rc = gitpaths_filter_many(j->sv->repo, pj, n, j->s->cache, j->o.full, feed, j->paths_err,
+				      sizeof j->paths_err);
 	for (size_t i = 0; i < n; i++) {
 		who[i]->paths_rc = rc;
 		if (who[i] != j)
@@ -258,18 +310,13 @@ static void run_paths(struct scan_job *j, struct gitpaths_feed *feed)
 	free(who);
 }
 
-/* Scans one service (any thread): its history, then its paths; a leader
- * its followers' too. A follower is done by its leader. */
-static void run_job(struct scan_job *j)
+/* A leader's history scan, then its followers' (warm, from its cache);
+ * a path service's cold scan hands its commits to feed. */
+static void scan_leader(struct scan_job *j, struct gitpaths_feed *feed)
 {
-	if (j->leader)
-		return;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	atomic_store(&j->state, SCAN_READING);
-	/* a path service's walk takes the commits its scan reads */
-	struct gitpaths_feed *feed = j->sv->paths ? gitpaths_feed_new() : NULL;
-	j->o.commit_sink = feed ? gitpaths_feed_commit : NULL;
+	j->fed_by = feed ? gitpaths_feed_scan(feed) : 0;
+	j->o.commit_sink = j->fed_by ? gitpaths_feed_commit : NULL;
 	j->o.sink_arg = feed;
 	j->rc = gitscan_sync(j->s->cache, j->sv->repo, &j->o, j->git, j->err, sizeof j->err);
 	for (size_t i = 0; i < j->nfollowers; i++) {
@@ -279,16 +326,30 @@ static void run_job(struct scan_job *j)
 		f->o.full = f->o.full && j->rc != 0; /* --full: the leader has just rebuilt it */
 		f->rc = gitscan_sync(f->s->cache, f->sv->repo, &f->o, f->git, f->err, sizeof f->err);
 	}
+}
+
+/* Scans one service (any thread): its history, then its paths; a leader
+ * its followers' too, an elder its siblings'. The others are done by
+ * their leader or elder. */
+static void run_job(struct scan_job *j)
+{
+	if (j->leader || j->elder)
+		return;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct gitpaths_feed *feed = j->sv->paths ? gitpaths_feed_new() : NULL;
+	scan_leader(j, feed);
+	for (size_t i = 0; i < j->nsiblings; i++)
+		scan_leader(j->siblings[i], feed);
 	if (j->sv->paths)
 		run_paths(j, feed);
 	gitpaths_feed_free(feed);
-	j->seconds = seconds_since(&t0);
-	for (size_t i = 0; i < j->nfollowers; i++) {
-		struct scan_job *f = j->followers[i];
-		f->seconds = j->seconds;
-		atomic_store(&f->state, f->rc == 0 ? SCAN_DONE : SCAN_FAILED);
+	double seconds = seconds_since(&t0);
+	for (size_t i = group_size(j); i-- > 0;) {
+		struct scan_job *m = job_of_group(j, i); /* j last */
+		m->seconds = seconds;
+		atomic_store(&m->state, m->rc == 0 ? SCAN_DONE : SCAN_FAILED);
 	}
-	atomic_store(&j->state, j->rc == 0 ? SCAN_DONE : SCAN_FAILED);
 }
 
 struct scan_pool {
@@ -309,12 +370,12 @@ static void *scan_worker(void *arg)
 		if (k >= p->n)
 			return NULL;
 		struct scan_job *j = &p->jobs[p->order[k]];
-		if (j->leader)
-			continue; /* counted with its leader */
+		if (j->leader || j->elder)
+			continue; /* counted with its leader or elder */
 		if (j->sv->repo)
 			run_job(j);
 		pthread_mutex_lock(&p->mu);
-		p->finished += 1 + j->nfollowers;
+		p->finished += group_size(j);
 		pthread_cond_signal(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 	}
@@ -753,6 +814,7 @@ int model_services_load(struct ctx *c, struct store *st, struct dash *d, bool fu
 		load_service(&k, (int)i, &d->services[i], &jobs[i]);
 		free(jobs[i].rec);
 		free(jobs[i].followers);
+		free(jobs[i].siblings);
 	}
 	free(jobs);
 	d->features_repo = d->services[d->features_service].repo;

@@ -517,6 +517,79 @@ Test(team_sync, path_services_of_one_scan_share_it)
 	free(repo);
 }
 
+/* The figures of the services in db, each line "name dora deployments". */
+static char *service_line(const char *all, const char *name)
+{
+	char *key = xasprintf("%s ", name);
+	const char *p = all;
+	while (p && strncmp(p, key, strlen(key)) != 0)
+		p = (p = strchr(p, '\n')) ? p + 1 : NULL;
+	free(key);
+	cr_assert_not_null(p, "no service %s in %s", name, all);
+	return xstrndup(p, strcspn(p, "\n"));
+}
+
+static void expect_as_alone(const char *both_db, const char *api_db, const char *web_db)
+{
+	char *both = services_json(both_db), *api = services_json(api_db), *web = services_json(web_db);
+	char *b_api = service_line(both, "api"), *b_web = service_line(both, "web");
+	char *a_api = service_line(api, "api"), *w_web = service_line(web, "web");
+	cr_assert_str_eq(b_api, a_api);
+	cr_assert_str_eq(b_web, w_web);
+	free(b_api), free(b_web), free(a_api), free(w_web);
+	free(both), free(api), free(web);
+}
+
+Test(team_sync, path_services_with_other_tags_share_one_walk)
+{
+	/* api (api-* tags) and web (web-* tags) of one monorepo: their scans
+	 * differ, so each reads the history, but one walk judges the commits
+	 * both scans handed over, each commit only for the services whose
+	 * deployments reach it. C6 touches both services' folders and only
+	 * api-v4 ships it at first: web must not keep a row for it (when
+	 * web-v4 later ships it, the incremental walk reads it again: a kept
+	 * row would count it twice). Each one's figures must be those of a
+	 * database holding it alone, cold, incrementally and after --full. */
+	char *repo = th_make_repo(home, "mono");
+	stage_one(repo);
+	stage_two(repo);
+	th_sh(repo, "echo 6 > svc/api/six.txt && echo 6 > svc/web/six.txt");
+	th_git(repo, "2026-01-11T10:00:00+0000", "add -A");
+	th_git(repo, "2026-01-11T10:00:00+0000", "commit -q -m C6");
+	th_git(repo, "2026-01-11T12:00:00+0000", "tag api-v4");
+	char *g = xasprintf("%s/g.db", home), *a = xasprintf("%s/a.db", home), *w = xasprintf("%s/w.db", home);
+	add_path_services(g, repo, "svc/api/*");
+	run_ok(ARGS("--db", a, "service", "add", "api", "--repo", repo, "--paths", "svc/api/*", "--deploy-tags",
+		    "api-*"));
+	run_ok(ARGS("--db", w, "service", "add", "web", "--repo", repo, "--paths", "svc/web/*", "--deploy-tags",
+		    "web-*"));
+	run_ok(ARGS("--db", g, "--now", NOW, "sync", "--full"));
+	expect_as_alone(g, a, w);
+	/* each keeps its own cache, with its own globs: web has no row of C6 */
+	char *acache = xasprintf("%s/g.db.cache/api.db", home), *wcache = xasprintf("%s/g.db.cache/web.db", home);
+	expect_sql(acache, "SELECT DISTINCT globs FROM git_path_tips", "svc/api/*");
+	expect_sql(wcache, "SELECT DISTINCT globs FROM git_path_tips", "svc/web/*");
+	/* web's rows: C0 (root, adds svc/web/w.txt), C2, C3 touch it; C5
+	 * reverts (a row for its revert line): four, not C6 */
+	expect_sql(wcache, "SELECT count(*) FROM git_path_commits", "4");
+	th_git(repo, "2026-01-12T12:00:00+0000", "tag web-v4 api-v4");
+	run_ok(ARGS("--db", g, "--now", NOW, "sync"));
+	expect_as_alone(g, a, w);
+	/* worked by hand: web's changes are C2 (web-v2), C3 (web-v3) and C6 (web-v4), once each */
+	char *both = services_json(g), *web = service_line(both, "web");
+	cr_assert(strstr(web, "\"lead_time\":{\"changes\":3,") != NULL, "%s", web);
+	run_ok(ARGS("--db", g, "--now", NOW, "sync", "--full"));
+	expect_as_alone(g, a, w);
+	free(both);
+	free(web);
+	free(acache);
+	free(wcache);
+	free(g);
+	free(a);
+	free(w);
+	free(repo);
+}
+
 Test(team_sync, a_thread_in_a_write_transaction_is_known)
 {
 	/* model_services.c scans on one thread (no cache-writing threads)
