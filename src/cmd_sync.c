@@ -58,7 +58,7 @@ static void progress_line(struct strbuf *sb, const struct scan_progress *p, int 
 		sb_addf(&line, "reading history: %zu commits", p->commits);
 		break;
 	case SCAN_PATHS:
-		sb_addf(&line, "reading paths (history: %zu commits)", p->commits);
+		sb_addf(&line, "reading paths: %zu commits (history: %zu commits)", p->path_commits, p->commits);
 		break;
 	case SCAN_DONE:
 		sb_addf(&line, "done in %.2f s (%zu commits read)", p->seconds, p->commits);

@@ -347,6 +347,8 @@ struct member {
 	unsigned char (*tips)[20];   /* where its last walk started */
 	size_t ntips;
 	bool done;              /* its result came from the cache, or it was walked */
+	atomic_size_t *progress; /* gitpaths_job.progress */
+	size_t judged;
 	struct store *cache;    /* its scan's history cache */
 	uint32_t feed_bit;      /* its scan's in the feed (0: its scan fed nothing) */
 };
@@ -599,6 +601,8 @@ static void judge(struct walk *w, struct node *n)
 		struct member *m = w->m[k];
 		if (n->scans && !(n->scans & m->feed_bit))
 			continue; /* no deployment of its scan reaches it */
+		if (++m->judged % 4096 == 0 && m->progress)
+			atomic_store_explicit(m->progress, m->judged, memory_order_relaxed);
 		struct path_commit row = {.author_time = n->author_time, .commit_time = n->commit_time};
 		memcpy(row.id, n->id.id, 20);
 		if (diff && n->parents == 0)
@@ -962,7 +966,8 @@ int gitpaths_filter_many(const char *repo_path, struct gitpaths_job *jobs, size_
 		struct member *m = &ms[i];
 		*m = (struct member){.globs = jobs[i].globs, .scan = jobs[i].scan, .out = jobs[i].out,
 				     .cache = jobs[i].cache ? jobs[i].cache : cache,
-				     .feed_bit = jobs[i].fed_by > 0 ? (uint32_t)1 << (jobs[i].fed_by - 1) : 0};
+				     .feed_bit = jobs[i].fed_by > 0 ? (uint32_t)1 << (jobs[i].fed_by - 1) : 0,
+				     .progress = jobs[i].progress};
 		memset(m->out, 0, sizeof *m->out);
 		/* a warm start: the history cache is the one this result was saved for */
 		if (m->cache && !full && m->scan->cache_generation >= 0 &&
@@ -1002,6 +1007,8 @@ int gitpaths_filter_many(const char *repo_path, struct gitpaths_job *jobs, size_
 		place_changes(m->scan, m->cache, m, m->out);
 		place_reverts(m->scan, m->cache, &w, m, m->out);
 		m->out->diffed = w.diffed;
+		if (m->progress)
+			atomic_store_explicit(m->progress, m->judged, memory_order_relaxed);
 		/* the rows kept in its cache: those of the globs of every member using it */
 		const char **keep = xcalloc(n + 1, sizeof *keep);
 		size_t nkeep = 0;

@@ -5,6 +5,7 @@
 #ifndef SD_GITPATHS_H
 #define SD_GITPATHS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -54,6 +55,7 @@ struct gitpaths_job {
 	struct gitpaths_result *out;
 	struct store *cache;   /* the store its scan used (NULL: the call's cache) */
 	int fed_by;            /* the number gitpaths_feed_scan gave its scan (0: none) */
+	atomic_size_t *progress; /* when set: the commits judged for it so far (another thread shows it) */
 };
 int gitpaths_filter_many(const char *repo_path, struct gitpaths_job *jobs, size_t n, struct store *cache,
 			 bool full, struct gitpaths_feed *feed, char *err, size_t errlen);

@@ -142,6 +142,7 @@ struct scan_job {
 	struct gitscan_record *rec;
 	atomic_int state;        /* enum scan_state */
 	atomic_size_t commits;   /* read so far */
+	atomic_size_t path_commits; /* judged by its path walk so far */
 	int rc, paths_rc;
 	char err[1024], paths_err[512];
 	double seconds;
@@ -195,6 +196,7 @@ static void prepare_job(struct svc_ctx *k, int idx, struct scan_job *j)
 	};
 	atomic_init(&j->state, sv->repo ? SCAN_WAITING : SCAN_DONE);
 	atomic_init(&j->commits, 0);
+	atomic_init(&j->path_commits, 0);
 	/* a path service walks its repository a second time */
 	if (sv->repo)
 		j->cost = gitrepo_size_hint(sv->repo) * (sv->paths ? 3 : 1);
@@ -296,7 +298,8 @@ static void run_paths(struct scan_job *j, struct gitpaths_feed *feed)
 		atomic_store(&m->state, SCAN_PATHS);
 		const struct scan_job *o = scan_owner(m);
 		pj[n] = (struct gitpaths_job){.globs = m->sv->paths, .scan = m->git, .out = &m->s->pathres,
-					      .cache = m->s->cache, .fed_by = o->rc == 0 ? o->fed_by : 0};
+					      .cache = m->s->cache, .fed_by = o->rc == 0 ? o->fed_by : 0,
+					      .progress = &m->path_commits};
 		who[n++] = m;
 	}
 	int rc = gitpaths_filter_many(j->sv->repo, pj, n, j->s->cache, j->o.full, feed, j->paths_err,
@@ -389,6 +392,7 @@ static void report(const struct scan_watch *w, const struct scan_job *jobs, size
 		p[i] = (struct scan_progress){
 			.name = jobs[i].sv->name, .repo = jobs[i].sv->repo, .state = st,
 			.commits = atomic_load_explicit(&jobs[i].commits, memory_order_relaxed),
+			.path_commits = atomic_load_explicit(&jobs[i].path_commits, memory_order_relaxed),
 			/* written before the state said so */
 			.seconds = st == SCAN_DONE || st == SCAN_FAILED ? jobs[i].seconds : 0,
 			.error = st == SCAN_FAILED ? jobs[i].err : NULL,

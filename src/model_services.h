@@ -43,6 +43,7 @@ struct scan_progress {
 	const char *name, *repo;
 	enum scan_state state;
 	size_t commits;          /* read so far (a warm start reads none) */
+	size_t path_commits;     /* a path service's: the commits its path walk judged so far */
 	double seconds;          /* when done or failed */
 	const char *error;       /* when failed: one line */
 };
