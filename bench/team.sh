@@ -17,6 +17,9 @@
 #   path warm    `--snapshot` of that database after it
 #   path incr    `sync` after 200 new commits and a tag in the monorepo
 #                (made on a copy sharing its objects)
+#   other tags   `sync --full` of the two path services deploying other
+#                tags of the monorepo (api 'v*.[0-4].*', web 'v*.[5-9].*'):
+#                two history scans, one shared path walk
 # and the ratios the acceptance criteria name: cold sync / git log (≤ 1.0),
 # warm snapshot / git log (≤ 0.1), path cold / git log -- P (≤ 2).
 #
@@ -81,6 +84,9 @@ sd() { db=$1; shift; "$BIN" --db "$db" --now "$NOW" "$@"; }
 
 TEAM=$WORK/team.db
 PATHS=$WORK/paths.db
+OTHER=$WORK/other.db
+sd "$OTHER" service add api --repo "$DIR/mono" --paths 'src/mod0*' --deploy-tags 'v*.[0-4].*' >/dev/null
+sd "$OTHER" service add web --repo "$DIR/mono" --paths 'src/mod1*' --deploy-tags 'v*.[5-9].*' >/dev/null
 sd "$TEAM" service add big --repo "$DIR/big" >/dev/null
 sd "$TEAM" service add mid --repo "$DIR/mid" >/dev/null
 sd "$TEAM" service add small --repo "$DIR/small" >/dev/null
@@ -105,6 +111,7 @@ for g in $GLOBS; do
 done
 pcold=$(measure "'$BIN' --db '$PATHS' --now $NOW sync --full")
 pwarm=$(measure "'$BIN' --db '$PATHS' --now $NOW --snapshot")
+pother=$(measure "'$BIN' --db '$OTHER' --now $NOW sync --full")
 # 200 new commits and a tag on a copy of the monorepo sharing its objects
 git clone -q --shared --no-checkout "$DIR/mono" "$WORK/mono2"
 git -C "$WORK/mono2" fetch -q origin '+refs/tags/*:refs/tags/*'
@@ -145,9 +152,11 @@ NAME="git log -- PATHS, 2 globs"; line x "$gitpaths"
 NAME="cold sync, 2 path services"; line x "$pcold"
 NAME="warm --snapshot, path services"; line x "$pwarm"
 NAME="sync after 200 commits, paths"; line x "$pincr"
+NAME="cold sync, 2 paths, other tags"; line x "$pother"
 echo
 set -- $gitlog; gw=$1 gc=$2
 set -- $cold; echo "cold sync / git log:          wall $(ratio "$1" "$gw"), cpu $(ratio "$2" "$gc")  (criterion: <= 1.0)"
 set -- $warm; echo "warm snapshot / git log:      wall $(ratio "$1" "$gw"), cpu $(ratio "$2" "$gc")  (criterion: <= 0.1)"
 set -- $gitpaths; pw=$1 pc=$2
 set -- $pcold; echo "path cold / git log -- PATHS: wall $(ratio "$1" "$pw"), cpu $(ratio "$2" "$pc")  (criterion: <= 2)"
+set -- $pother; echo "other tags / git log -- PATHS: wall $(ratio "$1" "$pw"), cpu $(ratio "$2" "$pc")"
