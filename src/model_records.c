@@ -5,6 +5,7 @@
  * incident names the deployment it broke. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "advice.h"
 #include "loaders.h"
@@ -42,6 +43,17 @@ int model_records(struct ctx *c, struct store *st, struct dash *d)
 	return 0;
 }
 
+/* Whether a deployment was typed as its commit id (a hex prefix of it, as
+ * `deploy record 1764cfcc99…` keeps it): the views then name it by the
+ * short hash, as every commit is shown, not by 40 digits cut at the edge. */
+static bool ref_is_commit_id(const char *ref, const char *commit)
+{
+	size_t n = ref ? strlen(ref) : 0;
+	if (n < 7 || !commit || strncasecmp(ref, commit, n) != 0)
+		return false;
+	return strspn(ref, "0123456789abcdefABCDEF") == n;
+}
+
 struct gitscan_record *model_gitscan_records(const struct dash *d, size_t *n)
 {
 	struct gitscan_record *r = xcalloc(d->nrecords + 1, sizeof *r);
@@ -51,7 +63,7 @@ struct gitscan_record *model_gitscan_records(const struct dash *d, size_t *n)
 		if (!streq(rec->env, "production"))
 			continue; /* staging deployments never count (docs/metrics.md §1) */
 		r[(*n)++] = (struct gitscan_record){
-			rec->commit, rec->at, rec->ref,
+			rec->commit, rec->at, ref_is_commit_id(rec->ref, rec->commit) ? NULL : rec->ref,
 			streq(rec->status, "failed") || streq(rec->status, "rolled-back"),
 			streq(rec->kind, "hotfix"), rec->id,
 		};

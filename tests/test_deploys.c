@@ -435,6 +435,40 @@ Test(cli, record_by_tag_branch_and_commit_prefix)
 	free(nx);
 }
 
+/* A deployment typed as its full commit id is named, where no tag names
+ * its commit, by the short hash as every commit is shown (12 hex), never
+ * by 40 digits cut at the edge of a line ("rolled back by 1764cfcc99…").
+ * `next` (one commit past v1.1.0, untagged) recorded at 09:00 after
+ * v1.1.0, then v1.1.0's commit again by its id at 10:00: a redeployment of
+ * an ancestor, so a rollback of next's deployment after 1 h, itself named
+ * by its hash (a redeployment is a deployment of its own, not the tag). */
+Test(cli, a_deployment_typed_as_its_commit_id_is_named_by_its_short_hash)
+{
+	char *nx = th_rev(repo, "next");
+	struct th_run r = RUN("deploy", "record", "v1.1.0", "--env", "production", "--at", "2026-11-27T08:00Z");
+	ok(&r, NULL);
+	th_run_free(&r);
+	r = RUN("deploy", "record", nx, "--env", "production", "--at", "2026-11-27T09:00Z");
+	ok(&r, NULL);
+	th_run_free(&r);
+	char *sha = th_rev(repo, "v1.1.0");
+	r = RUN("deploy", "record", sha, "--env", "production", "--at", "2026-11-27T10:00Z");
+	ok(&r, NULL);
+	th_run_free(&r);
+	char short12[13], *want = NULL;
+	snprintf(short12, sizeof short12, "%.12s", nx);
+	r = RUN("--snapshot", "--width", "100");
+	ok(&r, NULL);
+	want = xasprintf("2026-11-27 09:00 %s %.7s    1 ch restored (rolled back by %.12s, after 1 h)", short12,
+			 nx, sha);
+	cr_assert(strstr(r.out, want) != NULL, "want <%s> in:\n%s", want, r.out);
+	cr_assert(strstr(r.out, nx) == NULL && strstr(r.out, sha) == NULL, "40 hex are shown:\n%s", r.out);
+	th_run_free(&r);
+	free(want);
+	free(sha);
+	free(nx);
+}
+
 Test(cli, recorded_twice_updates)
 {
 	struct th_run r = RUN("deploy", "record", "v1.1.0", "--env", "production", "--status", "in-progress",
