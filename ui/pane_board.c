@@ -118,17 +118,28 @@ static int attention_line(struct app *a, int y)
 		app_action_key(a, ACT_PANE_DEPLOYS, key, sizeof key);
 		sb_addf(&ops, " (in %s%s%s)", a->panes[PANE_DEPLOYS].ops->title, key[0] ? ", key " : "", key);
 	}
+	struct strbuf notes = STRBUF_INIT;
+	if (a->d.nnotes) { /* the snapshot's notes, listed in the DORA pane */
+		char key[16];
+		app_action_key(a, ACT_PANE_DORA, key, sizeof key);
+		sb_addf(&notes, "%zu note%s (in %s%s%s)", a->d.nnotes, a->d.nnotes == 1 ? "" : "s",
+			a->panes[PANE_DORA].ops->title, key[0] ? ", key " : "", key);
+	}
 	if (n)
 		sb_addf(&rest, "Needs attention: " FLEX("%s"), sb_str(&sb));
-	else if (!ops.len)
+	else if (!ops.len && !notes.len)
 		sb_add(&rest, a->d.nfeatures ? "Nothing needs attention." : "No features yet: shipdeck feature add TITLE --key K --branch B");
+	if (notes.len)
+		sb_addf(&rest, "%s%s", rest.len ? "  " : "", sb_str(&notes));
 	if (a->d.has_window)
 		sb_addf(&window, "   Window: %s", window_verdict_id(a->d.window.verdict));
-	enum role r = n || ops.len ? ROLE_WARN : ROLE_GOOD;
+	enum role r = n || ops.len || notes.len ? ROLE_WARN : ROLE_GOOD;
 	int used = 1;
 	struct strbuf line = STRBUF_INIT;
 	sb_addf(&line, "%s%s%s", sb_str(&ops), ops.len && rest.len ? "  " : "", sb_str(&rest));
-	if (ops.len && n && text_width(sb_str(&ops)) + 19 + 12 + text_width(sb_str(&window)) > COLS) {
+	/* the features' list may shrink to a dozen columns; the rest stays whole */
+	int rest_min = n ? 17 + 12 + (notes.len ? 2 + text_width(sb_str(&notes)) : 0) : text_width(sb_str(&rest));
+	if (ops.len && rest.len && text_width(sb_str(&ops)) + 2 + rest_min + text_width(sb_str(&window)) > COLS) {
 		sb_reset(&line);
 		sb_addf(&line, "%s%s", sb_str(&ops), sb_str(&window));
 		draw_text(a, y + used++, 2, COLS - 2, r, sb_str(&rest));
@@ -138,6 +149,7 @@ static int attention_line(struct app *a, int y)
 	draw_text(a, y, 0, COLS, r, sb_str(&line));
 	sb_free(&sb);
 	sb_free(&ops);
+	sb_free(&notes);
 	sb_free(&rest);
 	sb_free(&window);
 	sb_free(&line);

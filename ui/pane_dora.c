@@ -276,12 +276,36 @@ static void build_services(struct app *a, struct ui_list *l)
 	}
 }
 
+/* What the model noted while reading (a tag pattern matching nothing, a
+ * deployment's commit missing, a service whose repository cannot be read):
+ * the snapshot's "Needs attention now" bullets, here in full, each cleaned
+ * (they quote outside text) and wrapped. The board counts them. */
+static void build_notes(struct app *a, struct ui_list *l)
+{
+	if (!a->d.nnotes)
+		return;
+	size_t first = l->n;
+	list_add(l, ROLE_HEADING, false, 0, "Notes (%zu)", a->d.nnotes);
+	for (size_t i = 0; i < a->d.nnotes; i++) {
+		char *clean = text_clean(a->d.notes[i], TEXT_ONE_LINE);
+		list_add_wrapped(l, ROLE_WARN, 4, "  %s %s", a->ascii ? "!" : "\xe2\x96\xb8", clean);
+		free(clean);
+	}
+	section(l, first);
+	list_add(l, ROLE_NORMAL, false, 0, "%s", "");
+}
+
 static void build(struct app *a, struct pane *p)
 {
 	struct ui_list *l = &p->list;
-	if (!a->d.has_history)
+	if (!a->d.has_history) {
+		build_notes(a, l);
 		return;
+	}
+	/* the notes after the services' blocks (one of them may be why a
+	 * block is empty), before the trend */
 	build_services(a, l);
+	build_notes(a, l);
 	build_trend(a, l);
 	list_add(l, ROLE_NORMAL, false, 0, "%s", "");
 	build_how(l, &a->d.dora);

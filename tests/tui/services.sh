@@ -215,6 +215,20 @@ tui_keys 4 j
 check "a service whose repository is gone: its block says why" tui_wait "  not read: "
 check "... under its title" tui_wait " Service extra (whole repository"
 check "... the team's other services still count" tui_wait "team of 3 services"
+# the model's notes: listed in the DORA pane as the snapshot's bullets, and
+# counted on the board with where they are
+# past the services' blocks, a j at a time: the notes come next
+notes_seen() {
+	for _ in 1 2 3 4 5; do
+		tui_wait "Notes (" 1 && return 0
+		tui_keys j
+	done
+	return 1
+}
+check "notes: the DORA pane lists the snapshot's notes" notes_seen
+check "... the gone repository's among them" tui_wait "▸ service extra: $work/extra: not a git"
+tui_keys 1
+check "... and the board counts them, saying where" tui_wait "(in DORA, key 4)"
 tui_keys q
 check "--service: quits cleanly" tui_wait "EXITED:0"
 tui_finish
