@@ -432,3 +432,19 @@ CREATE TABLE git_path_results (
 -- squash merge on GitHub is authored at the merge, so the squash commit's
 -- own author time says nothing of when the coding started.
 ALTER TABLE pull_requests ADD COLUMN first_authored_at INTEGER;
+
+-- migration 14
+-- Each cached row's commit and change counts in a table of their own
+-- (issue 17): a warm start reads every deployment's counts, and in
+-- git_commits they shared their rows with the packed commits, so reading
+-- them read the leaf pages of half the database. git_commits.changes is no
+-- longer written. A cache whose rows predate the counts (changes NULL) is
+-- rebuilt: its format is forgotten.
+CREATE TABLE git_chunk_counts (
+	seq         INTEGER PRIMARY KEY,  -- git_commits.seq
+	n           INTEGER NOT NULL,     -- its commits
+	changes     INTEGER NOT NULL      -- of which have at most one parent
+) STRICT;
+INSERT INTO git_chunk_counts (seq, n, changes)
+	SELECT seq, n, changes FROM git_commits WHERE changes IS NOT NULL AND n >= 0 AND length(data) = n * 46;
+DELETE FROM git_meta WHERE key = 'format' AND EXISTS (SELECT 1 FROM git_commits WHERE changes IS NULL);

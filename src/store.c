@@ -31,7 +31,8 @@ const char *const store_record_tables[] = {
 };
 
 static const char *const cache_tables[] = {
-	"git_meta", "git_refs", "git_deploys", "git_commits", "git_reverts", "git_pull_commits", NULL,
+	"git_meta", "git_refs", "git_deploys", "git_commits", "git_chunk_counts", "git_reverts",
+	"git_pull_commits", NULL,
 };
 
 /* vsnprintf into the error buffer; a long path is cut, never overflowed. */

@@ -251,27 +251,24 @@ int store_git_commits_search(struct store *st, int (*fn)(void *arg, const struct
 int store_git_chunks_load(struct store *st, int (*fn)(void *arg, int32_t seq, int64_t n, int64_t changes),
 			  void *arg)
 {
-	/* length(data) is read from the row's header: the packed commits
-	 * themselves (overflow pages) are not read. */
-	sqlite3_stmt *s = store_prepare(st, "SELECT seq, n, changes, length(data) FROM git_commits ORDER BY seq");
+	/* A table of their own (migration 14): in git_commits the counts
+	 * shared their rows with the packed commits, and reading them read
+	 * half the database's pages. */
+	sqlite3_stmt *s = store_prepare(st, "SELECT seq, n, changes FROM git_chunk_counts ORDER BY seq");
 	if (!s)
 		return -1;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t n = sqlite3_column_int64(s, 1);
-		if (n < 0 || sqlite3_column_int64(s, 3) != n * REC_SIZE)
-			continue; /* not ours, as in commit_rows */
-		if (sqlite3_column_type(s, 2) != SQLITE_INTEGER) {
-			sqlite3_finalize(s);
-			return 1; /* written before the counts were kept */
-		}
-		if (fn(arg, sqlite3_column_int(s, 0), n, sqlite3_column_int64(s, 2)) != 0) {
+		int64_t n = sqlite3_column_int64(s, 1), changes = sqlite3_column_int64(s, 2);
+		if (n < 0 || changes < 0 || changes > n)
+			continue; /* not ours */
+		if (fn(arg, sqlite3_column_int(s, 0), n, changes) != 0) {
 			sqlite3_finalize(s);
 			return -1;
 		}
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "git_commits");
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "git_chunk_counts");
 }
 
 int store_git_commits_count(struct store *st, size_t *n)
@@ -300,28 +297,45 @@ int store_git_commits_save(struct store *st, int32_t seq, const struct git_commi
 		put_le(p + 36, (uint64_t)rows[i].parents, 2);
 		put_le(p + 38, (uint64_t)rows[i].landed, 8);
 	}
-	sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO git_commits (seq, n, data, changes) VALUES (?, ?, ?, ?)");
+	sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO git_commits (seq, n, data) VALUES (?, ?, ?)");
 	int rc = -1;
 	if (s) {
 		sqlite3_bind_int(s, 1, seq);
 		sqlite3_bind_int64(s, 2, (int64_t)n);
 		sqlite3_bind_blob64(s, 3, data, (sqlite3_uint64)(n * REC_SIZE), SQLITE_STATIC);
-		sqlite3_bind_int64(s, 4, changes);
 		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, "git_commits");
 		sqlite3_finalize(s);
 	}
 	free(data);
+	s = rc == 0 ? store_prepare(st, "INSERT OR REPLACE INTO git_chunk_counts (seq, n, changes) VALUES (?, ?, ?)")
+		    : NULL;
+	if (s) {
+		sqlite3_bind_int(s, 1, seq);
+		sqlite3_bind_int64(s, 2, (int64_t)n);
+		sqlite3_bind_int64(s, 3, changes);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, "git_chunk_counts");
+		sqlite3_finalize(s);
+	} else if (rc == 0) {
+		rc = -1;
+	}
 	return rc;
 }
 
 int store_git_forget(struct store *st, int from_seq)
 {
-	sqlite3_stmt *s = store_prepare(st, "DELETE FROM git_commits WHERE seq < 0 OR seq >= ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int(s, 1, from_seq);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, "git_commits");
-	sqlite3_finalize(s);
+	static const char *const sql[] = {
+		"DELETE FROM git_commits WHERE seq < 0 OR seq >= ?",
+		"DELETE FROM git_chunk_counts WHERE seq < 0 OR seq >= ?",
+	};
+	int rc = 0;
+	for (size_t i = 0; i < 2 && rc == 0; i++) {
+		sqlite3_stmt *s = store_prepare(st, sql[i]);
+		if (!s)
+			return -1;
+		sqlite3_bind_int(s, 1, from_seq);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, "git_commits");
+		sqlite3_finalize(s);
+	}
 	return rc;
 }
 
@@ -536,5 +550,5 @@ int store_git_missing_save(struct store *st, const struct git_missing_row *rows,
 int store_git_clear(struct store *st)
 {
 	return store_exec(st, "DELETE FROM git_meta; DELETE FROM git_refs; DELETE FROM git_deploys;"
-			  " DELETE FROM git_commits; DELETE FROM git_reverts; DELETE FROM git_pull_commits;");
+			  " DELETE FROM git_commits; DELETE FROM git_chunk_counts; DELETE FROM git_reverts; DELETE FROM git_pull_commits;");
 }

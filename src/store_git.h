@@ -110,8 +110,9 @@ int store_git_commits_search(struct store *st, int (*fn)(void *arg, const struct
 			     void *arg);
 /* Calls fn for every cached row, by deployment, with its commit count and
  * change count (commits with at most one parent) without reading the
- * commits. 1 when a row has no change count (a cache written before the
- * counts were kept: rebuild it), 0 ok, -1 error. */
+ * commits (they are kept apart from them: git_chunk_counts). 0 ok, -1
+ * error. (1, a cache from before the counts, is no longer returned:
+ * migration 14 has such a cache rebuilt.) */
 int store_git_chunks_load(struct store *st, int (*fn)(void *arg, int32_t seq, int64_t n, int64_t changes),
 			  void *arg);
 /* The number of cached commits. */

@@ -819,6 +819,59 @@ Test(gitscan, a_warm_start_in_a_worktree_and_a_detached_head_equal_the_cold_scan
 	gitscan_result_free(&warm);
 }
 
+/* A cache written before migration 14 (counts in git_commits' rows): a
+ * copy of this run's cache into a version-13 database, the counts put back
+ * into git_commits.changes (or left NULL: a cache from before the counts). */
+static char *cache_at_13(const char *from, bool with_counts)
+{
+	char *path = keep(xasprintf("%s/v13-%d.db", tmp, (int)with_counts));
+	cr_assert_eq(th_db_at_version(path, 13), 0);
+	char *sql = xasprintf(
+		"ATTACH '%s' AS cur;"
+		"INSERT INTO git_meta SELECT * FROM cur.git_meta; INSERT INTO git_refs SELECT * FROM cur.git_refs;"
+		"INSERT INTO git_deploys SELECT * FROM cur.git_deploys; INSERT INTO git_reverts SELECT * FROM cur.git_reverts;"
+		"INSERT INTO git_pull_commits SELECT * FROM cur.git_pull_commits;"
+		"INSERT INTO git_commits (seq, n, data, changes) SELECT c.seq, c.n, c.data, %s"
+		" FROM cur.git_commits AS c JOIN cur.git_chunk_counts AS k USING (seq);",
+		from, with_counts ? "k.changes" : "NULL");
+	cr_assert_eq(th_sql_exec(path, sql), 0);
+	free(sql);
+	return path;
+}
+
+/* Migration 14 moves the change counts to git_chunk_counts: a cache with
+ * counts stays warm (nothing walked, the same figures), one without is
+ * rebuilt (every commit walked again: 4 here, worked out from the
+ * fixture), and both equal the cold scan. */
+Test(gitscan, migration_14_keeps_the_counts_or_rebuilds)
+{
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	commit("2026-01-03T00:00:00+0000", "two\n");
+	cr_assert_eq(th_git(repo, "2026-01-03T00:00:00+0000", "checkout -q -b f HEAD~1"), 0);
+	commit("2026-01-03T01:00:00+0000", "side\n");
+	cr_assert_eq(th_git(repo, "2026-01-03T02:00:00+0000", "checkout -q main"), 0);
+	cr_assert_eq(th_git(repo, "2026-01-03T02:00:00+0000", "merge -q --no-ff -m merge f"), 0);
+	ltag("v2", "HEAD");
+	struct gitscan_result cold, warm;
+	scan(NULL, &cold);
+	cr_assert_eq(cold.commits_walked, 4);
+	cr_assert_eq(cold.deploy_changes[1], 2); /* two and side; the merge is no change */
+	for (int with = 1; with >= 0; with--) {
+		char *path = cache_at_13(dbpath, with);
+		struct store *old = store_open(path, 0, err, sizeof err);
+		cr_assert_not_null(old, "%s", err);
+		sync_with(old, NULL, &warm);
+		cr_assert_eq(warm.commits_walked, with ? 0 : 4, "with counts %d", with);
+		cr_assert_eq(warm.from_cache, with);
+		assert_same(&cold, &warm);
+		cr_assert_eq(warm.deploy_changes[1], 2);
+		gitscan_result_free(&warm);
+		store_close(old);
+	}
+	gitscan_result_free(&cold);
+}
+
 /* ---- the ref files (issue 17: gitrefs.c) ------------------------------------------ */
 
 static int stop_at_first(void *arg, const struct gitref *r)
