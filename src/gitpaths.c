@@ -473,6 +473,8 @@ struct node {
 	git_oid id, tree, parent;
 	size_t parents;
 	uint32_t scans;         /* from the feed: the scans that shipped it (0: every member's) */
+	const char *raw;        /* from the feed: its raw object, kept for the next scan (or NULL) */
+	size_t rawlen;
 	int64_t author_time, commit_time;
 	char *reverts;
 };
@@ -507,7 +509,44 @@ struct gitpaths_feed {
 	size_t scans;            /* the scans that fed it so far */
 	uint32_t bit;            /* the one feeding now */
 	uint32_t fed;            /* the scans that handed over at least one commit */
+	/* The raw commits, for the next scans (gitpaths_feed_raw): blocks
+	 * never moved, FEED_RAW_MAX bytes at most (then the next scans read
+	 * the rest from the repository). */
+	char **blocks;
+	size_t nblocks, capblocks, left, kept;
 };
+
+#define FEED_BLOCK ((size_t)4 << 20)
+#define FEED_RAW_MAX ((size_t)256 << 20)
+
+/* A copy of raw in the feed's blocks, or NULL when it keeps no more. */
+static const char *feed_keep(struct gitpaths_feed *f, const char *raw, size_t len)
+{
+	if (f->kept + len > FEED_RAW_MAX)
+		return NULL;
+	if (len > f->left) {
+		size_t size = len > FEED_BLOCK ? len : FEED_BLOCK;
+		VEC_PUSH(f->blocks, f->nblocks, f->capblocks, xmalloc(size));
+		f->left = size;
+	}
+	char *to = f->blocks[f->nblocks - 1] + (len > FEED_BLOCK ? 0 : FEED_BLOCK - f->left);
+	memcpy(to, raw, len);
+	f->left -= len;
+	f->kept += len;
+	return to;
+}
+
+const char *gitpaths_feed_raw(void *feed, const unsigned char id[20], size_t *len)
+{
+	struct gitpaths_feed *f = feed;
+	git_oid oid;
+	git_oid_fromraw(&oid, id);
+	uint32_t known = tree_of_val(&f->trees, &oid);
+	if (!known || !f->nodes || !f->nodes[known - 1].raw)
+		return NULL;
+	*len = f->nodes[known - 1].rawlen;
+	return f->nodes[known - 1].raw;
+}
 
 struct gitpaths_feed *gitpaths_feed_new(void)
 {
@@ -540,7 +579,8 @@ void gitpaths_feed_commit(void *feed, const unsigned char id[20], const char *ra
 		return;
 	struct node node = {.id = oid, .tree = f->c.tree, .parent = f->c.parent, .parents = f->c.parents,
 			    .scans = f->bit, .author_time = f->c.author_time, .commit_time = f->c.commit_time,
-			    .reverts = revert_targets(f->c.msg, f->c.end)};
+			    .reverts = revert_targets(f->c.msg, f->c.end), .raw = feed_keep(f, raw, len),
+			    .rawlen = len};
 	VEC_PUSH(f->nodes, f->n, f->cap, node);
 	tree_of_add(&f->trees, &node.id, &node.tree, (uint32_t)f->n);
 }
@@ -554,6 +594,11 @@ static void feed_drop(struct gitpaths_feed *f)
 	f->nodes = NULL;
 	f->n = f->cap = 0;
 	f->fed = 0;
+	for (size_t i = 0; i < f->nblocks; i++)
+		free(f->blocks[i]);
+	free(f->blocks);
+	f->blocks = NULL;
+	f->nblocks = f->capblocks = f->left = f->kept = 0;
 }
 
 void gitpaths_feed_free(struct gitpaths_feed *f)

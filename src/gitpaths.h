@@ -47,6 +47,9 @@ struct gitpaths_feed *gitpaths_feed_new(void);
  * once, judged for the services whose scans' deployments reach it. */
 int gitpaths_feed_scan(struct gitpaths_feed *f);
 void gitpaths_feed_commit(void *feed, const unsigned char id[20], const char *raw, size_t len);
+/* gitscan_opts.commit_source for the scans after the first: the raw
+ * commit an earlier scan handed over (kept up to a bound), or NULL. */
+const char *gitpaths_feed_raw(void *feed, const unsigned char id[20], size_t *len);
 void gitpaths_feed_free(struct gitpaths_feed *f);
 
 struct gitpaths_job {

@@ -218,6 +218,7 @@ struct scan {
 	size_t walked;
 	atomic_size_t *progress;       /* gitscan_opts.progress */
 	const struct gitscan_opts *sink; /* its commit_sink, during a cold walk (else NULL) */
+	const struct gitscan_opts *source; /* its commit_source, when usable (else NULL) */
 	size_t ntags;
 	struct gitscan_result *out;
 	size_t capwarn;
@@ -532,17 +533,23 @@ static const char *read_header(struct scan *s, const git_oid *id, const char *p,
  * cut gives its parents. */
 static void visit(struct scan *s, const git_oid *id, int32_t seq)
 {
-	git_odb_object *obj;
-	if (git_odb_read(&obj, s->odb, replaced(s, id)) != 0) {
-		walk_missed(s, id, seq); /* missing or damaged */
-		return;
+	git_odb_object *obj = NULL;
+	size_t len = 0;
+	/* another scan's copy of the commit, when it has one */
+	const char *p = s->source ? s->source->commit_source(s->source->source_arg, id->id, &len) : NULL;
+	if (!p) {
+		if (git_odb_read(&obj, s->odb, replaced(s, id)) != 0) {
+			walk_missed(s, id, seq); /* missing or damaged */
+			return;
+		}
+		if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
+			git_odb_object_free(obj);
+			return;
+		}
+		p = git_odb_object_data(obj);
+		len = git_odb_object_size(obj);
 	}
-	if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
-		git_odb_object_free(obj);
-		return;
-	}
-	const char *p = git_odb_object_data(obj);
-	const char *end = p + git_odb_object_size(obj);
+	const char *end = p + len;
 	struct centry c = {.id = *id, .seq = seq, .fresh = true, .landed = SD_NO_TIME};
 	const char *msg = read_header(s, id, p, end, &c);
 	for (size_t i = 0; i < c.parents; i++)
@@ -1937,6 +1944,8 @@ static int scan_run(struct scan *s, struct store *st, const struct gitscan_opts 
 		forget_from(s, p.cold ? 0 : p.common, p.cold);
 		if (p.cold && o->commit_sink && !s->ngrafts && !s->nrepl)
 			s->sink = o;
+		if (o->commit_source && !s->ngrafts && !s->nrepl)
+			s->source = o;
 		walk_history(s, p.cold ? 0 : (size_t)p.common);
 		resolve_reverts(s);
 		find_landings(s, p.cold);

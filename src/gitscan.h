@@ -48,6 +48,12 @@ struct gitscan_opts {
 	 * differ from the objects' own (the path walk reads the objects). */
 	void (*commit_sink)(void *arg, const unsigned char id[20], const char *raw, size_t len);
 	void *sink_arg;
+	/* When set, asked first for a commit's raw object, kept by another
+	 * scan of the same repository (NULL: read it from the repository; the
+	 * pointer is valid until the next call); not asked when grafts, a
+	 * shallow cut or replace refs are in play. */
+	const char *(*commit_source)(void *arg, const unsigned char id[20], size_t *len);
+	void *source_arg;
 };
 
 /* A "Reverts #N" line git alone could not resolve. */

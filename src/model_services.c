@@ -321,6 +321,9 @@ static void scan_leader(struct scan_job *j, struct gitpaths_feed *feed)
 	j->fed_by = feed ? gitpaths_feed_scan(feed) : 0;
 	j->o.commit_sink = j->fed_by ? gitpaths_feed_commit : NULL;
 	j->o.sink_arg = feed;
+	/* a later scan of the repository reads what an earlier one read from the feed */
+	j->o.commit_source = j->fed_by > 1 ? gitpaths_feed_raw : NULL;
+	j->o.source_arg = feed;
 	j->rc = gitscan_sync(j->s->cache, j->sv->repo, &j->o, j->git, j->err, sizeof j->err);
 	for (size_t i = 0; i < j->nfollowers; i++) {
 		/* the leader's cache, just written: a warm start */
