@@ -15,7 +15,7 @@
 #include "store.h"
 #include "text.h"
 
-static int parse_all(struct cmd_args *a, enum import_format format, struct ops_batch *b)
+int cmd_parse_files(struct cmd_args *a, int format, cmd_parse_fn parse, void *batch, const char **label)
 {
 	for (int i = 0; i < a->npos; i++) {
 		size_t len;
@@ -23,24 +23,29 @@ static int parse_all(struct cmd_args *a, enum import_format format, struct ops_b
 		const char *path = a->pos[i];
 		char *name = text_clean(streq(path, "-") ? "stdin" : path, TEXT_ONE_LINE);
 		char *text = file_read(path, 0, FILE_STDIN_OK, &len, err, sizeof err);
-		b->file_label = a->npos > 1 ? name : NULL;
+		*label = a->npos > 1 ? name : NULL;
 		int rc = 0;
 		if (!text) {
 			sd_error("%s: %s", name, err);
 			rc = -1;
-		} else if (ops_parse(text, len, format, b, err, sizeof err) != 0) {
+		} else if (parse(text, len, format, batch, err, sizeof err) != 0) {
 			char *why = text_clean(err, TEXT_ONE_LINE);
 			sd_error("%s: %s; nothing imported", name, why);
 			free(why);
 			rc = -1;
 		}
-		b->file_label = NULL;
+		*label = NULL;
 		free(text);
 		free(name);
 		if (rc)
 			return -1;
 	}
 	return 0;
+}
+
+static int parse_ops(const char *text, size_t len, int format, void *batch, char *err, size_t errlen)
+{
+	return ops_parse(text, len, (enum import_format)format, batch, err, errlen);
 }
 
 static void formats_seen(struct strbuf *out, unsigned formats)
@@ -137,7 +142,7 @@ static int run_import(struct ctx *c, struct cmd_args *a, enum import_kind kind)
 	if (kind == IMPORT_KIND_DEPLOYMENTS && !envs)
 		goto out;
 	b.envs = envs;
-	if (parse_all(a, (enum import_format)format, &b) != 0)
+	if (cmd_parse_files(a, format, parse_ops, &b, &b.file_label) != 0)
 		goto out;
 	struct store *st = ctx_store(c);
 	if (!st || services_map_ops(c, st, &b) != 0)

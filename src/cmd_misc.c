@@ -11,6 +11,7 @@
 
 #include "build-config.h"
 #include "commands.h"
+#include "jsonw.h"
 #include "context.h"
 #include "datafiles.h"
 #include "dump.h"
@@ -54,51 +55,33 @@ static void info_options(const struct ctx *c)
 	}
 }
 
-/* ---- JSON of info (small on purpose: json_add_* of snapshot.h) ---- */
-
-static void json_key(struct strbuf *out, bool *first, const char *key)
-{
-	sb_addf(out, "%s\"%s\": ", *first ? "{" : ", ", key);
-	*first = false;
-}
-
-static void json_kv_str(struct strbuf *out, bool *first, const char *key, const char *v)
-{
-	json_key(out, first, key);
-	json_add_string(out, v);
-}
-
-static void json_kv_num(struct strbuf *out, bool *first, const char *key, double v)
-{
-	json_key(out, first, key);
-	sb_addf(out, "%.15g", v);
-}
+/* ---- JSON of info (members written with jsonw.c) ---- */
 
 static void info_json(const struct ctx *c, const char *datadir)
 {
 	struct strbuf out = STRBUF_INIT;
 	bool first = true;
-	json_kv_str(&out, &first, "version", PACKAGE_VERSION);
-	json_kv_str(&out, &first, "repository", c->repo_path);
-	json_kv_str(&out, &first, "database", c->db_path);
-	json_key(&out, &first, "database_present");
+	json_member_str(&out, &first, "version", PACKAGE_VERSION);
+	json_member_str(&out, &first, "repository", c->repo_path);
+	json_member_str(&out, &first, "database", c->db_path);
+	json_member(&out, &first, "database_present");
 	sb_add(&out, file_exists(c->db_path) ? "true" : "false");
-	json_kv_str(&out, &first, "user_config", c->user_config);
-	json_kv_str(&out, &first, "repo_config", c->repo_config);
-	json_kv_str(&out, &first, "data_dir", datadir && *datadir ? datadir : NULL);
-	json_kv_num(&out, &first, "schema", store_schema_version());
-	json_key(&out, &first, "now");
+	json_member_str(&out, &first, "user_config", c->user_config);
+	json_member_str(&out, &first, "repo_config", c->repo_config);
+	json_member_str(&out, &first, "data_dir", datadir && *datadir ? datadir : NULL);
+	json_member_num(&out, &first, "schema", store_schema_version());
+	json_member(&out, &first, "now");
 	json_add_time(&out, c->now);
-	json_key(&out, &first, "settings");
+	json_member(&out, &first, "settings");
 	bool in = true;
 	for (int i = 0; i < OPT_COUNT; i++) {
 		const struct opt_decl *d = &opt_decls[i];
 		if (!d->key || d->type == OPT_JSON)
 			continue;
-		json_key(&out, &in, d->key);
+		json_member(&out, &in, d->key);
 		bool f2 = true;
-		json_kv_str(&out, &f2, "value", c->opt.v[i].text);
-		json_kv_str(&out, &f2, "source", c->opt.v[i].source);
+		json_member_str(&out, &f2, "value", c->opt.v[i].text);
+		json_member_str(&out, &f2, "source", c->opt.v[i].source);
 		sb_add(&out, "}");
 	}
 	sb_add(&out, in ? "{}}\n" : "}}\n");

@@ -14,32 +14,9 @@
 #include "store.h"
 #include "text.h"
 
-static int parse_all(struct cmd_args *a, enum import_format format, struct pr_batch *b)
+static int parse_prs(const char *text, size_t len, int format, void *batch, char *err, size_t errlen)
 {
-	for (int i = 0; i < a->npos; i++) {
-		size_t len;
-		char err[512];
-		const char *path = a->pos[i];
-		char *name = text_clean(streq(path, "-") ? "stdin" : path, TEXT_ONE_LINE);
-		char *text = file_read(path, 0, FILE_STDIN_OK, &len, err, sizeof err);
-		b->file_label = a->npos > 1 ? name : NULL;
-		int rc = 0;
-		if (!text) {
-			sd_error("%s: %s", name, err);
-			rc = -1;
-		} else if (pr_parse(text, len, format, b, err, sizeof err) != 0) {
-			char *why = text_clean(err, TEXT_ONE_LINE);
-			sd_error("%s: %s; nothing imported", name, why);
-			free(why);
-			rc = -1;
-		}
-		b->file_label = NULL;
-		free(text);
-		free(name);
-		if (rc)
-			return -1;
-	}
-	return 0;
+	return pr_parse(text, len, (enum import_format)format, batch, err, errlen);
 }
 
 static void print_summary(const struct cmd_args *a, const struct pr_batch *b, const struct pr_counts *k)
@@ -102,7 +79,7 @@ static int pr_import(struct ctx *c, struct cmd_args *a)
 	}
 	struct pr_batch b = {.skip_bad = cmd_arg(a, "skip-bad") != NULL, .origin = cmd_arg(a, "origin")};
 	int ret = EXIT_USAGE;
-	if (parse_all(a, (enum import_format)format, &b) != 0)
+	if (cmd_parse_files(a, format, parse_prs, &b, &b.file_label) != 0)
 		goto out;
 	struct store *st = ctx_store(c);
 	if (!st)

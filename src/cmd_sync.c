@@ -104,47 +104,29 @@ static void show_progress(void *arg, const struct scan_progress *p, size_t n, do
 
 /* ---- the summary ----------------------------------------------------------------- */
 
-static void json_key(struct strbuf *out, bool *first, const char *key)
-{
-	sb_addf(out, "%s\"%s\": ", *first ? "{" : ", ", key);
-	*first = false;
-}
-
-static void json_kv_str(struct strbuf *out, bool *first, const char *key, const char *v)
-{
-	json_key(out, first, key);
-	json_add_string(out, v);
-}
-
-static void json_kv_num(struct strbuf *out, bool *first, const char *key, double v)
-{
-	json_key(out, first, key);
-	sb_addf(out, "%.15g", v);
-}
-
 static void sum_json(struct strbuf *out, bool *first, const struct sync_sum *s)
 {
 	const struct gitscan_result *g = s->g;
-	json_kv_str(out, first, "default_branch", g->default_branch);
-	json_kv_num(out, first, "commits_known", (double)g->commits_known);
-	json_kv_num(out, first, "commits_read", (double)g->commits_walked);
-	json_kv_num(out, first, "deployments", (double)g->ndeploys);
+	json_member_str(out, first, "default_branch", g->default_branch);
+	json_member_num(out, first, "commits_known", (double)g->commits_known);
+	json_member_num(out, first, "commits_read", (double)g->commits_walked);
+	json_member_num(out, first, "deployments", (double)g->ndeploys);
 	for (int k = 0; k < 2; k++) {
 		const struct dora_deploy *d = !g->ndeploys ? NULL : k ? &g->deploys[g->ndeploys - 1] : &g->deploys[0];
-		json_key(out, first, k ? "latest" : "first");
+		json_member(out, first, k ? "latest" : "first");
 		if (!d) {
 			sb_add(out, "null");
 			continue;
 		}
 		bool f2 = true;
-		json_kv_str(out, &f2, "ref", d->ref);
-		json_key(out, &f2, "time");
+		json_member_str(out, &f2, "ref", d->ref);
+		json_member(out, &f2, "time");
 		json_add_time(out, d->time);
 		sb_add(out, "}");
 	}
-	json_kv_num(out, first, "changes", (double)s->changes);
-	json_kv_num(out, first, "reverts", (double)s->reverts);
-	json_key(out, first, "warnings");
+	json_member_num(out, first, "changes", (double)s->changes);
+	json_member_num(out, first, "reverts", (double)s->reverts);
+	json_member(out, first, "warnings");
 	for (size_t i = 0; i < g->nwarnings; i++) {
 		sb_add(out, i ? ", " : "[");
 		json_add_string(out, g->warnings[i]);
@@ -160,23 +142,23 @@ static void sync_json(const struct sync_sum *s, size_t n, bool team, size_t fail
 	if (!team) {
 		sum_json(&out, &first, &s[0]);
 	} else {
-		json_key(&out, &first, "services");
+		json_member(&out, &first, "services");
 		for (size_t i = 0; i < n; i++) {
 			sb_add(&out, i ? ", " : "[");
 			bool f = true;
-			json_kv_str(&out, &f, "name", s[i].name);
-			json_kv_str(&out, &f, "repo", s[i].repo);
-			json_kv_str(&out, &f, "paths", s[i].paths);
-			json_kv_str(&out, &f, "error", s[i].error);
+			json_member_str(&out, &f, "name", s[i].name);
+			json_member_str(&out, &f, "repo", s[i].repo);
+			json_member_str(&out, &f, "paths", s[i].paths);
+			json_member_str(&out, &f, "error", s[i].error);
 			if (s[i].g)
 				sum_json(&out, &f, &s[i]);
-			json_kv_num(&out, &f, "seconds", s[i].seconds);
+			json_member_num(&out, &f, "seconds", s[i].seconds);
 			sb_add(&out, "}");
 		}
 		sb_add(&out, n ? "]" : "[]");
-		json_kv_num(&out, &first, "failed", (double)failed);
+		json_member_num(&out, &first, "failed", (double)failed);
 	}
-	json_kv_num(&out, &first, "seconds", seconds);
+	json_member_num(&out, &first, "seconds", seconds);
 	sb_add(&out, "}\n");
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);

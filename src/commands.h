@@ -111,6 +111,15 @@ extern const struct cmd_entry cmd_pr_entry;
 /* Runs the snapshot as the default command does (no arguments). */
 int cmd_snapshot_default(struct ctx *c);
 
+/* An importer's parser of one file's text (ops_parse, pr_parse) into its
+ * batch; 0, or -1 with one line in err. */
+typedef int (*cmd_parse_fn)(const char *text, size_t len, int format, void *batch, char *err, size_t errlen);
+/* Reads each FILE argument ("-": stdin) into batch with parse, the file's
+ * name in *label (the batch's file_label) for messages when there are
+ * several; the first file refused: one line "FILE: why; nothing imported"
+ * and -1 (src/cmd_import_ops.c). */
+int cmd_parse_files(struct cmd_args *a, int format, cmd_parse_fn parse, void *batch, const char **label);
+
 struct service_claims;
 /* The import summary's lines on mapping records to services
  * (docs/metrics.md §13: a record no service claims is said, never

@@ -120,3 +120,21 @@ void json_field_secs(struct strbuf *out, const char *k, int64_t secs)
 	else
 		json_add_int(out, (long long)secs);
 }
+
+void json_member(struct strbuf *out, bool *first, const char *key)
+{
+	sb_addf(out, "%s\"%s\": ", *first ? "{" : ", ", key);
+	*first = false;
+}
+
+void json_member_str(struct strbuf *out, bool *first, const char *key, const char *v)
+{
+	json_member(out, first, key);
+	json_add_string(out, v);
+}
+
+void json_member_num(struct strbuf *out, bool *first, const char *key, double v)
+{
+	json_member(out, first, key);
+	sb_addf(out, "%.15g", v);
+}

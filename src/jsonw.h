@@ -30,5 +30,11 @@ void json_field_int(struct strbuf *out, const char *key, long long v);
 void json_field_bool(struct strbuf *out, const char *key, bool b);
 /* `, "key": seconds`, or null for SD_NO_TIME. */
 void json_field_secs(struct strbuf *out, const char *key, int64_t secs);
+/* An object written member by member: "{" before the first (*first is
+ * then cleared), ", " before the others, then "key": and the value (a
+ * number as %.15g). The caller closes it with "}". */
+void json_member(struct strbuf *out, bool *first, const char *key);
+void json_member_str(struct strbuf *out, bool *first, const char *key, const char *v);
+void json_member_num(struct strbuf *out, bool *first, const char *key, double v);
 
 #endif
