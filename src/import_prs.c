@@ -188,13 +188,15 @@ static int number(struct import_rec *r, const cJSON *o, const char *key, int64_t
 
 /* ---- GitHub: gh pr list --json ... --------------------------------------------- */
 
-/* The repository of a pull request's web address: "o/r" of
- * https://github.com/o/r/pull/5; NULL when it says none. */
-static char *gh_origin(const char *url)
+/* The path of a web address up to marker: "o/r" of
+ * https://github.com/o/r/pull/5 before "/pull/", "group/sub/project" of
+ * https://gitlab.com/group/sub/project/-/merge_requests/5 before "/-/";
+ * NULL when it says none. */
+static char *url_path_before(const char *url, const char *marker)
 {
 	const char *p = url ? strstr(url, "://") : NULL;
 	p = p ? strchr(p + 3, '/') : NULL;
-	const char *end = p ? strstr(p, "/pull/") : NULL;
+	const char *end = p ? strstr(p, marker) : NULL;
 	return end && end > p + 1 ? xstrndup(p + 1, (size_t)(end - p - 1)) : NULL;
 }
 
@@ -275,24 +277,13 @@ static int gh_fields(struct pr_batch *b, struct import_rec *r, const cJSON *o, s
 	if (rc == 0)
 		rc = gh_reviews(r, o, p);
 	if (rc == 0) {
-		char *origin = gh_origin(str(o, "url"));
+		char *origin = url_path_before(str(o, "url"), "/pull/");
 		p->origin = origin ? origin : xstrdup_or_null(b->origin);
 	}
 	return rc;
 }
 
 /* ---- GitLab: merge requests ------------------------------------------------------ */
-
-/* The project of a merge request's web address: "group/sub/project" of
- * https://gitlab.com/group/sub/project/-/merge_requests/5; NULL when it
- * says none. */
-static char *gl_origin(const char *url)
-{
-	const char *p = url ? strstr(url, "://") : NULL;
-	p = p ? strchr(p + 3, '/') : NULL;
-	const char *end = p ? strstr(p, "/-/") : NULL;
-	return end && end > p + 1 ? xstrndup(p + 1, (size_t)(end - p - 1)) : NULL;
-}
 
 /* "approved_by": [{"user": {"username"}, "approved_at"}] — GitLab's
  * approvals, where the export carries them (approved_at since 17.x). */
@@ -368,7 +359,7 @@ static int gl_fields(struct pr_batch *b, struct import_rec *r, const cJSON *o, s
 	if (rc == 0)
 		rc = gl_approvals(r, o, p);
 	if (rc == 0) {
-		char *origin = gl_origin(str(o, "web_url"));
+		char *origin = url_path_before(str(o, "web_url"), "/-/");
 		p->origin = origin ? origin : xstrdup_or_null(b->origin);
 	}
 	return rc;
