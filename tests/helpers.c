@@ -224,21 +224,23 @@ char *th_sql_text(const char *path, const char *sql)
 {
 	sqlite3 *db;
 	sqlite3_stmt *s = NULL;
-	char *v;
+	struct strbuf sb = STRBUF_INIT;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-		v = xasprintf("(error: %s)", sqlite3_errmsg(db));
-	} else if (sqlite3_step(s) == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(s, 0);
-		v = xstrdup(t ? (const char *)t : "NULL");
+		sb_addf(&sb, "(error: %s)", sqlite3_errmsg(db));
 	} else {
-		v = xstrdup("(no row)");
+		int rows = 0;
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const unsigned char *t = sqlite3_column_text(s, 0);
+			sb_addf(&sb, "%s%s", rows++ ? "|" : "", t ? (const char *)t : "NULL");
+		}
+		if (!rows)
+			sb_add(&sb, "(no row)");
 	}
 	sqlite3_finalize(s);
 	sqlite3_close(db);
-	return v;
+	return sb_detach(&sb);
 }
-
 int th_sql_exec(const char *path, const char *sql)
 {
 	sqlite3 *db;

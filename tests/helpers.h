@@ -36,9 +36,10 @@ int th_wait_status(int pid);
 struct th_run th_shipdeck_db(const char *home, const char *db, const char *const *args);
 
 /* ---- the database file, read and written beside shipdeck -------------- */
-/* The first column of the first row of sql on the database file at path:
- * "NULL" for a NULL, "(no row)" for none, "(error: ...)" when sql fails
- * (malloc'd: a caller compares it with the answer it worked out). */
+/* The first column of every row of sql on the database file at path,
+ * joined by "|": "NULL" for a NULL, "(no row)" for none, "(error: ...)"
+ * when sql fails (malloc'd: a caller compares it with the answer it
+ * worked out). */
 char *th_sql_text(const char *path, const char *sql);
 /* Runs sql on the file; 0, or -1 with sqlite's message on stderr. */
 int th_sql_exec(const char *path, const char *sql);

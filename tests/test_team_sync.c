@@ -41,62 +41,11 @@ TestSuite(team_sync, .init = setup, .fini = teardown, .timeout = 120);
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define NOW "2026-03-01T00:00:00Z"
 
-static char *sqlite_text(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_stmt *s;
-	struct strbuf sb = STRBUF_INIT;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			const unsigned char *t = sqlite3_column_text(s, 0);
-			sb_addf(&sb, "%s%s", sb.len ? "|" : "", t ? (const char *)t : "NULL");
-		}
-		sqlite3_finalize(s);
-	} else {
-		sb_addf(&sb, "(error: %s)", sqlite3_errmsg(db));
-	}
-	sqlite3_close(db);
-	return sb_detach(&sb);
-}
-
 static void expect_sql(const char *path, const char *sql, const char *want)
 {
-	char *got = sqlite_text(path, sql);
+	char *got = th_sql_text(path, sql);
 	cr_assert_str_eq(got, want, "%s", sql);
 	free(got);
-}
-
-static void exec_sql(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-	char *err = NULL;
-	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK, "%s: %s", sql, err ? err : "");
-	sqlite3_close(db);
-}
-
-/* Applies migrations 1..v by hand, as an older shipdeck would have. */
-static void make_db_at_version(const char *path, int v)
-{
-	const char *schema = data_file("schema.sql", NULL);
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-	for (int i = 1; i <= v; i++) {
-		char marker[32];
-		snprintf(marker, sizeof marker, "-- migration %d\n", i);
-		const char *start = strstr(schema, marker);
-		cr_assert_not_null(start);
-		start += strlen(marker);
-		const char *end = strstr(start, "-- migration ");
-		char *sql = xstrndup(start, end ? (size_t)(end - start) : strlen(start));
-		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "migration %d", i);
-		free(sql);
-	}
-	char pragma[48];
-	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
-	sqlite3_exec(db, pragma, NULL, NULL, NULL);
-	sqlite3_close(db);
 }
 
 static struct th_run run(const char *const *args)
@@ -124,7 +73,7 @@ Test(team_sync, a_database_of_today_keeps_every_deployment_and_link)
 {
 	char *repo = th_make_repo(home, "shop");
 	char *db = xasprintf("%s/shop.db", home);
-	make_db_at_version(db, 8);
+	cr_assert_eq(th_db_at_version(db, 8), 0);
 	char *head = th_rev(repo, "HEAD");
 	/* two deployments (production and staging of one commit, allowed
 	 * before), a stage of each, an incident and a review answer naming
@@ -139,7 +88,7 @@ Test(team_sync, a_database_of_today_keeps_every_deployment_and_link)
 		"INSERT INTO incidents(id, title, deployment_id, started_at) VALUES (7, 'down', 2, 1767268800);"
 		"INSERT INTO reviews(subject, subject_id, question, answer, at) VALUES ('deploy', 2, 1, 'fine', 1);",
 		head, head);
-	exec_sql(db, sql);
+	cr_assert_eq(th_sql_exec(db, sql), 0);
 	free(sql);
 
 	run_ok(ARGS("--repo", repo, "--db", db, "deploy", "list", "--json"));
