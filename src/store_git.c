@@ -52,6 +52,19 @@ int store_git_meta_set(struct store *st, const char *key, const char *value)
 	return rc;
 }
 
+int store_git_meta_replace(struct store *st, const char *key, const char *was, const char *value)
+{
+	sqlite3_stmt *s = store_prepare(st, "UPDATE git_meta SET value = ? WHERE key = ? AND value = ?");
+	if (!s)
+		return -1;
+	store_bind_text(s, 1, value);
+	store_bind_text(s, 2, key);
+	store_bind_text(s, 3, was);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, "git_meta");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* Copies a 40-hex column into buf, or "" when NULL or malformed. */
 static void col_hex(sqlite3_stmt *s, int i, char buf[41])
 {

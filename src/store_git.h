@@ -83,6 +83,8 @@ int store_git_read_begin(struct store *st);
 void store_git_read_end(struct store *st, int started);
 /* A git_meta value (malloc'd) or NULL. */
 char *store_git_meta_get(struct store *st, const char *key);
+/* Sets key to value only where it still holds was (a compare-and-set). */
+int store_git_meta_replace(struct store *st, const char *key, const char *was, const char *value);
 int store_git_meta_set(struct store *st, const char *key, const char *value);
 
 /* All cached refs (tags_only: those under refs/tags/), by name. */

@@ -872,6 +872,59 @@ Test(gitscan, migration_14_keeps_the_counts_or_rebuilds)
 	gitscan_result_free(&cold);
 }
 
+/* The cache's refs digest, as stored. */
+static char *digest_in(const char *path)
+{
+	char *d = th_sql_text(path, "SELECT value FROM git_meta WHERE key = 'refs_digest'");
+	cr_assert_not_null(d);
+	cr_assert_eq(strlen(d), 32, "%s", d);
+	return keep(d);
+}
+
+/* A cache whose refs digest is another one (the byte-at-a-time FNV-1a
+ * digest before issue 17's fourth step, here any other 32 hex digits)
+ * stays warm when its refs are the repository's (nothing walked, the same
+ * figures) and takes the new digest, the one a fresh scan writes; with a
+ * branch moved under an old digest the one new commit is walked (1, from
+ * the fixture) and the figures equal a fresh scan's. */
+Test(gitscan, a_cache_with_another_refs_digest_stays_exact_and_takes_the_new_one)
+{
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	commit("2026-01-03T00:00:00+0000", "two\n");
+	atag("v2", "HEAD", "2026-01-04T00:00:00+0000");
+	cr_assert_eq(th_git(repo, "2026-01-04T00:00:00+0000", "branch f HEAD~1"), 0);
+	struct gitscan_result cold, warm, fresh;
+	scan(NULL, &cold);
+	const char *digest = digest_in(dbpath);
+	const char *old = "cbf29ce484222325cbf29ce484222325";
+	char *sql = xasprintf("UPDATE git_meta SET value = '%s' WHERE key = 'refs_digest'", old);
+	cr_assert_eq(th_sql_exec(dbpath, sql), 0);
+	scan(NULL, &warm);
+	cr_assert_eq(warm.commits_walked, 0);
+	cr_assert(warm.from_cache);
+	assert_same(&cold, &warm);
+	cr_assert_str_eq(digest_in(dbpath), digest);
+	gitscan_result_free(&warm);
+	/* a moved branch under the old digest is seen */
+	cr_assert_eq(th_sql_exec(dbpath, sql), 0);
+	cr_assert_eq(th_git(repo, "2026-01-05T00:00:00+0000", "checkout -q f"), 0);
+	commit("2026-01-05T00:00:00+0000", "on f\n");
+	cr_assert_eq(th_git(repo, "2026-01-05T00:00:00+0000", "checkout -q main"), 0);
+	scan(NULL, &warm);
+	cr_assert_eq(warm.commits_walked, 1);
+	sync_fresh(NULL, &fresh);
+	const char *fresh_path = pool[npool - 1];
+	assert_same(&fresh, &warm);
+	const char *now = digest_in(dbpath);
+	cr_assert_str_eq(now, digest_in(fresh_path));
+	cr_assert_str_neq(now, digest);
+	free(sql);
+	gitscan_result_free(&warm);
+	gitscan_result_free(&fresh);
+	gitscan_result_free(&cold);
+}
+
 /* ---- the ref files (issue 17: gitrefs.c) ------------------------------------------ */
 
 static int stop_at_first(void *arg, const struct gitref *r)
