@@ -968,12 +968,38 @@ static char *detect_default_branch(struct scan *s)
 
 /* A deploy pattern split once into its globs ('!' excluding), so that
  * matching tens of thousands of tags parses it once. */
+/* How one glob is matched: most deploy patterns are "v*" or "*hotfix*",
+ * told by a prefix or substring test instead of fnmatch (a twentieth of a
+ * warm start at 60 000 tags, two patterns each). Exactly fnmatch's answer
+ * with no flags: '*' matches any bytes, '/' and a leading '.' included. */
+enum glob_kind { GLOB_FNMATCH, GLOB_EXACT, GLOB_PREFIX, GLOB_SUFFIX, GLOB_INFIX };
+
+struct glob {
+	char *text;     /* the pattern as given (for fnmatch) */
+	const char *lit; /* the literal part, inside text */
+	size_t litlen;
+	enum glob_kind kind;
+	bool neg;
+};
+
 struct tag_pattern {
-	char **glob;
-	bool *neg;
-	size_t n, cap, capneg;
+	struct glob *g;
+	size_t n, cap;
 	bool any_positive;
 };
+
+static enum glob_kind glob_kind_of(const char *t, size_t len, const char **lit, size_t *litlen)
+{
+	size_t lead = len && t[0] == '*', trail = len > lead && t[len - 1] == '*';
+	*lit = t + lead;
+	*litlen = len - lead - trail;
+	for (size_t i = 0; i < *litlen; i++)
+		if (strchr("*?[\\", (*lit)[i]))
+			return GLOB_FNMATCH;
+	if (lead && trail)
+		return GLOB_INFIX;
+	return lead ? GLOB_SUFFIX : trail ? GLOB_PREFIX : GLOB_EXACT;
+}
 
 static void pattern_compile(const char *pattern, struct tag_pattern *tp)
 {
@@ -990,9 +1016,9 @@ static void pattern_compile(const char *pattern, struct tag_pattern *tp)
 			len--;
 		if (len) {
 			bool neg = *p == '!';
-			size_t nneg = tp->n;
-			VEC_PUSH(tp->glob, tp->n, tp->cap, xstrndup(p + neg, len - neg));
-			VEC_PUSH(tp->neg, nneg, tp->capneg, neg);
+			struct glob g = {.text = xstrndup(p + neg, len - neg), .neg = neg};
+			g.kind = glob_kind_of(g.text, len - neg, &g.lit, &g.litlen);
+			VEC_PUSH(tp->g, tp->n, tp->cap, g);
 			tp->any_positive = tp->any_positive || !neg;
 		}
 		p += len;
@@ -1003,14 +1029,32 @@ static void pattern_compile(const char *pattern, struct tag_pattern *tp)
 	}
 }
 
+static bool glob_matches(const struct glob *g, const char *name, size_t len)
+{
+	switch (g->kind) {
+	case GLOB_EXACT:
+		return len == g->litlen && memcmp(name, g->lit, len) == 0;
+	case GLOB_PREFIX:
+		return len >= g->litlen && memcmp(name, g->lit, g->litlen) == 0;
+	case GLOB_SUFFIX:
+		return len >= g->litlen && memcmp(name + len - g->litlen, g->lit, g->litlen) == 0;
+	case GLOB_INFIX:
+		return memmem(name, len, g->lit, g->litlen) != NULL;
+	case GLOB_FNMATCH:
+		break;
+	}
+	return fnmatch(g->text, name, 0) == 0;
+}
+
 static bool pattern_matches(const struct tag_pattern *tp, const char *name)
 {
 	bool positive = false;
+	size_t len = strlen(name);
 	for (size_t i = 0; i < tp->n; i++) {
-		bool hit = fnmatch(tp->glob[i], name, 0) == 0;
-		if (tp->neg[i] && hit)
+		bool hit = glob_matches(&tp->g[i], name, len);
+		if (tp->g[i].neg && hit)
 			return false;
-		positive = positive || (!tp->neg[i] && hit);
+		positive = positive || (!tp->g[i].neg && hit);
 	}
 	return positive || !tp->any_positive;
 }
@@ -1018,9 +1062,8 @@ static bool pattern_matches(const struct tag_pattern *tp, const char *name)
 static void pattern_free(struct tag_pattern *tp)
 {
 	for (size_t i = 0; i < tp->n; i++)
-		free(tp->glob[i]);
-	free(tp->glob);
-	free(tp->neg);
+		free(tp->g[i].text);
+	free(tp->g);
 }
 
 bool gitscan_tag_matches(const char *pattern, const char *name)
@@ -1073,6 +1116,42 @@ static int cmp_dep_order(const void *a, const void *b)
 	return c ? c : strcmp(x->hex, y->hex);
 }
 
+/* A deployment's place in time order, sorted instead of the deployments
+ * themselves (112 bytes each): time and the first 8 bytes of the name
+ * decide nearly every comparison without reading the row. */
+struct dep_order {
+	int64_t time;
+	uint64_t ref8;
+	const struct dep *d;
+};
+
+static int cmp_dep_order_key(const void *a, const void *b)
+{
+	const struct dep_order *x = a, *y = b;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if (x->ref8 != y->ref8)
+		return x->ref8 < y->ref8 ? -1 : 1;
+	return cmp_dep_order(x->d, y->d);
+}
+
+/* The deployments in time order (cmp_dep_order's: time, name, commit). */
+static void sort_deps(struct scan *s)
+{
+	if (s->ndeps < 2)
+		return;
+	struct dep_order *k = xcalloc(s->ndeps, sizeof *k);
+	for (size_t i = 0; i < s->ndeps; i++)
+		k[i] = (struct dep_order){s->deps[i].time, order_key(s->deps[i].ref), &s->deps[i]};
+	sort_array(k, s->ndeps, sizeof *k, cmp_dep_order_key);
+	struct dep *sorted = xcalloc(s->capdeps, sizeof *sorted);
+	for (size_t i = 0; i < s->ndeps; i++)
+		sorted[i] = *k[i].d;
+	free(k);
+	free(s->deps);
+	s->deps = sorted;
+}
+
 /* Several tags on one commit are one deployment at the earliest of their
  * times, named by all of them (docs/metrics.md §1). */
 static void deps_from_tags(struct scan *s, const char *pattern, const struct gitscan_opts *o)
@@ -1100,7 +1179,8 @@ static void deps_from_tags(struct scan *s, const char *pattern, const struct git
 		struct strbuf names = STRBUF_INIT;
 		int64_t time = t[i].time;
 		bool hotfix = false;
-		for (; j < n && streq(t[j].peeled, t[i].peeled); j++) {
+		/* the key first: the rows behind peeled are far apart in memory */
+		for (; j < n && t[j].key == t[i].key && (j == i || streq(t[j].peeled, t[i].peeled)); j++) {
 			hotfix = hotfix || pattern_matches(&tp, t[j].name);
 			if (j > i)
 				sb_add(&names, ", ");
@@ -1961,7 +2041,7 @@ static int plan_from_cache(struct scan *s, struct store *st, const struct gitsca
 									 : detect_default_branch(s);
 	deps_from_tags(s, pattern, o);
 	deps_from_records(s, o);
-	sort_array(s->deps, s->ndeps, sizeof *s->deps, cmp_dep_order);
+	sort_deps(s);
 	size_t ncached_deps = 0;
 	int rc = 0;
 	p->common = use ? cached_order(s, st, &ncached_deps) : -1;

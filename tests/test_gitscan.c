@@ -14,6 +14,7 @@
  * what a full rescan gives. Times are written as hand-computed Unix
  * seconds: T0 = 2026-01-01T00:00:00Z = 1767225600 (date -u -d @1767225600). */
 #include <criterion/criterion.h>
+#include <fnmatch.h>
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +172,25 @@ Test(gitscan, tag_patterns)
 	cr_assert(gitscan_tag_matches("v*", "v1/hotfix"));       /* no FNM_PATHNAME */
 	cr_assert(gitscan_tag_matches("!*rc*", "2.4.1"));        /* only exclusions: all else */
 	cr_assert_not(gitscan_tag_matches("curl-*", "v8.0"));
+	/* The prefix, suffix, substring and exact fast paths answer as
+	 * fnmatch(3) with no flags does, on every pair below (a '*' crossing
+	 * '/', a leading '.', the empty literal, escapes and classes left to
+	 * fnmatch); a few answers worked out by hand first. */
+	cr_assert(gitscan_tag_matches("*hotfix*", "v1.2-hotfix3"));
+	cr_assert(gitscan_tag_matches("*-hf", "v1/2-hf"));
+	cr_assert_not(gitscan_tag_matches("*-hf", "v1-hf2"));
+	cr_assert(gitscan_tag_matches("v1.2.0", "v1.2.0"));
+	cr_assert_not(gitscan_tag_matches("v1.2.0", "v1.2.0.1"));
+	cr_assert(gitscan_tag_matches("*", ".hidden"));
+	cr_assert_not(gitscan_tag_matches("v\\*", "v1"));       /* an escaped '*' is literal */
+	static const char *const globs[] = {"v*", "*rc*", "*hotfix*", "*-hf", "v1.2.0", "*", "**",
+					    "v*x", "v?", "[vw]*", "v\\*", "*.*", "rel/*", "*/*"};
+	static const char *const names[] = {"v1", "v", "", "v1.2.0", "v1.2.0-rc1", "rc", "x-hotfix",
+					    "hotfix", "a-hf", "-hf", "w1", "v*", ".v", "rel/2", "rel/", "vx"};
+	for (size_t i = 0; i < ARRAY_SIZE(globs); i++)
+		for (size_t j = 0; j < ARRAY_SIZE(names); j++)
+			cr_assert_eq(gitscan_tag_matches(globs[i], names[j]), fnmatch(globs[i], names[j], 0) == 0,
+				     "%s on %s", globs[i], names[j]);
 }
 
 Test(gitscan, annotated_uses_tagger_date_lightweight_committer_date)
