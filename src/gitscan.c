@@ -815,27 +815,53 @@ static void tag_info(struct scan *s, struct git_ref_row *r)
 	git_object_free(obj);
 }
 
-/* Fills tag peel/time from the cache when name and target are unchanged. */
-static void fill_tags(struct scan *s, const struct git_ref_row *cached, size_t ncached)
+/* The cached refs read back in name order beside the listed ones (both
+ * strcmp's order: one pass, nothing copied). */
+struct ref_match {
+	struct scan *s;
+	bool *filled;    /* per listed ref: a tag whose peel the cache gave */
+	size_t at, seen;
+	bool equal;      /* every cached row so far is the listed one at its place */
+};
+
+static int match_cached_ref(void *arg, const struct git_ref_row *c)
 {
-	size_t at = 0; /* both lists in name order: one pass, no search per tag */
-	for (size_t i = 0; i < s->nrefs; i++) {
-		struct git_ref_row *r = &s->refs[i];
-		if (!str_starts(r->name, "refs/tags/"))
-			continue;
-		s->ntags++;
-		while (at < ncached && strcmp(cached[at].name, r->name) < 0)
-			at++;
-		const struct git_ref_row *c = at < ncached && streq(cached[at].name, r->name) ? &cached[at] : NULL;
-		if (!c) /* the cache's order not ours (it is SQLite's BINARY, strcmp's): searched */
-			c = search_array(r, cached, ncached, sizeof *cached, cmp_ref_row);
-		if (c && streq(c->target, r->target)) {
+	struct ref_match *m = arg;
+	struct scan *s = m->s;
+	size_t k = m->seen++;
+	m->equal = m->equal && k < s->nrefs && streq(s->refs[k].name, c->name) &&
+		   streq(s->refs[k].target, c->target);
+	while (m->at < s->nrefs && strcmp(s->refs[m->at].name, c->name) < 0)
+		m->at++;
+	if (m->at < s->nrefs && streq(s->refs[m->at].name, c->name)) {
+		struct git_ref_row *r = &s->refs[m->at];
+		if (str_starts(r->name, "refs/tags/") && streq(c->target, r->target)) {
 			memcpy(r->peeled, c->peeled, sizeof r->peeled);
 			r->time = c->peeled[0] ? c->time : SD_NO_TIME;
-		} else {
-			tag_info(s, r);
+			m->filled[m->at] = true;
 		}
 	}
+	return 0;
+}
+
+/* Fills each tag's peel and time from the cache when its name and target
+ * are unchanged (the others read from the repository); with all_refs,
+ * tells whether the cached refs are exactly the listed ones. st NULL: no
+ * cache. */
+static int fill_tags(struct scan *s, struct store *st, bool all_refs, bool *same)
+{
+	struct ref_match m = {.s = s, .filled = xcalloc(s->nrefs ? s->nrefs : 1, sizeof *m.filled), .equal = true};
+	int rc = st ? store_git_refs_each(st, !all_refs, match_cached_ref, &m) : 0;
+	for (size_t i = 0; i < s->nrefs && rc == 0; i++) {
+		if (!str_starts(s->refs[i].name, "refs/tags/"))
+			continue;
+		s->ntags++;
+		if (!m.filled[i])
+			tag_info(s, &s->refs[i]);
+	}
+	*same = st && all_refs && m.equal && m.seen == s->nrefs;
+	free(m.filled);
+	return rc;
 }
 
 /* One 64-bit word of a digest lane: xor, multiply by an odd constant,
@@ -880,16 +906,6 @@ static void refs_digest(const struct scan *s, char out[40])
 	a = digest_step(a, s->nrefs, 0x9e3779b97f4a7c15ULL);
 	b = digest_step(b, s->nrefs, 0xc2b2ae3d27d4eb4fULL);
 	snprintf(out, 40, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
-}
-
-static bool refs_equal(const struct scan *s, const struct git_ref_row *cached, size_t ncached)
-{
-	if (s->nrefs != ncached)
-		return false;
-	for (size_t i = 0; i < ncached; i++)
-		if (!streq(s->refs[i].name, cached[i].name) || !streq(s->refs[i].target, cached[i].target))
-			return false;
-	return true;
 }
 
 static bool have_ref(const struct scan *s, const char *name)
@@ -2025,22 +2041,18 @@ static int plan_from_cache(struct scan *s, struct store *st, const struct gitsca
 {
 	bool use = st && !o->full;
 	int began = use ? store_git_read_begin(st) : 0;
-	struct git_ref_row *cached = NULL;
-	size_t ncached = 0;
 	char digest[40];
 	refs_digest(s, digest);
 	char *was = use && began >= 0 ? store_git_meta_get(st, "refs_digest") : NULL;
 	/* The same refs as last time (the usual case): only the tags' rows
 	 * are read back (their peeled commits and times), not every branch's. */
-	bool same_refs = was && streq(was, digest), stale_digest = false;
-	if (began < 0 || (use && store_git_refs_load(st, same_refs, &cached, &ncached) != 0)) {
+	bool same_refs = was && streq(was, digest), equal = false;
+	if (began < 0 || fill_tags(s, use ? st : NULL, !same_refs, &equal) != 0) {
 		free(was);
 		return -1;
 	}
-	fill_tags(s, cached, ncached);
-	if (!same_refs)
-		same_refs = stale_digest = was && refs_equal(s, cached, ncached);
-	store_git_refs_free(cached, ncached);
+	bool stale_digest = !same_refs && was && equal; /* equal refs under another digest */
+	same_refs = same_refs || stale_digest;
 	s->out->default_branch = o->default_branch && *o->default_branch ? xstrdup(o->default_branch)
 									 : detect_default_branch(s);
 	deps_from_tags(s, pattern, o);

@@ -74,40 +74,30 @@ static void col_hex(sqlite3_stmt *s, int i, char buf[41])
 		memcpy(buf, t, 41);
 }
 
-int store_git_refs_load(struct store *st, bool tags_only, struct git_ref_row **out, size_t *n)
+int store_git_refs_each(struct store *st, bool tags_only, int (*fn)(void *arg, const struct git_ref_row *r),
+			void *arg)
 {
-	*out = NULL;
-	*n = 0;
 	sqlite3_stmt *s = store_prepare(st, tags_only
 		? "SELECT name, target, peeled, at FROM git_refs WHERE name >= 'refs/tags/' AND name < 'refs/tags0' ORDER BY name"
 		: "SELECT name, target, peeled, at FROM git_refs ORDER BY name");
 	if (!s)
 		return -1;
-	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct git_ref_row r;
-		r.name = store_col_text(s, 0);
+		r.name = (char *)sqlite3_column_text(s, 0); /* SQLite's, until the next step */
+		if (!r.name)
+			continue;
 		col_hex(s, 1, r.target);
 		col_hex(s, 2, r.peeled);
 		r.time = store_col_time(s, 3);
-		VEC_PUSH(*out, *n, cap, r);
+		if (fn(arg, &r) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		store_git_refs_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return store_fail(st, "git_refs");
-	}
-	return 0;
-}
-
-void store_git_refs_free(struct git_ref_row *rows, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(rows[i].name);
-	free(rows);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "git_refs");
 }
 
 int store_git_refs_save(struct store *st, const struct git_ref_row *rows, size_t n)

@@ -87,11 +87,14 @@ char *store_git_meta_get(struct store *st, const char *key);
 int store_git_meta_replace(struct store *st, const char *key, const char *was, const char *value);
 int store_git_meta_set(struct store *st, const char *key, const char *value);
 
-/* All cached refs (tags_only: those under refs/tags/), by name. */
-int store_git_refs_load(struct store *st, bool tags_only, struct git_ref_row **out, size_t *n);
+/* Calls fn for every cached ref (tags_only: those under refs/tags/) in
+ * name order (SQLite's BINARY: strcmp's); r->name is SQLite's, valid only
+ * during the call (nothing copied: 60 000 tags on a warm start). fn
+ * returning non-zero stops the listing (0 returned). */
+int store_git_refs_each(struct store *st, bool tags_only, int (*fn)(void *arg, const struct git_ref_row *r),
+			void *arg);
 /* Replaces the cached refs with rows. */
 int store_git_refs_save(struct store *st, const struct git_ref_row *rows, size_t n);
-void store_git_refs_free(struct git_ref_row *rows, size_t n);
 
 /* The cached deployment order as 40-hex commits (*out: n * 41 bytes, malloc'd). */
 int store_git_deploys_load(struct store *st, char (**out)[41], size_t *n);

@@ -945,6 +945,32 @@ Test(gitscan, a_cache_with_another_refs_digest_stays_exact_and_takes_the_new_one
 	gitscan_result_free(&cold);
 }
 
+/* A new ref named after every cached one (a tag no deploy pattern takes,
+ * "zz-nightly", on a new commit): the cached rows are all there, in place,
+ * but one short, so the refs differ and the new commit is walked (1, from
+ * the fixture: one commit made after the first scan). */
+Test(gitscan, a_new_ref_named_last_is_seen)
+{
+	const char *c1 = commit("2026-01-02T00:00:00+0000", "one\n");
+	ltag("v1", c1);
+	struct gitscan_result cold, warm, fresh;
+	scan(NULL, &cold);
+	cr_assert_eq(th_git(repo, "2026-01-03T00:00:00+0000", "checkout -q -b side"), 0);
+	commit("2026-01-03T00:00:00+0000", "nightly\n");
+	cr_assert_eq(th_git(repo, "2026-01-03T00:00:00+0000", "checkout -q main"), 0);
+	cr_assert_eq(th_git(repo, "2026-01-03T00:00:00+0000", "tag zz-nightly side"), 0);
+	cr_assert_eq(th_git(repo, "2026-01-03T00:00:00+0000", "branch -q -D side"), 0);
+	scan(NULL, &warm);
+	cr_assert_eq(warm.commits_walked, 1);
+	cr_assert_not(warm.from_cache);
+	cr_assert_eq(warm.commits_known, cold.commits_known + 1);
+	sync_fresh(NULL, &fresh);
+	assert_same(&fresh, &warm);
+	gitscan_result_free(&warm);
+	gitscan_result_free(&fresh);
+	gitscan_result_free(&cold);
+}
+
 /* ---- the ref files (issue 17: gitrefs.c) ------------------------------------------ */
 
 static int stop_at_first(void *arg, const struct gitref *r)
