@@ -95,14 +95,6 @@ static bool rule_may_match_under(const struct path_rule *r, const char *dir, siz
 	return false;
 }
 
-/* Cuts path back to len bytes. */
-static void path_cut(struct strbuf *path, size_t len)
-{
-	path->len = len;
-	if (path->buf)
-		path->buf[len] = '\0';
-}
-
 static bool entry_same(const git_tree_entry *x, const git_tree_entry *y)
 {
 	return x && y && git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y)) &&
@@ -209,11 +201,11 @@ static bool trees_touch(struct trees *tc, const git_tree *a, const git_tree *b, 
 			ea = NULL, j++;    /* only in b: added */
 		else if (i++, j++, entry_same(ea, eb))
 			continue;
-		path_cut(path, base);
+		sb_truncate(path, base);
 		sb_add(path, git_tree_entry_name(ea ? ea : eb));
 		hit = entry_touches(tc, ea, eb, path, r);
 	}
-	path_cut(path, base);
+	sb_truncate(path, base);
 	return hit;
 }
 

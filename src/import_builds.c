@@ -16,9 +16,7 @@ int import_parse(const char *text, size_t len, enum import_format format, bool s
 		for (size_t i = n0; i < batch->n; i++)
 			build_free(&batch->builds[i]);
 		batch->n = n0;
-		batch->bad.len = bad0;
-		if (batch->bad.buf)
-			batch->bad.buf[bad0] = '\0';
+		sb_truncate(&batch->bad, bad0);
 		batch->nbad = nbad0;
 		return -1;
 	}

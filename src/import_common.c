@@ -292,13 +292,6 @@ static void path_add_key(struct strbuf *path, const char *key)
 	sb_add_clean(path, cut);
 }
 
-static void path_cut(struct strbuf *path, size_t len)
-{
-	path->len = len;
-	if (path->buf)
-		path->buf[len] = '\0';
-}
-
 static const char *path_or_document(const struct strbuf *path)
 {
 	return path->len ? sb_str(path) : "(document)";
@@ -363,7 +356,7 @@ static int check_node(const cJSON *node, const struct hygiene *h, struct strbuf 
 		else
 			sb_addf(path, "[%zu]", i);
 		int rc = check_node(c, h, path, err, errlen);
-		path_cut(path, len);
+		sb_truncate(path, len);
 		if (rc != 0)
 			return -1;
 	}

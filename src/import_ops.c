@@ -261,13 +261,6 @@ void ops_mark(const struct ops_batch *b, struct ops_mark *m)
 			       b->skipped.len, b->nskipped, b->formats};
 }
 
-static void cut(struct strbuf *sb, size_t len)
-{
-	sb->len = len;
-	if (sb->buf)
-		sb->buf[len] = '\0';
-}
-
 static void ops_deploy_free(struct ops_deploy *d)
 {
 	deploy_rec_free(&d->rec);
@@ -297,9 +290,9 @@ void ops_rewind(struct ops_batch *b, const struct ops_mark *m)
 	b->ndeploys = m->ndeploys;
 	b->nstatuses = m->nstatuses;
 	b->nincidents = m->nincidents;
-	cut(&b->bad, m->bad);
+	sb_truncate(&b->bad, m->bad);
 	b->nbad = m->nbad;
-	cut(&b->skipped, m->skipped);
+	sb_truncate(&b->skipped, m->skipped);
 	b->nskipped = m->nskipped;
 	b->formats = m->formats;
 }

@@ -151,9 +151,14 @@ const char *sb_str(const struct strbuf *sb)
 
 void sb_reset(struct strbuf *sb)
 {
-	sb->len = 0;
+	sb_truncate(sb, 0);
+}
+
+void sb_truncate(struct strbuf *sb, size_t len)
+{
+	sb->len = len;
 	if (sb->buf)
-		sb->buf[0] = '\0';
+		sb->buf[len] = '\0';
 }
 
 void sb_free(struct strbuf *sb)

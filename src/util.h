@@ -43,6 +43,9 @@ void sb_addrep(struct strbuf *sb, const char *s, int times);
 char *sb_detach(struct strbuf *sb);
 const char *sb_str(const struct strbuf *sb);
 void sb_reset(struct strbuf *sb);
+/* Cuts sb back to its first len bytes (len <= sb->len): to undo what was
+ * added since a mark. */
+void sb_truncate(struct strbuf *sb, size_t len);
 void sb_free(struct strbuf *sb);
 
 bool streq(const char *a, const char *b);
