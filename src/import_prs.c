@@ -227,11 +227,14 @@ static int gh_commits(struct import_rec *r, const cJSON *o, struct pr_rec *p)
 	return 0;
 }
 
-static int gh_reviews(struct import_rec *r, const cJSON *o, struct pr_rec *p)
+/* Each review of the list `key` (absent: none known, has_reviews false),
+ * an object whose time is `time_key`, handed to take with that time. */
+static int review_list(struct import_rec *r, const cJSON *o, struct pr_rec *p, const char *key,
+		       const char *time_key, void (*take)(struct pr_rec *p, const cJSON *v, int64_t t))
 {
-	const cJSON *list = get(o, "reviews");
+	const cJSON *list = get(o, key);
 	if (list && !cJSON_IsArray(list))
-		return imp_fail(r, "reviews", "not an array");
+		return imp_fail(r, key, "not an array");
 	p->has_reviews = list != NULL;
 	size_t k = 0;
 	const cJSON *v;
@@ -239,17 +242,23 @@ static int gh_reviews(struct import_rec *r, const cJSON *o, struct pr_rec *p)
 		int64_t t;
 		if (!cJSON_IsObject(v)) {
 			char path[40];
-			snprintf(path, sizeof path, "reviews[%zu]", k);
+			snprintf(path, sizeof path, "%s[%zu]", key, k);
 			return imp_fail(r, path, "not an object");
 		}
-		if (nested_time(r, "reviews", k++, v, "submittedAt", &t) != 0)
+		if (nested_time(r, key, k++, v, time_key, &t) != 0)
 			return -1;
-		const char *state = str(v, "state");
-		/* a pending review is a draft nobody else has seen */
-		if (t != SD_NO_TIME && !(state && streq(state, "PENDING")))
-			consider_review(p, str(get(v, "author"), "login"), t);
+		take(p, v, t);
 	}
 	return 0;
+}
+
+/* gh's reviews: a pending review is a draft nobody else has seen, and
+ * one without submittedAt was never submitted. */
+static void gh_review(struct pr_rec *p, const cJSON *v, int64_t t)
+{
+	const char *state = str(v, "state");
+	if (t != SD_NO_TIME && !(state && streq(state, "PENDING")))
+		consider_review(p, str(get(v, "author"), "login"), t);
 }
 
 static int gh_fields(struct pr_batch *b, struct import_rec *r, const cJSON *o, struct pr_rec *p, int *skipped)
@@ -275,7 +284,7 @@ static int gh_fields(struct pr_batch *b, struct import_rec *r, const cJSON *o, s
 	if (rc == 0)
 		rc = gh_commits(r, o, p);
 	if (rc == 0)
-		rc = gh_reviews(r, o, p);
+		rc = review_list(r, o, p, "reviews", "submittedAt", gh_review);
 	if (rc == 0) {
 		char *origin = url_path_before(str(o, "url"), "/pull/");
 		p->origin = origin ? origin : xstrdup_or_null(b->origin);
@@ -286,27 +295,11 @@ static int gh_fields(struct pr_batch *b, struct import_rec *r, const cJSON *o, s
 /* ---- GitLab: merge requests ------------------------------------------------------ */
 
 /* "approved_by": [{"user": {"username"}, "approved_at"}] — GitLab's
- * approvals, where the export carries them (approved_at since 17.x). */
-static int gl_approvals(struct import_rec *r, const cJSON *o, struct pr_rec *p)
+ * approvals, where the export carries them (approved_at since 17.x); an
+ * approval without its time is a review of unknown time. */
+static void gl_approval(struct pr_rec *p, const cJSON *v, int64_t t)
 {
-	const cJSON *list = get(o, "approved_by");
-	if (list && !cJSON_IsArray(list))
-		return imp_fail(r, "approved_by", "not an array");
-	p->has_reviews = list != NULL;
-	size_t k = 0;
-	const cJSON *v;
-	cJSON_ArrayForEach(v, list) {
-		int64_t t;
-		if (!cJSON_IsObject(v)) {
-			char path[40];
-			snprintf(path, sizeof path, "approved_by[%zu]", k);
-			return imp_fail(r, path, "not an object");
-		}
-		if (nested_time(r, "approved_by", k++, v, "approved_at", &t) != 0)
-			return -1;
-		consider_review(p, str(get(v, "user"), "username"), t);
-	}
-	return 0;
+	consider_review(p, str(get(v, "user"), "username"), t);
 }
 
 static int gl_commits(struct import_rec *r, const cJSON *o, struct pr_rec *p)
@@ -357,7 +350,7 @@ static int gl_fields(struct pr_batch *b, struct import_rec *r, const cJSON *o, s
 	if (rc == 0)
 		rc = gl_commits(r, o, p);
 	if (rc == 0)
-		rc = gl_approvals(r, o, p);
+		rc = review_list(r, o, p, "approved_by", "approved_at", gl_approval);
 	if (rc == 0) {
 		char *origin = url_path_before(str(o, "web_url"), "/-/");
 		p->origin = origin ? origin : xstrdup_or_null(b->origin);
@@ -426,13 +419,6 @@ void pr_mark(const struct pr_batch *b, struct pr_mark *m)
 	*m = (struct pr_mark){b->n, b->bad.len, b->nbad, b->skipped.len, b->nskipped, b->formats};
 }
 
-static void cut(struct strbuf *sb, size_t len)
-{
-	sb->len = len;
-	if (sb->buf)
-		sb->buf[len] = '\0';
-}
-
 void pr_rewind(struct pr_batch *b, const struct pr_mark *m)
 {
 	for (size_t i = m->n; i < b->n; i++) {
@@ -440,9 +426,9 @@ void pr_rewind(struct pr_batch *b, const struct pr_mark *m)
 		free(b->items[i].where);
 	}
 	b->n = m->n;
-	cut(&b->bad, m->bad);
+	sb_truncate(&b->bad, m->bad);
 	b->nbad = m->nbad;
-	cut(&b->skipped, m->skipped);
+	sb_truncate(&b->skipped, m->skipped);
 	b->nskipped = m->nskipped;
 	b->formats = m->formats;
 }
