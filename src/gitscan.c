@@ -388,7 +388,7 @@ static void find_reverts(struct scan *s, const struct centry *c, int32_t pr, con
 		}
 		line = hit - 6; /* "This reverts commit <hex>" */
 		if (line < msg || memcmp(line, REVERT_MARK, 6) != 0 || (line != msg && line[-1] != '\n') ||
-		    (size_t)(end - p) < 7 || memcmp(p, REVERT_MARK + 6 + corelen, 7) != 0)
+		    (size_t)(end - p) < 7 || memcmp(p, &REVERT_MARK[6 + corelen], 7) != 0)
 			continue;
 		p += 7;
 		size_t n = 0;

@@ -819,14 +819,14 @@ static char *sd_ok(const char *db, const char *const *args)
 	return out;
 }
 
-/* One GitHub deployment of `sha` to production from repository `repo`,
+/* One GitHub deployment of `sha` to production from repository `from`,
  * succeeded at `at` (its only status). */
-static void gh_deploy(struct strbuf *sb, int id, const char *repo, char sha, const char *at)
+static void gh_deploy(struct strbuf *sb, int id, const char *from, char sha, const char *at)
 {
 	sb_addf(sb, "%s{\"id\": %d, \"sha\": \"%040d\", \"ref\": \"main\", \"task\": \"deploy\", \"environment\": \"production\","
 		" \"created_at\": \"%s\", \"repository_url\": \"https://api.github.com/repos/%s\","
 		" \"statuses\": [{\"id\": %d, \"state\": \"success\", \"created_at\": \"%s\"}]}",
-		sb->len > 1 ? "," : "", id, sha - '0', at, repo, id * 10, at);
+		sb->len > 1 ? "," : "", id, sha - '0', at, from, id * 10, at);
 }
 
 static void pd_incident(struct strbuf *sb, const char *id, const char *service, const char *at)

@@ -71,7 +71,8 @@ static int dep(struct fx *f, int64_t t)
 
 static void chg(struct fx *f, int deploy, int64_t author)
 {
-	f->c[f->nc++] = (struct dora_change){deploy, author, author, SD_NO_TIME};
+	f->c[f->nc++] = (struct dora_change){.deploy = deploy, .author_time = author, .commit_time = author,
+					     .landed = SD_NO_TIME};
 }
 
 static void rev(struct fx *f, int reverted, int revert, int64_t authored)
@@ -275,7 +276,8 @@ Test(lead_time, from_committer_time)
 	fx_init(&f);
 	dep(&f, N - 30 * DAY);
 	int d1 = dep(&f, N - DAY);
-	f.c[f.nc++] = (struct dora_change){d1, f.d[d1].time - 10 * H, f.d[d1].time - 1 * H, SD_NO_TIME};
+	f.c[f.nc++] = (struct dora_change){.deploy = d1, .author_time = f.d[d1].time - 10 * H,
+					   .commit_time = f.d[d1].time - 1 * H, .landed = SD_NO_TIME};
 	struct dora_report r;
 	struct dora_input in = input(&f, N, 90);
 	metrics_dora(&in, &r);

@@ -151,7 +151,7 @@ Test(services, path_rule)
 	/* no paths: the whole repository */
 	cr_assert(service_paths_match(NULL, "anything/at/all.c"));
 	cr_assert(service_paths_match("", "x"));
-	/* fnmatch without FNM_PATHNAME: '*' crosses '/', so lib/* is all of lib/ */
+	/* fnmatch without FNM_PATHNAME: '*' crosses '/', so "lib/" then '*' is all of lib/ */
 	cr_assert(service_paths_match("lib/*", "lib/a/b/c.c"));
 	cr_assert_not(service_paths_match("lib/*", "src/lib/a.c"));
 	cr_assert_not(service_paths_match("lib/*", "libx/a.c"));
